@@ -1,0 +1,3 @@
+from pbmcli.cli import main
+
+main()

@@ -1,0 +1,30 @@
+"""Command-line interface: typer commands over the pbmcli core (no business logic here)."""
+
+from __future__ import annotations
+
+import sys
+
+from .app import app
+
+# Each module registers its commands on ``app`` when imported.
+from . import (  # noqa: E402,F401  isort: skip
+    commands_inspect,
+    commands_template,
+    commands_validate,
+    commands_score,
+    commands_ledger,
+    commands_notice,
+    commands_demo,
+)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from .output import handle_exception
+
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - last resort: a bug outside any command
+        sys.exit(handle_exception(exc))

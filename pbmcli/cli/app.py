@@ -1,0 +1,72 @@
+"""The typer application object; command modules register on it.
+
+Use ``@command(...)`` (or ``@sub.command(...)`` + ``@guarded``) for every
+command: it maps exceptions to the exit-code contract in one place, so that
+tests through ``typer.testing.CliRunner`` see the same codes as users.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from .. import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="pbm",
+    help="pbm：预算绩效管理工具。审核绩效目标申报表和自评表、复核自评得分、监控执行进度、排名并生成通报。",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def guarded(func: F) -> F:
+    """Run a command body; PbmError → exit 2 (one Chinese line), bug → exit 3."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .output import handle_exception
+
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the single place errors become exit codes
+            raise typer.Exit(handle_exception(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """``@app.command`` with the exit-code guard."""
+
+    def deco(func: F) -> F:
+        app.command(*args, **kwargs)(guarded(func))
+        return func
+
+    return deco
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pbm {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="显示版本号并退出。"),
+    debug: bool = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误堆栈（供开发人员排查）。"),
+) -> None:
+    """pbm：预算绩效管理工具。"""
+    from . import output
+
+    output.STATE.debug = debug

@@ -1,0 +1,5 @@
+"""`pbm demo` commands."""
+
+from __future__ import annotations
+
+from .app import app  # noqa: F401

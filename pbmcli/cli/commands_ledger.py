@@ -1,0 +1,5 @@
+"""`pbm ledger` commands."""
+
+from __future__ import annotations
+
+from .app import app  # noqa: F401

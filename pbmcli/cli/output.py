@@ -1,0 +1,58 @@
+"""Console, output formats and the one place where errors become exit codes.
+
+Exit codes (every command): 0 no error-level findings; 1 at least one
+error-level finding; 2 usage / configuration / unreadable input stopped the
+command; 3 internal error (a bug).  Data goes to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from ..errors import PbmError
+
+
+@dataclass
+class _State:
+    debug: bool = False
+
+
+STATE = _State()
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _safe_console(stderr: bool) -> Console:
+    # legacy_windows=False + no emoji keeps output encodable on GBK consoles
+    return Console(stderr=stderr, emoji=False, highlight=False, soft_wrap=False)
+
+
+err = _safe_console(stderr=True)
+out = _safe_console(stderr=False)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    """Print one Chinese error line on stderr and exit."""
+    err.print(f"[bold red]错误：[/]{message}", markup=True)
+    raise SystemExit(code)
+
+
+def handle_exception(exc: BaseException) -> int:
+    """Map an exception to an exit code, printing one line (traceback only with --debug)."""
+    if isinstance(exc, PbmError):
+        err.print(f"错误：{exc}", markup=False)
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        err.print("已中断。", markup=False)
+        return 130
+    if STATE.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    err.print(
+        f"内部错误（程序缺陷）：{type(exc).__name__}: {exc}。请加 --debug 重新运行并把输出反馈给开发人员。",
+        markup=False,
+    )
+    return EXIT_BUG

@@ -1,0 +1,355 @@
+"""Rule packs and settings.
+
+A rule pack is TOML.  The built-in pack ``national`` (packs/national.toml) holds
+every default of domain.md; a local pack says ``extends = "national"`` (or a path)
+and overrides only what differs.  Unknown keys are errors that name the key, so
+a typo never silently falls back to a default.
+
+Resolution order (first wins): CLI flags, ``--rules FILE`` / ``--config FILE``,
+the first ``pbm.toml`` found walking up from the current folder, the built-in pack.
+``pbm.toml`` may hold a rule pack's sections directly plus ``[workspace]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+BUILTIN_PACKS = ("national",)
+CONFIG_NAME = "pbm.toml"
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        """Most specific matching prefix wins; on a tie ignore beats select."""
+        best_sel = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        best_ign = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        if not self.select:
+            best_sel = max(best_sel, 0)
+        if best_ign < 0:
+            return best_sel >= 0
+        return best_sel > best_ign
+
+
+@dataclass(frozen=True)
+class Weights:
+    execution: float
+    output: float
+    benefit: float
+    satisfaction: float
+    cost: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Grades:
+    excellent: float
+    good: float
+    fair: float
+
+    def grade(self, total: float | None) -> str | None:
+        """优 / 良 / 中 / 差 with half-open bands (89.5 is 良)."""
+        if total is None:
+            return None
+        if total >= self.excellent:
+            return "优"
+        if total >= self.good:
+            return "良"
+        if total >= self.fair:
+            return "中"
+        return "差"
+
+
+@dataclass(frozen=True)
+class Scoring:
+    reverse_mode: str
+    qualitative_bands: tuple[float, float]
+    execution_points: float
+    decimals: int
+    inflation_tolerance: float
+    score_tolerance: float
+    overshoot_ratio: float
+    overshoot_deduction: float
+    execution_caps_enabled: bool
+    execution_caps: tuple[tuple[float, float, float], ...]
+    not_applicable_terms: tuple[str, ...]
+    completion_terms: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class IndicatorTree:
+    version: str
+    accept_other: bool
+    tree_2021: dict[str, tuple[str, ...]]
+    tree_2015: dict[str, tuple[str, ...]]
+
+    @property
+    def primary(self) -> dict[str, tuple[str, ...]]:
+        return self.tree_2015 if self.version == "2015" else self.tree_2021
+
+    @property
+    def other(self) -> dict[str, tuple[str, ...]]:
+        return self.tree_2021 if self.version == "2015" else self.tree_2015
+
+
+@dataclass(frozen=True)
+class Goal:
+    required_header: tuple[str, ...]
+    required_indicators: tuple[str, ...]
+    satisfaction_min: float
+    percent_max: float
+    percent_max_exempt: tuple[str, ...]
+    funds_tolerance: float
+    pre_assessment_min: float
+    placeholders: tuple[str, ...]
+    vague_words: tuple[str, ...]
+    cost_keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Monitor:
+    time_progress: str
+    warning_yellow: float
+    warning_red: float
+    lights: tuple[float, float, float]
+    aliases: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Rank:
+    top: int
+    bottom: int
+    tie_break: tuple[str, ...]
+    weights: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Apply:
+    excellent: dict[str, Any]
+    good: dict[str, Any]
+    fair: dict[str, Any]
+    poor: dict[str, Any]
+    unspent_cut_ratio: float
+
+
+@dataclass(frozen=True)
+class Notice:
+    top: int
+    bottom: int
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """[workspace] of pbm.toml: where things live and who issues notices."""
+
+    db: str = "pbm.sqlite"
+    units: str = "units.xlsx"
+    authority: str = "示例县财政局"
+    doc_prefix: str = "示财绩"
+    signature: str = "示例县财政局"
+    contact: str = ""
+    red_header: bool = False
+    copy_to: str = ""
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """The resolved settings every core function takes."""
+
+    name: str
+    description: str
+    rules: RuleSelection
+    weights: Weights
+    grades: Grades
+    scoring: Scoring
+    indicator_tree: IndicatorTree
+    goal: Goal
+    monitor: Monitor
+    rank: Rank
+    apply: Apply
+    notice: Notice
+    workspace: Workspace = field(default_factory=Workspace)
+    source: tuple[str, ...] = ()  # files merged, in order (for `pbm config show`)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_selection(self, select: list[str] | None, ignore: list[str] | None) -> RulePack:
+        """Apply CLI --select / --ignore on top of the pack's own."""
+        sel = self.rules
+        new = RuleSelection(
+            tuple(select) if select else sel.select,
+            tuple(sel.ignore) + tuple(ignore or ()),
+            sel.severity,
+        )
+        return dataclasses.replace(self, rules=new)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"找不到规则包或配置文件：{path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 不是合法的 TOML：{exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None
+
+
+def _builtin(name: str) -> dict[str, Any]:
+    text = resources.files("pbmcli.packs").joinpath(f"{name}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], where: str, strict: bool) -> dict[str, Any]:
+    """Deep-merge ``over`` into ``base``; unknown keys are errors when strict."""
+    out = dict(base)
+    for key, value in over.items():
+        if key not in base:
+            if strict:
+                raise ConfigError(f"{where}：未知的配置项「{key}」，请检查拼写（pbm config show 可查看全部配置项）")
+            out[key] = value
+        elif isinstance(base[key], dict) and isinstance(value, dict):
+            # dict-valued settings whose keys are data (trees, aliases, severities) accept new keys
+            open_keys = key in _OPEN_TABLES
+            out[key] = _merge(base[key], value, f"{where}.{key}", strict and not open_keys)
+        else:
+            out[key] = value
+    return out
+
+
+# tables whose keys are data, not setting names
+_OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "aliases", "weights_rank"}
+
+_META = {"extends", "name", "description", "workspace"}
+
+
+def _resolve(data: dict[str, Any], origin: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    parent = data.get("extends", "national" if origin not in BUILTIN_PACKS else None)
+    if parent is None:
+        return data, (origin,)
+    if parent in seen:
+        raise ConfigError(f"规则包循环继承：{' → '.join((*seen, parent))}")
+    if parent in BUILTIN_PACKS:
+        base, src = _builtin(parent), (f"内置规则包 {parent}",)
+    else:
+        ppath = (Path(origin).parent / parent) if origin not in BUILTIN_PACKS else Path(parent)
+        base, src = _resolve(_read_toml(ppath), str(ppath), (*seen, parent))
+    body = {k: v for k, v in data.items() if k not in _META}
+    merged = _merge(base, body, origin, strict=True)
+    for meta in ("name", "description"):
+        if meta in data:
+            merged[meta] = data[meta]
+    return merged, (*src, origin)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The first pbm.toml walking up from ``start`` (default: cwd)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _tupled(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tupled(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tupled(v) for k, v in value.items()}
+    return value
+
+
+def _section(cls: type, data: dict[str, Any], name: str) -> Any:
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise ConfigError(f"[{name}] 中有未知的配置项：{', '.join(sorted(unknown))}")
+    try:
+        return cls(**{k: _tupled(v) for k, v in data.items()})
+    except TypeError as exc:
+        raise ConfigError(f"[{name}] 配置不完整或类型不对：{exc}") from None
+
+
+def build(data: dict[str, Any], source: tuple[str, ...] = ()) -> RulePack:
+    """Turn a merged dict into a typed RulePack (raises ConfigError)."""
+    ws = data.get("workspace", {})
+    rank = dict(data["rank"])
+    rules = data.get("rules", {})
+    pack = RulePack(
+        name=str(data.get("name", "national")),
+        description=str(data.get("description", "")),
+        rules=RuleSelection(tuple(rules.get("select", ())), tuple(rules.get("ignore", ())),
+                            dict(rules.get("severity", {}))),
+        weights=_section(Weights, data["weights"], "weights"),
+        grades=_section(Grades, data["grades"], "grades"),
+        scoring=_section(Scoring, data["scoring"], "scoring"),
+        indicator_tree=_section(IndicatorTree, data["indicator_tree"], "indicator_tree"),
+        goal=_section(Goal, data["goal"], "goal"),
+        monitor=_section(Monitor, data["monitor"], "monitor"),
+        rank=_section(Rank, rank, "rank"),
+        apply=_section(Apply, data["apply"], "apply"),
+        notice=_section(Notice, data["notice"], "notice"),
+        workspace=_section(Workspace, ws, "workspace"),
+        source=source,
+        raw=data,
+    )
+    _check_values(pack)
+    return pack
+
+
+def _check_values(pack: RulePack) -> None:
+    s = pack.scoring
+    if s.reverse_mode not in ("ratio", "linear_penalty"):
+        raise ConfigError(f"[scoring] reverse_mode 只能是 ratio 或 linear_penalty，现为「{s.reverse_mode}」")
+    hi, lo = s.qualitative_bands
+    if not 0 <= lo <= hi <= 100:
+        raise ConfigError("[scoring] qualitative_bands 应为两个从大到小的百分数，如 [80, 60]")
+    if pack.monitor.time_progress not in ("months", "days"):
+        raise ConfigError("[monitor] time_progress 只能是 months 或 days")
+    if not pack.grades.excellent >= pack.grades.good >= pack.grades.fair >= 0:
+        raise ConfigError("[grades] 等级分数线应满足 excellent ≥ good ≥ fair ≥ 0")
+
+
+def load(rules: str | Path | None = None, config: str | Path | None = None,
+         isolated: bool = False, cwd: Path | None = None) -> RulePack:
+    """Resolve the rule pack: --rules, then --config / pbm.toml, then national."""
+    base, source = _builtin("national"), ("内置规则包 national",)
+    workspace: dict[str, Any] = {}
+    cfg_path = Path(config) if config else (None if isolated else find_config(cwd))
+    if cfg_path is not None:
+        cfg = _read_toml(cfg_path)
+        workspace = cfg.get("workspace", {})
+        if workspace and "db" in workspace and not Path(workspace["db"]).is_absolute():
+            workspace = {**workspace, "db": str(cfg_path.parent / workspace["db"])}
+        if "units" in workspace and not Path(workspace["units"]).is_absolute():
+            workspace = {**workspace, "units": str(cfg_path.parent / workspace["units"])}
+        cfg.setdefault("extends", "national")
+        base, source = _resolve(cfg, str(cfg_path), ())
+    if rules is not None:
+        name = str(rules)
+        if name in BUILTIN_PACKS:
+            over, src = _builtin(name), (f"内置规则包 {name}",)
+        else:
+            over, src = _resolve(_read_toml(Path(name)), name, ())
+        base = _merge(base, {k: v for k, v in over.items() if k not in _META}, name, strict=True)
+        base["name"] = over.get("name", base.get("name"))
+        source = (*source, *src[1:]) if src and src[0].startswith("内置") else (*source, *src)
+    base["workspace"] = workspace
+    return build(base, source)
+
+
+def default_pack() -> RulePack:
+    """The national pack with no local files (for tests and the library API)."""
+    return load(isolated=True)

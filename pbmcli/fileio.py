@@ -1,0 +1,70 @@
+"""Safe output: atomic writes that never silently overwrite a user's file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from .errors import OutputExistsError
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_writable(path: str | Path, force: bool) -> Path:
+    """Refuse to overwrite an existing file unless ``force``."""
+    p = Path(path)
+    if p.exists() and not force:
+        raise OutputExistsError(str(p))
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it into place on success.
+
+    An interrupted write leaves no partial file.  Existing files are kept unless
+    ``force`` (checked before anything is written).
+    """
+    target = check_writable(path, force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(path: str | Path, data: bytes, force: bool = False) -> Path:
+    with atomic_path(path, force) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text(path: str | Path, text: str, force: bool = False, encoding: str = "utf-8") -> Path:
+    return write_bytes(path, text.encode(encoding), force)
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, force: bool = False, encoding: str = "utf-8",
+                newline: str | None = None) -> Iterator[IO[str]]:
+    """Text handle on a temp file, renamed into place when the block succeeds."""
+    with atomic_path(path, force) as tmp, tmp.open("w", encoding=encoding, newline=newline) as fh:
+        yield fh
+
+
+def safe_cell_text(value: object) -> object:
+    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a quote.
+
+    Numbers pass through unchanged; only strings are touched.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

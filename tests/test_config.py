@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pbmcli.config import load
+from pbmcli.errors import ConfigError
+
+
+def test_national_defaults(pack):
+    assert pack.weights.output == 50 and pack.weights.execution == 10
+    assert pack.grades.grade(89.5) == "良"
+    assert pack.grades.grade(90) == "优"
+    assert pack.grades.grade(59.99) == "差"
+
+
+def test_local_pack_overrides_and_rejects_unknown(tmp_path: Path):
+    local = tmp_path / "local.toml"
+    local.write_text('extends = "national"\nname = "本县"\n[goal]\nsatisfaction_min = 85\n', "utf-8")
+    pack = load(rules=local, isolated=True)
+    assert pack.goal.satisfaction_min == 85
+    assert pack.name == "本县"
+    assert pack.weights.output == 50
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[goal]\nsatisfacton_min = 85\n', "utf-8")
+    with pytest.raises(ConfigError, match="satisfacton_min"):
+        load(rules=bad, isolated=True)
+
+
+def test_pbm_toml_found_walking_up(tmp_path: Path):
+    (tmp_path / "pbm.toml").write_text('[workspace]\ndb = "ledger.sqlite"\n[rank]\ntop = 3\n', "utf-8")
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    pack = load(cwd=sub)
+    assert pack.rank.top == 3
+    assert pack.workspace.db == str(tmp_path / "ledger.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore", "code", "enabled"),
+    [
+        ((), (), "G101", True),
+        ((), ("G",), "G101", False),
+        (("G1",), ("G",), "G101", True),
+        (("G",), ("G1",), "G101", False),
+        (("G1",), ("G1",), "G101", False),
+        (("S",), (), "G101", False),
+    ],
+)
+def test_selection_most_specific_wins(select, ignore, code, enabled):
+    from pbmcli.config import RuleSelection
+
+    assert RuleSelection(select, ignore).enabled(code) is enabled
