@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401  isort: skip
     commands_inspect,
     commands_template,
     commands_validate,
+    commands_rules,
     commands_score,
     commands_ledger,
     commands_notice,

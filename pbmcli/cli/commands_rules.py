@@ -1,0 +1,5 @@
+"""`pbm rules` commands."""
+
+from __future__ import annotations
+
+from .app import app  # noqa: F401
