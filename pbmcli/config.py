@@ -124,6 +124,9 @@ class Monitor:
     warning_red: float
     lights: tuple[float, float, float]
     aliases: dict[str, tuple[str, ...]]
+    # execution exports: rows whose unit/project cell holds one of these are totals, skipped
+    skip_words: tuple[str, ...] = ("合计", "小计", "总计")
+    header_scan_rows: int = 30  # look for the header row within the first N rows
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,14 @@ class Rank:
     bottom: int
     tie_break: tuple[str, ...]
     weights: dict[str, float]
+    group_by: str = ""  # "" = one list; "category" = separate lists by 类别 (部门 / 乡镇)
+    month_score_cap: float = 100.0  # month score = min(rate / time progress × 100, cap)
+    quarter_execution: str = "mean"  # quarter = mean of its months' scores; year = mean of quarters
+    goal_error_deduction: float = 10.0  # goal quality = 100 − this × errors …
+    goal_warning_deduction: float = 2.0  # … − this × warnings (per goal submission, floor 0)
+    grace_days: int = 10  # a form is on time when recorded ≤ period end + grace_days
+    rectify_days: int = 30  # default deadline of imported rectification items (days from import)
+    decimals: int = 2  # rounding of scores before ranking (ties compare rounded scores)
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,7 @@ class Apply:
     fair: dict[str, Any]
     poor: dict[str, Any]
     unspent_cut_ratio: float
+    unspent_flag_share: float = 20.0  # unspent balance ≥ this % of the budget is flagged as large
 
 
 @dataclass(frozen=True)

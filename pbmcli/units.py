@@ -1,0 +1,236 @@
+"""Units directory (单位名录) and tabular reading shared by units, monitor and rectify.
+
+A units.xlsx has the header labels 单位编码, 单位名称, 简称/别名, 主管部门, 类别, 联系人
+in any column order, possibly below title lines.  Submissions and export rows are
+matched to a unit by code, then exact normalised name, then alias; an unmatched
+unit becomes a U401 finding naming the closest names.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .model import Finding, Severity
+
+_ALIAS_SPLIT = re.compile(r"[、,，;；/／\s]+")
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+_SPACE = re.compile(r"\s+")
+_SPREADSHEET = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+UNIT_HEADERS: dict[str, tuple[str, ...]] = {
+    "code": ("单位编码", "单位代码", "编码", "代码"),
+    "name": ("单位名称", "单位", "名称"),
+    "aliases": ("简称/别名", "简称", "别名", "简称别名"),
+    "department": ("主管部门", "主管单位"),
+    "category": ("类别", "单位类别", "类型"),
+    "contact": ("联系人", "联系方式", "联系人及电话"),
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One budget unit of the directory."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    department: str = ""
+    category: str = ""
+    contact: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "aliases": list(self.aliases),
+                "department": self.department, "category": self.category, "contact": self.contact}
+
+
+def normalize(text: object) -> str:
+    """Full-width → half-width, no whitespace: the key for name and label comparisons."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))).strip()
+
+
+def label_key(text: object) -> str:
+    """A header label without units in brackets: 「全年预算数（万元）」 → 全年预算数."""
+    return _PAREN.sub("", normalize(text))
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: 1001.0 → "1001", None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(str(path), "无法识别文本编码（既不是 UTF-8 也不是 GBK），请在 Excel 中另存为 xlsx 后重试。")
+
+
+def read_csv_rows(path: Path) -> list[list[Any]]:
+    """A CSV file (UTF-8 or GBK, comma/semicolon/tab) as rows of strings."""
+    text = _decode(path.read_bytes(), path)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def read_sheets(path: str | Path) -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet of a spreadsheet (or the one table of a CSV) as (name, rows)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(str(p), "文件不存在，请检查路径。")
+    if p.stat().st_size == 0:
+        raise InputError(str(p), "文件是空的（0 字节）。", "F008")
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return [(p.stem, read_csv_rows(p))]
+    if suffix not in _SPREADSHEET:
+        raise InputError(str(p), f"不支持的文件类型「{suffix}」，请使用 xlsx、xls 或 csv。", "F011")
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+        return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                for name in wb.sheet_names]
+    except Exception as exc:  # noqa: BLE001 - calamine raises many types for bad files
+        raise InputError(str(p), f"无法读取表格（文件损坏或已加密）：{exc}") from None
+
+
+def find_header(rows: Sequence[Sequence[Any]], aliases: dict[str, Sequence[str]],
+                required: Iterable[str], scan: int = 30) -> tuple[int, dict[str, int]] | None:
+    """The first row (within ``scan``) whose labels cover ``required``: (row index, {key: col})."""
+    need = set(required)
+    for i, row in enumerate(rows[:scan]):
+        cols = match_columns(row, aliases)
+        if need <= set(cols):
+            return i, cols
+    return None
+
+
+def match_columns(row: Sequence[Any], aliases: dict[str, Sequence[str]]) -> dict[str, int]:
+    """Map keys to column indexes: exact label first, then the longest alias contained."""
+    labels = [label_key(c) for c in row]
+    cols: dict[str, int] = {}
+    taken: set[int] = set()
+    for exact in (True, False):
+        for key, names in aliases.items():
+            if key in cols:
+                continue
+            keys = sorted((label_key(n) for n in names), key=len, reverse=True)
+            for j, lab in enumerate(labels):
+                if j in taken or not lab:
+                    continue
+                if any((lab == k) if exact else (k in lab) for k in keys):
+                    cols[key] = j
+                    taken.add(j)
+                    break
+    return cols
+
+
+# --------------------------------------------------------------------------- directory
+
+
+def split_aliases(text: object) -> tuple[str, ...]:
+    """「财政局、县财政，czj」 → ("财政局", "县财政", "czj")."""
+    return tuple(a for a in _ALIAS_SPLIT.split(cell_text(text)) if a)
+
+
+def read_units(path: str | Path) -> list[Unit]:
+    """Read a units directory (xlsx/xls/csv) by its header labels."""
+    for _sheet, rows in read_sheets(path):
+        found = find_header(rows, UNIT_HEADERS, ("name",))
+        if found is None or "code" not in found[1]:
+            continue
+        start, cols = found
+        return [u for u in (_unit_from_row(r, cols) for r in rows[start + 1:]) if u]
+    raise InputError(str(path), "没有找到单位名录的表头（需要「单位编码」和「单位名称」两列）。", "F003")
+
+
+def _unit_from_row(row: Sequence[Any], cols: dict[str, int]) -> Unit | None:
+    def get(key: str) -> str:
+        j = cols.get(key)
+        return cell_text(row[j]) if j is not None and j < len(row) else ""
+
+    code, name = get("code"), get("name")
+    if not name or name.startswith(("合计", "说明", "注：")):
+        return None
+    return Unit(code=code or name, name=name, aliases=split_aliases(get("aliases")),
+                department=get("department"), category=get("category"), contact=get("contact"))
+
+
+class UnitMatcher:
+    """Match free text (code / name) to a unit: code, exact normalised name, alias."""
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self.units = list(units)
+        self._by_code = {normalize(u.code): u for u in self.units}
+        self._by_name = {normalize(u.name): u for u in self.units}
+        self._by_alias: dict[str, Unit] = {}
+        for u in self.units:
+            for a in u.aliases:
+                self._by_alias.setdefault(normalize(a), u)
+
+    def match(self, code: object = None, name: object = None) -> Unit | None:
+        c, n = normalize(code), normalize(name)
+        if c and c in self._by_code:
+            return self._by_code[c]
+        if n and n in self._by_name:
+            return self._by_name[n]
+        if n and n in self._by_alias:
+            return self._by_alias[n]
+        return None
+
+    def suggest(self, text: object, n: int = 3) -> list[str]:
+        """The closest unit names (by name or alias) to ``text``."""
+        key = normalize(text)
+        pool = {normalize(u.name): u.name for u in self.units}
+        pool.update({normalize(a): u.name for u in self.units for a in u.aliases})
+        close = difflib.get_close_matches(key, list(pool), n=n * 2, cutoff=0.3)
+        if not close:
+            close = [k for k in pool if key and (key in k or k in key)]
+        names: list[str] = []
+        for k in close:
+            if pool[k] not in names:
+                names.append(pool[k])
+        return names[:n]
+
+    def unmatched(self, text: str, path: str = "", where: str = "") -> Finding:
+        """U401: the unit text matches no code, name or alias of the directory."""
+        hint = self.suggest(text)
+        tip = f"最接近的单位：{'、'.join(hint)}" if hint else "单位名录中没有相近的名称"
+        loc = f"（{where}）" if where else ""
+        return Finding(
+            code="U401", severity=Severity.WARNING, path=path, actual=text,
+            message=(f"单位「{text}」{loc}在单位名录中找不到（按编码、名称、简称均未匹配）。"
+                     f"{tip}。请核对单位名称，或在单位名录的「简称/别名」列补充该写法。"),
+        )
+
+
+def missing_units(units: Iterable[Unit], seen_codes: Iterable[str]) -> list[dict[str, str]]:
+    """Units of the directory with no submission / export row: 未报送."""
+    seen = set(seen_codes)
+    return [{"unit": u.name, "code": u.code} for u in units if u.code not in seen]
