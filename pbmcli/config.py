@@ -115,6 +115,11 @@ class Goal:
     placeholders: tuple[str, ...]
     vague_words: tuple[str, ...]
     cost_keywords: tuple[str, ...]
+    # added for the rule registry (rules owner); defaults keep older packs valid
+    selfeval_required_header: tuple[str, ...] = ("project", "department", "unit")
+    qualitative_standard: tuple[str, ...] = ()
+    blank_marks: tuple[str, ...] = ()
+    pre_assessment_marks: tuple[str, ...] = ("事前评估",)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,10 @@ class Monitor:
     # execution exports: rows whose unit/project cell holds one of these are totals, skipped
     skip_words: tuple[str, ...] = ("合计", "小计", "总计")
     header_scan_rows: int = 30  # look for the header row within the first N rows
+    # indicator lights: prorate (annual × month / 12) only indicators whose 一级/二级 name
+    # contains one of these (empty = all positive indicators); percent targets prorate only if set
+    prorate_only: tuple[str, ...] = ()
+    prorate_percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,11 @@ class Apply:
 class Notice:
     top: int
     bottom: int
+    deadline_days: int = 13       # 整改/报送要求的期限：成文日期后若干天
+    return_days: int = 7          # 退回修改：重新报送期限（天）
+    interview_bottom: int = 3     # 季度/年度排名末位几名约谈
+    interview_grades: tuple[str, ...] = ("差",)  # 年度总评中被约谈的等级
+    chart: bool = True            # 月度通报附执行率图
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,9 @@ class Workspace:
     contact: str = ""
     red_header: bool = False
     copy_to: str = ""
+    recipients: str = "各乡镇人民政府，县直各部门、各预算单位"  # 主送机关
+    print_office: str = ""        # 印发机关（空 = 发文机关）
+    scope: str = "全县"           # 通报中的辖区称谓（全县 / 全区 / 全市）
 
 
 @dataclass(frozen=True)

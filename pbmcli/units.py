@@ -162,8 +162,8 @@ def split_aliases(text: object) -> tuple[str, ...]:
 def read_units(path: str | Path) -> list[Unit]:
     """Read a units directory (xlsx/xls/csv) by its header labels."""
     for _sheet, rows in read_sheets(path):
-        found = find_header(rows, UNIT_HEADERS, ("name",))
-        if found is None or "code" not in found[1]:
+        found = find_header(rows, UNIT_HEADERS, ("code", "name"))
+        if found is None:
             continue
         start, cols = found
         return [u for u in (_unit_from_row(r, cols) for r in rows[start + 1:]) if u]

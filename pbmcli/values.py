@@ -70,6 +70,7 @@ _PREFIX_OPS: tuple[tuple[str, Operator], ...] = tuple(
 _SUFFIX_OPS: tuple[tuple[str, Operator], ...] = (
     ("及以上", Operator.GE), ("以上", Operator.GE),
     ("及以下", Operator.LE), ("以下", Operator.LE), ("以内", Operator.LE), ("之内", Operator.LE),
+    ("内", Operator.LE),
 )
 # filler words around a number that carry no meaning for scoring
 _PREFIX_FILLER = ("控制在", "保持在", "确保", "力争", "累计", "共计", "合计", "总计", "大约", "约",
@@ -85,8 +86,14 @@ _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
 _NUMBER_UNIT = re.compile(rf"^(?P<num>{_NUM})(?P<unit>\D*)$")
 _RANGE = re.compile(rf"^(?:{_NUM})%?\D{{0,6}}?(?:-|~|至|到|—|–)+(?:{_NUM})\D*$")
 _DATE = re.compile(r"\d\s*(?:年|月|日|号|季度)")
+_YEAR = re.compile(r"(?:19|20)\d\d年")
+_DEADLINE = re.compile(r"\d(?:年|月|日|号)(?:底|末|前|中旬|上旬|下旬|份|\d)")
+_ISO_DATE = re.compile(r"^((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})")
+_CN_DATE = re.compile(r"(?:((?:19|20)\d\d)年)?(\d{1,2})月(?:(\d{1,2})[日号])?")
+_LABEL_BEFORE_OP = re.compile(r"^[\u4e00-\u9fff]{2,}(?=[≥≤<>=])")
+_OP_WORDS = "|".join(re.escape(word) for word, _ in _PREFIX_OPS)
+_LABEL = re.compile(rf"^[\u4e00-\u9fff]{{1,12}}?(?=(?:{_OP_WORDS})|[+-]?\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_UNIT_DIGIT_OK = re.compile(r"^[a-zA-Z]+[23]$")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -161,9 +168,33 @@ def _clean_unit(unit: str) -> str | None:
     unit = unit.strip("()[]【】{}<>《》:：")
     if unit in ("", "."):
         return None
-    if unit in ("百分比", "百分率"):
+    if unit in ("百分比", "百分率") or unit.startswith("%"):
         return "%"
     return unit
+
+
+def _is_deadline(s: str) -> bool:
+    """"2024年12月31日前", "12月底前完成", "2025年底", "2024-11-30": a date, read as a term."""
+    return bool(_YEAR.search(s) or _DEADLINE.search(s) or _ISO_DATE.match(s))
+
+
+def parse_date(text: str | None) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a date or deadline; a missing day is the month's end (31).
+
+    "2024年12月31日前" → (2024, 12, 31); "6月底前" → (None, 6, 31); "2025年底" → (2025, 12, 31);
+    "2024-11-30" → (2024, 11, 30); None when no date is written.
+    """
+    s = normalise_text(text or "")
+    m = _ISO_DATE.match(s)
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    m = _CN_DATE.search(s)
+    if m and m.group(2):
+        year = int(m.group(1)) if m.group(1) else None
+        month, day = int(m.group(2)), int(m.group(3)) if m.group(3) else 31
+        return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+    m = re.search(r"((?:19|20)\d\d)年(?:底|末)", s)
+    return (int(m.group(1)), 12, 31) if m else None
 
 
 def _unparseable(text: str, reason: str) -> IndicatorValue:
@@ -213,6 +244,20 @@ def _resolve_op(text: str, ops: list[Operator]) -> Operator | None | IndicatorVa
     return ops[0] if ops else None
 
 
+def _read_number(s: str, unit_hint: str | None) -> tuple[float | None, str | None, list[Operator], str]:
+    """(number, unit, operators, body) of "≥95%"-like text; number None when it is not one."""
+    body, ops = _strip_ops(s)
+    m = _NUMBER_UNIT.match(body)
+    if m:
+        number = _to_float(m.group("num"))
+        unit = _clean_unit(m.group("unit")) or (_clean_unit(normalise_text(unit_hint)) if unit_hint else None)
+        return number, unit, ops, body
+    count = _parse_count(body)
+    if count is None:
+        return None, None, ops, body
+    return count[0], count[1], ops, body
+
+
 def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> IndicatorValue:
     s = normalise_text(text)
     if s.lower() in _EMPTY_TEXTS or set(s) <= _DASHES:
@@ -222,22 +267,21 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
     if _RANGE.match(s.lstrip("≥≤<>=")):
         return _unparseable(
             text, f"「{text}」是一个区间，无法确定唯一的指标值；请只填一个值，并用 ≥ 或 ≤ 表示方向（如 ≥90%）")
-    body, ops = _strip_ops(s)
+    if _is_deadline(s):
+        return _qualitative(unicodedata.normalize("NFKC", text).strip())
+    number, unit, ops, body = _read_number(_LABEL_BEFORE_OP.sub("", s), unit_hint)
+    if number is None and any(ch.isdigit() for ch in s):
+        # "完成率100%", "满意度不低于90%", "共培训120人次": a label in front of the value
+        m = _LABEL.match(s)
+        retry = _read_number(s[m.end():], unit_hint) if m and not m.group().endswith("第") else None
+        if retry is not None and retry[0] is not None:
+            number, unit, ops, body = retry
+    if number is None:
+        return _classify_rest(text, s, body, ops)
     op = _resolve_op(text, ops)
     if isinstance(op, IndicatorValue):
         return op
-    op = op or op_hint
-    m = _NUMBER_UNIT.match(body)
-    if m:
-        number = _to_float(m.group("num"))
-        if number is None:
-            return _unparseable(text, f"「{text}」中的数字无法识别")
-        unit = _clean_unit(m.group("unit")) or (_clean_unit(normalise_text(unit_hint)) if unit_hint else None)
-        return _number_value(text, number, unit, op)
-    count = _parse_count(body)
-    if count is not None:
-        return _number_value(text, count[0], count[1], op)
-    return _classify_rest(text, s, body, ops)
+    return _number_value(text, number, unit, op or op_hint)
 
 
 def _classify_rest(text: str, s: str, body: str, ops: list[Operator]) -> IndicatorValue:

@@ -1,5 +1,136 @@
-"""`pbm inspect` commands."""
+"""`pbm inspect FILE`: show what the reader understood in one form."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+from typing import Any
+
+import typer
+
+from ..errors import UsageError
+from .app import command
+
+_FORMATS = ("table", "json")
+
+
+@command("inspect", help="查看 pbm 从一张表格中读到的内容：表格种类、格式、表头、资金、目标、"
+                         "绩效指标（含解析后的指标值和单元格位置）、总分和读取问题。用于核对读取是否正确。")
+def inspect(
+    file: str = typer.Argument(..., help="要查看的表格文件（.xlsx / .xlsm / .xls / .ods）。", metavar="FILE"),
+    fmt: str = typer.Option("table", "--format", "-f",
+                            help="输出格式：table（便于阅读的表格，默认）或 json（稳定的机器可读格式，schema pbm.inspect/1）。"),
+) -> None:
+    if fmt not in _FORMATS:
+        raise UsageError(f"--format 只能是 table 或 json，现为「{fmt}」")
+    from ..readers import read_submission
+    from ..readers.dump import submission_dict
+
+    data = submission_dict(read_submission(file))
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_tables(data)
+
+
+def _show(field: dict[str, Any] | None) -> str:
+    if not field:
+        return ""
+    if field.get("formula_uncached"):
+        return "（公式无缓存值）"
+    value = field.get("value")
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}%" if field.get("percent") else f"{value:g}"
+    return str(value)
+
+
+def _cell(field: dict[str, Any] | None) -> str:
+    return (field or {}).get("cell") or ""
+
+
+def _print_tables(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from ..readers.dump import KEY_LABELS, VARIANT_LABELS
+    from .output import out
+
+    out.print(f"文件：{data['path']}", markup=False)
+    out.print(f"表格：{data['kind_label']}（工作表「{data['sheet']}」，"
+              f"{VARIANT_LABELS.get(data['variant'], data['variant'])}，"
+              f"模板版本 {data['template_version'] or '无'}）", markup=False)
+    for title, section in (("表头", data["header"]), ("目标", data["goals"]),
+                           ("总分", data["totals"]), ("其他栏目", data["extra"])):
+        if section:
+            t = Table(title=title, title_justify="left")
+            for col in ("栏目", "内容", "单元格"):
+                t.add_column(col)
+            for key, field in section.items():
+                _row(t, KEY_LABELS.get(key, key), _show(field), _cell(field))
+            out.print(t)
+    _print_funds(data, Table, out)
+    _print_indicators(data, Table, out)
+    _print_issues(data, Table, out)
+
+
+def _row(t: Any, *cells: str) -> None:
+    """Add a row of plain text (no rich markup: cell contents may hold brackets)."""
+    from rich.text import Text
+
+    t.add_row(*(Text(c) for c in cells))
+
+
+def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
+    from rich.text import Text
+
+    from ..readers.dump import BLOCK_LABELS, FUND_COL_LABELS, FUND_ROW_LABELS
+
+    for block, rows in data["funds"].items():
+        cols = list(dict.fromkeys(c for r in rows.values() for c in r))
+        out.print(f"项目资金（{BLOCK_LABELS.get(block, block)}，万元）", markup=False)
+        t = table()
+        t.add_column("")
+        for c in cols:
+            t.add_column(FUND_COL_LABELS.get(c, c), justify="right")
+        for key, row in rows.items():
+            t.add_row(Text(FUND_ROW_LABELS.get(key, key)),
+                      *(Text.assemble(_show(row.get(c)), (f" {_cell(row.get(c))}", "dim")) for c in cols))
+        out.print(t)
+
+
+def _print_indicators(data: dict[str, Any], table: Any, out: Any) -> None:
+    from ..readers.dump import BLOCK_LABELS
+
+    if not data["indicators"]:
+        out.print("绩效指标：未读到任何指标行。", markup=False)
+        return
+    t = table(title=f"绩效指标（{len(data['indicators'])} 行）", title_justify="left")
+    for col in ("行", "块", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"):
+        t.add_column(col)
+    for ind in data["indicators"]:
+        _row(t, str(ind["row"]), BLOCK_LABELS.get(ind["block"], ind["block"]), ind["level1"],
+                  ind["level2"], ind["name"], _value(ind["target"]), _value(ind["actual"]),
+                  _show(ind["fields"].get("weight")), _show(ind["fields"].get("score")))
+    out.print(t)
+
+
+def _value(v: dict[str, Any] | None) -> str:
+    if v is None:
+        return ""
+    kinds = {"quantitative": "定量", "qualitative": "定性", "empty": "空", "unparseable": "无法解析"}
+    shown = v["display"] or v["text"]
+    return f"{shown}（{kinds.get(v['kind'], v['kind'])}）" if shown else kinds.get(v["kind"], "")
+
+
+def _print_issues(data: dict[str, Any], table: Any, out: Any) -> None:
+    if not data["issues"]:
+        out.print("读取问题：无。", markup=False)
+        return
+    t = table(title="读取问题", title_justify="left")
+    for col in ("类型", "位置", "说明"):
+        t.add_column(col)
+    for issue in data["issues"]:
+        where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else ""
+        _row(t, issue["kind"], where, issue["detail"])
+    out.print(t)

@@ -1,5 +1,467 @@
-"""`pbm ledger` commands."""
+"""`pbm init`, `pbm ledger`, `pbm ingest`, `pbm monitor`, `pbm rank`, `pbm rectify`, `pbm apply`.
+
+Thin commands: parse options, call one core function, format the result.
+"""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .app import app, command, guarded
+
+if TYPE_CHECKING:
+    from ..config import RulePack
+    from ..ledger import Ledger, Rectification
+    from ..monitor import LightsResult, MonitorResult
+    from ..ranking import Ranking
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+    md = "md"
+
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="台账文件路径（默认取 pbm.toml 中 [workspace] db，即 pbm.sqlite）。")]
+ConfigOpt = Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml 的路径（默认从当前目录向上查找）。")]
+RulesOpt = Annotated[str | None, typer.Option("--rules", help="规则包：内置名称（national）或 TOML 文件路径。")]
+OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="写入该文件（xlsx 格式必须指定）；不指定则输出到屏幕。")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖已存在的输出文件。")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="以该日期为“今天”（YYYY-MM-DD），默认为系统日期。")]
+
+
+def _pack(rules: str | None, config: str | None) -> RulePack:
+    from ..config import load
+
+    return load(rules=rules, config=config)
+
+
+def _clock(date: str | None) -> Any:
+    if not date:
+        return None
+    from ..errors import UsageError
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise UsageError(f"--date 应写成 2026-11-22 这样的日期，现为「{date}」。") from None
+    return lambda: dt.datetime.combine(day, dt.time(12, 0))
+
+
+def _ledger(pack: RulePack, db: str | None, date: str | None = None) -> Ledger:
+    from ..workspace import open_ledger
+
+    return open_ledger(pack, db, _clock(date))
+
+
+def _json(data: Any, output: str | None, force: bool) -> None:
+    from ..outputs import emit_text
+
+    emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
+
+
+def _need_output(fmt: Fmt, output: str | None) -> None:
+    from ..errors import UsageError
+
+    if fmt is Fmt.xlsx and not output:
+        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
+
+
+def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    from rich.table import Table
+
+    from .output import out
+
+    t = Table(title=title, show_lines=False)
+    for h in header:
+        t.add_column(h, overflow="fold")
+    for r in rows:
+        t.add_row(*("" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r))
+    out.print(t)
+
+
+def _notes(lines: list[str]) -> None:
+    from .output import err
+
+    for line in lines:
+        err.print(line, markup=False)
+
+
+# --------------------------------------------------------------------------- init / ledger
+
+
+@command("init", help="新建工作区：pbm.toml（带中文说明）、单位名录 units.xlsx、收件/输出/通报文件夹。不会覆盖已有文件。")
+def init_cmd(directory: Annotated[Path, typer.Argument(help="工作区文件夹，默认当前文件夹。")] = Path(".")) -> None:
+    from ..workspace import init_workspace
+    from .output import out
+
+    res = init_workspace(directory)
+    out.print(f"已在 {res.root.resolve()} 建立工作区：", markup=False)
+    for p in res.created:
+        out.print(f"  {p}", markup=False)
+    out.print("下一步：\n  1. 在 units.xlsx 中填写单位名录（单位编码、单位名称、简称/别名、类别）；\n"
+              "  2. 修改 pbm.toml 中的发文机关、发文字号等设置；\n"
+              "  3. 把收到的报表放进「收件」下的文件夹，运行 pbm ingest 收件/自评 --period 2026 导入台账；\n"
+              "  4. 每月运行 pbm monitor 执行数据.xlsx --period 2026-10 --record，再用 pbm rank 排名。",
+              markup=False)
+
+
+@command("ledger", help="查看台账：已记录的期间、单位数、各类报表数量、被新版本替代的旧版本；--units 导入单位名录。")
+def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--units", help="导入（更新）单位名录 units.xlsx。")] = None,
+               fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+               config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..units import read_units
+
+    pack = _pack(rules, config)
+    with _ledger(pack, db) as ledger:
+        if units:
+            n = ledger.upsert_units(read_units(units))
+            _notes([f"已从 {units} 导入 {n} 个单位。"])
+        summary = ledger.summary()
+    if fmt is Fmt.json:
+        _json(summary, None, False)
+        return
+    _print_summary(summary)
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    from .output import out
+
+    out.print(f"台账：{s['db']}（结构版本 {s['schema_version']}）  单位 {s['units']} 个  运行记录 {s['runs']} 次", markup=False)
+    out.print(f"期间：{'、'.join(s['periods']) or '（无）'}", markup=False)
+    from ..model import FormKind
+
+    rows = [[FormKind(f).label, c["current"], c["superseded"]] for f, c in s["forms"].items()]
+    _table("报表", ["类型", "现行版本", "已被替代"], rows)
+    _table("执行数据", ["期间", "行数"], [[p, n] for p, n in s["execution"].items()])
+    if s["superseded"]:
+        _table("被替代的旧版本", ["编号", "单位", "项目", "期间", "文件", "被替代为"],
+               [[r["id"], r["unit_name"], r["project"], r["period"], r["path"], r["superseded_by"]]
+                for r in s["superseded"]])
+    labels = {"open": "未完成", "done": "已完成"}
+    out.print("整改事项：" + ("、".join(f"{labels.get(k, k)} {v}" for k, v in s["rectifications"].items()) or "（无）"), markup=False)
+
+
+@command("ingest", help="读取报表（文件、文件夹或 zip），审核、复核得分、匹配单位并记入台账。同一文件重复导入不会重复记录。")
+def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、文件夹或 zip。")],
+               period: Annotated[str, typer.Option("--period", "-p", help="所属期间：2026（年度）、2026Q3（季度）或 2026-08（月份）。")],
+               db: DbOpt = None,
+               fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+               config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..workspace import ingest
+
+    pack = _pack(rules, config)
+    with _ledger(pack, db) as ledger:
+        res = ingest(ledger, paths, period, pack)
+    if fmt is Fmt.json:
+        _json(res.to_dict(), None, False)
+    else:
+        status = {"new": "新记录", "duplicate": "已存在（未改动）", "superseded": "新版本（旧版本保留）", "unreadable": "无法读取"}
+        _table(f"导入结果（{res.period}）", ["文件", "类型", "单位", "项目", "错误", "警告", "复核得分", "等级", "结果"],
+               [[i.path, i.form, i.unit, i.project, i.errors, i.warnings, i.total, i.grade, status[i.status]] for i in res.items])
+        _notes([f"{f.path}：{f.message}" for f in res.findings])
+        if res.missing:
+            _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
+    if any(f.severity.value == "error" for f in res.findings) or any(i.errors for i in res.items):
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- monitor
+
+
+@command("monitor", help="执行进度监控：读取预算系统导出的月度执行数据（xlsx/xls/csv），按单位和项目计算执行率、时间进度、偏差和预警；"
+                         "也可读取绩效运行监控表（文件或文件夹），给每个指标亮灯。")
+def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出文件，或绩效运行监控表所在的文件/文件夹。")],
+                period: Annotated[str, typer.Option("--period", "-p", help="月份，如 2026-10。")],
+                fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx。")] = Fmt.table,
+                output: OutputOpt = None, force: ForceOpt = False,
+                record: Annotated[bool, typer.Option("--record", help="把本月执行数据记入台账（供排名和通报使用）。")] = False,
+                db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from .. import monitor
+
+    pack = _pack(rules, config)
+    _need_output(fmt, output)
+    if monitor.detect_kind(export) == "forms":
+        _lights(export, period, pack, fmt, output, force)
+        return
+    with _ledger(pack, db) as ledger:
+        res = monitor.monitor_export(export, period, pack, ledger.units())
+        if record:
+            status = ledger.record_execution(res.period, res.ledger_rows(), res.source)
+            ledger.log_run("monitor", {"period": res.period, "path": export, "status": status})
+            _notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
+                     "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]])
+    _notes([f.message for f in res.findings])
+    if fmt is Fmt.json:
+        _json(res.to_dict(), output, force)
+    elif fmt is Fmt.xlsx:
+        _monitor_xlsx(res, output or "", force)
+    else:
+        _monitor_table(res)
+
+
+def _monitor_table(res: MonitorResult) -> None:
+    d = res.to_dict()
+    _table(f"{d['period']} 预算执行进度（时间进度 {d['time_progress']:.2f}%）",
+           ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"],
+           [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]])
+    warn = [[u["unit"], p["project"], p["rate"], p["gap"], p["level"]]
+            for u in d["units"] for p in u["projects"] if p["level"] != "正常"]
+    if warn:
+        _table("预警项目", ["单位", "项目", "执行率%", "偏差(百分点)", "预警"], warn)
+    t = d["total"]
+    _notes([f"合计：预算 {t['budget']:,.2f}，支出 {t['spent']:,.2f}，执行率 {t['rate'] or 0:.2f}%，偏差 {t['gap'] or 0:.2f} 个百分点。"])
+    if d["missing"]:
+        _notes(["未报送：" + "、".join(m["unit"] for m in d["missing"])])
+
+
+def _monitor_xlsx(res: MonitorResult, output: str, force: bool) -> None:
+    from ..outputs import SheetSpec, write_xlsx
+
+    d = res.to_dict()
+    units = [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]]
+    projects = [[u["unit"], u["code"], p["project"], p["budget"], p["spent"], p["rate"], p["gap"], p["level"]]
+                for u in d["units"] for p in u["projects"]]
+    write_xlsx(output, [
+        SheetSpec("单位汇总", ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], units),
+        SheetSpec("项目明细", ["单位", "编码", "项目", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], projects),
+        SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in d["missing"]]),
+        SheetSpec("说明", ["项目", "值"], [["期间", d["period"]], ["时间进度%", d["time_progress"]],
+                                          ["合计执行率%", d["total"]["rate"]]], autofilter=False),
+    ], force)
+
+
+def _lights(path: str, period: str, pack: RulePack, fmt: Fmt, output: str | None, force: bool) -> None:
+    from ..monitor import monitor_forms
+    from ..workspace import read_forms
+
+    subs, findings = read_forms([path])
+    res = monitor_forms(subs, period, pack)
+    _notes([f"{f.path}：{f.message}" for f in findings])
+    if fmt is Fmt.json:
+        _json(res.to_dict(), output, force)
+        return
+    rows = [[i["unit"], i["project"], i["indicator"], i["target"], i["current"], i["p"], i["light_label"], i["basis"]]
+            for i in res.to_dict()["indicators"]]
+    header = ["单位", "项目", "指标", "年度指标值", "当前完成值", "p", "灯", "依据"]
+    if fmt is Fmt.xlsx:
+        from ..outputs import SheetSpec, write_xlsx
+
+        write_xlsx(output or "", [SheetSpec("指标亮灯", header, rows)], force)
+    else:
+        _lights_table(res, header, rows)
+
+
+def _lights_table(res: LightsResult, header: list[str], rows: list[list[Any]]) -> None:
+    _table(f"{res.period} 绩效运行监控指标亮灯", header, rows)
+    c = res.counts()
+    _notes([f"红灯 {c['red']}，黄灯 {c['yellow']}，绿灯 {c['green']}，蓝灯 {c['blue']}，无法判断 {c['none']}。"])
+
+
+# --------------------------------------------------------------------------- rank
+
+
+@command("rank", help="排名：--period 2026-10（按执行进度）、2026Q3 或 2026（综合得分），数据取自台账；--explain 单位 说明得分构成。")
+def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10（月）、2026Q3（季度）或 2026（年度）。")],
+             fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx、md。")] = Fmt.table,
+             explain: Annotated[str | None, typer.Option("--explain", help="说明该单位（编码或名称）的得分构成和扣分依据。")] = None,
+             output: OutputOpt = None, force: ForceOpt = False,
+             db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from .. import ranking
+
+    pack = _pack(rules, config)
+    _need_output(fmt, output)
+    with _ledger(pack, db) as ledger:
+        res = ranking.rank(ledger, period, pack)
+        detail = ranking.explain(res, explain, ledger) if explain else None
+    if detail is not None:
+        _print_explain(detail, fmt, output, force)
+    elif fmt is Fmt.json:
+        _json(res.to_dict(), output, force)
+    elif fmt is Fmt.xlsx:
+        _rank_xlsx(res, output or "", force)
+    elif fmt is Fmt.md:
+        from ..outputs import emit_text
+
+        emit_text(_rank_md(res), output, force)
+    else:
+        _rank_table(res)
+
+
+def _rank_header(res: Ranking) -> tuple[list[str], list[str]]:
+    from ..ranking import DIM_LABELS
+
+    dims = list(res.weights)
+    extra = ["执行率%", "偏差(百分点)"] if res.kind == "month" else []
+    labels = [f"{DIM_LABELS[d]}({res.weights[d]:.0f}%)" if res.kind != "month" else "进度得分" for d in dims]
+    return ["名次", "单位", "编码", "得分", *labels, *extra, "变化"], dims + (["rate", "gap"] if extra else [])
+
+
+def _rank_rows(res: Ranking, rows: list[Any], keys: list[str]) -> list[list[Any]]:
+    return [[r.rank, r.unit, r.code, r.score, *({**r.dimensions, **r.figures}.get(k) for k in keys), r.change]
+            for r in rows]
+
+
+def _rank_title(res: Ranking) -> str:
+    kind = {"month": "月度执行进度排名", "quarter": "季度综合排名", "year": "年度综合排名"}[res.kind]
+    return f"{res.period} {kind}"
+
+
+def _rank_table(res: Ranking) -> None:
+    header, keys = _rank_header(res)
+    for group, rows in res.groups.items():
+        _table(f"{_rank_title(res)}（{group}）", header, _rank_rows(res, rows, keys))
+    _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
+    if res.missing:
+        _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
+
+
+def _rank_md(res: Ranking) -> str:
+    from ..outputs import markdown_table
+
+    header, keys = _rank_header(res)
+    parts = [f"# {_rank_title(res)}\n"]
+    for group, rows in res.groups.items():
+        parts += [f"## {group}\n", markdown_table(header, _rank_rows(res, rows, keys))]
+    parts.append("红榜：" + "、".join(r.unit for r in res.red()) + "\n")
+    parts.append("黑榜：" + "、".join(r.unit for r in res.black()) + "\n")
+    if res.missing:
+        parts.append("未报送：" + "、".join(m["unit"] for m in res.missing) + "\n")
+    return "\n".join(parts)
+
+
+def _rank_xlsx(res: Ranking, output: str, force: bool) -> None:
+    from ..outputs import SheetSpec, write_xlsx
+
+    header, keys = _rank_header(res)
+    sheets = [SheetSpec(g, header, _rank_rows(res, rows, keys)) for g, rows in res.groups.items()]
+    brief = ["分组", "名次", "单位", "编码", "得分"]
+    sheets += [SheetSpec("红榜", brief, [list(r.brief().values()) for r in res.red()]),
+               SheetSpec("黑榜", brief, [list(r.brief().values()) for r in res.black()]),
+               SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in res.missing])]
+    write_xlsx(output, sheets, force)
+
+
+def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool) -> None:
+    if fmt is Fmt.json:
+        _json(d, output, force)
+        return
+    from ..model import Severity
+    from .output import out
+
+    code = f"（{d['code']}）" if d["code"] else ""
+    out.print(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change']}", markup=False)
+    rows = [[x["label"], x["weight"], x["score"], x["points"], x["basis"]] for x in d["dimensions"]]
+    _table("得分构成", ["维度", "权重%", "维度得分", "折合得分", "依据"], rows)
+    if d.get("findings"):
+        _table("目标申报审核问题", ["项目", "代码", "级别", "单元格", "问题"],
+               [[f["project"], f["code"], Severity(f["severity"]).label, f["cell"], f["message"]] for f in d["findings"]])
+
+
+# --------------------------------------------------------------------------- rectify
+
+rectify_app = typer.Typer(help="整改台账：导入问题清单、查看、登记完成、列出逾期事项。", no_args_is_help=True)
+app.add_typer(rectify_app, name="rectify")
+
+
+@rectify_app.command("import", help="导入整改事项：整改清单（单位、问题、整改要求、整改期限…）或 validate/score 报告的「问题清单」工作表。")
+@guarded
+def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审核报告（xlsx/csv）。")],
+                   deadline: Annotated[str | None, typer.Option("--deadline", help="表中没有整改期限时使用的期限（YYYY-MM-DD），默认导入日起 [rank] rectify_days 天。")] = None,
+                   db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..rectify import import_file, parse_date
+
+    pack = _pack(rules, config)
+    with _ledger(pack, db, date) as ledger:
+        res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
+    _notes([f.message for f in res.findings])
+    from .output import out
+
+    out.print(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条。", markup=False)
+
+
+@rectify_app.command("list", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")
+@guarded
+def rectify_list(status: Annotated[str | None, typer.Option("--status", help="open、done 或 overdue。")] = None,
+                 fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+                 db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..rectify import list_items
+
+    pack = _pack(rules, config)
+    with _ledger(pack, db, date) as ledger:
+        items = list_items(ledger, status, ledger.today())
+        _print_items(items, fmt, ledger.today())
+
+
+@rectify_app.command("done", help="登记整改完成：pbm rectify done 编号 --evidence 整改情况或佐证材料。")
+@guarded
+def rectify_done(item_id: Annotated[int, typer.Argument(help="整改事项编号（pbm rectify list 可查看）。")],
+                 evidence: Annotated[str, typer.Option("--evidence", help="整改情况或佐证材料（文件名、文号等）。")],
+                 db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..rectify import complete
+    from .output import out
+
+    pack = _pack(rules, config)
+    with _ledger(pack, db, date) as ledger:
+        item = complete(ledger, item_id, evidence, ledger.today().isoformat())
+    late = "（逾期完成）" if not item.done_on_time() else ""
+    out.print(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。", markup=False)
+
+
+@rectify_app.command("overdue", help="列出已逾期（期限已过、尚未完成）的整改事项。")
+@guarded
+def rectify_overdue(fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+                    db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..rectify import overdue
+
+    pack = _pack(rules, config)
+    with _ledger(pack, db, date) as ledger:
+        items = overdue(ledger, ledger.today())
+        _print_items(items, fmt, ledger.today())
+    if items:
+        raise typer.Exit(1)
+
+
+def _print_items(items: list[Rectification], fmt: Fmt, today: dt.date) -> None:
+    if fmt is Fmt.json:
+        _json([{**r.to_dict(), "overdue": r.overdue(today)} for r in items], None, False)
+        return
+    labels = {"open": "未完成", "done": "已完成"}
+    _table("整改事项", ["编号", "单位", "问题", "来源", "整改要求", "期限", "状态", "完成日期", "整改情况"],
+           [[r.id, r.unit_name, r.problem, r.source, r.requirement, r.deadline,
+             "已逾期" if r.overdue(today) else labels.get(r.status, r.status), r.done_at, r.evidence] for r in items])
+
+
+# --------------------------------------------------------------------------- apply
+
+
+@command("apply", help="结果应用：按自评等级和预算执行情况，给出下一年度各项目预算安排建议。")
+def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年度，如 2026。")],
+              fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx。")] = Fmt.table,
+              output: OutputOpt = None, force: ForceOpt = False,
+              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..apply import suggest
+
+    pack = _pack(rules, config)
+    _need_output(fmt, output)
+    with _ledger(pack, db) as ledger:
+        res = suggest(ledger, year, pack)
+    if fmt is Fmt.json:
+        _json(res.to_dict(), output, force)
+        return
+    header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算", "全年执行", "结余", "大额结余", "建议", "调整%", f"{year + 1}年建议数", "说明"]
+    rows = [[r.unit, r.code, r.project, r.grade or "未评价", r.total, r.budget, r.spent, r.unspent,
+             "是" if r.large_balance else "", r.action, r.change, r.suggested, r.note] for r in res.rows]
+    if fmt is Fmt.xlsx:
+        from ..outputs import SheetSpec, write_xlsx
+
+        write_xlsx(output or "", [SheetSpec("结果应用建议", header, rows)], force)
+    else:
+        _table(f"{year} 年度绩效评价结果应用建议", header, rows)

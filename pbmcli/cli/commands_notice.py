@@ -1,5 +1,141 @@
-"""`pbm notice` commands."""
+"""`pbm notice` commands: monthly / quarterly / annual notices and return letters."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .app import command
+
+KIND_HELP = "通报类型：monthly（月度执行进度通报）、quarterly（季度排名通报）、annual（年度总评通报）、return（退回修改意见，每单位一份）。"
+
+KindArg = Annotated[str | None, typer.Argument(help=KIND_HELP, show_default=False)]
+PeriodOpt = Annotated[str | None, typer.Option("--period", "-p", help="期间：2026-10（月）、2026Q3（季度）、2026（年度）。")]
+
+
+def _day(text: str | None) -> dt.date:
+    from ..errors import UsageError
+
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--date 应写成 2026-11-22 这样的日期，现为「{text}」。") from None
+
+
+def _read_json(path: Path | None, what: str) -> Any:
+    from ..errors import InputError
+
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_text("utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(str(path), f"找不到{what}文件") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), f"不是有效的{what} JSON（应为 pbm 以 --format json 输出的文件）：{exc}") from None
+
+
+def _inputs(kind: str, period: str, files: dict[str, Path | None], pack: Any, db: str | None,
+            day: dt.date) -> dict[str, Any]:
+    """JSON files given on the command line win; anything missing comes from the ledger."""
+    labels = {"monitor": "执行监控结果", "rank": "排名结果", "validate": "审核结果",
+              "overdue": "整改逾期清单", "scores": "复核得分", "apply": "结果应用建议"}
+    given = {k: _read_json(p, labels[k]) for k, p in files.items() if p is not None}
+    if isinstance(given.get("apply"), dict):
+        given["apply"] = given["apply"].get("rows", [])
+    needed = {"monthly": "monitor", "quarterly": "rank", "annual": "rank", "return": "validate"}[kind]
+    if needed in given:
+        return given
+    from ..render.loader import from_ledger
+
+    return {**from_ledger(kind, period, pack, db, day), **given}
+
+
+def _check(template: Path, kind: str | None, pack: Any) -> None:
+    from ..errors import UsageError
+    from ..render import check_template
+    from ..render.context import KINDS
+    from ..render.notices import sample_context
+    from .output import out
+
+    if kind not in KINDS:
+        raise UsageError(f"--check-template 需要 --kind 指定通报类型（{'、'.join(KINDS)}）。")
+    res = check_template(template, list(sample_context(kind, pack)))
+    out.print(f"模板 {template}（{kind}）：", markup=False)
+    out.print("  未知变量（上下文中没有，渲染时会报错）：" + ("、".join(res.unknown) or "无"), markup=False)
+    out.print("  未使用的变量：" + ("、".join(res.unused) or "无"), markup=False)
+    if res.unknown:
+        raise typer.Exit(1)
+
+
+@command("notice", help="生成通报（Word 按 GB/T 9704-2012 版式，另附 Markdown）：monthly 月度执行进度通报、"
+                        "quarterly 季度排名通报、annual 年度总评通报、return 退回修改意见（每单位一份）。"
+                        "数据取自台账，或用 --monitor/--rank/--from 指定 pbm 输出的 JSON。")
+def notice_cmd(
+    kind: KindArg = None,
+    period: PeriodOpt = None,
+    db: Annotated[str | None, typer.Option("--db", help="台账数据库，默认取 pbm.toml 的 [workspace] db。")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD，默认今天；同样的输入和日期生成同样的文件。")] = None,
+    number: Annotated[int | None, typer.Option("--number", "-n", help="发文字号的序号，如 12 → 示财绩〔2026〕12号；不填则留空待填。", min=1)] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹。")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="允许覆盖已存在的文件。")] = False,
+    template: Annotated[Path | None, typer.Option("--template", help="使用自己的 Jinja2 模板（在沙箱中渲染）。")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="docx、md 或 both。")] = "both",
+    monitor_json: Annotated[Path | None, typer.Option("--monitor", help="pbm monitor --format json 的输出（月度通报）。")] = None,
+    rank_json: Annotated[Path | None, typer.Option("--rank", help="pbm rank --format json 的输出。")] = None,
+    from_json: Annotated[Path | None, typer.Option("--from", help="pbm validate --format json 的输出（退回修改意见）。")] = None,
+    overdue_json: Annotated[Path | None, typer.Option("--overdue", help="整改逾期清单 JSON（单位、问题、期限、状态）。")] = None,
+    apply_json: Annotated[Path | None, typer.Option("--apply", help="pbm apply --format json 的输出（年度总评）。")] = None,
+    check_template: Annotated[Path | None, typer.Option("--check-template", help="检查模板：列出未知变量和未使用的变量。")] = None,
+    check_kind: Annotated[str | None, typer.Option("--kind", help="与 --check-template 一起使用的通报类型。")] = None,
+    rules: Annotated[str | None, typer.Option("--rules", help="规则包（national 或 TOML 文件）。")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml。")] = None,
+) -> None:
+    from ..config import load
+    from ..errors import UsageError
+    from ..render.context import KINDS, period_label
+
+    pack = load(rules=rules, config=config)
+    if check_template is not None:
+        _check(check_template, check_kind or kind, pack)
+        return
+    if kind not in KINDS:
+        raise UsageError(f"请指定通报类型：{'、'.join(KINDS)}，例如 pbm notice monthly --period 2026-10。")
+    if not period and kind != "return":
+        raise UsageError("请用 --period 指定期间，例如 --period 2026-10、2026Q3 或 2026。")
+    period = period or ""
+    if period:
+        period_label(period)  # validates the format
+    day = _day(date)
+    files = {"monitor": monitor_json, "rank": rank_json, "validate": from_json,
+             "overdue": overdue_json, "apply": apply_json}
+    _run(kind, period, _inputs(kind, period, files, pack, db, day), pack, day, number,
+         output, fmt, force, template)
+
+
+def _run(kind: str, period: str, inputs: dict[str, Any], pack: Any, day: dt.date, number: int | None,
+         output: Path, fmt: str, force: bool, template: Path | None) -> None:
+    from ..render import write_notice
+    from ..render.notices import build_notices
+    from .output import err
+
+    notices = build_notices(kind, inputs, pack, day, number, period)
+    if not notices:
+        err.print("没有需要退回修改的单位（审核结果中没有错误或警告）。", markup=False)
+        return
+    warned: list[str] = []
+
+    def warn(message: str) -> None:
+        if message not in warned:
+            warned.append(message)
+            err.print("提示：" + message, markup=False)
+
+    for n in notices:
+        for path in write_notice(n, output, fmt, force, template, warn):
+            err.print(f"已生成：{path}", markup=False)

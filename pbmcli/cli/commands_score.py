@@ -1,5 +1,345 @@
-"""`pbm score` commands."""
+"""`pbm score`: recompute self-evaluation scores, catch inflated self-scores, cross-check goals."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .app import command
+from .commands_validate import (
+    ConfigOpt,
+    ForceOpt,
+    FormatOpt,
+    IgnoreOpt,
+    JobsOpt,
+    NoColorOpt,
+    OutputOpt,
+    QuietOpt,
+    ReportFormat,
+    RulesOpt,
+    SelectOpt,
+    load_pack,
+    resolve_jobs,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..crosscheck import FileScore, ScoreReport
+
+SUMMARY_HEADER = ["文件", "单位", "项目", "年度", "自评总分", "复核总分", "差值（自评−复核）", "自评等级",
+                  "复核等级", "自评虚高", "预算执行率(%)", "执行率得分", "错误数", "警告数", "对应目标申报表", "说明"]
+DETAIL_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "计分方法", "计算过程",
+                 "分值", "自评得分", "复核得分", "说明", "单元格"]
+EXPLAIN_HEADER = ["文件", "单位", "项目", *DETAIL_HEADER]
+FINDING_HEADER = ["文件", "工作表", "单元格", "代码", "严重程度", "问题说明", "应为", "实为"]
+_COUNTS = [("files", "文件数"), ("scored", "已计分"), ("优", "优"), ("良", "良"), ("中", "中"),
+           ("差", "差"), ("inflated", "自评虚高"), ("insufficient", "数据不足"),
+           ("unreadable", "无法读取"), ("skipped", "已跳过")]
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+# --- rows (shared by table, csv, md and xlsx) --------------------------------------------------
+
+def _num(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
+
+
+def summary_row(fs: FileScore) -> list[Any]:
+    """One row per file of the 汇总 table."""
+    res = fs.result
+    if res is None:
+        return [fs.path, None, None, None, None, None, None, None, None, None, None, None,
+                _count(fs, "error"), _count(fs, "warning"), fs.goal, "无法读取"]
+    sub, ex = res.submission, res.execution
+    note = "；".join(res.notes) or ("数据不足，未计算总分" if res.total is None else "")
+    return [fs.path, sub.unit or None, sub.project or None, sub.year, res.self_total, res.total,
+            res.difference, res.self_grade, res.grade, "是" if res.inflated else "否", _num(ex.rate), ex.score,
+            _count(fs, "error"), _count(fs, "warning"), fs.goal, note]
+
+
+def _g(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _count(fs: FileScore, severity: str) -> int:
+    return sum(1 for f in fs.findings if f.severity.value == severity)
+
+
+def detail_rows(fs: FileScore) -> list[list[Any]]:
+    """The indicator breakdown of one project: execution row, indicators, total."""
+    from ..scoring import METHOD_LABELS
+
+    res = fs.result
+    if res is None:
+        return []
+    ex = res.execution
+    rate = f"（执行率 {_num(ex.rate):g}%）" if ex.rate is not None else ""
+    rows: list[list[Any]] = [[
+        "预算执行率", None, "预算执行率", f"全年预算数 {_g(ex.budget)} 万元",
+        f"全年执行数 {_g(ex.spent)} 万元{rate}", "执行率", ex.formula,
+        ex.points, ex.self_score, ex.score, ex.note, str(ex.ref) if ex.ref else None]]
+    for s in res.indicators:
+        ind = s.indicator
+        ref = ind.get("score").ref or ind.get("name").ref
+        actual = ind.actual.display() if ind.actual else None
+        rows.append([ind.level1, ind.level2, ind.name, ind.target.display() or None, actual or None,
+                     METHOD_LABELS.get(s.method, s.method), s.formula, ind.weight, ind.score,
+                     s.score, s.note, str(ref) if ref else None])
+    source = f"自评总分取自{res.self_total_source}" if res.self_total_source else "未填自评得分"
+    rows.append(["总分", None, None, None, None, None, "；".join(res.notes) or None, None,
+                 res.self_total, res.total, source, None])
+    return rows
+
+
+def explain_rows(report: ScoreReport) -> list[list[Any]]:
+    out = []
+    for fs in report.scored:
+        sub = fs.result.submission if fs.result else None
+        head = [fs.path, sub.unit if sub else None, sub.project if sub else None]
+        out += [head + row for row in detail_rows(fs)]
+    return out
+
+
+def finding_rows(report: ScoreReport) -> list[list[Any]]:
+    return [[fs.path, f.sheet, f.cell, f.code, f.severity.label, f.message, f.expected, f.actual]
+            for fs in report.results for f in fs.findings]
+
+
+# --- table (rich) ------------------------------------------------------------------------------
+
+def _console(file: Any = None, no_color: bool = False) -> Console:
+    from rich.console import Console
+
+    if file is not None:
+        return Console(file=file, width=140, no_color=True, color_system=None, emoji=False,
+                       highlight=False, soft_wrap=False)
+    return Console(emoji=False, highlight=False, no_color=no_color or None)
+
+
+def _table(title: str, header: list[str], rows: list[list[Any]], wide: tuple[int, ...] = ()) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title, style="bold"), title_justify="left")
+    for i, name in enumerate(header):
+        table.add_column(name, overflow="fold", ratio=2 if i in wide else None)
+    for row in rows:
+        table.add_row(*(Text("" if v is None else f"{v:g}" if isinstance(v, float) else str(v))
+                        for v in row))
+    return table
+
+
+def _summary_counts(report: ScoreReport) -> list[Any]:
+    s = report.summary()
+    flat = {**s, **s["by_grade"]}
+    return [flat[key] for key, _ in _COUNTS]
+
+
+def render_table(report: ScoreReport, console: Console, explain: bool) -> None:
+    """Counts, one row per project, the breakdown with --explain, findings, skipped."""
+    from rich.text import Text
+
+    console.print(_table("复核汇总", [label for _, label in _COUNTS], [_summary_counts(report)]))
+    short = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10]
+    rows = [[row[i] for i in short] for row in map(summary_row, report.results)]
+    for row, fs in zip(rows, report.results, strict=True):
+        if fs.result is None:
+            row[4] = "无法读取"
+        elif fs.result.total is None:
+            row[4] = "数据不足"
+    console.print(_table("自评得分复核", [SUMMARY_HEADER[i] for i in short], rows, wide=(0, 2)))
+    if explain:
+        for fs in report.scored:
+            _render_explain(fs, console)
+    for fs in report.results:
+        if fs.findings:
+            table = _table(f"{fs.path} 发现的问题", ["单元格", "代码", "严重程度", "问题说明"], [], wide=(3,))
+            for f in fs.findings:
+                style = _SEVERITY_STYLE.get(f.severity.value, "")
+                where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+                table.add_row(Text(where), Text(f.code, style=style), Text(f.severity.label, style=style),
+                              Text(f.message))
+            console.print(table)
+    _render_extras(report, console)
+
+
+def _render_explain(fs: FileScore, console: Console) -> None:
+    """Each indicator on two lines (fits an 80-column console): values, then the formula."""
+    from rich.text import Text
+
+    res = fs.result
+    if res is None:
+        return
+    sub = res.submission
+    console.print(Text(f"{fs.path}  {sub.project or '（未填项目名称）'}（{sub.unit or '未填单位'}）", style="bold"))
+    for row in detail_rows(fs):
+        l1, l2, name, target, actual, method, formula, weight, own, score, note, cell = row
+        where = "/".join(x for x in (l1, l2) if x and x != name)
+        head = f"  {f'[{where}] ' if where else ''}{name or ''}"
+        if name is not None or l1 != "总分":
+            head += f"  目标 {_g(target)}  实际 {_g(actual)}  {method or ''}"
+        head += f"  分值 {_g(weight)}  自评 {_g(own)}  复核 {_g(score)}"
+        console.print(Text(head + (f"  （{cell}）" if cell else "")))
+        for line in (formula, note):
+            if line:
+                console.print(Text(f"      {line}"))
+    console.print()
+
+
+def _render_extras(report: ScoreReport, console: Console) -> None:
+    if report.skipped:
+        console.print(_table("已跳过（不计分）", ["路径", "原因"],
+                             [[s.path, s.skipped_reason] for s in report.skipped]))
+    goals = report.goals
+    if goals is None:
+        return
+    rows = [["未找到绩效目标的自评表", p] for p in goals.unmatched]
+    rows += [["未被任何自评表对应的绩效目标", p] for p in goals.unused]
+    rows += [["未使用的 --goals 文件", f"{p}（{r}）"] for p, r in goals.skipped]
+    if rows:
+        console.print(_table(f"绩效目标核对（读取申报表 {len(goals.files)} 份）", ["情况", "文件"], rows))
+
+
+def table_text(report: ScoreReport, explain: bool) -> str:
+    buf = io.StringIO()
+    render_table(report, _console(file=buf), explain)
+    return buf.getvalue()
+
+
+# --- md / csv / xlsx ---------------------------------------------------------------------------
+
+def markdown_report(report: ScoreReport, explain: bool) -> str:
+    from ..outputs import markdown_table
+
+    parts = ["# 绩效自评得分复核", "", markdown_table([label for _, label in _COUNTS],
+                                                    [_summary_counts(report)]), "## 项目汇总", "",
+             markdown_table(SUMMARY_HEADER, [summary_row(fs) for fs in report.results])]
+    if explain:
+        for fs in report.scored:
+            parts += [f"## {fs.path} 指标明细", "", markdown_table(DETAIL_HEADER, detail_rows(fs))]
+    if any(fs.findings for fs in report.results):
+        parts += ["## 发现的问题", "", markdown_table(FINDING_HEADER, finding_rows(report))]
+    if report.skipped:
+        parts += ["## 已跳过", "", markdown_table(["路径", "原因"],
+                                                 [[s.path, s.skipped_reason] for s in report.skipped])]
+    return "\n".join(parts)
+
+
+def _project_sheet_title(fs: FileScore) -> str:
+    sub = fs.result.submission if fs.result else None
+    return (sub.project if sub and sub.project else Path(fs.path).stem) or "项目"
+
+
+def xlsx_sheets(report: ScoreReport) -> list[Any]:
+    """汇总 (one row per project, linked to its sheet), one sheet per project, 问题清单, 已跳过."""
+    from ..outputs import SheetSpec, sheet_name
+
+    taken: set[str] = set()
+    first = sheet_name("汇总", taken)
+    names = [sheet_name(_project_sheet_title(fs), taken) for fs in report.scored]
+    rows = [summary_row(fs) for fs in report.results]
+    links, n = {}, 0
+    for i, fs in enumerate(report.results):
+        if fs.result is not None:
+            links[(i, 2)] = f"internal:'{names[n]}'!A1"
+            n += 1
+    sheets = [SheetSpec(first, SUMMARY_HEADER, rows, hyperlinks=links,
+                        widths=[36, 22, 30, 7, 10, 10, 12, 9, 9, 9, 13, 10, 7, 7, 30, 40])]
+    widths = [11, 13, 28, 14, 14, 8, 60, 7, 9, 9, 36, 12]
+    sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths)
+               for name, fs in zip(names, report.scored, strict=True)]
+    if any(fs.findings for fs in report.results):
+        sheets.append(SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
+                                widths=[36, 14, 8, 7, 8, 80, 16, 16]))
+    if report.skipped:
+        sheets.append(SheetSpec("已跳过", ["路径", "原因"],
+                                [[s.path, s.skipped_reason] for s in report.skipped]))
+    return sheets
+
+
+def write_report(report: ScoreReport, fmt: ReportFormat, output: str | None, force: bool,
+                 explain: bool, no_color: bool) -> None:
+    from .. import outputs
+
+    if fmt is ReportFormat.xlsx:
+        outputs.write_xlsx(output or "", xlsx_sheets(report), force)
+    elif fmt is ReportFormat.csv:
+        header, rows = ((EXPLAIN_HEADER, explain_rows(report)) if explain else
+                        (SUMMARY_HEADER, [summary_row(fs) for fs in report.results]))
+        if output and output != "-":
+            outputs.write_csv(output, header, rows, force)
+        else:
+            outputs.emit_text(outputs.csv_text(header, rows), None, force)
+    elif fmt is ReportFormat.json:
+        outputs.emit_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output, force)
+    elif fmt is ReportFormat.md:
+        outputs.emit_text(markdown_report(report, explain), output, force)
+    elif output and output != "-":
+        outputs.emit_text(table_text(report, explain), output, force)
+    else:
+        render_table(report, _console(no_color=no_color), explain)
+
+
+# --- the command -------------------------------------------------------------------------------
+
+def _check_output(fmt: ReportFormat, output: str | None, force: bool) -> None:
+    """Fail before the run when the output cannot be written."""
+    from ..errors import UsageError
+    from ..fileio import check_writable
+
+    if fmt is ReportFormat.xlsx and (not output or output == "-"):
+        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如：-o 得分复核.xlsx")
+    if output and output != "-":
+        check_writable(output, force)
+
+
+def _stop_if_nothing(paths: list[str], report: ScoreReport) -> None:
+    """A single unreadable file stops with exit 2; no input at all is a usage error."""
+    from ..errors import InputError, UsageError
+
+    lone = len(paths) == 1 and Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() != ".zip"
+    if lone and len(report.results) == 1 and report.results[0].unreadable:
+        res = report.results[0]
+        first = res.findings[0] if res.findings else None
+        raise InputError(res.path, first.message if first else "无法读取", first.code if first else "F001")
+    if not report.results and not report.skipped:
+        raise UsageError("没有找到可计分的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包）。")
+
+
+@command("score", help="复核绩效自评表得分：按规则重新计算每个指标和预算执行率的得分、总分和等级，"
+                       "找出自评得分虚高的项目；加 --goals 时与已批复的绩效目标申报表核对指标和指标值。"
+                       "PATH 可以是文件、文件夹或 .zip 压缩包；非自评表列为已跳过。"
+                       "退出码：0 无错误，1 有错误级问题（如自评虚高），2 用法/配置错误或单个文件无法读取。")
+def score(
+    paths: Annotated[list[str], typer.Argument(help="要复核的自评表文件、文件夹或 .zip 压缩包，可以多个。")],
+    goals: Annotated[list[str] | None, typer.Option(
+        "--goals", help="已批复的绩效目标申报表（文件、文件夹或 .zip），用于核对自评指标是否与批复一致；可重复。")] = None,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="逐项列出每个指标的目标值、实际值、计分方法、计算过程和得分。")] = False,
+    fmt: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    rules: RulesOpt = None,
+    config: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    from ..crosscheck import score_paths
+
+    pack = load_pack(rules, config, select, ignore)
+    n_jobs = resolve_jobs(jobs)
+    _check_output(fmt, output, force)
+    report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
+    _stop_if_nothing(paths, report)
+    write_report(report, fmt, output, force, explain, no_color)
+    raise typer.Exit(1 if report.has_errors else 0)

@@ -1,5 +1,374 @@
-"""`pbm validate` commands."""
+"""`pbm validate` and `pbm config show`."""
 
 from __future__ import annotations
 
-from .app import app  # noqa: F401
+import io
+import json
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .app import app, command, guarded
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..config import RulePack
+    from ..report import ValidationReport
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+
+
+class ConfigFormat(StrEnum):
+    toml = "toml"
+    json = "json"
+
+
+# Options shared with other batch commands (score …) may import these aliases.
+FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="输出格式：table（表格，默认）、json、csv、xlsx、md。")]
+OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="写入该文件（xlsx 格式必须指定）；不指定则输出到屏幕。")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖已存在的输出文件。")]
+RulesOpt = Annotated[str | None, typer.Option("--rules", help="规则包：内置名称（national）或 TOML 文件路径。")]
+ConfigOpt = Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml 的路径（默认从当前目录向上查找）。")]
+SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="只启用这些规则代码或前缀，逗号分隔，如 G1,S201。")]
+IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="停用这些规则代码或前缀，逗号分隔，如 I105。")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数，默认等于 CPU 核数；1 表示不并行。")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和提示信息，只输出结果。")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="不使用颜色。")]
+
+_CODE = re.compile(r"^[A-Z]([0-9]{1,3})?$")
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def parse_codes(values: list[str] | None, option: str) -> list[str]:
+    """"G1, S201" (repeatable) -> ["G1", "S201"]; a malformed code is a usage error."""
+    from ..errors import UsageError
+
+    codes = [c.strip().upper() for v in values or () for c in re.split(r"[,，\s]+", v) if c.strip()]
+    for code in codes:
+        if not _CODE.match(code):
+            raise UsageError(f"{option} 中的规则代码「{code}」格式不对，应为 G101 这样的代码或 G1、G 这样的前缀。")
+    return codes
+
+
+def load_pack(rules: str | None, config: str | None, select: list[str] | None,
+              ignore: list[str] | None) -> RulePack:
+    """The resolved rule pack with the command line's --select / --ignore applied."""
+    from ..config import load
+
+    pack = load(rules=rules, config=config)
+    return pack.with_selection(parse_codes(select, "--select"), parse_codes(ignore, "--ignore"))
+
+
+def resolve_jobs(jobs: int | None) -> int:
+    from ..batch import default_jobs
+    from ..errors import UsageError
+
+    if jobs is not None and jobs < 0:
+        raise UsageError(f"--jobs 应为正整数，现为 {jobs}。")
+    return jobs or default_jobs()
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def _console(file: Any = None, no_color: bool = False) -> Console:
+    from rich.console import Console
+
+    if file is not None:
+        return Console(file=file, width=120, no_color=True, color_system=None, emoji=False,
+                       highlight=False, soft_wrap=False)
+    return Console(emoji=False, highlight=False, no_color=no_color or None)
+
+
+def _file_table(res: Any) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..report import form_label, verdict
+
+    caption = f"{form_label(res.form)}；单位：{res.unit or '—'}；项目：{res.project or '—'}；结论：{verdict(res)}"
+    table = Table(title=Text(res.path, style="bold"), caption=Text(caption), title_justify="left",
+                  caption_justify="left", expand=False)
+    for name, kw in (("工作表", {}), ("单元格", {}), ("代码", {}), ("严重程度", {}),
+                     ("问题说明", {"overflow": "fold", "ratio": 1})):
+        table.add_column(name, **kw)
+    for f in res.findings:
+        style = _SEVERITY_STYLE.get(f.severity.value, "")
+        table.add_row(Text(f.sheet or ""), Text(f.cell or ""), Text(f.code, style=style),
+                      Text(f.severity.label, style=style), Text(f.message))
+    return table
+
+
+def render_table(report: ValidationReport, console: Console) -> None:
+    """Summary, then one findings table per file with findings, then skipped items."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..report import summary_pairs
+
+    pairs = summary_pairs(report)
+    summary = Table(title="审核汇总", title_justify="left")
+    for label, _ in pairs:
+        summary.add_column(label, justify="right")
+    summary.add_row(*(str(n) for _, n in pairs))
+    console.print(summary)
+    for res in report.files:
+        if res.findings:
+            console.print(_file_table(res))
+    if report.skipped:
+        skipped = Table(title="已跳过", title_justify="left")
+        skipped.add_column("路径")
+        skipped.add_column("跳过原因")
+        for s in report.skipped:
+            skipped.add_row(Text(s.path), Text(s.skipped_reason or ""))
+        console.print(skipped)
+    if report.files and not any(r.findings for r in report.files):
+        console.print(f"全部 {len(report.files)} 个文件未发现问题。")
+
+
+def table_text(report: ValidationReport) -> str:
+    buf = io.StringIO()
+    render_table(report, _console(file=buf))
+    return buf.getvalue()
+
+
+def xlsx_sheets(report: ValidationReport) -> list[Any]:
+    """问题清单, 单位汇总 (the 退回修改清单), 文件清单 and, if any, 已跳过."""
+    from ..outputs import SheetSpec
+    from ..report import (
+        FILE_HEADER,
+        FINDING_HEADER,
+        SKIPPED_HEADER,
+        UNIT_HEADER,
+        file_rows,
+        finding_rows,
+        skipped_rows,
+        unit_rows,
+    )
+
+    sheets = [
+        SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
+                  widths=[36, 12, 20, 24, 14, 8, 7, 8, 70, 16, 16]),
+        SheetSpec("单位汇总", UNIT_HEADER, unit_rows(report), widths=[24, 8, 8, 8, 8, 9, 9, 60]),
+        SheetSpec("文件清单", FILE_HEADER, file_rows(report)),
+    ]
+    if report.skipped:
+        sheets.append(SheetSpec("已跳过", SKIPPED_HEADER, skipped_rows(report)))
+    return sheets
+
+
+def write_report(report: ValidationReport, fmt: ReportFormat, output: str | None, force: bool,
+                 no_color: bool) -> None:
+    from .. import outputs
+    from ..report import FINDING_HEADER, finding_rows, markdown_report
+
+    if fmt is ReportFormat.xlsx:
+        outputs.write_xlsx(output or "", xlsx_sheets(report), force)
+    elif fmt is ReportFormat.csv and output:
+        outputs.write_csv(output, FINDING_HEADER, finding_rows(report), force)
+    elif fmt is ReportFormat.csv:
+        outputs.emit_text(outputs.csv_text(FINDING_HEADER, finding_rows(report)), None, force)
+    elif fmt is ReportFormat.json:
+        outputs.emit_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output, force)
+    elif fmt is ReportFormat.md:
+        outputs.emit_text(markdown_report(report), output, force)
+    elif output:
+        outputs.emit_text(table_text(report), output, force)
+    else:
+        render_table(report, _console(no_color=no_color))
+
+
+# --- the command -------------------------------------------------------------------------------
+
+def _check_output(fmt: ReportFormat, output: str | None, force: bool) -> None:
+    """Fail before the (possibly long) run if the output cannot be written."""
+    from ..errors import UsageError
+    from ..fileio import check_writable
+
+    if fmt is ReportFormat.xlsx and (not output or output == "-"):
+        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如：-o 审核结果.xlsx")
+    if output and output != "-":
+        check_writable(output, force)
+
+
+def _single_unreadable(paths: list[str], report: ValidationReport) -> None:
+    """One file given alone that cannot be read stops with exit 2 (a batch reports it)."""
+    from ..errors import InputError
+
+    lone = len(paths) == 1 and Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() != ".zip"
+    if lone and len(report.files) == 1 and report.files[0].unreadable:
+        res = report.files[0]
+        first = res.findings[0] if res.findings else None
+        raise InputError(res.path, first.message if first else "无法读取", first.code if first else "F001")
+
+
+def _run_annotate(report: ValidationReport, paths: list[str], annotate: str, force: bool,
+                  pack: RulePack, jobs: int, quiet: bool) -> None:
+    from ..annotate import annotate_results
+    from .output import err
+
+    outcomes = annotate_results(report.files, annotate, paths, force, pack, jobs=jobs,
+                                progress=not quiet)
+    written = [o for o in outcomes if o.target]
+    for o in outcomes:
+        if not o.target:
+            err.print(f"{o.source}：{o.note}", markup=False)
+    if not quiet:
+        err.print(f"已在 {annotate} 下生成 {len(written)} 份批注副本（标出问题单元格，首页为「审核意见」）。",
+                  markup=False)
+
+
+@command("validate", short_help="审核申报表、自评表：逐单元格列出问题，可生成问题清单和批注副本。",
+         help="审核绩效目标申报表、自评表等表格。PATH 可以是文件、文件夹（含子文件夹）或 .zip 压缩包；"
+              "单个文件出错不影响其他文件。退出码：0 无错误，1 有错误级问题，2 用法/配置错误或单个文件无法读取。")
+def validate(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="要审核的文件、文件夹或 .zip 压缩包，可以多个。")],
+    fmt: FormatOpt = ReportFormat.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    rules: RulesOpt = None,
+    config: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    jobs: JobsOpt = None,
+    annotate: Annotated[str | None, typer.Option("--annotate", help="为有问题的文件在该目录下生成批注副本（原文件不会被修改）。")] = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    from ..errors import UsageError
+    from ..report import validate_paths
+
+    pack = load_pack(rules, config, select, ignore)
+    n_jobs = resolve_jobs(jobs)
+    _check_output(fmt, output, force)
+    report = validate_paths(paths, pack, jobs=n_jobs, progress=not quiet)
+    write_report(report, fmt, output, force, no_color)
+    if annotate:
+        _run_annotate(report, paths, annotate, force, pack, n_jobs, quiet)
+    _single_unreadable(paths, report)
+    if not report.files:
+        raise UsageError(f"没有找到可审核的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），已跳过 {len(report.skipped)} 项。")
+    raise typer.Exit(1 if report.has_errors else 0)
+
+
+# --- pbm config show ---------------------------------------------------------------------------
+
+config_app = typer.Typer(help="查看生效的配置。", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_META_KEYS = {"extends"}
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def origins(pack: RulePack, cli_keys: tuple[str, ...] = ()) -> dict[str, str]:
+    """dotted setting -> where its value came from (the last source that sets it)."""
+    import tomllib
+
+    found = dict.fromkeys(_flatten(pack.raw), pack.source[0] if pack.source else "内置规则包 national")
+    for src in pack.source[1:]:
+        path = Path(src)
+        if src.startswith("内置") or not path.is_file():
+            continue
+        with path.open("rb") as fh:
+            data = {k: v for k, v in tomllib.load(fh).items() if k not in _META_KEYS}
+        for key in _flatten(data):
+            if key in found or key.split(".")[0] == "workspace":
+                found[key] = src
+    for key in cli_keys:
+        found[key] = "命令行"
+    return found
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def dump_toml(data: dict[str, Any], where: dict[str, str], default: str,
+              path: tuple[str, ...] = ()) -> list[str]:
+    """TOML lines; a setting not from ``default`` gets a ``# 来源：…`` comment."""
+    prefix = "".join(f"{p}." for p in path)
+    lines: list[str] = []
+    tables = []
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            tables.append((key, value))
+            continue
+        origin = where.get(prefix + key, default)
+        note = f"  # 来源：{origin}" if origin != default else ""
+        lines.append(f"{_toml_key(key)} = {_toml_value(value)}{note}")
+    for key, value in tables:
+        header = ".".join(_toml_key(p) for p in (*path, key))
+        lines += ["", f"[{header}]", *dump_toml(value, where, default, (*path, key))]
+    return lines
+
+
+def settings_of(pack: RulePack) -> dict[str, Any]:
+    """pack.raw with the effective rule selection (the command line's included)."""
+    import dataclasses
+
+    data = {k: v for k, v in pack.raw.items() if k not in _META_KEYS}
+    data["name"] = pack.name
+    data["workspace"] = dataclasses.asdict(pack.workspace)
+    data["rules"] = {**data.get("rules", {}), "select": list(pack.rules.select),
+                     "ignore": list(pack.rules.ignore)}
+    return data
+
+
+@config_app.command("show", help="显示生效的配置（规则包阈值、工作区设置）以及每一项来自哪个文件。")
+@guarded
+def config_show(
+    fmt: Annotated[ConfigFormat, typer.Option("--format", "-f", help="输出格式：toml（默认）或 json。")] = ConfigFormat.toml,
+    rules: RulesOpt = None,
+    config: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+) -> None:
+    from ..outputs import emit_text
+
+    pack = load_pack(rules, config, select, ignore)
+    cli_keys = tuple(k for k, v in (("rules.select", select), ("rules.ignore", ignore)) if v)
+    where = origins(pack, cli_keys)
+    data = settings_of(pack)
+    default = pack.source[0] if pack.source else ""
+    if fmt is ConfigFormat.json:
+        text = json.dumps({"name": pack.name, "source": list(pack.source), "settings": data,
+                           "origins": {k: v for k, v in where.items() if v != default}},
+                          ensure_ascii=False, indent=2)
+    else:
+        head = [f"# pbm 生效配置：规则包 {pack.name}", "# 合并顺序（后者覆盖前者）："]
+        head += [f"#   {i}. {src}" for i, src in enumerate(pack.source, start=1)]
+        text = "\n".join([*head, "", *dump_toml(data, where, default)])
+    emit_text(text, None, False)

@@ -1,0 +1,306 @@
+"""Annotated return copies (``pbm validate --annotate DIR``).
+
+For each file with findings a copy is written under DIR, at the same path
+relative to the common folder of the inputs (zip members under
+``DIR/<zip name>/<member>``).  In the copy:
+
+* each finding's cell is filled (red: error, yellow: warning; info: comment
+  only) and carries an Excel comment (author "pbm") with the Chinese messages;
+  a cell inside a merged range is marked on the range's top-left cell;
+* a FIRST sheet 审核意见 lists every finding (序号, 严重程度, 代码, 工作表,
+  单元格, 问题说明) with an internal hyperlink to its cell;
+* the workbook recalculates on open (openpyxl drops cached formula values);
+  the 审核意见 sheet says so.
+
+The originals are only read.  .xls / .ods / .xlsb inputs (and an .xlsx that
+openpyxl cannot open) are converted to .xlsx from the values read (no
+formatting, formulas or macros kept) and the 审核意见 sheet says so.  Paths
+are sanitised so nothing is ever written outside DIR.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import RulePack
+from .errors import OutputExistsError, UsageError
+from .fileio import atomic_path
+from .model import Finding, Severity, parse_a1
+from .report import FileResult
+
+if TYPE_CHECKING:
+    from .readers.inputs import InputItem
+
+SHEET_TITLE = "审核意见"
+OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
+FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色（红色=错误，黄色=警告）并加批注。"
+               "保存副本时公式的计算结果会被清空，用 Excel 或 WPS 打开时会自动重新计算；"
+               "请按本表逐条修改原表后重新报送。")
+CONVERT_NOTE = "注意：原文件为 {suffix} 格式，本副本按读取到的数值另存为 .xlsx，原格式、公式未保留，请在原文件上修改。"
+_UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f]')
+
+
+@dataclass(frozen=True)
+class AnnotateTask:
+    """One copy to write: the checked file and where its copy goes."""
+
+    result: FileResult
+    target: Path
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class AnnotateOutcome:
+    """What happened to one file: the copy written, or why not (Chinese)."""
+
+    source: str
+    target: str | None
+    note: str = ""
+
+
+# --- where copies go -------------------------------------------------------------------------
+
+def _safe_part(part: str) -> str:
+    part = _UNSAFE.sub("_", part).strip().rstrip(".")
+    return "_" if part in ("", ".", "..") else part
+
+
+def _member_parts(member: str) -> list[str]:
+    return [_safe_part(p) for p in re.split(r"[\\/]+", member) if p not in ("", ".", "..")]
+
+
+def common_base(roots: Sequence[str | Path]) -> Path | None:
+    """The folder that copies' relative paths are taken from."""
+    dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in map(Path, roots)]
+    try:
+        return Path(os.path.commonpath(dirs)) if dirs else None
+    except ValueError:  # different drives
+        return None
+
+
+def member_shown(item: InputItem) -> str | None:
+    """A zip member's decoded name (GBK names fixed by the reader), else None."""
+    if item.member is None:
+        return None
+    prefix = f"{item.path}/"
+    return item.display[len(prefix):] if item.display.startswith(prefix) else item.member
+
+
+def target_for(item: InputItem, base: Path | None, out_dir: Path) -> Path:
+    """DIR / relative path (/ member), with .xls/.ods turned into .xlsx; always inside DIR."""
+    src = Path(item.path).resolve()
+    try:
+        rel = src.relative_to(base) if base else Path(src.name)
+    except ValueError:
+        rel = Path(src.name)
+    parts = [_safe_part(p) for p in rel.parts]
+    if item.member is not None:
+        parts += _member_parts(member_shown(item) or "") or ["_"]
+    target = out_dir.joinpath(*parts)
+    if target.suffix.lower() not in OPENPYXL_SUFFIXES:
+        target = target.with_name(target.name + ".xlsx") if target.suffix else target.with_suffix(".xlsx")
+    root = out_dir.resolve()
+    if not target.resolve().is_relative_to(root):  # defence in depth
+        raise UsageError(f"批注副本路径越出输出目录：{target}")
+    return target
+
+
+def _dedupe(target: Path, used: set[Path]) -> Path:
+    candidate, n = target, 2
+    while candidate in used:
+        candidate = target.with_name(f"{target.stem}({n}){target.suffix}")
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def plan(results: Sequence[FileResult], out_dir: str | Path, roots: Sequence[str | Path],
+         force: bool) -> list[AnnotateTask]:
+    """One task per readable file with findings; refuses existing copies without --force."""
+    out = Path(out_dir)
+    base = common_base(roots)
+    if base is not None and out.resolve() == base:
+        raise UsageError(f"--annotate 的目录不能是原文件所在的目录（{out}），请另指定一个目录。")
+    used: set[Path] = set()
+    tasks = [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force)
+             for r in results if r.findings and not r.unreadable and r.item is not None]
+    if not force:
+        for task in tasks:
+            if task.target.exists():
+                raise OutputExistsError(str(task.target))
+    return tasks
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+def _from_values(data: bytes) -> Any:
+    """An openpyxl workbook rebuilt from the values calamine reads (for .xls/.ods …)."""
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    src = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name in src.sheet_names:
+        sheet = src.get_sheet_by_name(name)
+        ws = wb.create_sheet(name[:31])
+        for r, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+            for c, value in enumerate(row, start=1):
+                if value != "" and value is not None:
+                    ws.cell(r, c, value)
+        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
+            if (r0, c0) != (r1, c1):
+                ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+    return wb
+
+
+def open_copy(data: bytes, suffix: str) -> tuple[Any, str]:
+    """(workbook, note): openpyxl keeps styles for .xlsx/.xlsm, else a values-only rebuild."""
+    import openpyxl
+
+    if suffix in OPENPYXL_SUFFIXES:
+        try:
+            return openpyxl.load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm"), ""
+        except Exception:  # noqa: BLE001 - fall back to the values calamine could read
+            pass
+    return _from_values(data), CONVERT_NOTE.format(suffix=suffix or "未知")
+
+
+# --- marking -----------------------------------------------------------------------------------
+
+def _anchor(ws: Any, cell: str) -> str | None:
+    """The cell to mark: the top-left cell of a merged range containing ``cell``."""
+    try:
+        row, col = parse_a1(cell)
+    except ValueError:
+        return None
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.start_cell.coordinate
+    return cell.upper()
+
+
+def _comment_text(findings: Sequence[Finding]) -> str:
+    return "\n".join(f"【{f.severity.label} {f.code}】{f.message}" for f in findings)
+
+
+def mark_cells(wb: Any, findings: Sequence[Finding]) -> dict[Finding, str]:
+    """Fill and comment each finding's cell; returns finding -> marked cell address."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    marked: dict[Finding, str] = {}
+    for f in findings:
+        if f.sheet in wb.sheetnames and f.cell and (cell := _anchor(wb[f.sheet], f.cell)):
+            groups.setdefault((f.sheet, cell), []).append(f)
+            marked[f] = cell
+    for (sheet, cell), found in groups.items():
+        target = wb[sheet][cell]
+        worst = min((f.severity for f in found), key=lambda s: s.rank)
+        if worst in FILL:
+            target.fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
+        text = _comment_text(found)
+        if target.comment is not None:
+            text = f"{text}\n——原批注：{target.comment.text}"
+        lines = sum(1 + len(line) // 24 for line in text.splitlines())
+        target.comment = Comment(text, "pbm", width=320, height=min(40 + 18 * lines, 600))
+    return marked
+
+
+def _link_location(sheet: str, cell: str) -> str:
+    return "'{}'!{}".format(sheet.replace("'", "''"), cell)
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, fit to one page wide, header row repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "5:5"
+
+
+def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], note: str) -> Any:
+    """Insert the 审核意见 sheet first and make it the active one."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    title = SHEET_TITLE if SHEET_TITLE not in wb.sheetnames else f"{SHEET_TITLE}(pbm)"
+    ws = wb.create_sheet(title, 0)
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    ws["A1"] = f"审核意见：{result.path}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条。点击「单元格」列可跳转到出错位置。"
+    ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")
+    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A3:F3")
+    ws.row_dimensions[3].height = 48 if not note else 78
+    header = ["序号", "严重程度", "代码", "工作表", "单元格", "问题说明"]
+    ws.append([])
+    ws.append(header)
+    for c in ws[5]:
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+    for n, f in enumerate(result.findings, start=1):
+        cell = marked.get(f, f.cell or "")
+        ws.append([n, f.severity.label, f.code, f.sheet or "", cell, f.message])
+        row = ws.max_row
+        ws.cell(row, 6).alignment = Alignment(wrap_text=True, vertical="top")
+        if f.severity in FILL:
+            color = FILL[f.severity]
+            ws.cell(row, 2).fill = PatternFill("solid", start_color=color, end_color=color)
+        if f in marked:
+            link = ws.cell(row, 5)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=_link_location(f.sheet, cell))
+            link.font = Font(color="0563C1", underline="single")
+    for col, width in zip("ABCDEF", (6, 10, 8, 16, 9, 70), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A6"
+    ws.auto_filter.ref = f"A5:F{max(ws.max_row, 6)}"
+    _print_setup(ws)
+    for other in wb.worksheets:
+        other.sheet_view.tabSelected = other is ws
+    wb.active = 0
+    return ws
+
+
+# --- one file ----------------------------------------------------------------------------------
+
+def annotate_task(task: AnnotateTask, pack: RulePack | None = None) -> AnnotateOutcome:
+    """Write one annotated copy (runs in a worker; ``pack`` unused)."""
+    from .readers.inputs import read_bytes
+
+    item = task.result.item
+    assert item is not None
+    suffix = Path(member_shown(item) or item.path).suffix.lower()
+    wb, note = open_copy(read_bytes(item), suffix)
+    marked = mark_cells(wb, task.result.findings)
+    add_opinion_sheet(wb, task.result, marked, note)
+    wb.calculation.fullCalcOnLoad = True
+    with atomic_path(task.target, task.force) as tmp:
+        wb.save(tmp)
+    return AnnotateOutcome(task.result.path, str(task.target), "已转换为 .xlsx" if note else "")
+
+
+def annotate_failed(task: AnnotateTask, message: str) -> AnnotateOutcome:
+    return AnnotateOutcome(task.result.path, None, f"未能生成批注副本：{message}")
+
+
+def annotate_results(results: Sequence[FileResult], out_dir: str | Path,
+                     roots: Sequence[str | Path], force: bool, pack: RulePack,
+                     jobs: int = 1, progress: bool = False) -> list[AnnotateOutcome]:
+    """Write annotated copies for every readable file with findings."""
+    from .batch import run_batch
+
+    tasks = plan(results, out_dir, roots, force)
+    return list(run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
+                          on_error=annotate_failed, label="生成批注副本"))

@@ -1,0 +1,192 @@
+"""Batch runner: apply one picklable ``work(item, pack)`` to many items, in order.
+
+Design (reading-notes.md: a process pool's start-up eats the gain on small
+batches):
+
+* ``jobs <= 1`` or fewer than ``pack``-independent ``SMALL_BATCH`` items: run in
+  this process, no pool.
+* otherwise one ``ProcessPoolExecutor`` is started once; the pack and the work
+  function are sent to each worker once (initializer) and the items go in
+  chunks, so each worker gets many files per message.  At most a few chunks
+  per worker are in flight, so memory stays flat however many files there are.
+* a failure on one item is caught inside the worker, per item, and becomes an
+  error result for that item (``on_error``); the batch goes on.  If a worker
+  process dies (``BrokenProcessPool``), the remaining chunks run here, in order.
+* a rich progress bar goes to stderr, only when stderr is a terminal.
+
+Results are yielded in the order of ``items``; nothing but the small results is
+kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from .config import RulePack
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+SMALL_BATCH = 64  # below this a pool costs more than it saves
+MAX_CHUNK = 128
+IN_FLIGHT_PER_WORKER = 3
+
+
+@dataclass(frozen=True)
+class ItemFailure(Generic[T]):
+    """Default result for an item whose work raised (when no ``on_error`` is given)."""
+
+    item: T
+    error: str
+
+
+def describe_error(exc: BaseException) -> str:
+    """One-line description of an unexpected exception (for an error result)."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(work: Callable[[Any, RulePack], Any], pack: RulePack,
+                 on_error: Callable[[Any, str], Any] | None) -> None:
+    _WORKER.update(work=work, pack=pack, on_error=on_error)
+
+
+def _run_one(work: Callable[[T, RulePack], R], item: T, pack: RulePack,
+             on_error: Callable[[T, str], R] | None) -> R | ItemFailure[T]:
+    try:
+        return work(item, pack)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        message = describe_error(exc)
+        return on_error(item, message) if on_error else ItemFailure(item, message)
+
+
+def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
+    work, pack, on_error = _WORKER["work"], _WORKER["pack"], _WORKER["on_error"]
+    return [_run_one(work, item, pack, on_error) for item in chunk]
+
+
+# --- driver side ---------------------------------------------------------------------------
+
+def chunk_size(n: int, jobs: int) -> int:
+    """About 8 chunks per worker (load balance + progress), capped."""
+    return max(1, min(MAX_CHUNK, math.ceil(n / (jobs * 8))))
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, total: int, enabled: bool, label: str) -> None:
+        self._bar: Any = None
+        if not enabled:
+            return
+        from .cli.output import err
+
+        if not err.is_terminal:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self._bar = Progress(label, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                             console=err, transient=True)
+        self._task = self._bar.add_task("", total=total)
+        self._bar.start()
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _sequential(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,
+                on_error: Callable[[T, str], R] | None, bar: _Progress) -> Iterator[Any]:
+    for item in items:
+        yield _run_one(work, item, pack, on_error)
+        bar.advance()
+
+
+def _pooled(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,
+            on_error: Callable[[T, str], R] | None, jobs: int, bar: _Progress) -> Iterator[Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = chunk_size(len(items), jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                               initargs=(work, pack, on_error))
+    pending: deque[tuple[Sequence[T], Future[list[Any]] | None]] = deque()
+    local = functools.partial(_run_one, work, pack=pack, on_error=on_error)
+    try:
+        for start in range(0, len(items), size):
+            chunk = items[start:start + size]
+            pending.append((chunk, _submit(pool, chunk)))
+            if len(pending) > jobs * IN_FLIGHT_PER_WORKER:
+                yield from _collect(pending.popleft(), local, bar)
+        while pending:
+            yield from _collect(pending.popleft(), local, bar)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: Any, chunk: Sequence[Any]) -> Future[list[Any]] | None:
+    """Send a chunk to the pool; None when the pool is already broken."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(_run_chunk, chunk)
+    except BrokenProcessPool:
+        return None
+
+
+def _collect(entry: tuple[Sequence[Any], Future[list[Any]] | None],
+             local: Callable[[Any], Any], bar: _Progress) -> list[Any]:
+    """A chunk's results; if its worker died, the chunk is run here instead."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk, fut = entry
+    results: list[Any] | None = None
+    if fut is not None:
+        try:
+            results = fut.result()
+        except BrokenProcessPool:
+            results = None
+    if results is None:
+        results = [local(item) for item in chunk]
+    bar.advance(len(chunk))
+    return results
+
+
+def run_batch(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,
+              jobs: int | None = None, progress: bool = False,
+              on_error: Callable[[T, str], R] | None = None, label: str = "处理中") -> Iterator[R]:
+    """Yield ``work(item, pack)`` for every item, in order.
+
+    ``work`` and ``on_error`` must be module-level functions (picklable).  When
+    ``work`` raises for an item, ``on_error(item, message)`` is yielded instead
+    (an :class:`ItemFailure` when ``on_error`` is None).  ``jobs`` None or 0
+    means ``os.cpu_count()``.  ``label`` names the progress bar (Chinese).
+    """
+    items = list(items)
+    jobs = min(jobs or default_jobs(), max(len(items), 1))
+    bar = _Progress(len(items), progress, label)
+    try:
+        if jobs <= 1 or len(items) < SMALL_BATCH:
+            yield from _sequential(items, work, pack, on_error, bar)
+        else:
+            yield from _pooled(items, work, pack, on_error, jobs, bar)
+    finally:
+        bar.close()

@@ -1,0 +1,449 @@
+"""The ledger: an embedded SQLite database of everything ingested.
+
+Design notes
+- WAL mode; every write runs in one ``BEGIN IMMEDIATE`` transaction, so an
+  interrupted run (even SIGKILL) leaves the ledger as it was before that write.
+- The schema is created and migrated by ``MIGRATIONS`` (applied in order, each
+  recorded in ``schema_version``).  A file that is not a SQLite database, or fails
+  ``PRAGMA quick_check``, is reported (``LedgerError``, exit 2) and never touched.
+- Idempotent: a file already recorded (same sha256) changes nothing; a newer
+  version of the same form + unit + project + period supersedes the old one
+  (``superseded_by``) and both stay in history.
+- The clock is injectable (``today``) so tests and outputs are deterministic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import PbmError
+from .model import Finding, Submission
+from .units import Unit
+
+Clock = Callable[[], dt.datetime]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the initial schema
+    """
+    CREATE TABLE units (
+        code TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
+        department TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '');
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+        form TEXT NOT NULL, unit_code TEXT, unit_name TEXT NOT NULL DEFAULT '',
+        project TEXT NOT NULL DEFAULT '', period TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        superseded_by INTEGER REFERENCES submissions(id), status TEXT NOT NULL DEFAULT 'ok');
+    CREATE INDEX submissions_key ON submissions(form, period, unit_code, project);
+    CREATE TABLE findings (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id), code TEXT NOT NULL,
+        severity TEXT NOT NULL, sheet TEXT, cell TEXT, message TEXT NOT NULL);
+    CREATE INDEX findings_sub ON findings(submission_id);
+    CREATE TABLE scores (
+        submission_id INTEGER PRIMARY KEY REFERENCES submissions(id), total REAL,
+        self_total REAL, grade TEXT, self_grade TEXT, execution_rate REAL, budget REAL,
+        spent REAL, difference REAL);
+    CREATE TABLE execution (
+        id INTEGER PRIMARY KEY, period TEXT NOT NULL, unit_code TEXT, unit_name TEXT NOT NULL,
+        project TEXT NOT NULL DEFAULT '', budget REAL, spent REAL, rate REAL,
+        time_progress REAL, gap REAL, level TEXT, source TEXT NOT NULL,
+        superseded_by TEXT, recorded_at TEXT NOT NULL);
+    CREATE INDEX execution_period ON execution(period, superseded_by);
+    CREATE TABLE rectifications (
+        id INTEGER PRIMARY KEY, unit_code TEXT, unit_name TEXT NOT NULL DEFAULT '',
+        problem TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', requirement TEXT NOT NULL DEFAULT '',
+        deadline TEXT, status TEXT NOT NULL DEFAULT 'open', evidence TEXT NOT NULL DEFAULT '',
+        done_at TEXT, created_at TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}');
+    """,
+)
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class LedgerError(PbmError):
+    """The ledger file cannot be used (corrupt, not a database, locked)."""
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What ``record_submission`` did: status new | duplicate | superseded."""
+
+    id: int
+    status: str
+    superseded: int | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionRow:
+    """One unit + project line of a monthly execution export (amounts as in the export)."""
+
+    unit_code: str | None
+    unit_name: str
+    project: str
+    budget: float
+    spent: float
+    rate: float | None = None
+    time_progress: float | None = None
+    gap: float | None = None
+    level: str = ""
+
+
+@dataclass(frozen=True)
+class Rectification:
+    """One 整改 item."""
+
+    id: int
+    unit_code: str | None
+    unit_name: str
+    problem: str
+    source: str
+    requirement: str
+    deadline: str | None
+    status: str
+    evidence: str
+    done_at: str | None
+    created_at: str
+
+    def overdue(self, today: dt.date) -> bool:
+        """Deadline passed and not done."""
+        return self.status != "done" and bool(self.deadline) and self.deadline < today.isoformat()
+
+    def done_on_time(self) -> bool:
+        return self.status == "done" and bool(self.done_at) and bool(self.deadline) \
+            and str(self.done_at)[:10] <= str(self.deadline)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape; ``unit`` repeats unit_name for consumers that read row["unit"]."""
+        return {**{k: getattr(self, k) for k in self.__dataclass_fields__}, "unit": self.unit_name}
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, with a Chinese message."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head != _SQLITE_MAGIC:
+        raise LedgerError(f"台账文件 {path} 不是 SQLite 数据库（可能被其他程序覆盖或损坏）。"
+                          "pbm 不会改写它：请从备份恢复，或用 --db 指定另一个台账文件。")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Ledger:
+    """An open ledger.  Use ``Ledger.open(path)``; close with ``close()`` or ``with``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Clock) -> None:
+        self.conn = conn
+        self.path = path
+        self.clock = clock
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(cls, path: str | Path, clock: Clock | None = None) -> Ledger:
+        """Open (creating and migrating as needed) the ledger at ``path``."""
+        p = Path(path)
+        _check_file(p)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
+            conn.row_factory = sqlite3.Row
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"台账文件 {p} 已损坏，无法打开（{exc}）。pbm 不会改写它："
+                              "请从备份恢复，或用 --db 指定另一个台账文件。") from None
+        if ok != "ok":
+            conn.close()
+            raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
+                              "请从备份恢复，或用 --db 指定另一个台账文件。")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs
+        conn.execute("PRAGMA foreign_keys=ON")
+        ledger = cls(conn, p, clock or _utcnow)
+        ledger._migrate()
+        return ledger
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: all or nothing."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise LedgerError(f"台账文件 {self.path} 正被其他程序占用（{exc}），请稍后重试。") from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as c:
+            c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+                      " applied_at TEXT NOT NULL)")
+            done = c.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+            for number, sql in enumerate(MIGRATIONS, start=1):
+                if number <= done:
+                    continue
+                for stmt in (s for s in sql.split(";") if s.strip()):
+                    c.execute(stmt)
+                c.execute("INSERT INTO schema_version VALUES (?, ?)", (number, self.now()))
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0])
+
+    def now(self) -> str:
+        return self.clock().replace(microsecond=0).isoformat(sep=" ")
+
+    def today(self) -> dt.date:
+        return self.clock().date()
+
+    # ------------------------------------------------------------------ units
+    def upsert_units(self, units: Iterable[Unit]) -> int:
+        """Insert or update units by code; returns how many rows were written."""
+        rows = [(u.code, u.name, json.dumps(list(u.aliases), ensure_ascii=False), u.department,
+                 u.category, u.contact) for u in units]
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT INTO units VALUES (?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET "
+                "name=excluded.name, aliases=excluded.aliases, department=excluded.department, "
+                "category=excluded.category, contact=excluded.contact", rows)
+        return len(rows)
+
+    def units(self) -> list[Unit]:
+        rows = self.conn.execute("SELECT * FROM units ORDER BY code").fetchall()
+        return [Unit(r["code"], r["name"], tuple(json.loads(r["aliases"])), r["department"],
+                     r["category"], r["contact"]) for r in rows]
+
+    def delete_unit(self, code: str) -> bool:
+        with self.transaction() as c:
+            return c.execute("DELETE FROM units WHERE code = ?", (code,)).rowcount > 0
+
+    # ------------------------------------------------------------------ submissions
+    def record_submission(self, sub: Submission, findings: Sequence[Finding], score: Any,
+                          period: str, unit_code: str | None = None,
+                          unit_name: str | None = None) -> RecordResult:
+        """Record one read form with its findings and score (a ScoreResult or None)."""
+        with self.transaction() as c:
+            return self._record_submission(c, sub, findings, score, period, unit_code, unit_name)
+
+    def record_many(self, items: Iterable[tuple[Submission, Sequence[Finding], Any, str,
+                                                 str | None, str | None]]) -> list[RecordResult]:
+        """Record several submissions in one transaction."""
+        with self.transaction() as c:
+            return [self._record_submission(c, *item) for item in items]
+
+    def _record_submission(self, c: sqlite3.Connection, sub: Submission,
+                           findings: Sequence[Finding], score: Any, period: str,
+                           unit_code: str | None, unit_name: str | None) -> RecordResult:
+        old = c.execute("SELECT id FROM submissions WHERE sha256 = ?", (sub.sha256,)).fetchone()
+        if old is not None:
+            return RecordResult(int(old["id"]), "duplicate")
+        name = unit_name if unit_name is not None else sub.unit
+        code = unit_code or None
+        form = sub.kind.value
+        status = "error" if any(f.severity.value == "error" for f in findings) else "ok"
+        cur = c.execute(
+            "INSERT INTO submissions (path, sha256, form, unit_code, unit_name, project, period,"
+            " recorded_at, status) VALUES (?,?,?,?,?,?,?,?,?)",
+            (sub.path, sub.sha256, form, code, name, sub.project, period, self.now(), status))
+        new_id = int(cur.lastrowid or 0)
+        prev = c.execute(
+            "SELECT id FROM submissions WHERE form=? AND period=? AND project=? AND id<>?"
+            " AND superseded_by IS NULL AND (unit_code=? OR (unit_code IS NULL AND ? IS NULL"
+            " AND unit_name=?))", (form, period, sub.project, new_id, code, code, name)).fetchone()
+        if prev is not None:
+            c.execute("UPDATE submissions SET superseded_by=? WHERE id=?", (new_id, prev["id"]))
+        c.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)",
+                      [(new_id, f.code, f.severity.value, f.sheet, f.cell, f.message)
+                       for f in findings])
+        if score is not None:
+            c.execute("INSERT INTO scores VALUES (?,?,?,?,?,?,?,?,?)", (new_id, *_score_row(score)))
+        return RecordResult(new_id, "superseded" if prev else "new",
+                            int(prev["id"]) if prev else None)
+
+    def submissions(self, *, form: str | None = None, current: bool = True) -> list[sqlite3.Row]:
+        """Submissions (current versions only unless ``current=False``) with their score."""
+        sql = ("SELECT s.*, sc.total, sc.self_total, sc.grade, sc.self_grade, sc.execution_rate,"
+               " sc.budget, sc.spent, (SELECT COUNT(*) FROM findings f WHERE f.submission_id=s.id"
+               " AND f.severity='error') AS errors, (SELECT COUNT(*) FROM findings f WHERE"
+               " f.submission_id=s.id AND f.severity='warning') AS warnings FROM submissions s"
+               " LEFT JOIN scores sc ON sc.submission_id = s.id WHERE 1=1")
+        args: list[Any] = []
+        if form:
+            sql += " AND s.form = ?"
+            args.append(form)
+        if current:
+            sql += " AND s.superseded_by IS NULL"
+        return self.conn.execute(sql + " ORDER BY s.id", args).fetchall()
+
+    def findings_of(self, submission_id: int) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM findings WHERE submission_id=? ORDER BY rowid",
+                                 (submission_id,)).fetchall()
+
+    # ------------------------------------------------------------------ execution
+    def record_execution(self, period: str, rows: Sequence[ExecutionRow], source: str) -> str:
+        """Record a month's export; same (period, source) → no change; a new source supersedes.
+
+        Returns "new", "duplicate" or "superseded".
+        """
+        with self.transaction() as c:
+            seen = c.execute("SELECT 1 FROM execution WHERE period=? AND source=? LIMIT 1",
+                             (period, source)).fetchone()
+            if seen:
+                return "duplicate"
+            upd = c.execute("UPDATE execution SET superseded_by=? WHERE period=? AND"
+                            " superseded_by IS NULL", (source, period)).rowcount
+            now = self.now()
+            c.executemany(
+                "INSERT INTO execution (period, unit_code, unit_name, project, budget, spent, rate,"
+                " time_progress, gap, level, source, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(period, r.unit_code, r.unit_name, r.project, r.budget, r.spent, r.rate,
+                  r.time_progress, r.gap, r.level, source, now) for r in rows])
+            return "superseded" if upd else "new"
+
+    def execution_periods(self, prefix: str = "") -> list[str]:
+        rows = self.conn.execute("SELECT DISTINCT period FROM execution WHERE period LIKE ?"
+                                 " AND superseded_by IS NULL ORDER BY period", (prefix + "%",))
+        return [r[0] for r in rows]
+
+    def execution_totals(self, periods: Sequence[str]) -> dict[str, dict[str, tuple[float, float]]]:
+        """{period: {unit key: (budget, spent)}} of current rows; key = code or 名称:name."""
+        out: dict[str, dict[str, tuple[float, float]]] = {p: {} for p in periods}
+        if not periods:
+            return out
+        marks = ",".join("?" * len(periods))
+        sql = (f"SELECT period, COALESCE(unit_code, '名称:' || unit_name) AS k, SUM(budget),"
+               f" SUM(spent) FROM execution WHERE period IN ({marks}) AND superseded_by IS NULL"
+               " GROUP BY period, k")
+        for period, key, budget, spent in self.conn.execute(sql, list(periods)):
+            out[period][key] = (budget or 0.0, spent or 0.0)
+        return out
+
+    def execution_names(self, periods: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """{unit key: (name, code)} of the units in the periods' current execution rows."""
+        if not periods:
+            return {}
+        marks = ",".join("?" * len(periods))
+        sql = (f"SELECT DISTINCT COALESCE(unit_code, '名称:' || unit_name), unit_name,"
+               f" COALESCE(unit_code, '') FROM execution WHERE period IN ({marks})"
+               " AND superseded_by IS NULL")
+        return {k: (n, c) for k, n, c in self.conn.execute(sql, list(periods))}
+
+    def execution_rows(self, period: str) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM execution WHERE period=? AND superseded_by IS NULL"
+                                 " ORDER BY id", (period,)).fetchall()
+
+    # ------------------------------------------------------------------ rectification
+    def add_rectification(self, *, unit_code: str | None, unit_name: str, problem: str,
+                          source: str = "", requirement: str = "", deadline: str | None = None,
+                          status: str = "open", evidence: str = "",
+                          done_at: str | None = None) -> int | None:
+        """Add one item; an identical item (unit + problem + source) is skipped (None)."""
+        with self.transaction() as c:
+            return self._add_rect(c, unit_code, unit_name, problem, source, requirement,
+                                  deadline, status, evidence, done_at)
+
+    def add_rectifications(self, items: Iterable[dict[str, Any]]) -> list[int | None]:
+        """Add many items in one transaction (dicts of ``add_rectification`` keywords)."""
+        with self.transaction() as c:
+            return [self._add_rect(c, it.get("unit_code"), it.get("unit_name", ""), it["problem"],
+                                   it.get("source", ""), it.get("requirement", ""),
+                                   it.get("deadline"), it.get("status", "open"),
+                                   it.get("evidence", ""), it.get("done_at")) for it in items]
+
+    def _add_rect(self, c: sqlite3.Connection, unit_code: str | None, unit_name: str,
+                  problem: str, source: str, requirement: str, deadline: str | None,
+                  status: str, evidence: str, done_at: str | None) -> int | None:
+        key = json.dumps([unit_code or unit_name, problem, source], ensure_ascii=False)
+        cur = c.execute(
+            "INSERT OR IGNORE INTO rectifications (unit_code, unit_name, problem, source,"
+            " requirement, deadline, status, evidence, done_at, created_at, key)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (unit_code, unit_name, problem, source, requirement, deadline, status, evidence,
+             done_at, self.now(), key))
+        return int(cur.lastrowid) if cur.rowcount else None
+
+    def rectifications(self, status: str | None = None) -> list[Rectification]:
+        sql, args = "SELECT * FROM rectifications", []
+        if status:
+            sql, args = sql + " WHERE status = ?", [status]
+        rows = self.conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [Rectification(**{k: r[k] for k in Rectification.__dataclass_fields__}) for r in rows]
+
+    def rectification(self, item_id: int) -> Rectification | None:
+        found = [r for r in self.rectifications() if r.id == item_id]
+        return found[0] if found else None
+
+    def complete_rectification(self, item_id: int, evidence: str, done_at: str | None = None) -> bool:
+        """Mark an item done with its evidence; False when the id does not exist."""
+        with self.transaction() as c:
+            cur = c.execute("UPDATE rectifications SET status='done', evidence=?, done_at=?"
+                            " WHERE id=?", (evidence, done_at or self.today().isoformat(), item_id))
+            return cur.rowcount > 0
+
+    def delete_rectification(self, item_id: int) -> bool:
+        with self.transaction() as c:
+            return c.execute("DELETE FROM rectifications WHERE id=?", (item_id,)).rowcount > 0
+
+    # ------------------------------------------------------------------ runs / summary
+    def log_run(self, command: str, detail: dict[str, Any]) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT INTO runs (command, started_at, detail) VALUES (?,?,?)",
+                      (command, self.now(), json.dumps(detail, ensure_ascii=False)))
+
+    def summary(self) -> dict[str, Any]:
+        """What is recorded: periods, units, counts by form, superseded versions (pbm ledger)."""
+        q = self.conn.execute
+        forms = {r[0]: {"current": r[1], "superseded": r[2]} for r in q(
+            "SELECT form, SUM(superseded_by IS NULL), SUM(superseded_by IS NOT NULL)"
+            " FROM submissions GROUP BY form ORDER BY form")}
+        periods = sorted({r[0] for r in q("SELECT period FROM submissions UNION"
+                                          " SELECT period FROM execution")})
+        return {
+            "db": str(self.path),
+            "schema_version": self.schema_version,
+            "units": q("SELECT COUNT(*) FROM units").fetchone()[0],
+            "periods": periods,
+            "forms": forms,
+            "execution": {r[0]: r[1] for r in q(
+                "SELECT period, COUNT(*) FROM execution WHERE superseded_by IS NULL"
+                " GROUP BY period ORDER BY period")},
+            "superseded": [dict(r) for r in q(
+                "SELECT s.id, s.form, s.unit_name, s.project, s.period, s.path, s.superseded_by"
+                " FROM submissions s WHERE s.superseded_by IS NOT NULL ORDER BY s.id")],
+            "rectifications": {r[0]: r[1] for r in q(
+                "SELECT status, COUNT(*) FROM rectifications GROUP BY status")},
+            "runs": q("SELECT COUNT(*) FROM runs").fetchone()[0],
+        }
+
+
+def _score_row(score: Any) -> tuple[Any, ...]:
+    """ScoreResult → scores columns (tolerant of a partial object)."""
+    ex = getattr(score, "execution", None)
+    return (getattr(score, "total", None), getattr(score, "self_total", None),
+            getattr(score, "grade", None), getattr(score, "self_grade", None),
+            getattr(ex, "rate", None), getattr(ex, "budget", None), getattr(ex, "spent", None),
+            getattr(score, "difference", None))

@@ -1,0 +1,449 @@
+"""Monthly execution monitoring (执行进度监控) and indicator lights (绩效运行监控).
+
+Execution: per unit and project, execution rate = spent / budget × 100, time
+progress by ``pack.monitor.time_progress`` (months: month / 12; days: day of year
+of the period's last day / days in year), gap = rate − time progress in
+percentage points; gap < −warning_red → 红色预警, gap < −warning_yellow → 黄色预警.
+
+Indicator lights (domain.md §5): positive p = current / (annual × month / 12) × 100
+against ``pack.monitor.lights``; reverse: within target → green else red;
+qualitative 达成 / 部分达成 / 未达成 → green / yellow / red; "完全不可能" → red.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import RulePack
+from .errors import InputError, UsageError
+from .ledger import ExecutionRow
+from .model import Finding, Indicator, Operator, Submission
+from .units import Unit, UnitMatcher, cell_text, find_header, normalize, read_sheets
+
+LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "正常", "黄色预警", "红色预警"
+LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", None: "无法判断"}
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+_NUM = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month (2026-10), quarter (2026Q3) or year (2026)."""
+
+    year: int
+    kind: str  # month | quarter | year
+    index: int = 0  # month 1-12 or quarter 1-4
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        t = normalize(text).upper()
+        if m := _MONTH.match(t):
+            if 1 <= int(m.group(2)) <= 12:
+                return cls(int(m.group(1)), "month", int(m.group(2)))
+        elif m := _QUARTER.match(t):
+            return cls(int(m.group(1)), "quarter", int(m.group(2)))
+        elif m := _YEAR.match(t):
+            return cls(int(m.group(1)), "year")
+        raise UsageError(f"期间「{text}」格式不对：月份写 2026-10，季度写 2026Q3，年度写 2026。")
+
+    def __str__(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}-{self.index:02d}"
+        return f"{self.year}Q{self.index}" if self.kind == "quarter" else str(self.year)
+
+    @property
+    def months(self) -> list[Period]:
+        if self.kind == "month":
+            return [self]
+        first, last = (3 * self.index - 2, 3 * self.index) if self.kind == "quarter" else (1, 12)
+        return [Period(self.year, "month", m) for m in range(first, last + 1)]
+
+    @property
+    def quarters(self) -> list[Period]:
+        return [Period(self.year, "quarter", q) for q in range(1, 5)]
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.months[0].index, 1)
+
+    @property
+    def end(self) -> dt.date:
+        last = self.months[-1].index
+        return dt.date(self.year, last, calendar.monthrange(self.year, last)[1])
+
+    def previous(self) -> Period:
+        if self.kind == "year":
+            return Period(self.year - 1, "year")
+        size = 12 if self.kind == "month" else 4
+        if self.index == 1:
+            return Period(self.year - 1, self.kind, size)
+        return Period(self.year, self.kind, self.index - 1)
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+def time_progress(period: Period | str, mode: str) -> float:
+    """Time progress (percent) at the end of the period's last month."""
+    p = Period.parse(period) if isinstance(period, str) else period
+    end = p.end
+    if mode == "days":
+        days_in_year = 366 if calendar.isleap(end.year) else 365
+        return end.timetuple().tm_yday / days_in_year * 100
+    return end.month / 12 * 100
+
+
+def warning_level(gap: float | None, pack: RulePack) -> str:
+    """正常 / 黄色预警 / 红色预警 from the gap in percentage points."""
+    if gap is None:
+        return LEVEL_OK
+    if gap < -pack.monitor.warning_red:
+        return LEVEL_RED
+    if gap < -pack.monitor.warning_yellow:
+        return LEVEL_YELLOW
+    return LEVEL_OK
+
+
+def rounded(x: float | None, d: int = 2) -> float | None:
+    """Half-up rounding to ``d`` decimals (2.345 → 2.35); None passes through."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if x is None:
+        return None
+    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP))
+
+
+# --------------------------------------------------------------------------- export reading
+
+
+def parse_amount(value: object) -> float | None:
+    """12,345.6 / "12,345.60" / "１２３万元" / "" / "-" → float or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    t = normalize(value).replace(",", "").replace("万元", "").replace("元", "")
+    if t in ("", "-", "—", "/"):
+        return None
+    return float(t) if _NUM.match(t) else None
+
+
+@dataclass(frozen=True)
+class ExportLine:
+    row: int  # 1-based row in the sheet
+    unit: str
+    code: str
+    project: str
+    budget: float
+    spent: float
+
+
+def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], list[Finding]]:
+    """Read an execution export: header found by aliases, totals and blank rows skipped."""
+    aliases = pack.monitor.aliases
+    for sheet, rows in read_sheets(path):
+        found = find_header(rows, aliases, ("budget", "spent"), pack.monitor.header_scan_rows)
+        if found is None or not ({"unit", "code"} & set(found[1])):
+            continue
+        return _export_lines(rows, found[0], found[1], pack, str(path), sheet)
+    labels = "、".join(f"{k}（{'/'.join(v[:3])}）" for k, v in aliases.items())
+    raise InputError(str(path), f"没有找到执行数据的表头。需要这些列：{labels}。"
+                     "可在 pbm.toml 的 [monitor.aliases] 中补充本地的列名。", "F003")
+
+
+def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
+                  pack: RulePack, path: str, sheet: str) -> tuple[list[ExportLine], list[Finding]]:
+    from .model import Severity, a1
+
+    skip = tuple(normalize(w) for w in pack.monitor.skip_words)
+    lines: list[ExportLine] = []
+    findings: list[Finding] = []
+    width = max(cols.values()) + 1
+    for i in range(start + 1, len(rows)):
+        row = list(rows[i]) + [""] * (width - len(rows[i]))
+        unit = cell_text(row[cols["unit"]]) if "unit" in cols else ""
+        code = cell_text(row[cols["code"]]) if "code" in cols else ""
+        project = cell_text(row[cols["project"]]) if "project" in cols else ""
+        if not (unit or code or project):
+            continue
+        if any(normalize(t).startswith(skip) or normalize(t).endswith(skip)
+               for t in (unit, code, project) if t):  # 合计 / 县财政局小计 / 总计：
+            continue
+        budget, spent = parse_amount(row[cols["budget"]]), parse_amount(row[cols["spent"]])
+        for key, val in (("budget", budget), ("spent", spent)):
+            raw = cell_text(row[cols[key]])
+            if val is None and raw not in ("", "-", "—", "/"):
+                findings.append(Finding(
+                    code="M501", severity=Severity.WARNING, path=path, sheet=sheet,
+                    cell=a1(i + 1, cols[key] + 1), actual=raw,
+                    message=f"第 {i + 1} 行「{unit or code}」的金额「{raw}」不是数字，按 0 计算。"
+                            "请检查导出文件中该单元格。"))
+        lines.append(ExportLine(i + 1, unit, code, project, budget or 0.0, spent or 0.0))
+    return lines, findings
+
+
+def detect_kind(path: str | Path) -> str:
+    """"forms" for monitoring forms (a folder, a zip, a workbook titled …监控表), else "export"."""
+    p = Path(path)
+    if p.is_dir() or p.suffix.lower() == ".zip":
+        return "forms"
+    if p.suffix.lower() in (".csv", ".txt") or not p.is_file() or p.stat().st_size > 2_000_000:
+        return "export"
+    for _sheet, rows in read_sheets(p):
+        for row in rows[:12]:
+            if any("监控表" in normalize(c) for c in row if isinstance(c, str)):
+                return "forms"
+    return "export"
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Figures:
+    """Budget, spent and the derived rate / gap / level."""
+
+    budget: float = 0.0
+    spent: float = 0.0
+    rate: float | None = None
+    gap: float | None = None
+    level: str = LEVEL_OK
+
+    def finish(self, tp: float, pack: RulePack) -> Figures:
+        self.rate = self.spent / self.budget * 100 if self.budget else None
+        self.gap = self.rate - tp if self.rate is not None else None
+        self.level = warning_level(self.gap, pack)
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"budget": rounded(self.budget, 4), "spent": rounded(self.spent, 4), "rate": rounded(self.rate),
+                "gap": rounded(self.gap), "level": self.level}
+
+
+@dataclass
+class UnitExecution:
+    unit: str
+    code: str
+    figures: Figures = field(default_factory=Figures)
+    projects: dict[str, Figures] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        projects = [{"project": name, **f.as_dict()} for name, f in self.projects.items()]
+        return {"unit": self.unit, "code": self.code, **self.figures.as_dict(),
+                "projects": projects}
+
+
+@dataclass
+class MonitorResult:
+    """Execution monitoring of one month (public JSON contract: ``to_dict``)."""
+
+    period: str
+    time_progress: float
+    units: list[UnitExecution]
+    missing: list[dict[str, str]]
+    total: Figures
+    findings: list[Finding] = field(default_factory=list)
+    source: str = ""  # sha256 of the export file
+
+    def to_dict(self) -> dict[str, Any]:
+        tot = self.total.as_dict()
+        return {
+            "tool": "pbm", "version": __version__, "period": self.period,
+            "time_progress": rounded(self.time_progress),
+            "units": [u.to_dict() for u in self.units],
+            "missing": self.missing,
+            "total": {k: tot[k] for k in ("budget", "spent", "rate", "gap")},
+        }
+
+    def ledger_rows(self) -> list[ExecutionRow]:
+        """One row per unit + project, for ``Ledger.record_execution``."""
+        return [ExecutionRow(u.code or None, u.unit, name, f.budget, f.spent, f.rate,
+                             self.time_progress, f.gap, f.level)
+                for u in self.units for name, f in u.projects.items()]
+
+
+def monitor_export(path: str | Path, period: str, pack: RulePack,
+                   units: Sequence[Unit] = ()) -> MonitorResult:
+    """Read an export and compute execution vs time progress per unit and project."""
+    p = Period.parse(period)
+    if p.kind != "month":
+        raise UsageError(f"执行监控按月进行，--period 应写成 2026-10 这样的月份，现为「{period}」。")
+    lines, findings = read_export(path, pack)
+    result = compute_execution(lines, p, pack, units, str(path))
+    result.findings[:0] = findings
+    result.source = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return result
+
+
+def compute_execution(lines: Sequence[ExportLine], period: Period, pack: RulePack,
+                      units: Sequence[Unit] = (), path: str = "") -> MonitorResult:
+    """Aggregate export lines per unit and project (pure)."""
+    tp = time_progress(period, pack.monitor.time_progress)
+    matcher = UnitMatcher(units) if units else None
+    by_unit: dict[str, UnitExecution] = {}
+    findings: list[Finding] = []
+    reported: set[str] = set()
+    for line in lines:
+        unit = matcher.match(line.code, line.unit) if matcher else None
+        if matcher and unit is None and (line.unit or line.code) not in reported:
+            reported.add(line.unit or line.code)
+            findings.append(matcher.unmatched(line.unit or line.code, path, f"第 {line.row} 行"))
+        code = unit.code if unit else line.code
+        name = unit.name if unit else (line.unit or line.code)
+        ue = by_unit.setdefault(code or f"名称:{name}", UnitExecution(name, code))
+        fig = ue.projects.setdefault(line.project, Figures())
+        for f in (fig, ue.figures):
+            f.budget += line.budget
+            f.spent += line.spent
+    total = Figures()
+    for ue in by_unit.values():
+        ue.figures.finish(tp, pack)
+        for f in ue.projects.values():
+            f.finish(tp, pack)
+        total.budget += ue.figures.budget
+        total.spent += ue.figures.spent
+    total.finish(tp, pack)
+    ordered = sorted(by_unit.values(), key=lambda u: (u.figures.rate is None,
+                                                      -(u.figures.rate or 0), u.code, u.unit))
+    seen = {u.code for u in ordered}
+    missing = [{"unit": u.name, "code": u.code} for u in units if u.code not in seen]
+    return MonitorResult(str(period), tp, ordered, missing, total, findings)
+
+
+# --------------------------------------------------------------------------- indicator lights
+
+
+@dataclass(frozen=True)
+class IndicatorLight:
+    unit: str
+    project: str
+    name: str
+    level1: str
+    target: str
+    current: str
+    forecast: str
+    likelihood: str
+    reason: str
+    p: float | None
+    light: str | None  # red | yellow | green | blue | None (cannot judge)
+    basis: str  # Chinese: how the light was decided
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "project": self.project, "indicator": self.name,
+                "level1": self.level1, "target": self.target, "current": self.current,
+                "forecast": self.forecast, "likelihood": self.likelihood, "reason": self.reason,
+                "p": rounded(self.p), "light": self.light, "light_label": LIGHT_LABELS[self.light],
+                "basis": self.basis}
+
+
+@dataclass
+class LightsResult:
+    """Indicator lights of monitoring forms (public JSON contract: ``to_dict``)."""
+
+    period: str
+    indicators: list[IndicatorLight]
+    findings: list[Finding] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {k: 0 for k in ("red", "yellow", "green", "blue", "none")}
+        for ind in self.indicators:
+            out[ind.light or "none"] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tool": "pbm", "version": __version__, "period": self.period, "kind": "indicators",
+                "counts": self.counts(), "indicators": [i.to_dict() for i in self.indicators]}
+
+
+def _field_text(ind: Indicator, key: str) -> str:
+    f = ind.get(key)
+    return f.text or cell_text(f.value)
+
+
+def _completion(text: str, pack: RulePack) -> str | None:
+    """Canonical completion string for a qualitative value, or None."""
+    key = normalize(text)
+    for canon, words in pack.scoring.completion_terms.items():
+        if key == normalize(canon) or key in {normalize(w) for w in words}:
+            return canon
+    return None
+
+
+def _current_number(ind: Indicator) -> float | None:
+    f = ind.get("current")
+    if f.number is not None:
+        return f.number
+    if isinstance(f.value, str):
+        m = re.search(r"[-+]?\d+(?:\.\d+)?", normalize(f.value).replace(",", ""))
+        return float(m.group()) if m else None
+    return None
+
+
+def indicator_light(ind: Indicator, month: int, pack: RulePack) -> tuple[float | None, str | None, str]:
+    """(p, light, basis) for one monitored indicator (domain.md §5)."""
+    likelihood = _field_text(ind, "likelihood")
+    if "完全不可能" in likelihood:
+        return None, "red", "完成可能性为「完全不可能」"
+    target = ind.target
+    if target.number is None:
+        canon = _completion(_field_text(ind, "current"), pack)
+        names = list(pack.scoring.completion_terms)
+        if canon is None:
+            return None, None, "定性指标的当前完成情况无法识别"
+        light = ("green", "yellow", "red")[names.index(canon)] if canon in names[:3] else None
+        return None, light, f"定性指标：{canon}"
+    current = _current_number(ind)
+    if current is None:
+        return None, None, "当前完成值为空或不是数字"
+    op = target.operator or Operator.GE
+    if op.direction == "reverse":
+        ok = current <= target.number if op is Operator.LE else current < target.number
+        return None, "green" if ok else "red", f"反向指标：当前值 {current:g} {'在' if ok else '超出'}目标 {op}{target.number:g} 范围"
+    factor = month / 12 if _prorated(ind, pack) else 1.0
+    standard = target.number * factor
+    if standard <= 0:
+        return None, "green" if current >= 0 else "red", "年度指标值为 0"
+    p = current / standard * 100
+    red, yellow, blue = pack.monitor.lights
+    light = "red" if p < red else "yellow" if p < yellow else "green" if p < blue else "blue"
+    base = f"({target.number:g} × {month}/12)" if factor != 1.0 else f"{target.number:g}（不按月折算）"
+    return p, light, f"p = {current:g} ÷ {base} × 100 = {p:.2f}"
+
+
+def _prorated(ind: Indicator, pack: RulePack) -> bool:
+    """Whether the annual target is prorated by month/12 (pack.monitor.prorate_*)."""
+    cfg = pack.monitor
+    if ind.target.is_percent and not cfg.prorate_percent:
+        return False
+    return not cfg.prorate_only or any(w in f"{ind.level1}/{ind.level2}" for w in cfg.prorate_only)
+
+
+def monitor_forms(subs: Sequence[Submission], period: str, pack: RulePack) -> LightsResult:
+    """Lights for every indicator of the monitoring forms."""
+    p = Period.parse(period)
+    month = p.months[-1].index
+    out: list[IndicatorLight] = []
+    for sub in subs:
+        for ind in sub.indicators:
+            if not ind.name and ind.target.number is None and ind.get("current").blank:
+                continue  # an empty template row
+            pval, light, basis = indicator_light(ind, month, pack)
+            out.append(IndicatorLight(
+                sub.unit, sub.project, ind.name, ind.level1, ind.target.display(),
+                _field_text(ind, "current"), _field_text(ind, "forecast"),
+                _field_text(ind, "likelihood"), _field_text(ind, "reason"), pval, light, basis))
+    return LightsResult(str(p), out)

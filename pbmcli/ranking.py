@@ -1,0 +1,439 @@
+"""Ranking of units from the ledger: monthly, quarterly, yearly.
+
+Scores (each dimension 0–100; documented in the README):
+- execution, month: min(execution rate / time progress × 100, rank.month_score_cap).
+  A quarter's execution is the mean of its months' scores (months with data in
+  the ledger; a unit with no row in such a month scores 0 there), a year's the
+  mean of its quarters' scores (rank.quarter_execution = "mean"; "last" takes the
+  last month with data instead).
+- goal_quality: per current goal declaration overlapping the period
+  100 − goal_error_deduction × errors − goal_warning_deduction × warnings
+  (floor 0); the unit's mean.
+- selfeval: mean recomputed total of the unit's current self-evaluations.
+- rectification: share of items due in the period done by their deadline × 100
+  (units with no item due: 100).
+- timeliness: share of the form kinds received in the period that the unit
+  submitted by the end of the form's period + rank.grace_days, × 100.
+A month ranks by execution alone; a quarter and a year by the weighted mean of
+the dimensions that have data for at least one unit (weights rank.weights,
+re-normalised over those dimensions; a unit without data in one scores 0 there).
+
+Ties: competition ranking (1, 2, 2, 4) on the scores rounded to rank.decimals;
+rank.tie_break keys before "code"/"name" (e.g. execution) break ties, code/name
+only order equal ranks.  change: "↑2", "↓1", "—" (same), "新" (not ranked before).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+from . import __version__
+from .config import RulePack
+from .errors import UsageError
+from .ledger import Ledger
+from .monitor import Period, rounded, time_progress
+from .units import Unit
+
+DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timeliness")
+DIM_LABELS = {"execution": "预算执行进度", "goal_quality": "绩效目标申报质量",
+              "selfeval": "绩效自评得分", "rectification": "问题按期整改",
+              "timeliness": "资料按时报送"}
+GROUP_ALL = "全部单位"
+
+
+@dataclass
+class RankRow:
+    key: str
+    unit: str
+    code: str
+    group: str
+    score: float
+    dimensions: dict[str, float | None]
+    rank: int = 0
+    change: str = "新"
+    figures: dict[str, float | None] = field(default_factory=dict)  # a month: rate, gap (not in JSON)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "unit": self.unit, "code": self.code, "score": self.score,
+                "dimensions": self.dimensions, "change": self.change}
+
+    def brief(self) -> dict[str, Any]:
+        return {"group": self.group, "rank": self.rank, "unit": self.unit, "code": self.code,
+                "score": self.score}
+
+
+@dataclass
+class Ranking:
+    """A ranking (public JSON contract: ``to_dict``)."""
+
+    period: str
+    kind: str
+    groups: dict[str, list[RankRow]]
+    missing: list[dict[str, str]]
+    weights: dict[str, float] = field(default_factory=dict)
+    top: int = 5
+    bottom: int = 5
+    details: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    def rows(self) -> list[RankRow]:
+        return [r for rows in self.groups.values() for r in rows]
+
+    def red(self) -> list[RankRow]:
+        return [r for rows in self.groups.values() for r in rows[: self.top]]
+
+    def black(self) -> list[RankRow]:
+        out: list[RankRow] = []
+        for rows in self.groups.values():
+            rest = rows[self.top:]
+            out.extend(rest[-self.bottom:] if self.bottom else [])
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": "pbm", "version": __version__, "period": self.period, "kind": self.kind,
+            "groups": [{"group": g, "rows": [r.to_dict() for r in rows]}
+                       for g, rows in self.groups.items()],
+            "red": [r.brief() for r in self.red()],
+            "black": [r.brief() for r in self.black()],
+            "missing": self.missing,
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def unit_key(code: str | None, name: str) -> str:
+    return code if code else f"名称:{name}"
+
+
+def month_score(budget: float, spent: float, tp: float, cap: float) -> float:
+    """min(rate / time progress × 100, cap); 0 without a budget."""
+    if budget <= 0 or tp <= 0:
+        return 0.0
+    return min(spent / budget * 100 / tp * 100, cap)
+
+
+def competition_ranks(values: Sequence[tuple[Any, ...]]) -> list[int]:
+    """Ranks for already sorted tie keys: equal keys share a rank (1, 2, 2, 4)."""
+    ranks: list[int] = []
+    for i, v in enumerate(values):
+        ranks.append(ranks[-1] if i and v == values[i - 1] else i + 1)
+    return ranks
+
+
+def change_text(now: int, before: int | None) -> str:
+    if before is None:
+        return "新"
+    if before == now:
+        return "—"
+    return f"↑{before - now}" if now < before else f"↓{now - before}"
+
+
+# --------------------------------------------------------------------------- dimensions
+
+
+@dataclass
+class _Facts:
+    """Dimension scores per unit key, plus the explanation of each."""
+
+    scores: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    details: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, code)
+    applicable: list[str] = field(default_factory=list)
+
+
+def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None:
+    cfg = pack.rank
+    months = [str(m) for m in p.months]
+    data = ledger.execution_totals(months)
+    with_data = [m for m in months if data[m]]
+    if not with_data:
+        return
+    facts.applicable.append("execution")
+    keys = {k for m in with_data for k in data[m]}
+    per_month: dict[str, dict[str, float]] = {}
+    for m in with_data:
+        tp = time_progress(m, pack.monitor.time_progress)
+        per_month[m] = {k: month_score(*data[m].get(k, (0.0, 0.0)), tp, cfg.month_score_cap)
+                        for k in keys}
+    quarters = [[m for m in with_data if Period.parse(m).overlaps(q)] for q in p.quarters]
+    groups = [ms for ms in quarters if ms] if p.kind == "year" else [with_data]
+    for k in keys:
+        facts.scores[k]["execution"] = _aggregate(groups, per_month, k, cfg.quarter_execution)
+        facts.details[k]["execution"] = {m: rounded(per_month[m][k]) for m in with_data}
+        if p.kind == "month":
+            b, s = data[months[0]].get(k, (0.0, 0.0))
+            rate = s / b * 100 if b else None
+            tp = time_progress(p, pack.monitor.time_progress)
+            facts.details[k]["month"] = {"rate": rounded(rate), "time_progress": rounded(tp),
+                                         "gap": rounded(rate - tp) if rate is not None else None,
+                                         "budget": b, "spent": s}
+
+
+def _aggregate(groups: list[list[str]], per_month: dict[str, dict[str, float]], key: str,
+               mode: str) -> float:
+    """Mean (or last) of the months of each quarter, then the mean (or last) of the quarters.
+
+    ``groups`` holds the months with data of each quarter (one group for a month or a quarter).
+    """
+    def combine(values: list[float]) -> float:
+        return values[-1] if mode == "last" else sum(values) / len(values)
+
+    return combine([combine([per_month[m][key] for m in ms]) for ms in groups])
+
+
+def overlapping(rows: list[sqlite3.Row], p: Period) -> list[sqlite3.Row]:
+    """The rows whose period overlaps ``p`` (unparseable periods are left out)."""
+    hits: dict[str, bool] = {}
+    for text in {r["period"] for r in rows}:
+        try:
+            hits[text] = Period.parse(text).overlaps(p)
+        except UsageError:
+            hits[text] = False
+    return [r for r in rows if hits[r["period"]]]
+
+
+def _by_unit(rows: list[sqlite3.Row], facts: _Facts) -> dict[str, list[sqlite3.Row]]:
+    out: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    for r in rows:
+        k = unit_key(r["unit_code"], r["unit_name"])
+        facts.names.setdefault(k, (r["unit_name"], r["unit_code"] or ""))
+        out[k].append(r)
+    return out
+
+
+def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None:
+    cfg = pack.rank
+    subs = overlapping(ledger.submissions(), p)
+    goals = _by_unit([r for r in subs if r["form"] == "goal"], facts)
+    if goals:
+        facts.applicable.append("goal_quality")
+    for k, rows in goals.items():
+        each = [max(0.0, 100 - cfg.goal_error_deduction * r["errors"]
+                    - cfg.goal_warning_deduction * r["warnings"]) for r in rows]
+        facts.scores[k]["goal_quality"] = mean(each)
+        facts.details[k]["goal_quality"] = [
+            {"id": r["id"], "project": r["project"], "path": r["path"], "errors": r["errors"],
+             "warnings": r["warnings"], "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
+    selfs = _by_unit([r for r in subs if r["form"] == "selfeval" and r["total"] is not None], facts)
+    if selfs:
+        facts.applicable.append("selfeval")
+    for k, rows in selfs.items():
+        facts.scores[k]["selfeval"] = mean(r["total"] for r in rows)
+        facts.details[k]["selfeval"] = [{"id": r["id"], "project": r["project"],
+                                         "total": r["total"], "grade": r["grade"]} for r in rows]
+    _timeliness(ledger, subs, p, pack, facts)
+
+
+def _timeliness(ledger: Ledger, subs: list[sqlite3.Row], p: Period, pack: RulePack,
+                facts: _Facts) -> None:
+    forms = sorted({r["form"] for r in subs if r["form"] != "unknown"})
+    if not forms:
+        return
+    facts.applicable.append("timeliness")
+    first: dict[tuple[str, str], bool] = {}
+    history = overlapping(ledger.submissions(current=False), p)
+    dues = {t: (Period.parse(t).end + dt.timedelta(days=pack.rank.grace_days)).isoformat()
+            for t in {r["period"] for r in history}}
+    for r in history:
+        on_time = r["recorded_at"][:10] <= dues[r["period"]]
+        k = (unit_key(r["unit_code"], r["unit_name"]), r["form"])
+        first[k] = first.get(k, False) or on_time
+    for k in {unit_key(r["unit_code"], r["unit_name"]) for r in subs}:
+        hits = {f: first.get((k, f), False) for f in forms}
+        facts.scores[k]["timeliness"] = sum(hits.values()) / len(forms) * 100
+        facts.details[k]["timeliness"] = hits
+
+
+def _rectification(ledger: Ledger, p: Period, facts: _Facts) -> None:
+    lo, hi = p.start.isoformat(), p.end.isoformat()
+    due = [r for r in ledger.rectifications() if r.deadline and lo <= r.deadline[:10] <= hi]
+    if not due:
+        return
+    facts.applicable.append("rectification")
+    per: dict[str, list[Any]] = defaultdict(list)
+    for r in due:
+        k = unit_key(r.unit_code, r.unit_name)
+        facts.names.setdefault(k, (r.unit_name, r.unit_code or ""))
+        per[k].append(r)
+    for k, items in per.items():
+        done = [r for r in items if r.done_on_time()]
+        facts.scores[k]["rectification"] = len(done) / len(items) * 100
+        facts.details[k]["rectification"] = [
+            {"id": r.id, "problem": r.problem, "deadline": r.deadline, "status": r.status,
+             "done_at": r.done_at, "on_time": r.done_on_time()} for r in items]
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def _collect(ledger: Ledger, p: Period, pack: RulePack) -> _Facts:
+    facts = _Facts()
+    _execution(ledger, p, pack, facts)
+    if p.kind != "month":
+        _submission_dims(ledger, p, pack, facts)
+        _rectification(ledger, p, facts)
+    for k, name_code in ledger.execution_names([str(m) for m in p.months]).items():
+        facts.names.setdefault(k, name_code)
+    return facts
+
+
+def _weights(pack: RulePack, dims: list[str], kind: str) -> dict[str, float]:
+    if kind == "month":
+        return {"execution": 100.0} if "execution" in dims else {}
+    w = {d: float(pack.rank.weights.get(d, 0.0)) for d in DIMENSIONS if d in dims}
+    total = sum(w.values())
+    return {d: v / total * 100 for d, v in w.items()} if total else {}
+
+
+def _rows(facts: _Facts, units: Sequence[Unit], weights: dict[str, float], pack: RulePack,
+          kind: str) -> tuple[list[RankRow], list[dict[str, str]]]:
+    by_key = {u.code: u for u in units}
+    dec = pack.rank.decimals
+    keys = set(facts.scores) | set(by_key)
+    rows: list[RankRow] = []
+    missing: list[dict[str, str]] = []
+    for k in sorted(keys):
+        u = by_key.get(k)
+        name, code = (u.name, u.code) if u else facts.names.get(k, (k, ""))
+        got = facts.scores.get(k, {})
+        if not any(d in got for d in weights if d not in ("rectification",)):
+            missing.append({"unit": name, "code": code})
+            continue
+        dims: dict[str, float | None] = {}
+        for d in weights:
+            default = 100.0 if d == "rectification" else 0.0
+            dims[d] = rounded(got.get(d, default), dec)
+        score = sum(weights[d] * (got.get(d, 100.0 if d == "rectification" else 0.0))
+                    for d in weights) / 100
+        figures = {x: facts.details[k]["month"][x] for x in ("rate", "gap")} if kind == "month" else {}
+        group = GROUP_ALL
+        if pack.rank.group_by:
+            group = (u.category if u else "") or "未分类"
+        rows.append(RankRow(k, name, code, group, rounded(score, dec) or 0.0, dims, figures=figures))
+    return rows, missing
+
+
+def _sort_and_rank(rows: list[RankRow], pack: RulePack) -> dict[str, list[RankRow]]:
+    deciding = [k for k in pack.rank.tie_break if k not in ("code", "name")] or ["score"]
+
+    def value(r: RankRow, k: str) -> float:
+        if k == "score":
+            return r.score
+        if k == "execution" and "rate" in r.figures:  # a month: the rate itself
+            return r.figures["rate"] or 0.0
+        return r.dimensions.get(k) or 0.0
+
+    def tie_key(r: RankRow) -> tuple[float, ...]:
+        return tuple(-value(r, k) for k in deciding)
+
+    def order_key(r: RankRow) -> tuple[Any, ...]:
+        tail = tuple(r.code if k == "code" else r.unit for k in pack.rank.tie_break
+                     if k in ("code", "name"))
+        return (*tie_key(r), *tail, r.key)
+
+    groups: dict[str, list[RankRow]] = defaultdict(list)
+    for r in rows:
+        groups[r.group].append(r)
+    out: dict[str, list[RankRow]] = {}
+    for g in sorted(groups):
+        ordered = sorted(groups[g], key=order_key)
+        for r, n in zip(ordered, competition_ranks([tie_key(r) for r in ordered]), strict=True):
+            r.rank = n
+        out[g] = ordered
+    return out
+
+
+def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = True) -> Ranking:
+    """Rank the units for a month, quarter or year from the ledger."""
+    p = Period.parse(period)
+    _check(pack)
+    facts = _collect(ledger, p, pack)
+    weights = _weights(pack, facts.applicable, p.kind)
+    units = ledger.units()
+    rows, missing = _rows(facts, units, weights, pack, p.kind)
+    groups = _sort_and_rank(rows, pack)
+    result = Ranking(str(p), p.kind, groups, missing, weights, pack.rank.top, pack.rank.bottom,
+                     dict(facts.details))
+    if with_change:
+        before = rank(ledger, str(p.previous()), pack, with_change=False)
+        prev = {(r.group, r.key): r.rank for r in before.rows()}
+        for r in result.rows():
+            r.change = change_text(r.rank, prev.get((r.group, r.key)))
+    return result
+
+
+def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[str, Any]:
+    """Decompose one unit's score: each dimension's score, weight, share and the facts behind it."""
+    from .units import UnitMatcher, normalize
+
+    want = {normalize(unit)}
+    found = UnitMatcher(ledger.units()).match(unit, unit) if ledger is not None else None
+    if found is not None:
+        want.add(normalize(found.code))
+    row = next((r for r in ranking.rows() if want & {normalize(r.code), normalize(r.unit)}), None)
+    if row is None:
+        names = "、".join(r.unit for r in ranking.rows()[:10])
+        raise UsageError(f"排名中没有单位「{unit}」（按编码或名称查找）。本期参加排名的单位有：{names}…")
+    detail = ranking.details.get(row.key, {})
+    dims = []
+    for d, w in ranking.weights.items():
+        s = row.dimensions.get(d)
+        dims.append({"dimension": d, "label": DIM_LABELS[d], "weight": rounded(w), "score": s,
+                     "points": rounded((s or 0.0) * w / 100), "detail": detail.get(d),
+                     "basis": basis_text(d, detail.get(d), ranking.kind)})
+    out = {"period": ranking.period, "kind": ranking.kind, **row.brief(), "change": row.change,
+           "dimensions": dims}
+    if ledger is not None:
+        out["findings"] = _goal_findings(ledger, detail.get("goal_quality") or [])
+    return out
+
+
+def basis_text(dim: str, detail: Any, kind: str) -> str:
+    """One Chinese sentence saying where a dimension score comes from."""
+    if detail is None:
+        return "本期无该单位的数据，按 0 分计" if dim != "rectification" else "本期无到期整改事项，按满分计"
+    if dim == "execution":
+        months = "、".join(f"{m} {v:.2f}" for m, v in detail.items())
+        how = "" if kind == "month" else "（季度取各月平均，年度取各季度平均）"
+        return f"各月进度得分：{months}{how}"
+    if dim == "goal_quality":
+        return "；".join(f"{g['project']}：错误 {g['errors']} 个、警告 {g['warnings']} 个，得 {g['score']:.2f}"
+                        for g in detail)
+    if dim == "selfeval":
+        return "；".join(f"{s['project']}：复核得分 {s['total']:.2f}（{s['grade'] or '-'}）" for s in detail)
+    if dim == "rectification":
+        done = sum(1 for r in detail if r["on_time"])
+        return f"本期到期整改事项 {len(detail)} 项，按期完成 {done} 项"
+    labels = {"goal": "目标申报表", "selfeval": "自评表", "monitor": "监控表"}
+    return "；".join(f"{labels.get(f, f)}{'按时报送' if ok else '未按时报送'}" for f, ok in detail.items())
+
+
+def _check(pack: RulePack) -> None:
+    """Reject rank settings this module cannot honour (Chinese ConfigError)."""
+    from .errors import ConfigError
+
+    if pack.rank.quarter_execution not in ("mean", "last"):
+        raise ConfigError("[rank] quarter_execution 只能是 mean（各月平均）或 last（取最后一个月）。")
+    if pack.rank.group_by not in ("", "category"):
+        raise ConfigError("[rank] group_by 只能是空字符串（不分组）或 category（按单位类别分组）。")
+    unknown = set(pack.rank.weights) - set(DIMENSIONS)
+    if unknown:
+        raise ConfigError(f"[rank.weights] 中有未知的维度：{'、'.join(sorted(unknown))}；可用：{'、'.join(DIMENSIONS)}。")
+
+
+def _goal_findings(ledger: Ledger, subs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for s in subs:
+        for f in ledger.findings_of(s["id"]):
+            if f["severity"] in ("error", "warning"):
+                out.append({"project": s["project"], "code": f["code"], "severity": f["severity"],
+                            "cell": f["cell"], "message": f["message"]})
+    return out
+

@@ -1,0 +1,47 @@
+"""Readers: inputs → bytes → workbook → Submission.
+
+``read_submission(item)`` is the one entry point the rest of pbm uses; it never
+raises anything but ``InputError`` for bad input.  ``open_item(item)`` gives the
+raw ``Workbook`` (for readers of other tables, e.g. the units directory).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Submission
+from .forms import parse_workbook
+from .inputs import InputItem, Skipped, expand, read_bytes
+from .workbook import Sheet, SheetInfo, Workbook, open_workbook
+
+__all__ = [
+    "InputItem", "Sheet", "SheetInfo", "Skipped", "Workbook", "as_item", "expand", "open_item",
+    "open_workbook", "read_bytes", "read_submission",
+]
+
+
+def as_item(item: InputItem | str | Path) -> InputItem:
+    """A path (str or Path) becomes an InputItem displayed as written."""
+    if isinstance(item, InputItem):
+        return item
+    path = Path(item)
+    if not path.exists():
+        raise InputError(str(item), "文件不存在，请检查路径和文件名", "F001")
+    return InputItem(str(item), path)
+
+
+def open_item(item: InputItem | str | Path) -> Workbook:
+    """Read and open a spreadsheet (any supported format) without parsing a form."""
+    item = as_item(item)
+    return open_workbook(read_bytes(item), item.display)
+
+
+def read_submission(item: InputItem | str | Path) -> Submission:
+    """Read one form; ``path`` is the display name, ``sha256`` that of the bytes."""
+    item = as_item(item)
+    data = read_bytes(item)
+    sub = parse_workbook(open_workbook(data, item.display))
+    return dataclasses.replace(sub, path=item.display, sha256=hashlib.sha256(data).hexdigest())

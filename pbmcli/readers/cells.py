@@ -1,0 +1,82 @@
+"""Reading values next to labels, and numbers that must be numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from ..model import CellRef, Field, ReadIssue, a1
+from ..values import parse_number
+from .labels import LabelIndex
+from .workbook import Sheet
+
+_DASHES = set("-—–―─━－_~/\\／ ")
+
+
+def _nothing_written(text: str) -> bool:
+    """"—", "/", "无": a number cell left empty on purpose (not a wrong value)."""
+    t = text.strip()
+    return set(t) <= _DASHES or t in ("无", "空")
+
+
+@dataclass
+class Reader:
+    """One sheet being parsed: its labels and the issues found so far."""
+
+    sheet: Sheet
+    labels: LabelIndex
+    issues: list[ReadIssue] = field(default_factory=list)
+
+    def ref(self, r: int, c: int) -> CellRef:
+        return CellRef(self.sheet.name, a1(r + 1, c + 1))
+
+    def blank(self, r: int, c: int) -> Field:
+        return Field(None, self.ref(r, c), "")
+
+    def right_of(self, r: int, c: int) -> Field:
+        """The value right of the label at (r, c): skip merged continuation cells,
+        stop at the next label; blank Field at the first candidate cell when empty."""
+        _, end = self.sheet.span_end(r, c)
+        first = end + 1
+        col = first
+        while col < self.sheet.ncols:
+            ar, ac = self.sheet.anchor(r, col)
+            if self.labels.is_label(r, col):
+                break
+            f = self.sheet.field(r, col)
+            if not f.blank or f.formula_uncached:
+                return f
+            col = self.sheet.span_end(ar, ac)[1] + 1
+        first_anchor = self.sheet.anchor(r, first)
+        return self.sheet.field(*first_anchor) if first < self.sheet.ncols else self.blank(r, first)
+
+    def below(self, r: int, c: int) -> Field:
+        """The value under the label at (r, c) (below its merged span)."""
+        end_r, _ = self.sheet.span_end(r, c)
+        if end_r + 1 >= self.sheet.nrows:
+            return self.blank(end_r + 1, c)
+        if self.labels.is_label(end_r + 1, c):
+            return self.blank(end_r + 1, c)
+        return self.sheet.field(end_r + 1, c)
+
+    def column_cell(self, r: int, c: int) -> Field:
+        """A table cell: blank when (r, c) continues a merge anchored in another column."""
+        _, ac = self.sheet.anchor(r, c)
+        if ac != c:
+            return self.blank(r, c)
+        return self.sheet.field(r, c)
+
+    def number(self, f: Field, what: str) -> Field:
+        """A numeric Field: text numbers ("1,200", "１２０万元", "10分") become floats;
+        other text stays text and is reported as not_a_number."""
+        if f.blank or isinstance(f.value, float):
+            return f
+        text = str(f.value)
+        if _nothing_written(text):
+            return dataclasses.replace(f, value=None, text=text)
+        n = parse_number(text)
+        if n is None:
+            self.issues.append(ReadIssue("not_a_number", f.ref, text,
+                                         f"{what}应为数字，但填写的是「{text}」"))
+            return f
+        return dataclasses.replace(f, value=n, text=text, percent=text.rstrip().endswith(("%", "％")))

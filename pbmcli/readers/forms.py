@@ -1,0 +1,323 @@
+"""Label-anchored parsing of a workbook into a ``Submission``.
+
+The form is identified by content: the title (项目支出绩效目标申报表 → goal,
+项目支出绩效自评表 → selfeval, 绩效运行监控表 → monitor) or, without a title,
+by its labels.  Fields are found by their labels, never by fixed cells, so
+inserted rows, extra title lines, merged cells and the 市级 (A)/(B) and
+Sichuan (指标性质/度量单位) variants read the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..errors import InputError
+from ..model import CellRef, Field, FormKind, ReadIssue, Submission
+from .cells import Reader
+from .labels import (
+    EXTRA_BY_LABEL,
+    FUND_COL_BY_LABEL,
+    FUND_ROW_BY_LABEL,
+    GOAL_BY_LABEL,
+    GOALS,
+    HEADER_BY_LABEL,
+    LabelIndex,
+    base,
+    has_ab,
+    norm,
+)
+from .table import read_tables
+from .workbook import SheetInfo, Workbook
+
+META_SHEET = "_pbm_meta"
+META_MARK = "pbm-template"
+TEMPLATE_KINDS = ("goal", "selfeval", "monitor", "units")
+TEMPLATE_VERSION = re.compile(r"^20\d\d\.\d{1,3}$")
+
+_TITLES = (  # (normalised fragment, kind), most specific first
+    ("绩效目标申报表", FormKind.GOAL), ("绩效目标表", FormKind.GOAL),
+    ("绩效自评表", FormKind.SELFEVAL), ("自评表", FormKind.SELFEVAL),
+    ("绩效运行监控表", FormKind.MONITOR), ("运行监控表", FormKind.MONITOR), ("绩效监控", FormKind.MONITOR),
+)
+_LOOKED_FOR = "标题「项目支出绩效目标申报表」「项目支出绩效自评表」「绩效运行监控表」或对应的栏目（项目名称、绩效指标等）"
+_SKIP_SHEET = re.compile(r"说明|填表|指引|目录|封面|^_")
+_TITLE_ROWS = 12
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_CODE_FIRST = re.compile(r"^[\[【(（]?(\d{3,})[\]】)）]?\s*[-_ ]?\s*(\D.*)$")
+_CODE_LAST = re.compile(r"^(.*?\D)\s*[\[【(（](\d{3,})[\]】)）]$")
+
+
+# ---------------------------------------------------------------- form and sheet
+
+
+def detect_kind(labels: LabelIndex) -> FormKind:
+    """The form a sheet holds, from its title or, failing that, its labels."""
+    for r, _c, label in labels.cells:
+        if r >= _TITLE_ROWS:
+            break
+        if "说明" in label:
+            continue
+        for fragment, kind in _TITLES:
+            if fragment in label and len(label) <= 40:
+                return kind
+    return _kind_by_labels({label for _, _, label in labels.cells})
+
+
+def _kind_by_labels(found: set[str]) -> FormKind:
+    if "项目名称" not in found:
+        return FormKind.UNKNOWN
+    bases = {base(x) for x in found}
+    if bases & {"当前完成值", "全年预计完成情况", "完成目标可能性"}:
+        return FormKind.MONITOR
+    if bases & {"全年执行数", "实际完成值"} and "得分" in bases:
+        return FormKind.SELFEVAL
+    if bases & {"中期目标", "年度目标", "指标值", "年度指标值"}:
+        return FormKind.GOAL
+    return FormKind.UNKNOWN
+
+
+def _candidates(wb: Workbook) -> list[SheetInfo]:
+    return [s for s in wb.sheets if s.name != META_SHEET and not _SKIP_SHEET.search(s.name)]
+
+
+def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
+    """The sheet holding the form: first visible one, else a hidden one (with an issue)."""
+    found: list[tuple[SheetInfo, FormKind, LabelIndex]] = []
+    for info in sorted(_candidates(wb), key=lambda s: (not s.visible, s.index)):
+        labels = LabelIndex.build(wb.sheet(info.name))
+        kind = detect_kind(labels)
+        if kind is not FormKind.UNKNOWN:
+            found.append((info, kind, labels))
+    if not found:
+        raise InputError(wb.display, f"不是可识别的绩效表格：在各工作表中没有找到{_LOOKED_FOR}", "F003")
+    info, kind, labels = found[0]
+    issues = []
+    if not info.visible:
+        issues.append(ReadIssue("hidden_sheet", CellRef(info.name, "A1"), info.name,
+                                f"表格在隐藏的工作表「{info.name}」中，已读取该表；请取消隐藏后再报送"))
+    if len(found) > 1:
+        others = "、".join(f"「{i.name}」" for i, _, _ in found[1:])
+        issues.append(ReadIssue("multiple_forms", CellRef(info.name, "A1"), info.name,
+                                f"工作簿中有多张绩效表格（另有{others}），只读取了第一张「{info.name}」；请每个文件只报送一张表"))
+    return info.name, kind, labels, issues
+
+
+def read_meta(wb: Workbook) -> tuple[str | None, str | None, list[ReadIssue]]:
+    """The pbm template marker: (kind, version, issues) from the hidden _pbm_meta sheet."""
+    if not any(s.name == META_SHEET for s in wb.sheets):
+        return None, None, []
+    sheet = wb.sheet(META_SHEET)
+    mark, kind, version = (sheet.text(0, c) for c in range(3))
+    if mark != META_MARK:
+        return None, None, []
+    if kind in TEMPLATE_KINDS and TEMPLATE_VERSION.match(version):
+        return kind, version, []
+    ref = CellRef(META_SHEET, "B1")
+    return kind, version or None, [ReadIssue(
+        "unknown_template_version", ref, f"{kind} {version}",
+        f"模板标记无法识别（类型「{kind}」，版本「{version}」），可能是旧版或被修改过的模板；请使用 pbm template 生成的最新模板")]
+
+
+# ---------------------------------------------------------------- header, goals, extra
+
+
+def _labelled(rd: Reader, table: dict[str, str]) -> dict[str, Field]:
+    """First occurrence of each labelled field, value to the right (or inline)."""
+    out: dict[str, Field] = {}
+    for r, c, label in rd.labels.cells:
+        key = table.get(label) or table.get(base(label))
+        if key is not None and key not in out:
+            out[key] = rd.right_of(r, c)
+    for r, c in rd.labels.colon:
+        key, inline = _inline_key(rd, r, c, table)
+        if key is not None and key not in out and inline is not None:
+            out[key] = inline
+    return out
+
+
+def _inline_key(rd: Reader, r: int, c: int, table: dict[str, str]) -> tuple[str | None, Field | None]:
+    raw = rd.sheet.text(r, c)
+    for sep in ("：", ":"):
+        left, found, right = raw.partition(sep)
+        key = table.get(norm(left)) if found else None
+        if key is not None and right.strip():
+            return key, dataclasses.replace(rd.sheet.field(r, c), value=right.strip(), text=raw)
+    return None, None
+
+
+def _split_department(header: dict[str, Field]) -> None:
+    dep = header.get("department")
+    if dep is None or not isinstance(dep.value, str) or "department_code" in header:
+        return
+    m = _CODE_FIRST.match(dep.value)
+    code, name = (m.group(1), m.group(2)) if m else (None, None)
+    if m is None and (m2 := _CODE_LAST.match(dep.value)):
+        name, code = m2.group(1), m2.group(2)
+    if code and name:
+        header["department"] = dataclasses.replace(dep, value=name.strip(), text=dep.text)
+        header["department_code"] = dataclasses.replace(dep, value=code, text=dep.text)
+
+
+def _year(rd: Reader, header: dict[str, Field]) -> None:
+    """年度 from a 年度 field, else from the title lines ("（2026年度）")."""
+    f = header.get("year")
+    if f is not None and not f.blank:
+        if isinstance(f.value, str) and (m := _YEAR.search(f.value + "年")):
+            header["year"] = dataclasses.replace(f, value=float(m.group(1)))
+        return
+    for r, c, label in rd.labels.cells:
+        if r >= _TITLE_ROWS:
+            break
+        m = _YEAR.search(label)
+        if m and ("年度" in label or "表" in label):
+            header["year"] = dataclasses.replace(rd.sheet.field(r, c), value=float(m.group(1)))
+            return
+
+
+def read_header(rd: Reader) -> dict[str, Field]:
+    header = _labelled(rd, HEADER_BY_LABEL)
+    _split_department(header)
+    _year(rd, header)
+    return header
+
+
+def read_goals(rd: Reader) -> dict[str, Field]:
+    """预期目标/实际完成情况 (or 中期目标/年度目标) below their labels when they head a row
+    of goal labels, else to the right.  Specific labels win over group labels."""
+    out: dict[str, Field] = {}
+    order = {norm(s): i for syns in GOALS.values() for i, s in enumerate(syns)}
+    cells = sorted(((order[lbl], r, c, lbl) for r, c, lbl in rd.labels.cells if lbl in GOAL_BY_LABEL))
+    for _, r, c, label in cells:
+        key = GOAL_BY_LABEL[label]
+        if key in out:
+            continue
+        row_goals = sum(1 for _, lbl in rd.labels.by_row.get(r, ()) if lbl in GOAL_BY_LABEL)
+        _, end = rd.sheet.span_end(r, c)
+        if label in _GROUP_GOALS:
+            if not rd.labels.is_label(r, end + 1):  # "年度总体目标 | text": a value holder
+                out[key] = rd.right_of(r, c)
+        elif row_goals >= 2:
+            out[key] = rd.below(r, c)
+        else:
+            out[key] = rd.right_of(r, c)
+    return out
+
+
+_GROUP_GOALS = {"总体目标", "年度总体目标"}
+
+
+# ---------------------------------------------------------------- funds
+
+
+def _fund_header(rd: Reader) -> tuple[int, dict[str, int], bool] | None:
+    """The 项目资金 column-header row (年初预算数 / 全年预算数 / 全年执行数 …)."""
+    for r in sorted(rd.labels.by_row):
+        cols: dict[str, int] = {}
+        ab = False
+        for c, label in rd.labels.by_row[r]:
+            key = FUND_COL_BY_LABEL.get(label) or FUND_COL_BY_LABEL.get(base(label))
+            if key is not None and key not in cols:
+                cols[key] = c
+                ab = ab or has_ab(label)
+        if len(cols.keys() & {"initial", "budget", "spent"}) >= 2:
+            return r, cols, ab
+    return None
+
+
+def _fund_row_key(label: str) -> str | None:
+    return FUND_ROW_BY_LABEL.get(label) or FUND_ROW_BY_LABEL.get(base(label))
+
+
+def _funds_table(rd: Reader, hr: int, cols: dict[str, int]) -> dict[str, dict[str, Field]]:
+    first = min(cols.values())
+    rows: dict[str, dict[str, Field]] = {}
+    for r in range(hr + 1, min(hr + 9, rd.sheet.nrows)):
+        keys = [_fund_row_key(lbl) for c, lbl in rd.labels.by_row.get(r, ()) if c < first]
+        key = next((k for k in keys if k), None)
+        if key is None or key in rows:
+            if rows and not any(keys):
+                break
+            continue
+        rows[key] = {col: _fund_cell(rd, r, c, col) for col, c in cols.items()}
+    return rows
+
+
+_FUND_WHAT = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "weight": "分值",
+              "rate": "执行率", "score": "得分", "amount": "资金金额", "forecast": "全年预计执行数",
+              "forecast_rate": "预计执行率"}
+
+
+def _fund_cell(rd: Reader, r: int, c: int, col: str) -> Field:
+    f = rd.column_cell(r, c)
+    return rd.number(f, _FUND_WHAT[col]) if col in _FUND_WHAT else f
+
+
+def _funds_labelled(rd: Reader) -> dict[str, dict[str, dict[str, Field]]]:
+    """Goal-form funds: 中期/年度资金总额 blocks, each row label with its amount to the right."""
+    funds: dict[str, dict[str, dict[str, Field]]] = {}
+    block_at: dict[int, tuple[int, str]] = {}  # column -> (row, block) of the last total label
+    for r, c, label in rd.labels.cells:
+        key = _fund_row_key(label)
+        if key is None:
+            continue
+        if key == "total":
+            block = "midterm" if "中期" in label else "annual"
+            block_at[c] = (r, block)
+        else:
+            above = block_at.get(c)
+            block = above[1] if above and r - above[0] <= 6 else "annual"
+        row = funds.setdefault(block, {})
+        if key not in row:
+            row[key] = {"amount": rd.number(rd.right_of(r, c), _FUND_WHAT["amount"])}
+    return funds
+
+
+def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool]:
+    head = _fund_header(rd)
+    if head is None:
+        return _funds_labelled(rd), False
+    hr, cols, ab = head
+    rows = _funds_table(rd, hr, cols)
+    return ({"annual": rows} if rows else {}), ab
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _variant(kind: FormKind, ab: bool, columns: set[str]) -> str:
+    if ab:
+        return "city_ab"
+    if kind is not FormKind.MONITOR and columns & {"nature", "unit"}:
+        return "sichuan"
+    return "national"
+
+
+def _uncached_issues(rd: Reader) -> list[ReadIssue]:
+    return [ReadIssue("formula_uncached", rd.ref(r, c), "",
+                      "单元格是公式但没有保存计算结果（常见于程序生成的文件）；请用 Excel/WPS 打开、重新计算并保存后再报送")
+            for r, c in sorted(rd.sheet.uncached)]
+
+
+def parse_workbook(wb: Workbook) -> Submission:
+    """Identify the form in ``wb`` and read it into a Submission (raises InputError F003)."""
+    meta_kind, version, meta_issues = read_meta(wb)
+    if meta_kind == "units":
+        raise InputError(wb.display, "这是单位名录（units）模板，不是绩效表格", "F003")
+    name, kind, labels, sheet_issues = choose_sheet(wb)
+    rd = Reader(wb.sheet(name), labels)
+    header = read_header(rd)
+    goals = read_goals(rd)
+    funds, funds_ab = read_funds(rd)
+    table = read_tables(rd, goal=kind is FormKind.GOAL)
+    if table.execution:
+        total = funds.setdefault("annual", {}).setdefault("total", {})
+        for key, f in table.execution.items():
+            total.setdefault(key, f)
+    issues = [*wb.issues, *meta_issues, *sheet_issues, *rd.issues, *_uncached_issues(rd)]
+    return Submission(
+        path=wb.display, kind=kind, sheet=name, template_version=version,
+        variant=_variant(kind, funds_ab or table.ab, table.columns),
+        header=header, funds=funds, goals=goals, indicators=tuple(table.indicators),
+        totals=table.totals, extra=_labelled(rd, EXTRA_BY_LABEL), issues=tuple(issues),
+    )

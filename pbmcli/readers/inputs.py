@@ -1,0 +1,185 @@
+"""Command-line paths → input items: files, folders (recursive) and .zip archives.
+
+Zip members are listed, never extracted: an item only names its member, so
+"../" or absolute member names cannot touch the disk.  Member names without
+the UTF-8 flag are decoded as UTF-8 when valid, else GBK (Windows zips).
+Lock files (~$…), non-spreadsheet files and zips inside zips are skipped with
+a Chinese reason.  The order is deterministic (sorted paths, sorted members).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from .workbook import MAX_FILE_BYTES, MAX_MEMBER_BYTES, SPREADSHEET_SUFFIXES, check_zip_limits
+
+_UTF8_FLAG = 0x800
+_GONE = "文件在处理过程中被移走或删除"
+
+
+@dataclass(frozen=True)
+class InputItem:
+    """One spreadsheet to read: a file, or a member of a zip archive at ``path``."""
+
+    display: str
+    path: Path
+    member: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path that is not read, with the Chinese reason."""
+
+    display: str
+    reason: str
+
+
+def _skip_reason(name: str) -> str | None:
+    """Why a file found in a folder or zip is not a form to read (None: read it)."""
+    base = name.rsplit("/", 1)[-1]
+    if base.startswith("~$"):
+        return "Excel/WPS 打开文件时生成的临时锁定文件（~$ 开头），不是报送的表格，已跳过"
+    if base.startswith("._") or "__MACOSX/" in name:
+        return "macOS 压缩时附带的资源文件，不是表格，已跳过"
+    if base.startswith("."):
+        return "隐藏文件，已跳过"
+    suffix = os.path.splitext(base)[1].lower()
+    if suffix not in SPREADSHEET_SUFFIXES:
+        shown = suffix or "无扩展名"
+        return f"不是电子表格文件（{shown}），已跳过；支持 .xlsx、.xlsm、.xls、.ods 和 .zip"
+    return None
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's real name: UTF-8 when flagged or valid, else GBK (Windows zips)."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            check_zip_limits(infos, display)
+    except InputError as exc:
+        yield Skipped(display, exc.reason)
+        return
+    except (zipfile.BadZipFile, OSError, ValueError):
+        yield Skipped(display, "压缩包已损坏或不完整，无法列出其中的文件；请重新打包后再报送")
+        return
+    named = sorted(((member_name(i), i) for i in infos if not i.is_dir()), key=lambda p: p[0])
+    for name, info in named:
+        shown = f"{display}/{name.lstrip('/')}"
+        if name.lower().endswith(".zip"):
+            yield Skipped(shown, "压缩包中的压缩包不会展开，请先解压后再处理")
+        elif (reason := _skip_reason(name)) is not None:
+            yield Skipped(shown, reason)
+        else:
+            yield InputItem(shown, path, info.filename)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(root) / name
+
+
+def _folder_items(folder: Path) -> Iterator[InputItem | Skipped]:
+    for path in _walk(folder):
+        yield from _file_items(path, in_folder=True)
+
+
+def _file_items(path: Path, in_folder: bool) -> Iterator[InputItem | Skipped]:
+    display = str(path)
+    if path.suffix.lower() == ".zip":
+        yield from _zip_items(path, display)
+        return
+    reason = _skip_reason(path.name)
+    if reason is not None and (in_folder or path.name.startswith("~$")):
+        yield Skipped(display, reason)
+    else:
+        yield InputItem(display, path)
+
+
+def expand(paths: Sequence[str | Path]) -> tuple[list[InputItem], list[Skipped]]:
+    """Files, folders (recursive, sorted) and zips → (items to read, skipped).
+
+    A path that does not exist is a Skipped entry.  The same file or member given
+    twice is listed once.
+    """
+    items: list[InputItem] = []
+    skipped: list[Skipped] = []
+    seen: set[tuple[str, str | None]] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found: Iterator[InputItem | Skipped] = _folder_items(path)
+        elif path.is_file():
+            found = _file_items(path, in_folder=False)
+        else:
+            skipped.append(Skipped(str(raw), "文件或文件夹不存在，请检查路径"))
+            continue
+        for entry in found:
+            if isinstance(entry, Skipped):
+                skipped.append(entry)
+                continue
+            key = (os.path.realpath(entry.path), entry.member)
+            if key not in seen:
+                seen.add(key)
+                items.append(entry)
+    return items, skipped
+
+
+def read_bytes(item: InputItem) -> bytes:
+    """The item's bytes, size-limited; InputError when gone, unreadable or too big."""
+    if item.member is None:
+        return _read_file(item)
+    try:
+        with zipfile.ZipFile(item.path) as zf:
+            info = zf.getinfo(item.member)
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise InputError(item.display, f"解压后 {info.file_size // 1024 // 1024} MB，超过上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB，已拒绝读取", "F009")
+            with zf.open(info) as fh:
+                data = fh.read(MAX_MEMBER_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(item.display, _GONE, "F001") from None
+    except KeyError:
+        raise InputError(item.display, "压缩包中找不到该文件（压缩包在处理过程中被改动）", "F001") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InputError(item.display, "压缩包中的该文件已损坏，无法解压；请重新打包后再报送", "F001") from None
+    if len(data) > MAX_MEMBER_BYTES:
+        raise InputError(item.display, "解压后超过大小上限，已拒绝读取", "F009")
+    return data
+
+
+def _read_file(item: InputItem) -> bytes:
+    try:
+        size = item.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(item.display, f"文件 {size // 1024 // 1024} MB，超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB，不是正常的绩效表格", "F009")
+        with item.path.open("rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(item.display, _GONE, "F001") from None
+    except IsADirectoryError:
+        raise InputError(item.display, "这是文件夹，不是文件", "F001") from None
+    except PermissionError:
+        raise InputError(item.display, "没有读取该文件的权限（可能正被其他程序占用），请关闭后重试", "F001") from None
+    except OSError as exc:
+        raise InputError(item.display, f"无法读取文件（{exc.strerror or exc}）", "F001") from None

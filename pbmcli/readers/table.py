@@ -1,0 +1,231 @@
+"""The 绩效指标 table(s): header rows found by label, columns mapped by header text.
+
+A header row holds a name column (三级指标 / 指标名称) and at least one of
+一级指标 / 二级指标 / 指标值.  A header row whose columns repeat (中期 and 年度
+side by side) is split into column groups; every group is a block.  Rows below
+are read until a 总分/合计 row, the next header row, a footer label or the end.
+一级/二级 names are filled down; the 预算执行率 row is the execution row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from ..model import Field, Indicator, IndicatorValue
+from ..values import parse_value
+from .cells import Reader
+from .labels import (
+    EXTRA_BY_LABEL,
+    HEADER_BY_LABEL,
+    INDICATOR_BY_LABEL,
+    TOTAL_LABELS,
+    base,
+    canon_level,
+    has_ab,
+)
+
+_NUMERIC = ("weight", "score")
+_OWN = ("name", "target", "actual", "weight", "score", "current", "forecast")
+_COL_WHAT = {"weight": "分值", "score": "得分"}
+
+
+@dataclass
+class Group:
+    """One indicator block: its header row, block name and column map."""
+
+    row: int
+    cols: dict[str, int]
+    block: str = "annual"
+    ab: bool = False
+
+
+@dataclass
+class TableResult:
+    indicators: list[Indicator] = field(default_factory=list)
+    totals: dict[str, Field] = field(default_factory=dict)
+    execution: dict[str, Field] = field(default_factory=dict)
+    columns: set[str] = field(default_factory=set)
+    ab: bool = False
+    last_row: int = -1
+
+
+def _groups_in_row(rd: Reader, r: int) -> list[Group]:
+    groups: list[Group] = []
+    cols: dict[str, int] = {}
+    ab = False
+    for c, label in rd.labels.by_row.get(r, ()):
+        key = INDICATOR_BY_LABEL.get(label) or INDICATOR_BY_LABEL.get(base(label))
+        if key is None:
+            continue
+        if key in cols:  # a repeated column starts the next side-by-side block
+            groups.append(Group(r, cols, ab=ab))
+            cols, ab = {}, False
+        cols[key] = c
+        ab = ab or has_ab(label)
+    groups.append(Group(r, cols, ab=ab))
+    return [g for g in groups if "name" in g.cols and len(g.cols.keys() & {"level1", "level2", "target"})]
+
+
+def find_groups(rd: Reader) -> list[Group]:
+    """All indicator header groups of the sheet, top to bottom, left to right."""
+    out: list[Group] = []
+    for r in sorted(rd.labels.by_row):
+        out.extend(_groups_in_row(rd, r))
+    return out
+
+
+def _block_name(rd: Reader, g: Group, floor: int, first_of_two: bool) -> str:
+    """midterm when a nearby label says 中期 (above the header or a row label left of it)."""
+    first, last = min(g.cols.values()), max(g.cols.values())
+    texts = [rd.labels.label_at(g.row, c) for c in range(0, first)]
+    texts += [rd.labels.label_at(g.row + 1, c) for c in range(0, first)]
+    for r in range(max(floor + 1, g.row - 2), g.row + 1):
+        texts += [rd.labels.label_at(r, c) for c in range(first, last + 1)]
+    texts = [t for t in texts if "指标" in t]  # block titles and headers, not 中期目标 goal labels
+    if any("中期" in t for t in texts):
+        return "midterm"
+    if any("年度" in t for t in texts):
+        return "annual"
+    return "midterm" if first_of_two else "annual"
+
+
+def _stop_row(rd: Reader, r: int, header_rows: set[int]) -> bool:
+    if r in header_rows:
+        return True
+    for _, label in rd.labels.by_row.get(r, ()):
+        if label in EXTRA_BY_LABEL or label in HEADER_BY_LABEL:
+            return True
+    return False
+
+
+def _total_row(rd: Reader, r: int, first_col: int) -> bool:
+    return any(c <= first_col + 1 and (label in TOTAL_LABELS or label.startswith("总分"))
+               for c, label in rd.labels.by_row.get(r, ()))
+
+
+def _is_execution(values: dict[str, Field], r: int) -> bool:
+    """The 预算执行率 row written inside the indicator table (its own cells, not filled down)."""
+    for key in ("name", "level1", "level2"):
+        v = values.get(key)
+        if v is not None and isinstance(v.value, str) and "预算执行率" in v.value \
+                and v.ref is not None and v.ref.row == r + 1:
+            return True
+    return False
+
+
+@dataclass
+class _FillDown:
+    level1: Field | None = None
+    level2: Field | None = None
+
+    def apply(self, values: dict[str, Field]) -> None:
+        l1, l2 = values.get("level1"), values.get("level2")
+        if l1 is not None and not l1.blank:
+            if self.level1 is None or l1.value != self.level1.value:
+                self.level2 = None
+            self.level1 = l1
+        if l2 is not None and not l2.blank:
+            self.level2 = l2
+        if self.level1 is not None:
+            values["level1"] = self.level1
+        if self.level2 is not None:
+            values["level2"] = self.level2
+
+
+def _level_field(f: Field) -> Field:
+    if isinstance(f.value, str):
+        return dataclasses.replace(f, value=canon_level(f.value), text=f.text or f.value)
+    return f
+
+
+def _row_values(rd: Reader, g: Group, r: int) -> tuple[dict[str, Field], bool]:
+    """The row's fields, and whether the row has content of its own (not merged from above)."""
+    values: dict[str, Field] = {}
+    own = False
+    for key, c in g.cols.items():
+        f = rd.column_cell(r, c)
+        if key in ("level1", "level2"):
+            f = _level_field(f)
+        elif key in _NUMERIC:
+            f = rd.number(f, _COL_WHAT[key]) if (f.ref and f.ref.row == r + 1) else f
+        values[key] = f
+        if key in _OWN and not f.blank and f.ref is not None and f.ref.row == r + 1:
+            own = True
+        if f.formula_uncached and key in _OWN:
+            own = True
+    return values, own
+
+
+def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorValue | None]:
+    unit = values.get("unit")
+    nature = values.get("nature")
+    unit_hint = str(unit.value) if unit is not None and not unit.blank else None
+    op_hint = str(nature.value) if nature is not None and not nature.blank else None
+    target = parse_value(values.get("target", Field(None)), unit_hint=unit_hint, operator_hint=op_hint)
+    if "actual" not in values:
+        return target, None
+    actual_hint = unit_hint or target.unit
+    actual = parse_value(values["actual"], unit_hint=actual_hint)
+    return target, actual
+
+
+def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult) -> None:
+    """Read the rows of one block into ``result``."""
+    fill = _FillDown()
+    first_col = min(g.cols.values())
+    r = g.row + 1
+    while r < rd.sheet.nrows and not _stop_row(rd, r, header_rows):
+        if _total_row(rd, r, first_col):
+            _read_totals(rd, g, r, result)
+            r += 1
+            break
+        values, own = _row_values(rd, g, r)
+        fill.apply(values)
+        if own:
+            _add_row(g, r, values, result)
+        r += 1
+    result.last_row = max(result.last_row, r - 1)
+    result.columns |= set(g.cols)
+    result.ab = result.ab or g.ab
+
+
+def _add_row(g: Group, r: int, values: dict[str, Field], result: TableResult) -> None:
+    if _is_execution(values, r):
+        for key in ("weight", "score"):
+            if key in values and not values[key].blank:
+                result.execution.setdefault(key, values[key])
+        if "actual" in values and not values["actual"].blank:
+            result.execution.setdefault("rate", values["actual"])
+        return
+    target, actual = _parse_values(values)
+    result.indicators.append(Indicator(row=r + 1, fields=values, target=target, actual=actual,
+                                       block=g.block))
+
+
+def _read_totals(rd: Reader, g: Group, r: int, result: TableResult) -> None:
+    for key in _NUMERIC:
+        if key in g.cols and key not in result.totals:
+            f = rd.column_cell(r, g.cols[key])
+            result.totals[key] = rd.number(f, "总分" + _COL_WHAT[key])
+
+
+def read_tables(rd: Reader, goal: bool) -> TableResult:
+    """Every indicator block of the sheet (unlabelled pairs of blocks in a goal form:
+    the first is 中期, the second 年度)."""
+    groups = find_groups(rd)
+    result = TableResult()
+    header_rows = {g.row for g in groups}
+    by_row: dict[int, list[Group]] = {}
+    for g in groups:
+        by_row.setdefault(g.row, []).append(g)
+    floor = -1
+    rows = sorted(by_row)
+    for n, row in enumerate(rows):
+        row_groups = by_row[row]
+        for i, g in enumerate(row_groups):
+            pair = (len(row_groups) == 2 and i == 0) or (len(row_groups) == 1 and len(rows) == 2 and n == 0)
+            g.block = _block_name(rd, g, floor, goal and pair)
+            read_group(rd, g, header_rows - {row}, result)
+        floor = result.last_row
+    return result

@@ -1,0 +1,504 @@
+"""Notice contexts: the ONE place where ledger/ranking/monitor dicts become template variables.
+
+Each ``build_*`` takes the public JSON contracts of ``pbm rank`` / ``pbm monitor`` /
+``pbm validate`` (plain dicts), the rule pack and the issue date, and returns a flat
+dict of ready-to-print values (strings, lists of strings, lists of small dicts).
+Templates do no arithmetic and no formatting; every number is formatted here.
+
+Assumptions on the contracts (documented for the ranking/monitor owners):
+- ``change`` of a rank row = previous rank − current rank (positive: moved up), ``None``
+  for a unit not ranked last period;
+- ``red`` / ``black`` / ``missing`` hold unit names or row dicts with a ``unit`` key;
+- monitor ``budget`` / ``spent`` are 万元, ``rate`` / ``time_progress`` percent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..config import RulePack
+from ..errors import UsageError
+
+KINDS = ("monthly", "quarterly", "annual", "return")
+
+# Chinese labels of the composite-ranking dimensions (keys of [rank.weights]).
+DIMENSION_LABELS = {
+    "execution": "预算执行",
+    "goal_quality": "目标管理",
+    "selfeval": "自评质量",
+    "rectification": "问题整改",
+    "timeliness": "报送及时性",
+}
+FORM_LABELS = {"goal": "绩效目标申报表", "selfeval": "绩效自评表", "monitor": "绩效运行监控表"}
+SEVERITY_ACTION = {"error": "必须修改", "warning": "请核实", "info": "供参考"}
+_LEVEL_ALIASES = {
+    "red": "red", "红": "red", "红色": "red", "红灯": "red", "红色预警": "red",
+    "yellow": "yellow", "黄": "yellow", "黄色": "yellow", "黄灯": "yellow", "黄色预警": "yellow",
+    "green": "green", "绿": "green", "绿色": "green", "正常": "green",
+    "blue": "blue", "蓝": "blue", "蓝色": "blue",
+}
+LEVEL_LABELS = {"red": "红色预警", "yellow": "黄色预警", "green": "正常", "blue": "正常"}
+_STATUS = {"open": "未完成", "done": "已完成", "": "未完成", "None": "未完成"}
+_UNSAFE = re.compile(r"[\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f]+")
+_CN_NUM = "零一二三四五六七八九十"
+
+
+# ---------------------------------------------------------------- formatting helpers
+def clean(value: Any) -> str:
+    """One-line text for a template (no control characters, no leading directive)."""
+    text = _UNSAFE.sub(" ", "" if value is None else str(value)).strip()
+    return text.lstrip("@")
+
+
+def cn_date(day: dt.date) -> str:
+    """2026年11月22日 (GB/T 9704: Arabic numerals, no zero padding)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二 (heading numbers up to 99)."""
+    if n <= 10:
+        return _CN_NUM[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_NUM[tens]
+    return f"{head}十{_CN_NUM[ones] if ones else ''}"
+
+
+def fmt_num(value: Any, decimals: int = 2) -> str:
+    """Fixed decimals, '—' for a missing value."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{float(value):.{decimals}f}"
+    except (TypeError, ValueError):
+        return clean(value)
+
+
+def change_value(change: Any) -> int | None:
+    """Places moved up (negative: down); None for a unit new to the ranking.
+
+    Accepts ints (previous − current rank) and the ranking's texts "↑2", "↓1", "—", "新".
+    """
+    if isinstance(change, int | float):
+        return int(change)
+    text = clean(change).replace("位", "")
+    if text in ("—", "-", "0", "持平"):
+        return 0
+    sign = -1 if text[:1] in ("↓", "-") else 1
+    digits = text.lstrip("↑↓+-")
+    return sign * int(digits) if digits.isdigit() else None
+
+
+def fmt_change(change: Any) -> str:
+    """Rank movement against the last period."""
+    n = change_value(change)
+    if n is None:
+        return "新进"
+    if n > 0:
+        return f"上升{n}位"
+    return f"下降{-n}位" if n < 0 else "持平"
+
+
+def gap_phrase(rate: float, progress: float) -> str:
+    """低于序时进度3.21个百分点 / 高于… / 与序时进度持平."""
+    diff = round(rate - progress, 2)
+    if diff == 0:
+        return "与序时进度持平"
+    word = "高于" if diff > 0 else "低于"
+    return f"{word}序时进度{abs(diff):.2f}个百分点"
+
+
+def doc_number(pack: RulePack, day: dt.date, number: int | None) -> str:
+    """示财绩〔2026〕12号; without --number a blank for the clerk to fill in."""
+    num = str(number) if number is not None else "　"
+    return f"{pack.workspace.doc_prefix}〔{day.year}〕{num}号"
+
+
+def period_label(period: str) -> str:
+    """2026-10 → 2026年10月; 2026Q3 → 2026年第三季度; 2026 → 2026年度."""
+    p = period.strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", p):
+        return f"{m[1]}年{int(m[2])}月"
+    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", p):
+        return f"{m[1]}年第{_CN_NUM[int(m[2])]}季度"
+    if re.fullmatch(r"\d{4}", p):
+        return f"{p}年度"
+    raise UsageError(f"期间「{period}」格式不对，应为 2026-10（月）、2026Q3（季度）或 2026（年度）")
+
+
+def unit_name(item: Any) -> str:
+    return clean(item.get("unit") if isinstance(item, dict) else item)
+
+
+def names(items: Iterable[Any]) -> list[str]:
+    return [n for n in (unit_name(i) for i in items) if n]
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return None if value is None or value == "" else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- common part
+def common(pack: RulePack, day: dt.date, number: int | None, title: str) -> dict[str, Any]:
+    """Header, signature and colophon values shared by every kind."""
+    ws = pack.workspace
+    return {
+        "authority": clean(ws.authority),
+        "red_header": bool(ws.red_header),
+        "doc_number": doc_number(pack, day, number),
+        "title": clean(title),
+        "recipients": clean(ws.recipients),
+        "signature": clean(ws.signature or ws.authority),
+        "date_cn": cn_date(day),
+        "contact": clean(ws.contact),
+        "copy_to": clean(ws.copy_to),
+        "print_office": clean(ws.print_office or ws.authority),
+        "scope": clean(ws.scope),
+    }
+
+
+def deadline(pack: RulePack, day: dt.date, days: int | None = None) -> str:
+    return cn_date(day + dt.timedelta(days=pack.notice.deadline_days if days is None else days))
+
+
+def overdue_rows(overdue: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """整改逾期 items: unit, problem, deadline (ISO or text), status."""
+    rows = []
+    for item in overdue:
+        raw = item.get("deadline")
+        try:
+            when = cn_date(dt.date.fromisoformat(str(raw)[:10]))
+        except ValueError:
+            when = clean(raw)
+        rows.append({"unit": unit_name(item), "problem": clean(item.get("problem")),
+                     "deadline": when, "status": _STATUS.get(str(item.get("status")),
+                                                             clean(item.get("status")) or "未完成")})
+    return rows
+
+
+# ---------------------------------------------------------------- monthly
+def _level(unit: dict[str, Any], progress: float, pack: RulePack) -> str:
+    given = _LEVEL_ALIASES.get(str(unit.get("level", "")).strip().lower())
+    if given:
+        return given
+    lag = progress - (_as_float(unit.get("rate")) or 0.0)
+    if lag > pack.monitor.warning_red:
+        return "red"
+    return "yellow" if lag > pack.monitor.warning_yellow else "green"
+
+
+def _monthly_units(monitor: dict[str, Any], pack: RulePack) -> list[dict[str, Any]]:
+    progress = float(monitor.get("time_progress") or 0.0)
+    units = []
+    for u in monitor.get("units", []):
+        rate = _as_float(u.get("rate")) or 0.0
+        units.append({"unit": unit_name(u), "code": clean(u.get("code")),
+                      "budget": _as_float(u.get("budget")), "spent": _as_float(u.get("spent")),
+                      "rate": rate, "level": _level(u, progress, pack)})
+    units.sort(key=lambda u: (-u["rate"], u["code"], u["unit"]))
+    return units
+
+
+def split_top_bottom(ordered: Sequence[str], pack: RulePack) -> tuple[list[str], list[str]]:
+    """Top N and bottom N ([notice] top/bottom); in a small group at most half each, so a
+    unit is never praised and criticised at once (2 units: one each, 1 unit: neither)."""
+    half = len(ordered) // 2
+    top, bottom = min(pack.notice.top, half), min(pack.notice.bottom, half)
+    return list(ordered[:top]), list(ordered[len(ordered) - bottom:]) if bottom else []
+
+
+def red_black(rank: dict[str, Any], pack: RulePack) -> tuple[list[str], list[str]]:
+    """红榜 / 黑榜 per group of the ranking (the ranking's own lists when it has no groups)."""
+    if not rank.get("groups"):
+        return names(rank.get("red", []))[: pack.notice.top], names(rank.get("black", []))[: pack.notice.bottom]
+    red: list[str] = []
+    black: list[str] = []
+    for group in rank["groups"]:
+        rows = sorted(group.get("rows", []), key=lambda r: _as_float(r.get("rank")) or 0)
+        top, bottom = split_top_bottom([unit_name(r) for r in rows], pack)
+        red, black = red + top, black + bottom
+    return red, black
+
+
+def _top_bottom(rank: dict[str, Any], units: list[dict[str, Any]], pack: RulePack
+                ) -> tuple[list[str], list[str]]:
+    """红榜 / 黑榜: from the ranking when there is one, else from the execution rates."""
+    if rank.get("groups") or rank.get("red") or rank.get("black"):
+        return red_black(rank, pack)
+    return split_top_bottom([u["unit"] for u in units], pack)
+
+
+def monthly_table(units: list[dict[str, Any]], progress: float) -> tuple[list[str], list[list[str]]]:
+    header = ["序号", "单位名称", "全年预算<br>（万元）", "累计支出<br>（万元）", "执行率<br>（%）",
+              "与序时进度差<br>（个百分点）", "预警等级"]
+    rows = [[str(i), u["unit"], fmt_num(u["budget"]), fmt_num(u["spent"]), fmt_num(u["rate"]),
+             fmt_num(u["rate"] - progress), LEVEL_LABELS[u["level"]]]
+            for i, u in enumerate(units, 1)]
+    return header, rows
+
+
+def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequence[dict[str, Any]],
+                  pack: RulePack, date: dt.date, number: int | None = None) -> dict[str, Any]:
+    """预算执行进度通报 context (一月一通报)."""
+    period = period_label(str(monitor.get("period") or rank.get("period") or ""))
+    progress = float(monitor.get("time_progress") or 0.0)
+    total = monitor.get("total") or {}
+    rate = _as_float(total.get("rate")) or 0.0
+    units = _monthly_units(monitor, pack)
+    red_list, black_list = _top_bottom(rank or {}, units, pack)
+    header, rows = monthly_table(units, progress)
+    ctx = common(pack, date, number, f"关于{period}预算执行进度情况的通报")
+    ctx.update({
+        "period_cn": period,
+        "time_progress": fmt_num(progress),
+        "total_budget": fmt_num(total.get("budget")),
+        "total_spent": fmt_num(total.get("spent")),
+        "total_rate": fmt_num(rate),
+        "gap_phrase": gap_phrase(rate, progress),
+        "unit_count": len(units),
+        "above_count": sum(u["rate"] >= progress for u in units),
+        "below_count": sum(u["rate"] < progress for u in units),
+        "red_units": [u["unit"] for u in units if u["level"] == "red"],
+        "yellow_units": [u["unit"] for u in units if u["level"] == "yellow"],
+        "warning_red": fmt_num(pack.monitor.warning_red, 0),
+        "warning_yellow": fmt_num(pack.monitor.warning_yellow, 0),
+        "red_list": red_list,
+        "black_list": black_list,
+        "missing_units": names(monitor.get("missing", [])),
+        "overdue": overdue_rows(overdue),
+        "deadline_cn": deadline(pack, date),
+        "table_header": header,
+        "table_rows": rows,
+    })
+    return ctx
+
+
+# ---------------------------------------------------------------- quarterly / annual
+def dimension_keys(rank: dict[str, Any], pack: RulePack) -> list[str]:
+    """Dimensions with at least one score, in rule-pack order, then extra keys of the ranking."""
+    rows = _all_rows(rank)
+    seen = [k for k in pack.rank.weights]
+    for row in rows:
+        seen += [k for k in (row.get("dimensions") or {}) if k not in seen]
+    return [k for k in seen if any((r.get("dimensions") or {}).get(k) is not None for r in rows)]
+
+
+def rank_table(rank: dict[str, Any], pack: RulePack, grade: bool = False
+               ) -> tuple[list[str], list[dict[str, Any]]]:
+    """One header for all groups; rows grouped (组别 rows keep their group name)."""
+    dims = dimension_keys(rank, pack)
+    header = ["名次", "单位名称", "综合得分"]
+    header += [f"{DIMENSION_LABELS.get(k, k)}<br>得分" for k in dims]
+    header += ["等级"] if grade else []
+    header += ["较上期"]
+    groups = []
+    for group in rank.get("groups", []):
+        rows = []
+        for row in group.get("rows", []):
+            d = row.get("dimensions") or {}
+            cells = [clean(row.get("rank")), unit_name(row), fmt_num(row.get("score"))]
+            cells += [fmt_num(d.get(k)) for k in dims]
+            cells += [pack.grades.grade(_as_float(row.get("score"))) or "—"] if grade else []
+            rows.append([*cells, fmt_change(row.get("change"))])
+        groups.append({"name": clean(group.get("group")) or "全部单位", "rows": rows})
+    return header, groups
+
+
+def _all_rows(rank: dict[str, Any]) -> list[dict[str, Any]]:
+    return [row for g in rank.get("groups", []) for row in g.get("rows", [])]
+
+
+def interviewed(rank: dict[str, Any], pack: RulePack) -> list[str]:
+    """约谈: the bottom N of every group."""
+    n = pack.notice.interview_bottom
+    out: list[str] = []
+    for group in rank.get("groups", []):
+        rows = sorted(group.get("rows", []), key=lambda r: _as_float(r.get("rank")) or 0)
+        out += [unit_name(r) for r in rows[len(rows) - n:]] if n else []
+    return out
+
+
+def movers(rank: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Units that moved up / down by the most places (change ≠ 0)."""
+    moved = [(change_value(r.get("change")) or 0, r) for r in _all_rows(rank)]
+    up = [r for n, r in sorted(moved, key=lambda x: -x[0]) if n > 0][:3]
+    down = [r for n, r in sorted(moved, key=lambda x: x[0]) if n < 0][:3]
+    return ([f"{unit_name(r)}（{fmt_change(r['change'])}）" for r in up],
+            [f"{unit_name(r)}（{fmt_change(r['change'])}）" for r in down])
+
+
+def _ranking_common(rank: dict[str, Any], pack: RulePack, date: dt.date, number: int | None,
+                    title: str, grade: bool) -> dict[str, Any]:
+    period = period_label(str(rank.get("period") or ""))
+    header, groups = rank_table(rank, pack, grade)
+    up, down = movers(rank)
+    rows = _all_rows(rank)
+    scores = [s for s in (_as_float(r.get("score")) for r in rows) if s is not None]
+    ctx = common(pack, date, number, title.format(period=period))
+    ctx.update({
+        "period_cn": period,
+        "unit_count": len(rows),
+        "group_count": len(rank.get("groups", [])),
+        "average_score": fmt_num(sum(scores) / len(scores)) if scores else "—",
+        "dimension_names": [DIMENSION_LABELS.get(k, k) for k in dimension_keys(rank, pack)],
+        "red_list": red_black(rank, pack)[0],
+        "black_list": red_black(rank, pack)[1],
+        "missing_units": names(rank.get("missing", [])),
+        "movers_up": up,
+        "movers_down": down,
+        "interview_units": interviewed(rank, pack),
+        "deadline_cn": deadline(pack, date),
+        "table_header": header,
+        "table_groups": groups,
+    })
+    return ctx
+
+
+def build_quarterly(rank: dict[str, Any], overdue: Sequence[dict[str, Any]], pack: RulePack,
+                    date: dt.date, number: int | None = None) -> dict[str, Any]:
+    """排名通报 context (一季一排名)."""
+    ctx = _ranking_common(rank, pack, date, number, "关于{period}预算绩效管理工作综合排名情况的通报",
+                          grade=False)
+    ctx["overdue"] = overdue_rows(overdue)
+    return ctx
+
+
+_GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
+
+
+def grade_groups(rank: dict[str, Any], pack: RulePack) -> list[dict[str, Any]]:
+    """Units per grade with the 结果应用 consequence from [apply]."""
+    out = []
+    for label, key in _GRADE_KEYS.items():
+        units = [unit_name(r) for r in _all_rows(rank)
+                 if pack.grades.grade(_as_float(r.get("score"))) == label]
+        policy = getattr(pack.apply, key)
+        change = float(policy.get("change", 0.0))
+        effect = f"，幅度为{fmt_num(abs(change), 0)}%" if change else ""
+        out.append({"grade": label, "units": units, "count": len(units),
+                    "action": clean(policy.get("action")) + effect})
+    return out
+
+
+def apply_table(apply: Sequence[dict[str, Any]] | None) -> list[list[str]]:
+    """结果应用建议 rows from `pbm apply` (unit, project, grade, action, change, amounts)."""
+    rows = []
+    for i, a in enumerate(apply or [], 1):
+        change = _as_float(a.get("change"))
+        rows.append([str(i), unit_name(a), clean(a.get("project")) or "—", clean(a.get("grade")) or "—",
+                     clean(a.get("action")) or "—", "—" if change is None else f"{change:g}%",
+                     fmt_num(a.get("suggested") if a.get("suggested") is not None else a.get("amount"))])
+    return rows
+
+
+def score_summary(scores: Sequence[dict[str, Any]] | None, pack: RulePack) -> dict[str, Any]:
+    """Project self-evaluation results: count, inflated self-scores (自评虚高)."""
+    items = list(scores or [])
+    tol = pack.scoring.inflation_tolerance
+    inflated = [f"{unit_name(s)}“{clean(s.get('project'))}”" for s in items
+                if (_as_float(s.get("difference")) or 0.0) > tol]
+    return {"project_count": len(items), "inflated_projects": inflated,
+            "inflation_tolerance": fmt_num(tol, 0)}
+
+
+def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None = None,
+                 apply: Sequence[dict[str, Any]] | None = None, *, pack: RulePack,
+                 date: dt.date, number: int | None = None,
+                 overdue: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """年度总评通报 context (一年一总评)."""
+    ctx = _ranking_common(rank, pack, date, number, "关于{period}预算绩效管理工作综合评价结果的通报",
+                          grade=True)
+    groups = grade_groups(rank, pack)
+    ctx.update(score_summary(scores, pack))
+    ctx.update({
+        "grade_groups": groups,
+        "interview_grades": "、".join(f"“{g}”" for g in pack.notice.interview_grades),
+        "grade_interview_units": [u for g in groups if g["grade"] in pack.notice.interview_grades
+                                  for u in g["units"]],
+        "unspent_cut_ratio": fmt_num(pack.apply.unspent_cut_ratio, 0),
+        "apply_header": ["序号", "单位名称", "项目名称", "评价等级", "应用建议", "预算调整",
+                         "建议金额<br>（万元）"],
+        "apply_rows": apply_table(apply),
+        "overdue": overdue_rows(overdue),
+    })
+    return ctx
+
+
+# ---------------------------------------------------------------- return letters
+def _fix_text(f: dict[str, Any]) -> str:
+    expected, actual = clean(f.get("expected")), clean(f.get("actual"))
+    parts = [f"现为“{actual}”" if actual else "", f"应为“{expected}”" if expected else ""]
+    return "，".join(p for p in parts if p)
+
+
+def finding_rows(files: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per file: its label and every error/warning finding with where and how to fix."""
+    out = []
+    for f in files:
+        items = []
+        for x in f.get("findings", []):
+            sev = str(x.get("severity", "error")).lower()
+            if sev == "info":
+                continue
+            where = "，".join(p for p in (f"工作表“{clean(x.get('sheet'))}”" if x.get("sheet") else "",
+                                          f"单元格{clean(x.get('cell'))}" if x.get("cell") else "") if p)
+            items.append({"code": clean(x.get("code")), "where": where or "全表",
+                          "message": clean(x.get("message")).rstrip("。；;."),
+                          "fix": _fix_text(x), "action": SEVERITY_ACTION.get(sev, "必须修改")})
+        if items:
+            form = FORM_LABELS.get(str(f.get("form")), "绩效材料")
+            project = clean(f.get("project"))
+            out.append({"file": clean(str(f.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]),
+                        "label": f"“{project}”{form}" if project else form, "items": items})
+    return out
+
+
+def group_by_unit(validate: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """validate JSON → {unit: [file dicts]} for units with at least one error/warning."""
+    units: dict[str, list[dict[str, Any]]] = {}
+    for f in validate.get("files", []):
+        if finding_rows([f]):
+            units.setdefault(unit_name(f) or "未识别单位", []).append(f)
+    return dict(sorted(units.items()))
+
+
+def build_return(files: dict[str, Any] | Sequence[dict[str, Any]], unit: str, pack: RulePack,
+                 date: dt.date, number: int | None = None, period: str = "") -> dict[str, Any]:
+    """退回修改意见 letter for one unit (all its files with errors/warnings)."""
+    flist = [files] if isinstance(files, dict) else list(files)
+    rows = finding_rows(flist)
+    ctx = common(pack, date, number, f"关于退回{clean(unit)}预算绩效材料修改的通知")
+    for key in ("recipients", "scope"):   # addressed to the unit itself
+        del ctx[key]
+    ctx.update({
+        "unit": clean(unit),
+        "period_cn": period_label(period) if period else "",
+        "file_count": len(rows),
+        "error_count": sum(i["action"] == "必须修改" for r in rows for i in r["items"]),
+        "warning_count": sum(i["action"] == "请核实" for r in rows for i in r["items"]),
+        "files": rows,
+        "deadline_cn": deadline(pack, date, pack.notice.return_days),
+        "table_header": ["序号", "文件", "位置", "问题", "修改要求"],
+        "table_rows": [[str(n), r["file"], i["where"], i["message"],
+                        i["action"] + (f"（{i['fix']}）" if i["fix"] else "")]
+                       for n, (r, i) in enumerate(((r, i) for r in rows for i in r["items"]), 1)],
+    })
+    return ctx
+
+
+def cn_list(values: Iterable[Any]) -> str:
+    """甲、乙、丙 (template filter)."""
+    return "、".join(clean(v) for v in values if clean(v))
+
+
+def chart_bars(monitor: dict[str, Any], pack: RulePack) -> list[Any]:
+    """Bars for the execution chart, in the order of the attachment table."""
+    from .chart import Bar
+
+    return [Bar(u["unit"], u["code"], u["rate"]) for u in _monthly_units(monitor, pack)]

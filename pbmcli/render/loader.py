@@ -1,0 +1,101 @@
+"""Thin loader: the public JSON contracts of rank / monitor / validate, read from the ledger.
+
+Everything here returns plain dicts and lists (the same shapes ``pbm rank --format json``,
+``pbm monitor --format json`` and ``pbm validate --format json`` print), so the context
+builders never depend on the ledger's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..config import RulePack
+from ..errors import UsageError
+
+
+def _ledger(pack: RulePack, db: str | None) -> Any:
+    from ..workspace import db_path, open_ledger
+
+    path = db_path(pack, db)
+    if not path.is_file():
+        raise UsageError(f"找不到台账数据库 {path}。请先用 pbm ingest / pbm monitor 记入数据，"
+                         "或用 --db 指定台账，或用 --rank/--monitor/--from 指定 JSON 文件。")
+    return open_ledger(pack, db)
+
+
+def monitor_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
+    """Monitoring of one month rebuilt from the execution rows recorded in the ledger."""
+    from ..monitor import ExportLine, Period, compute_execution
+
+    rows = ledger.execution_rows(period)
+    if not rows:
+        raise UsageError(f"台账中没有 {period} 的执行数据，请先运行 pbm monitor 导出文件 --period {period}。")
+    lines = [ExportLine(i, r["unit_name"], r["unit_code"] or "", r["project"], r["budget"] or 0.0,
+                        r["spent"] or 0.0) for i, r in enumerate(rows, 1)]
+    return dict(compute_execution(lines, Period.parse(period), pack, ledger.units()).to_dict())
+
+
+def rank_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
+    from ..ranking import rank
+
+    return dict(rank(ledger, period, pack).to_dict())
+
+
+def overdue_list(ledger: Any, day: dt.date) -> list[dict[str, Any]]:
+    from ..rectify import overdue
+
+    return [{"unit": r.unit_name, "problem": r.problem, "deadline": r.deadline, "status": r.status}
+            for r in overdue(ledger, day)]
+
+
+def scores_list(ledger: Any, year: str) -> list[dict[str, Any]]:
+    """Recomputed self-evaluation scores of the year (difference = self − recomputed)."""
+    out = []
+    for s in ledger.submissions(form="selfeval"):
+        if not str(s["period"]).startswith(year):
+            continue
+        total, own = s["total"], s["self_total"]
+        diff = own - total if total is not None and own is not None else None
+        out.append({"unit": s["unit_name"], "project": s["project"], "total": total,
+                    "self_total": own, "difference": diff, "grade": s["grade"]})
+    return out
+
+
+def apply_list(ledger: Any, year: str, pack: RulePack) -> list[dict[str, Any]]:
+    from ..apply import suggest
+
+    return [dict(r) for r in suggest(ledger, int(year), pack).to_dict()["rows"]]
+
+
+def validate_dict(ledger: Any, period: str) -> dict[str, Any]:
+    """validate-like JSON from the submissions and findings recorded for ``period``."""
+    files = []
+    for s in ledger.submissions():
+        if period and not str(s["period"]).startswith(period):
+            continue
+        findings = [{"code": f["code"], "severity": f["severity"], "sheet": f["sheet"],
+                     "cell": f["cell"], "message": f["message"], "expected": "", "actual": ""}
+                    for f in ledger.findings_of(s["id"])]
+        files.append({"path": s["path"], "sha256": s["sha256"], "form": s["form"],
+                      "unit": s["unit_name"], "project": s["project"],
+                      "ok": not any(f["severity"] == "error" for f in findings), "findings": findings})
+    return {"tool": "pbm", "files": files, "summary": {"files": len(files)}}
+
+
+def from_ledger(kind: str, period: str, pack: RulePack, db: str | None, day: dt.date) -> dict[str, Any]:
+    """All inputs a notice kind needs, keyed like the build_* parameters."""
+    ledger = _ledger(pack, db)
+    try:
+        if kind == "monthly":
+            return {"monitor": monitor_dict(ledger, period, pack), "rank": rank_dict(ledger, period, pack),
+                    "overdue": overdue_list(ledger, day)}
+        if kind == "quarterly":
+            return {"rank": rank_dict(ledger, period, pack), "overdue": overdue_list(ledger, day)}
+        if kind == "annual":
+            year = period[:4]
+            return {"rank": rank_dict(ledger, year, pack), "scores": scores_list(ledger, year),
+                    "apply": apply_list(ledger, year, pack), "overdue": overdue_list(ledger, day)}
+        return {"validate": validate_dict(ledger, period)}
+    finally:
+        ledger.close()

@@ -1,0 +1,59 @@
+"""From inputs (contract dicts) to Notice objects: one per kind, one per unit for return letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..config import RulePack
+from ..errors import UsageError
+from . import Notice, context, samples
+
+
+def _need(inputs: dict[str, Any], key: str, kind: str) -> Any:
+    if not inputs.get(key):
+        raise UsageError(f"生成 {kind} 通报缺少{_INPUT_LABELS[key]}。")
+    return inputs[key]
+
+
+_INPUT_LABELS = {"monitor": "执行监控数据（--monitor JSON 或台账中的执行数据）",
+                 "rank": "排名数据（--rank JSON 或台账）",
+                 "validate": "审核结果（--from validate.json 或台账中的审核记录）"}
+
+
+def build_notices(kind: str, inputs: dict[str, Any], pack: RulePack, day: dt.date,
+                  number: int | None, period: str) -> list[Notice]:
+    """The notices of ``kind`` (return: one per unit with findings)."""
+    overdue = inputs.get("overdue") or []
+    if kind == "monthly":
+        monitor = _need(inputs, "monitor", kind)
+        ctx = context.build_monthly(monitor, inputs.get("rank") or {}, overdue, pack, day, number)
+        bars = context.chart_bars(monitor, pack) if pack.notice.chart else []
+        return [Notice(kind, f"{period}预算执行进度通报", ctx, day, bars,
+                       float(monitor.get("time_progress") or 0.0))]
+    if kind == "quarterly":
+        ctx = context.build_quarterly(_need(inputs, "rank", kind), overdue, pack, day, number)
+        return [Notice(kind, f"{period}综合排名通报", ctx, day)]
+    if kind == "annual":
+        ctx = context.build_annual(_need(inputs, "rank", kind), inputs.get("scores"), inputs.get("apply"),
+                                   pack=pack, date=day, number=number, overdue=overdue)
+        return [Notice(kind, f"{period[:4]}年度总评通报", ctx, day)]
+    if kind == "return":
+        units = context.group_by_unit(_need(inputs, "validate", kind))
+        out = []
+        for i, (unit, files) in enumerate(units.items()):
+            num = number + i if number is not None else None
+            ctx = context.build_return(files, unit, pack, day, num, period)
+            out.append(Notice(kind, f"退回修改意见-{unit}", ctx, day))
+        return out
+    raise UsageError(f"未知的通报类型「{kind}」，可选：{'、'.join(context.KINDS)}")
+
+
+def sample_context(kind: str, pack: RulePack) -> dict[str, Any]:
+    """A context of ``kind`` built from the bundled samples (its keys = the template contract)."""
+    day = dt.date(2026, 11, 22)
+    inputs = {"monitor": samples.monitor(), "rank": samples.rank("2026", "year"),
+              "overdue": samples.overdue(), "validate": samples.validate(),
+              "scores": samples.scores(), "apply": samples.apply()}
+    period = {"monthly": "2026-10", "quarterly": "2026Q3"}.get(kind, "2026")
+    return build_notices(kind, inputs, pack, day, 1, period)[0].context

@@ -1,0 +1,363 @@
+"""Validation results and the public JSON contract of ``pbm validate``.
+
+``validate_paths(paths, pack)`` is the library entry point: expand the inputs,
+read and check every file (``batch.run_batch``), then add the batch-level
+findings (F006 same file twice, F007 same unit + project twice).
+
+Summary counts (``summary`` in the JSON), all counting FILES, not findings:
+
+* ``files``: files read and checked (skipped items excluded);
+* ``ok``: files read as a form with no error-level finding (warnings/info allowed);
+  this is the per-file ``ok`` flag;
+* ``errors``: files that did not pass: at least one error-level finding, or
+  unreadable (``ok + errors == files``; exit code 1 when > 0);
+* ``warnings``: files with at least one warning (a file may count here and in errors);
+* ``unreadable``: files that could not be read as a form at all (corrupt, encrypted,
+  empty, too large, not a form …); each carries the reader's F-family finding and
+  always counts in ``errors``, whatever that finding's configured severity;
+* ``skipped``: items not read at all (lock files ``~$…``, non-spreadsheets …),
+  listed with their reason in the top-level ``skipped`` list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .config import RulePack
+from .model import Finding, Severity
+
+if TYPE_CHECKING:
+    from .readers.inputs import InputItem
+
+# reasons/messages used when the rules module cannot phrase a batch-level finding itself
+_FALLBACK = {
+    "F001": (Severity.ERROR, "无法读取该文件：{reason}。请确认文件能在 Excel/WPS 中正常打开，另存为 .xlsx 后重新报送。"),
+    "F006": (Severity.WARNING, "与「{related}」内容完全相同（重复报送同一文件）。请删除重复的文件，只保留一份。"),
+    "F007": (Severity.WARNING, "与「{related}」的实施单位（{unit}）和项目名称（{project}）相同，"
+                               "同一项目报送了两份不同的表。请确认以哪一份为准，删除另一份。"),
+}
+
+
+def _passes(findings: Sequence[Finding], unreadable: bool) -> bool:
+    """A file passes when it could be read and has no error-level finding."""
+    return not unreadable and not any(f.severity is Severity.ERROR for f in findings)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What validate found in one file (or zip member)."""
+
+    path: str
+    sha256: str = ""
+    form: str = "unknown"  # goal | selfeval | monitor | unknown
+    unit: str | None = None
+    project: str | None = None
+    ok: bool = True  # no error-level finding
+    findings: tuple[Finding, ...] = ()
+    skipped_reason: str | None = None  # set only for items that were not read
+    unreadable: bool = False  # the reader could not read it as a form
+    item: InputItem | None = field(default=None, compare=False)  # source, for --annotate
+
+    @classmethod
+    def build(cls, path: str, findings: Iterable[Finding], unreadable: bool = False,
+              **kw: Any) -> FileResult:
+        found = tuple(sorted(findings, key=Finding.sort_key))
+        return cls(path=path, findings=found, ok=_passes(found, unreadable), unreadable=unreadable,
+                   **kw)
+
+    def with_findings(self, extra: Sequence[Finding], keep: bool = True) -> FileResult:
+        """A copy with more findings (or only ``extra`` when not ``keep``), ``ok`` recomputed."""
+        if not extra:
+            return self
+        found = tuple(sorted((*(self.findings if keep else ()), *extra), key=Finding.sort_key))
+        return dataclasses.replace(self, findings=found, ok=_passes(found, self.unreadable))
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "form": self.form,
+            "unit": self.unit,
+            "project": self.project,
+            "ok": self.ok,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    ok: int
+    errors: int
+    warnings: int
+    unreadable: int
+    skipped: int
+
+    @classmethod
+    def of(cls, files: Sequence[FileResult], skipped: int) -> Summary:
+        return cls(
+            files=len(files),
+            ok=sum(1 for r in files if r.ok),
+            errors=sum(1 for r in files if not r.ok),
+            warnings=sum(1 for r in files if r.count(Severity.WARNING)),
+            unreadable=sum(1 for r in files if r.unreadable),
+            skipped=skipped,
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All files of one validate run, in input order, plus the skipped items."""
+
+    files: tuple[FileResult, ...]
+    skipped: tuple[FileResult, ...] = ()
+    summary: Summary = field(default_factory=lambda: Summary(0, 0, 0, 0, 0, 0))
+
+    @classmethod
+    def build(cls, files: Sequence[FileResult], skipped: Sequence[FileResult] = ()) -> ValidationReport:
+        return cls(tuple(files), tuple(skipped), Summary.of(files, len(skipped)))
+
+    @property
+    def has_errors(self) -> bool:
+        return self.summary.errors > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON contract (README)."""
+        return {
+            "tool": "pbm",
+            "version": __version__,
+            "files": [r.to_dict() for r in self.files],
+            "skipped": [{"path": s.path, "reason": s.skipped_reason} for s in self.skipped],
+            "summary": self.summary.to_dict(),
+        }
+
+
+# --- building findings ---------------------------------------------------------------------
+
+def batch_finding(code: str, pack: RulePack, path: str, **values: str) -> Finding | None:
+    """A file-level F-family finding, phrased by the rules registry.
+
+    ``related`` names the other file of a duplicate pair.  Returns None when the
+    code is switched off (--select/--ignore or the pack).
+    """
+    if not pack.rules.enabled(code):
+        return None
+    try:
+        from .engine import finding_for
+    except ImportError:  # rules module not installed yet: phrase it here
+        severity, template = _FALLBACK.get(code, _FALLBACK["F001"])
+        override = pack.rules.severity.get(code)
+        return Finding(code, Severity(override) if override else severity,
+                       template.format(**values), path=path, related=values.get("related"))
+    finding = finding_for(code, path=path, pack=pack, **values)
+    related = values.get("related")
+    if related and related not in finding.message:
+        # finding_for() takes ``related`` as a field but does not pass it to the template
+        from .rules import RULES
+
+        message = RULES[finding.code].render({"where": "文件", "file": path, **values}, strict=False)
+        finding = dataclasses.replace(finding, message=message)
+    return finding
+
+
+# --- the work done for each file (runs in worker processes) --------------------------------
+
+def _sha256_of(item: InputItem) -> str:
+    import hashlib
+
+    from .errors import InputError
+    from .readers.inputs import read_bytes
+
+    try:
+        return hashlib.sha256(read_bytes(item)).hexdigest()
+    except (InputError, OSError):
+        return ""
+
+
+def _unreadable(item: InputItem, code: str, reason: str, pack: RulePack) -> FileResult:
+    finding = batch_finding(code, pack, item.display, reason=reason, actual=reason)
+    return FileResult.build(item.display, [finding] if finding else [], sha256=_sha256_of(item),
+                            unreadable=True, item=item)
+
+
+def validate_item(item: InputItem, pack: RulePack) -> FileResult:
+    """Read and check one file; an unreadable file becomes a result with its F finding."""
+    from .engine import check
+    from .errors import InputError
+    from .readers import read_submission
+
+    try:
+        sub = read_submission(item)
+    except InputError as exc:
+        return _unreadable(item, exc.code, exc.reason, pack)
+    return FileResult.build(
+        item.display, check(sub, pack), sha256=sub.sha256, form=sub.kind.value,
+        unit=sub.unit or None, project=sub.project or None, item=item,
+    )
+
+
+def crashed_item(item: InputItem, message: str) -> FileResult:
+    """Result for a file whose reading or checking raised an unexpected error (a bug)."""
+    reason = f"读取或检查时发生内部错误（{message}），请将该文件反馈给开发人员"
+    finding = Finding("F001", Severity.ERROR, _FALLBACK["F001"][1].format(reason=reason),
+                      path=item.display)
+    return FileResult.build(item.display, [finding], unreadable=True, item=item)
+
+
+# --- batch-level checks ----------------------------------------------------------------------
+
+def _duplicate_hashes(files: Sequence[FileResult], pack: RulePack) -> dict[int, Finding]:
+    first: dict[str, FileResult] = {}
+    extra: dict[int, Finding] = {}
+    for i, res in enumerate(files):
+        if not res.sha256:
+            continue
+        if res.sha256 in first:
+            f = batch_finding("F006", pack, res.path, related=first[res.sha256].path)
+            if f:
+                extra[i] = f
+        else:
+            first[res.sha256] = res
+    return extra
+
+
+def _duplicate_projects(files: Sequence[FileResult], pack: RulePack) -> dict[int, list[Finding]]:
+    first: dict[tuple[str, str, str], FileResult] = {}
+    extra: dict[int, list[Finding]] = {}
+    for i, res in enumerate(files):
+        if not (res.unit and res.project) or res.unreadable:
+            continue
+        key = (res.form, res.unit, res.project)
+        prev = first.setdefault(key, res)
+        if prev is not res and prev.sha256 != res.sha256:  # same hash is F006 already
+            f = batch_finding("F007", pack, res.path, related=prev.path, unit=res.unit,
+                              project=res.project)
+            if f:
+                extra.setdefault(i, []).append(f)
+    return extra
+
+
+def add_batch_findings(files: Sequence[FileResult], pack: RulePack) -> list[FileResult]:
+    """F006 / F007 on the second and later copies, pointing at the first.
+
+    A byte-identical copy (F006) keeps only its F006 finding: its problems are
+    the first copy's and are listed there once.
+    """
+    copies = _duplicate_hashes(files, pack)
+    twins = _duplicate_projects(files, pack)
+    return [res.with_findings([copies[i]], keep=False) if i in copies
+            else res.with_findings(twins.get(i, [])) for i, res in enumerate(files)]
+
+
+def validate_paths(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
+                   progress: bool = False) -> ValidationReport:
+    """Validate files, folders (recursive) and zips; the library form of ``pbm validate``."""
+    from . import engine, readers  # noqa: F401 - imported once here, before workers fork
+    from .batch import run_batch
+    from .readers.inputs import expand
+
+    items, skipped = expand(paths)
+    results = list(run_batch(items, validate_item, pack, jobs=jobs, progress=progress,
+                             on_error=crashed_item, label="审核中"))
+    skipped_results = [FileResult(s.display, skipped_reason=s.reason) for s in skipped]
+    return ValidationReport.build(add_batch_findings(results, pack), skipped_results)
+
+
+# --- flat views for csv / xlsx / markdown ------------------------------------------------------
+
+FINDING_HEADER = ["文件", "表类型", "实施单位", "项目名称", "工作表", "单元格", "代码", "严重程度",
+                  "问题说明", "期望值", "实际值"]
+UNIT_HEADER = ["单位", "文件数", "通过", "有错误", "有警告", "错误条数", "警告条数", "需修改的文件"]
+FILE_HEADER = ["文件", "表类型", "实施单位", "项目名称", "结论", "错误条数", "警告条数", "提示条数", "SHA-256"]
+SKIPPED_HEADER = ["路径", "跳过原因"]
+NO_UNIT = "（未识别单位）"
+
+
+def form_label(form: str) -> str:
+    from .model import FormKind
+
+    try:
+        return FormKind(form).label
+    except ValueError:
+        return form
+
+
+def verdict(res: FileResult) -> str:
+    """通过 / 有错误 / 无法读取 (Chinese status of one file)."""
+    if res.unreadable:
+        return "无法读取"
+    return "通过" if res.ok else "有错误"
+
+
+def finding_rows(report: ValidationReport) -> list[list[Any]]:
+    """One row per finding, in file order (the 问题清单)."""
+    return [
+        [r.path, form_label(r.form), r.unit, r.project, f.sheet, f.cell, f.code, f.severity.label,
+         f.message, f.expected, f.actual]
+        for r in report.files for f in r.findings
+    ]
+
+
+def file_rows(report: ValidationReport) -> list[list[Any]]:
+    return [
+        [r.path, form_label(r.form), r.unit, r.project, verdict(r), r.count(Severity.ERROR),
+         r.count(Severity.WARNING), r.count(Severity.INFO), r.sha256]
+        for r in report.files
+    ]
+
+
+def unit_rows(report: ValidationReport) -> list[list[Any]]:
+    """Per-unit summary: the 退回修改清单 (units with errors first)."""
+    by_unit: dict[str, list[FileResult]] = {}
+    for r in report.files:
+        by_unit.setdefault(r.unit or NO_UNIT, []).append(r)
+    rows = []
+    for unit, files in by_unit.items():
+        bad = [r.path for r in files if not r.ok]
+        rows.append([unit, len(files), len(files) - len(bad), len(bad),
+                     sum(1 for r in files if r.count(Severity.WARNING)),
+                     sum(r.count(Severity.ERROR) for r in files),
+                     sum(r.count(Severity.WARNING) for r in files), "\n".join(bad)])
+    rows.sort(key=lambda row: (row[3] == 0, row[0]))
+    return rows
+
+
+def skipped_rows(report: ValidationReport) -> list[list[Any]]:
+    return [[s.path, s.skipped_reason] for s in report.skipped]
+
+
+SUMMARY_LABELS = (("files", "文件数"), ("ok", "通过"), ("errors", "有错误"), ("warnings", "有警告"),
+                  ("unreadable", "无法读取"), ("skipped", "已跳过"))
+
+
+def summary_pairs(report: ValidationReport) -> list[tuple[str, int]]:
+    counts = report.summary.to_dict()
+    return [(label, counts[key]) for key, label in SUMMARY_LABELS]
+
+
+def markdown_report(report: ValidationReport) -> str:
+    """The whole report as Markdown: summary, findings per file, skipped items."""
+    from .outputs import markdown_table
+
+    pairs = summary_pairs(report)
+    parts = ["# 表格审核报告\n", markdown_table([p[0] for p in pairs], [[p[1] for p in pairs]])]
+    for r in report.files:
+        if not r.findings:
+            continue
+        head = f"## {r.path}\n\n{form_label(r.form)}；单位：{r.unit or '—'}；项目：{r.project or '—'}；结论：{verdict(r)}\n"
+        rows = [[f.sheet, f.cell, f.code, f.severity.label, f.message] for f in r.findings]
+        parts += [head, markdown_table(["工作表", "单元格", "代码", "严重程度", "问题说明"], rows)]
+    if report.skipped:
+        parts += ["## 已跳过\n", markdown_table(SKIPPED_HEADER, skipped_rows(report))]
+    return "\n".join(parts)

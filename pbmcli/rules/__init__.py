@@ -1,0 +1,24 @@
+"""Validation rules: the registry and every rule module (importing this registers them)."""
+
+from __future__ import annotations
+
+from . import files, goal, header, indicators, scored, selfeval  # noqa: F401  (registration)
+from .registry import (
+    REDIRECTS,
+    RULES,
+    Hit,
+    Insufficient,
+    NotApplicable,
+    Outcome,
+    Rule,
+    finding_for,
+    hit,
+    resolve,
+    rule,
+    suggest,
+)
+
+__all__ = [
+    "REDIRECTS", "RULES", "Hit", "Insufficient", "NotApplicable", "Outcome", "Rule",
+    "finding_for", "hit", "resolve", "rule", "suggest",
+]

@@ -1,0 +1,203 @@
+"""Small helpers shared by rule modules: names, placeholders, numbers, display."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..model import (
+    EMPTY,
+    CellRef,
+    Field,
+    Indicator,
+    IndicatorValue,
+    Submission,
+    ValueKind,
+)
+
+# header keys -> the label printed on the form
+HEADER_LABELS = {
+    "project": "项目名称",
+    "department": "主管部门",
+    "department_code": "主管部门代码",
+    "unit": "实施单位",
+    "unit_code": "实施单位代码",
+    "annual_goal": "年度总体目标",
+    "midterm_goal": "中期目标",
+    "year": "年度",
+    "attribute": "项目属性",
+    "period": "项目期",
+    "new_project": "是否新增项目",
+    "pre_assessment": "事前评估",
+    "contact": "联系人",
+}
+FIELD_LABELS = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "reason": "偏差原因分析及改进措施",
+}
+FUND_ROWS = {"total": "资金总额", "appropriation": "财政拨款", "carryover": "上年结转",
+             "other": "其他资金"}
+FUND_COLS = {"amount": "金额", "initial": "年初预算数", "budget": "全年预算数",
+             "spent": "全年执行数", "weight": "分值", "rate": "执行率", "score": "得分"}
+BLOCKS = {"annual": "年度", "midterm": "中期"}
+
+_SPACE = re.compile(r"[\s\u3000]+")
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
+_OPS = "≥≤><=＞＜＝≧≦"
+
+
+def header_field(sub: Submission, key: str) -> Field:
+    """A header value; ``annual_goal`` / ``midterm_goal`` also look in ``goals``."""
+    if key in sub.header:
+        return sub.header[key]
+    if key.endswith("_goal"):
+        return sub.goals.get(key.removesuffix("_goal"), EMPTY)
+    return EMPTY
+
+
+def norm_level(text: str) -> str:
+    """Canonical 一级/二级 name: no spaces, numbering or "(50分)"; "产出" -> "产出指标"."""
+    t = _SPACE.sub("", text or "")
+    t = _BRACKETS.sub("", t)
+    t = _ENUM.sub("", t)
+    if t and not t.endswith("指标"):
+        t += "指标"
+    return t
+
+
+def norm_text(text: Any) -> str:
+    return _SPACE.sub("", str(text or ""))
+
+
+def shown(f: Field) -> str:
+    """The cell as the user sees it (for messages)."""
+    if f.text:
+        return f.text
+    if f.value is None:
+        return "（空）"
+    return fmt_num(f.value) if isinstance(f.value, float) else str(f.value)
+
+
+def fmt_num(x: float | None, decimals: int = 4) -> str:
+    """12.0 -> "12", 0.125 -> "0.125" (no float noise)."""
+    if x is None:
+        return "（空）"
+    s = f"{round(x, decimals):.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def is_placeholder(text: Any, pack: Any) -> bool:
+    """A whole-cell placeholder ("XX", "***", "略", "待定", "≥XX%")."""
+    t = norm_text(text)
+    if not t:
+        return False
+    marks = {norm_text(p) for p in pack.goal.placeholders}
+    core = t.lstrip(_OPS).rstrip("%％")
+    for cand in (t, core):
+        if cand in marks:
+            return True
+        if cand and len(set(cand)) == 1 and cand[0] in "Xx×*—-－":
+            return True
+    return False
+
+
+def is_blank_mark(f: Field, pack: Any) -> bool:
+    """Blank, or a mark meaning "none" in an optional number cell ("——", "/", "无")."""
+    if f.blank:
+        return True
+    return isinstance(f.value, str) and norm_text(f.value) in {norm_text(m) for m in pack.goal.blank_marks}
+
+
+def missing(f: Field) -> bool:
+    """Blank and not because of an uncached formula (F005 reports those)."""
+    return f.blank and not f.formula_uncached
+
+
+def number_of(f: Field) -> float | None:
+    """The cell as a number: floats and numeric text ("1,200.5", "10分", "96%")."""
+    from ..values import parse_number
+
+    return parse_number(f)
+
+
+def decimals_of(x: float, cap: int = 6) -> int:
+    """Decimals written in ``x`` (9.5 -> 1, 10.0 -> 0), at most ``cap``."""
+    s = f"{round(x, cap):.{cap}f}".rstrip("0")
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+def target_value(ind: Indicator, pack: Any, key: str = "target") -> IndicatorValue:
+    """The parsed 指标值 / 实际完成值; parses the raw cell when the reader did not."""
+    from ..values import parse_value
+
+    stored = ind.target if key == "target" else ind.actual
+    f = ind.get(key)
+    if stored is not None and (stored.kind is not ValueKind.EMPTY or f.blank):
+        return stored
+    unit, nature = ind.get("unit").value, ind.get("nature").value
+    return parse_value(f, unit_hint=str(unit) if unit else None,
+                       operator_hint=str(nature) if nature and key == "target" else None)
+
+
+def is_not_applicable(ind: Indicator, pack: Any) -> bool:
+    """An indicator marked 不适用 (flag, or the term written as target/actual)."""
+    if ind.not_applicable:
+        return True
+    terms = {norm_text(t).lower() for t in pack.scoring.not_applicable_terms}
+    return any(norm_text(ind.get(k).value).lower() in terms for k in ("target", "actual")
+               if isinstance(ind.get(k).value, str))
+
+
+def close_enough(own: float, expected: float, tolerance: float, max_decimals: int,
+                 min_decimals: int = 0) -> bool:
+    """Equal within ``tolerance`` after rounding ``expected`` to the precision ``own`` is written in.
+
+    A form that shows 9.5 where the formula gives 9.47 is consistent; ``min_decimals``
+    keeps an integer self-score (10) from hiding 9.5.
+    """
+    from ..scoring import round_half_up
+
+    decimals = max(min_decimals, min(decimals_of(own), max_decimals))
+    return abs(own - round_half_up(expected, decimals)) <= tolerance + 1e-9
+
+
+def ind_ref(ind: Indicator, key: str) -> CellRef | None:
+    """The cell of one column of an indicator row (falls back to the name cell)."""
+    return ind.get(key).ref or ind.get("name").ref or ind.get("level1").ref
+
+
+def label(ind: Indicator) -> str:
+    """The indicator as named in messages: its 三级 name, else its row."""
+    return ind.name.strip() or f"第{ind.row}行（未填三级指标）"
+
+
+def cost_l2(pack: Any) -> set[str]:
+    """二级 names that are cost indicators in either tree."""
+    names = {"成本指标"}
+    for tree in (pack.indicator_tree.tree_2021, pack.indicator_tree.tree_2015):
+        names.update(n for l1, l2s in tree.items() if "成本" in l1 for n in l2s)
+    return {norm_level(n) for n in names}
+
+
+def trees(pack: Any) -> list[dict[str, set[str]]]:
+    """Accepted trees, normalised names: the primary one, then the other if accepted."""
+    it = pack.indicator_tree
+    chosen = [it.primary] + ([it.other] if it.accept_other else [])
+    return [{norm_level(k): {norm_level(x) for x in v} for k, v in t.items()} for t in chosen]
+
+
+def home_level1(ind: Indicator, pack: Any) -> str:
+    """The 一级 an indicator belongs to: its 二级's parent in the primary tree, else its 一级.
+
+    A 2015-style row "效益指标 / 服务对象满意度指标" counts as 满意度指标.
+    """
+    l2 = norm_level(ind.level2)
+    primary = trees(pack)[0]
+    return next((l1 for l1, kids in primary.items() if l2 in kids), norm_level(ind.level1))

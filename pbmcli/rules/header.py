@@ -1,0 +1,95 @@
+"""H1xx: header and structure rules shared by both forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import FormKind, Severity, Submission
+from .common import HEADER_LABELS, header_field, is_placeholder, missing, shown
+from .registry import ALL_FORMS, Outcome, hit, rule
+
+_BOTH = (FormKind.GOAL, FormKind.SELFEVAL)
+
+
+def required_keys(sub: Submission, pack: Any) -> tuple[str, ...]:
+    """Header keys a form of this kind must fill."""
+    if sub.kind is FormKind.GOAL:
+        return tuple(pack.goal.required_header)
+    return tuple(pack.goal.selfeval_required_header)
+
+
+@rule(code="H101", name="required-header-missing", severity=Severity.ERROR, forms=_BOTH,
+      settings=("goal.required_header", "goal.selfeval_required_header"),
+      message="{where}：必填项「{field}」{state}。请填写{field}（{hint}）。")
+def required_header_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。
+    原因：缺少这些内容，无法确定表格属于哪个单位、哪个项目，也无法审核目标是否合理。
+    示例：“实施单位”右侧单元格空白；申报表“年度总体目标”未填写。
+    修正：在对应单元格填写完整名称；年度总体目标应概括本年度要完成的主要任务和预期效果。
+    配置项：goal.required_header（申报表必填项）；goal.selfeval_required_header（自评表必填项）。
+    """
+    for key in required_keys(sub, pack):
+        f = header_field(sub, key)
+        if missing(f) and not f.formula_uncached:
+            name = HEADER_LABELS.get(key, key)
+            state = "为空" if f.ref else "未找到（表中没有这一栏，或栏目名称被改动）"
+            yield hit(f.ref, field=name, expected=f"填写{name}", actual="（空）", state=state,
+                      hint=_HINTS.get(key, "按实际情况填写"))
+
+
+_HINTS = {
+    "project": "与预算批复中的项目名称一致",
+    "department": "填写主管部门全称",
+    "unit": "填写实施单位全称",
+    "annual_goal": "概括本年度要完成的主要任务和预期效果",
+}
+
+
+@rule(code="H102", name="header-placeholder", severity=Severity.ERROR, forms=_BOTH,
+      settings=("goal.placeholders",),
+      message="{where}：必填项「{field}」填的是占位符「{actual}」。请改为实际内容。")
+def header_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：表头必填项只填了占位符，如“XX”“***”“略”“待定”。
+    原因：占位符等于没有填写，模板里的示例文字也常被原样提交。
+    示例：项目名称填“XX项目”之外的“XX”；年度总体目标填“略”。
+    修正：把占位符替换为实际内容。
+    配置项：goal.placeholders（视为占位符的整格内容）。
+    """
+    for key in required_keys(sub, pack):
+        f = header_field(sub, key)
+        if not f.blank and is_placeholder(f.value, pack):
+            yield hit(f.ref, field=HEADER_LABELS.get(key, key), actual=shown(f),
+                      expected="实际内容")
+
+
+@rule(code="H103", name="no-indicators", severity=Severity.ERROR, forms=_BOTH,
+      message="{where}：没有读到任何绩效指标（一级、二级、三级指标和指标值）。请在“绩效指标”栏逐行填写指标。")
+def no_indicators(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：表格中“绩效指标”部分一行指标也没有。
+    原因：没有指标就无法审核目标、也无法计算自评得分。
+    示例：只填了表头和资金，指标区域全部空白。
+    修正：按产出、效益、满意度等一级指标逐行填写三级指标和指标值。
+    配置项：无。
+    """
+    if not sub.indicators:
+        from ..model import CellRef
+
+        yield hit(CellRef(sub.sheet, "A1") if sub.sheet else None, expected="至少一行指标",
+                  actual="0 行")
+
+
+@rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,
+      message="{where}：{need}，无法进行 {rules} 检查。请补全数据后重新提交。")
+def data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：某项检查所需的数据缺失或无法读取，这项检查没有执行。
+    原因：缺少数据时不能当作“检查通过”；以提示的形式列出，提醒审核人员人工核对。
+    示例：自评表全年预算数为 0，无法计算执行率；定性指标的完成情况不是三档标准表述之一。
+    修正：补全提示中所说的数据；同一单元格已有其他错误时，本提示不再重复出现。
+    配置项：无（由其他规则在数据不足时产生）。
+    """
+    yield from ()

@@ -1,0 +1,241 @@
+"""I1xx: indicator-table rules shared by goal declarations and self-evaluations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import FormKind, Indicator, Severity, Submission, ValueKind
+from .common import (
+    FIELD_LABELS,
+    ind_ref,
+    is_placeholder,
+    label,
+    missing,
+    norm_level,
+    norm_text,
+    shown,
+    target_value,
+    trees,
+)
+from .registry import Outcome, hit, rule
+
+_BOTH = (FormKind.GOAL, FormKind.SELFEVAL)
+_TREE = ("indicator_tree.version", "indicator_tree.accept_other",
+         "indicator_tree.tree_2021", "indicator_tree.tree_2015")
+
+
+def _placeholder_cell(ind: Indicator, key: str, pack: Any) -> bool:
+    f = ind.get(key)
+    return not f.blank and is_placeholder(f.value, pack)
+
+
+@rule(code="I101", name="level1-unknown", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
+      message="{where}：一级指标「{actual}」不是规范名称，应为 {expected} 之一。请从下拉列表中选择。")
+def level1_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：一级指标名称不在指标体系中（2021 版：产出、效益、满意度、成本指标；2015 版成本在产出之下）。
+    原因：一级指标决定权重分配和覆盖检查，名称不规范就无法归类。
+    示例：一级指标写成“工作指标”“社会指标”。写“产出”“产出指标(50分)”可以识别，不报错。
+    修正：改为 产出指标 / 效益指标 / 满意度指标 / 成本指标 之一。
+    配置项：indicator_tree.version、indicator_tree.accept_other、indicator_tree.tree_2021、indicator_tree.tree_2015。
+    """
+    valid = set().union(*(t.keys() for t in trees(pack)))
+    for ind in sub.indicators:
+        if _placeholder_cell(ind, "level1", pack):
+            continue
+        if norm_level(ind.level1) not in valid:
+            yield hit(ind_ref(ind, "level1"), actual=ind.level1 or "（空）",
+                      expected="、".join(f"「{x}」" for x in pack.indicator_tree.primary))
+
+
+@rule(code="I102", name="level2-unknown", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
+      message="{where}：二级指标「{actual}」不是规范名称，「{level1}」下应为 {expected} 之一。请从下拉列表中选择。")
+def level2_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：二级指标名称不在指标体系中。
+    原因：二级指标（数量、质量、时效、成本、经济效益、社会效益……）决定指标的归类和覆盖检查。
+    示例：二级指标写成“完成指标”；“数量”“社会效益”可以识别，不报错。
+    修正：按一级指标选择对应的规范二级指标名称。
+    配置项：indicator_tree.version、indicator_tree.accept_other、indicator_tree.tree_2021、indicator_tree.tree_2015。
+    """
+    all_l2 = set().union(*(v for t in trees(pack) for v in t.values()))
+    for ind in sub.indicators:
+        if _placeholder_cell(ind, "level2", pack):
+            continue
+        if norm_level(ind.level2) not in all_l2:
+            l1 = norm_level(ind.level1)
+            allowed = pack.indicator_tree.primary.get(l1) or sorted(all_l2)
+            yield hit(ind_ref(ind, "level2"), actual=ind.level2 or "（空）", level1=ind.level1 or "一级指标",
+                      expected="、".join(f"「{x}」" for x in allowed))
+
+
+@rule(code="I103", name="level2-wrong-parent", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
+      message="{where}：二级指标「{level2}」不属于一级指标「{actual}」，应放在 {expected} 之下。请调整所在行或改正一级指标。")
+def level2_wrong_parent(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：二级指标是规范名称，但放在了错误的一级指标之下。
+    原因：归类错误会让权重合计和覆盖检查出错（如把“服务对象满意度指标”放在“效益指标”下）。
+    示例：一级“效益指标”下出现二级“数量指标”。
+    修正：把该行移到正确的一级指标下，或改正一级指标名称。
+    配置项：indicator_tree.version、indicator_tree.accept_other、indicator_tree.tree_2021、indicator_tree.tree_2015。
+    """
+    accepted = trees(pack)
+    all_l1 = set().union(*(t.keys() for t in accepted))
+    all_l2 = set().union(*(v for t in accepted for v in t.values()))
+    for ind in sub.indicators:
+        l1, l2 = norm_level(ind.level1), norm_level(ind.level2)
+        if l1 not in all_l1 or l2 not in all_l2:
+            continue  # I101 / I102 report unknown names
+        if not any(l2 in t.get(l1, set()) for t in accepted):
+            parents = sorted({k for t in accepted for k, v in t.items() if l2 in v})
+            yield hit(ind_ref(ind, "level1"), level2=ind.level2, actual=ind.level1,
+                      expected="、".join(f"「{p}」" for p in parents))
+
+
+@rule(code="I104", name="indicator-name-missing", severity=Severity.ERROR, forms=_BOTH,
+      message="{where}：第 {row} 行有指标值或分值，但三级指标名称为空。请填写具体的三级指标名称（如“培训人数”）。")
+def indicator_name_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：指标行没有三级指标名称。
+    原因：三级指标是具体考核的内容，没有名称就不知道考核什么。
+    示例：一级、二级指标和指标值都填了，三级指标一栏空白。
+    修正：填写具体、可衡量的三级指标名称。
+    配置项：无。
+    """
+    for ind in sub.indicators:
+        if missing(ind.get("name")):
+            yield hit(ind_ref(ind, "name"), row=ind.row, expected="三级指标名称", actual="（空）")
+
+
+@rule(code="I105", name="target-missing", severity=Severity.ERROR, forms=_BOTH,
+      message="{where}：指标「{name}」的年度指标值为「{actual}」，等于未填。请填写指标值（如“≥95%”“≥12个”或“达成年度指标”）。")
+def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：指标没有填写指标值（年度指标值）。
+    原因：没有指标值就无法衡量目标是否完成，自评时也无法计分。
+    示例：三级指标“培训人数”右侧指标值空白，或只填“/”“无”。
+    修正：定量指标填“符号＋数值＋单位”（如 ≥95%），定性指标填可判断的表述。
+    配置项：无（整格占位符如“XX”“待定”由 I110 报告）。
+    """
+    for ind in sub.indicators:
+        f = ind.get("target")
+        if f.formula_uncached or ind.not_applicable or _placeholder_cell(ind, "target", pack):
+            continue
+        if f.blank or target_value(ind, pack).kind is ValueKind.EMPTY:
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f) if not f.blank else "（空）",
+                      expected="指标值")
+
+
+def _quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
+    for ind in sub.indicators:
+        if ind.not_applicable or _placeholder_cell(ind, "target", pack):
+            continue
+        value = target_value(ind, pack)
+        if value.kind is ValueKind.QUANTITATIVE:
+            yield ind, value
+
+
+@rule(code="I106", name="target-operator-missing", severity=Severity.ERROR, forms=(FormKind.GOAL,),
+      message="{where}：指标「{name}」的指标值「{actual}」缺少指标性质符号。请写成「{expected}」这样的形式（≥、≤、＝、＞、＜）。")
+def target_operator_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：申报表的定量指标值没有写指标性质（≥、>、=、≤、<）。自评表的年度指标值照抄批复目标，不重复检查（复核时按 ≥ 计分）。
+    原因：没有符号就不知道是越高越好（正向）、越低越好（反向）还是必须相等，无法计分。
+    示例：指标值只写“95%”“12个”。
+    修正：加上符号，如“≥95%”“≤3个工作日”“=100%”；也可在“指标性质”栏单独填写。
+    配置项：无。
+    """
+    for ind, value in _quantitative_targets(sub, pack):
+        if value.operator is None and value.number is not None:
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected=f"≥{value.display()}")
+
+
+@rule(code="I107", name="target-unit-missing", severity=Severity.ERROR, forms=_BOTH,
+      message="{where}：指标「{name}」的指标值「{actual}」缺少计量单位。请写成「{expected}」这样的形式（%、个、人次、万元、天……）。")
+def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：定量指标值只有数字，没有计量单位。
+    原因：“≥95”可能是 95%、95 个还是 95 万元，无法判断，也无法与实际完成值比较。
+    示例：指标值写“≥95”，且没有单独的计量单位栏。
+    修正：写上单位，如“≥95%”“≥95个”；有“计量单位”栏的填在该栏。
+    配置项：无。
+    """
+    for ind, value in _quantitative_targets(sub, pack):
+        if not value.unit and value.number is not None:
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected=f"{value.operator or '≥'}{value.number:g}%")
+
+
+@rule(code="I108", name="target-unreadable", severity=Severity.ERROR, forms=_BOTH,
+      message="{where}：指标「{name}」的指标值「{actual}」无法识别{reason}。请写成“符号＋数值＋单位”（如 ≥95%）或明确的定性表述。")
+def target_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：指标值写了内容，但既不是“符号＋数值＋单位”，也不是可识别的定性表述。
+    原因：无法识别的指标值无法审核，自评时也无法计分。
+    示例：“≥”（只有符号）、“95%~98%以上”、“≥九十五”。
+    修正：改为“≥95%”这样的规范写法，或“达成年度指标”这样的定性表述。
+    配置项：无。
+    """
+    for ind in sub.indicators:
+        if ind.not_applicable or _placeholder_cell(ind, "target", pack):
+            continue
+        value = target_value(ind, pack)
+        if value.kind is ValueKind.UNPARSEABLE:
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected="≥95% 或 达成年度指标", reason=f"（{value.reason}）" if value.reason else "")
+
+
+@rule(code="I109", name="indicator-duplicated", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：指标「{name}」与 {related_cell} 的指标重复（{why}）。请删除重复行或改为不同的指标。")
+def indicator_duplicated(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：同一指标区域中出现重复指标：一级、二级、三级名称都相同，或三级名称和指标值都相同。
+    原因：重复指标会重复计分，也说明指标设置不够用心。
+    示例：“产出指标/数量指标/培训人数 ≥100人次”出现两次。
+    修正：删除重复的一行，或把它改成另一项指标。
+    配置项：无。
+    """
+    by_path: dict[tuple[str, ...], Indicator] = {}
+    by_value: dict[tuple[str, ...], Indicator] = {}
+    for ind in sub.indicators:
+        name = norm_text(ind.name)
+        if not name:
+            continue
+        path = (ind.block, norm_level(ind.level1), norm_level(ind.level2), name)
+        pair = (ind.block, name, norm_text(shown(ind.get("target"))))
+        first, why = by_path.get(path), "一级、二级、三级名称均相同"
+        if first is None:
+            first, why = by_value.get(pair), "三级名称和指标值均相同"
+        if first is not None:
+            ref = ind_ref(first, "name")
+            yield hit(ind_ref(ind, "name"), name=label(ind), why=why, related=ref,
+                      related_cell=ref.cell if ref else f"第 {first.row} 行",
+                      expected="不重复的指标", actual=ind.name)
+        by_path.setdefault(path, ind)
+        by_value.setdefault(pair, ind)
+
+
+_PLACEHOLDER_KEYS = ("level1", "level2", "name", "target")
+
+
+@rule(code="I110", name="indicator-placeholder", severity=Severity.ERROR, forms=_BOTH,
+      settings=("goal.placeholders",),
+      message="{where}：「{field}」填的是占位符「{actual}」。请改为实际内容。")
+def indicator_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：指标表中必填的单元格（一级、二级、三级指标、指标值，自评表还有实际完成值）只填了占位符。
+    原因：“XX”“***”“略”“——”“待定”等占位符等于未填，常见于照抄模板示例。
+    示例：指标值填“≥XX%”，三级指标填“***”，实际完成值填“待定”。
+    修正：替换为实际的指标名称和数值。偏差原因在无需说明时填“——”不受此规则约束。
+    配置项：goal.placeholders（视为占位符的整格内容）。
+    """
+    keys = _PLACEHOLDER_KEYS + (("actual",) if sub.kind is FormKind.SELFEVAL else ())
+    for ind in sub.indicators:
+        for key in keys:
+            if key == "actual" and ind.not_applicable:
+                continue
+            if _placeholder_cell(ind, key, pack):
+                yield hit(ind_ref(ind, key), field=FIELD_LABELS[key], actual=shown(ind.get(key)),
+                          expected="实际内容")

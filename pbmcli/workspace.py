@@ -1,0 +1,249 @@
+"""Workspace: `pbm init`, where the ledger lives, and ingesting forms into it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import RulePack
+from .errors import InputError, PbmError, UsageError
+from .ledger import Clock, Ledger
+from .model import Finding, Severity, Submission
+from .monitor import Period
+from .units import UNIT_HEADERS, UnitMatcher, read_units
+
+FOLDERS = ("收件/目标申报", "收件/自评", "收件/执行", "收件/监控", "输出", "通报")
+
+CONFIG_TEMPLATE = """\
+# pbm 工作区配置文件。以 # 开头的行是说明，删去行首的 # 即可启用该设置。
+# 未写出的设置取内置规则包 national 的默认值（pbm config show 可查看全部设置）。
+
+[workspace]
+db = "pbm.sqlite"              # 台账（SQLite 数据库）文件，相对本文件所在文件夹
+units = "units.xlsx"           # 单位名录：单位编码、单位名称、简称/别名、主管部门、类别、联系人
+authority = "示例县财政局"      # 发文机关（通报落款和版头）
+doc_prefix = "示财绩"           # 发文字号的机关代字，如 示财绩〔2026〕5号
+signature = "示例县财政局"      # 落款
+contact = ""                   # 联系人及电话，如 "张三，0000-1234567"
+
+# 以下为可选的本地调整示例：
+# [goal]
+# satisfaction_min = 85.0      # 满意度指标值低于此数时提示
+#
+# [scoring]
+# reverse_mode = "linear_penalty"   # 反向指标按线性扣分计算
+#
+# [monitor]
+# time_progress = "days"       # 时间进度按天数计算（默认按月：月份/12）
+# warning_yellow = 5.0         # 执行进度落后时间进度超过 5 个百分点：黄色预警
+# warning_red = 10.0           # 落后超过 10 个百分点：红色预警
+#
+# [rank]
+# group_by = "category"        # 按单位类别（部门 / 乡镇）分组排名
+# top = 5                      # 红榜单位数
+# bottom = 5                   # 黑榜单位数
+"""
+
+
+# --------------------------------------------------------------------------- init
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[Path]
+
+
+def _write_units_template(path: Path) -> None:
+    """The templates module's units template when it offers one; else a minimal units.xlsx."""
+    try:
+        write_template: Any = importlib.import_module("pbmcli.templates").write_template
+        write_template("units", path)
+        return
+    except (ImportError, AttributeError, PbmError):
+        pass
+    from .outputs import SheetSpec, write_xlsx
+
+    header = [UNIT_HEADERS[k][0] for k in UNIT_HEADERS]
+    notes = [["每行一个预算单位；「单位编码」和「单位名称」必填。"],
+             ["「简称/别名」可写多个，用顿号、逗号或空格分隔，用于匹配报表中的不同写法。"],
+             ["「类别」填「部门」或「乡镇」，排名时可分组。"]]
+    write_xlsx(path, [SheetSpec("单位名录", header, [], widths=[14, 30, 30, 20, 10, 20]),
+                      SheetSpec("填表说明", ["说明"], notes, autofilter=False)], force=False)
+
+
+def init_workspace(root: str | Path) -> InitResult:
+    """Create pbm.toml, units.xlsx and the folders; refuse to overwrite existing files."""
+    base = Path(root)
+    config, units = base / "pbm.toml", base / "units.xlsx"
+    existing = [p for p in (config, units) if p.exists()]
+    if existing:
+        raise UsageError(f"{'、'.join(str(p) for p in existing)} 已存在，pbm init 不会覆盖。"
+                         "如需重建工作区，请换一个空文件夹。")
+    base.mkdir(parents=True, exist_ok=True)
+    created: list[Path] = []
+    from .fileio import write_text
+
+    write_text(config, CONFIG_TEMPLATE)
+    created.append(config)
+    _write_units_template(units)
+    created.append(units)
+    for folder in FOLDERS:
+        d = base / folder
+        if not d.exists():
+            d.mkdir(parents=True)
+            created.append(d)
+    return InitResult(base, created)
+
+
+# --------------------------------------------------------------------------- ledger location
+
+
+def db_path(pack: RulePack, db: str | Path | None = None) -> Path:
+    """--db, else [workspace] db of pbm.toml (resolved next to it), else ./pbm.sqlite."""
+    return Path(db) if db else Path(pack.workspace.db)
+
+
+def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | None = None) -> Ledger:
+    """Open the ledger; load the units directory into it when it has none yet."""
+    ledger = Ledger.open(db_path(pack, db), clock)
+    units_file = Path(pack.workspace.units)
+    if units_file.is_file() and not ledger.units():
+        ledger.upsert_units(read_units(units_file))
+    return ledger
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass
+class IngestItem:
+    path: str
+    status: str  # new | duplicate | superseded | unreadable
+    form: str = ""
+    unit: str = ""
+    code: str = ""
+    project: str = ""
+    errors: int = 0
+    warnings: int = 0
+    total: float | None = None
+    grade: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class IngestResult:
+    period: str
+    items: list[IngestItem] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    missing: list[dict[str, str]] = field(default_factory=list)  # units with no form: 未报送
+
+    def to_dict(self) -> dict[str, Any]:
+        from . import __version__
+
+        return {"tool": "pbm", "version": __version__, "period": self.period,
+                "items": [i.to_dict() for i in self.items],
+                "findings": [{"path": f.path, **f.to_dict()} for f in self.findings],
+                "missing": self.missing}
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A function of another engineer's module, or None while it does not exist yet."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _analyse(sub: Submission, pack: RulePack) -> tuple[list[Finding], Any]:
+    check = _optional("pbmcli.engine", "check")
+    score_fn = _optional("pbmcli.scoring", "score_submission")
+    findings = list(check(sub, pack)) if check else []
+    score = score_fn(sub, pack) if score_fn and sub.kind.value == "selfeval" else None
+    return findings, score
+
+
+def _unit_of(sub: Submission, matcher: UnitMatcher | None) -> tuple[str | None, str, Finding | None]:
+    code_field = sub.head("unit_code").value or sub.head("department_code").value
+    code = str(code_field) if code_field is not None else None
+    if matcher is None:
+        return code, sub.unit, None
+    unit = matcher.match(code, sub.unit) or matcher.match(None, sub.head("department").value)
+    if unit is None:
+        return None, sub.unit, matcher.unmatched(sub.unit or "（未填写）", sub.path)
+    return unit.code, unit.name, None
+
+
+def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RulePack) -> IngestResult:
+    """Read, check, score and record forms; all records are written in one transaction."""
+    period = str(Period.parse(period))
+    expand = _optional("pbmcli.readers.inputs", "expand")
+    read = _optional("pbmcli.readers", "read_submission")
+    if expand is None or read is None:
+        raise PbmError("表格读取模块尚未就绪（pbmcli.readers），暂时无法导入报表。")
+    items, skipped = expand(list(paths))
+    units = ledger.units()
+    matcher = UnitMatcher(units) if units else None
+    result = IngestResult(period)
+    pending: list[tuple[IngestItem, tuple[Any, ...]]] = []
+    for item in items:
+        try:
+            sub = read(item)
+        except InputError as exc:
+            result.items.append(IngestItem(item.display, "unreadable"))
+            result.findings.append(Finding(exc.code, Severity.ERROR, exc.reason, path=item.display))
+            continue
+        pending.append(_prepare(sub, item.display, period, pack, matcher, result))
+        result.items.append(pending[-1][0])
+    for (entry, _args), rec in zip(pending, ledger.record_many(a for _, a in pending), strict=True):
+        entry.status = rec.status
+    for s in skipped:
+        result.findings.append(Finding("F003", Severity.INFO, s.reason, path=s.display))
+    reported = {i.code for i in result.items if i.code}
+    result.missing = [{"unit": u.name, "code": u.code} for u in units if u.code not in reported]
+    ledger.log_run("ingest", {"period": period, "files": len(items),
+                              "new": sum(i.status in ("new", "superseded") for i in result.items)})
+    return result
+
+
+def _prepare(sub: Submission, display: str, period: str, pack: RulePack,
+             matcher: UnitMatcher | None, result: IngestResult) -> tuple[IngestItem, tuple[Any, ...]]:
+    """Check, score and match one form: its result line and its record_submission arguments."""
+    findings, score = _analyse(sub, pack)
+    code, name, miss = _unit_of(sub, matcher)
+    if miss is not None:
+        findings.append(miss)
+        result.findings.append(miss)
+    sev = [f.severity for f in findings]
+    entry = IngestItem(display, "new", sub.kind.value, name, code or "", sub.project,
+                       sev.count(Severity.ERROR), sev.count(Severity.WARNING),
+                       getattr(score, "total", None), getattr(score, "grade", None))
+    return entry, (sub, findings, score, period, code, name)
+
+
+def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list[Submission], list[Finding]]:
+    """Read the forms of one kind under ``paths``; others and unreadable files become findings."""
+    expand = _optional("pbmcli.readers.inputs", "expand")
+    read = _optional("pbmcli.readers", "read_submission")
+    if expand is None or read is None:
+        raise PbmError("表格读取模块尚未就绪（pbmcli.readers），暂时无法读取绩效运行监控表。")
+    items, _skipped = expand(list(paths))
+    subs: list[Submission] = []
+    findings: list[Finding] = []
+    for item in items:
+        try:
+            sub = read(item)
+        except InputError as exc:
+            findings.append(Finding(exc.code, Severity.ERROR, exc.reason, path=item.display))
+            continue
+        if sub.kind.value == kind:
+            subs.append(sub)
+        else:
+            findings.append(Finding("F003", Severity.INFO, f"不是绩效运行监控表（识别为{sub.kind.label}），已跳过。",
+                                    path=item.display))
+    return subs, findings

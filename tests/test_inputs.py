@@ -1,0 +1,156 @@
+"""Input expansion: files, folders, zips (GBK names, hostile member paths), skips, limits."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from factory import make_goal, make_selfeval
+
+from pbmcli.errors import InputError
+from pbmcli.readers import inputs, read_submission
+from pbmcli.readers.inputs import InputItem, expand, read_bytes
+
+
+@pytest.fixture(scope="module")
+def form_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return make_selfeval(tmp_path_factory.mktemp("src") / "src.xlsx").read_bytes()
+
+
+def _gbk_zip(path: Path, members: dict[str, bytes]) -> Path:
+    """A Windows-style zip: GBK member names, no UTF-8 flag (as WinRAR / Explorer write them).
+
+    zipfile always writes non-ASCII names as UTF-8, so ASCII placeholders of the same
+    byte length are written and then replaced by the GBK bytes."""
+    names = {f"{n:0{len(name.encode('gbk'))}d}"[-len(name.encode("gbk")):]: name
+             for n, name in enumerate(members, start=10**6)}
+    with zipfile.ZipFile(path, "w") as z:
+        for holder, name in names.items():
+            z.writestr(holder, members[name])
+    raw = path.read_bytes()
+    for holder, name in names.items():
+        raw = raw.replace(holder.encode(), name.encode("gbk"))
+    path.write_bytes(raw)
+    return path
+
+
+def test_folder_is_walked_sorted_with_skips(tmp_path: Path, form_bytes: bytes) -> None:
+    root = tmp_path / "报送"
+    (root / "乙镇").mkdir(parents=True)
+    (root / "甲局").mkdir()
+    (root / "乙镇" / "自评表.xlsx").write_bytes(form_bytes)
+    (root / "甲局" / "b.xlsx").write_bytes(form_bytes)
+    (root / "甲局" / "a.XLSX").write_bytes(form_bytes)
+    (root / "甲局" / "~$a.xlsx").write_bytes(b"lock")
+    (root / "甲局" / "说明.docx").write_bytes(b"doc")
+    (root / "甲局" / ".DS_Store").write_bytes(b"x")
+    items, skipped = expand([root])
+    shown = [Path(i.display).relative_to(root).as_posix() for i in items]
+    assert shown == ["乙镇/自评表.xlsx", "甲局/a.XLSX", "甲局/b.xlsx"]
+    assert expand([root])[0] == items  # deterministic
+    reasons = {Path(s.display).name: s.reason for s in skipped}
+    assert "锁定文件" in reasons["~$a.xlsx"]
+    assert "不是电子表格" in reasons["说明.docx"]
+    assert ".DS_Store" in reasons
+
+
+def test_gbk_zip_members_are_decoded_and_read(tmp_path: Path, form_bytes: bytes) -> None:
+    archive = _gbk_zip(tmp_path / "乡镇报送.zip", {"城关镇/自评表.xlsx": form_bytes,
+                                                    "青山镇/自评表.xlsx": form_bytes,
+                                                    "青山镇/~$自评表.xlsx": b"lock",
+                                                    "__MACOSX/._x.xlsx": b"junk"})
+    items, skipped = expand([archive])
+    assert [i.display for i in items] == [f"{archive}/城关镇/自评表.xlsx", f"{archive}/青山镇/自评表.xlsx"]
+    assert len(skipped) == 2
+    sub = read_submission(items[1])
+    assert sub.path == f"{archive}/青山镇/自评表.xlsx"
+    assert sub.project == "农村公路养护工程"
+    import hashlib
+
+    assert sub.sha256 == hashlib.sha256(form_bytes).hexdigest()
+
+
+def test_utf8_zip_names_are_kept(tmp_path: Path, form_bytes: bytes) -> None:
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("教育局/目标表.xlsx", form_bytes)
+    items, _ = expand([archive])
+    assert items[0].display.endswith("教育局/目标表.xlsx")
+
+
+def test_hostile_member_paths_never_touch_the_disk(tmp_path: Path, form_bytes: bytes) -> None:
+    work = tmp_path / "in"
+    work.mkdir()
+    archive = work / "恶意.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../../逃逸.xlsx", form_bytes)
+        z.writestr("/tmp/绝对路径.xlsx", form_bytes)
+        z.writestr("嵌套.zip", b"PK")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    items, skipped = expand([archive])
+    assert {i.member for i in items} == {"../../逃逸.xlsx", "/tmp/绝对路径.xlsx"}
+    for item in items:
+        assert read_submission(item).kind.value == "selfeval"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert not Path("/tmp/绝对路径.xlsx").exists()
+    assert [s.reason for s in skipped][0].startswith("压缩包中的压缩包")
+
+
+def test_missing_paths_and_duplicates(tmp_path: Path, form_bytes: bytes) -> None:
+    f = tmp_path / "a.xlsx"
+    f.write_bytes(form_bytes)
+    items, skipped = expand([f, tmp_path, tmp_path / "没有.xlsx"])
+    assert [i.path for i in items] == [f]
+    assert skipped[-1].display.endswith("没有.xlsx") and "不存在" in skipped[-1].reason
+
+
+def test_explicit_odd_file_is_read_and_fails_with_a_code(tmp_path: Path) -> None:
+    f = tmp_path / "数据.csv"
+    f.write_text("单位,金额\n甲,1\n", encoding="utf-8")
+    items, skipped = expand([f])
+    assert items and not skipped
+    with pytest.raises(InputError) as exc:
+        read_submission(items[0])
+    assert exc.value.code == "F011"
+
+
+def test_corrupt_zip_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "坏.zip"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    items, skipped = expand([bad])
+    assert not items and "损坏" in skipped[0].reason
+
+
+def test_file_removed_between_expand_and_read(tmp_path: Path, form_bytes: bytes) -> None:
+    f = tmp_path / "a.xlsx"
+    f.write_bytes(form_bytes)
+    archive = _gbk_zip(tmp_path / "b.zip", {"x.xlsx": form_bytes})
+    items, _ = expand([f, archive])
+    f.unlink()
+    archive.unlink()
+    for item in items:
+        with pytest.raises(InputError) as exc:
+            read_bytes(item)
+        assert exc.value.code == "F001" and "被移走或删除" in exc.value.reason
+
+
+def test_size_limits(tmp_path: Path, form_bytes: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "a.xlsx"
+    f.write_bytes(form_bytes)
+    archive = _gbk_zip(tmp_path / "b.zip", {"x.xlsx": form_bytes})
+    monkeypatch.setattr(inputs, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(inputs, "MAX_MEMBER_BYTES", 100)
+    with pytest.raises(InputError) as exc:
+        read_bytes(InputItem("a.xlsx", f))
+    assert exc.value.code == "F009"
+    with pytest.raises(InputError) as exc:
+        read_bytes(InputItem("b.zip/x.xlsx", archive, "x.xlsx"))
+    assert exc.value.code == "F009"
+
+
+def test_goal_and_selfeval_in_one_folder(tmp_path: Path) -> None:
+    make_goal(tmp_path / "1目标.xlsx")
+    make_selfeval(tmp_path / "2自评.xlsx")
+    items, _ = expand([tmp_path])
+    assert [read_submission(i).kind.value for i in items] == ["goal", "selfeval"]

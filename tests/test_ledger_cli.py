@@ -1,0 +1,174 @@
+"""CLI: init, ledger, monitor, rank, rectify, apply, ingest; JSON output equals the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from test_units import write_rows
+from typer.testing import CliRunner
+
+from pbmcli.cli import app
+from pbmcli.config import load
+from pbmcli.ledger import Ledger
+from pbmcli.monitor import monitor_export
+from pbmcli.ranking import rank
+
+runner = CliRunner()
+HEADER = ["单位编码", "单位名称", "项目名称", "全年预算数", "累计支出"]
+
+
+def invoke(*args: str, code: int = 0) -> str:
+    res = runner.invoke(app, list(args))
+    assert res.exit_code == code, res.output
+    return res.stdout
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialised workspace with three units, as the current folder."""
+    invoke("init", str(tmp_path / "ws"))
+    root = tmp_path / "ws"
+    (root / "units.xlsx").unlink()
+    write_rows(root / "units.xlsx", [HEADER[:2] + ["简称/别名", "类别"], ["101", "县财政局", "财政局", "部门"],
+                                     ["102", "县教育局", "教育局", "部门"], ["201", "城关镇", "", "乡镇"]])
+    monkeypatch.chdir(root)
+    return root
+
+
+def export(root: Path, month: int, spent: dict[str, float]) -> Path:
+    rows = [HEADER] + [[c, "", "项目", 100, s] for c, s in spent.items()]
+    return write_rows(root / "收件" / "执行" / f"2026-{month:02d}.xlsx", rows)
+
+
+def test_init_creates_workspace_and_refuses_overwrite(tmp_path: Path):
+    out = invoke("init", str(tmp_path / "w"))
+    assert "下一步" in out
+    root = tmp_path / "w"
+    assert (root / "pbm.toml").is_file() and (root / "units.xlsx").is_file()
+    assert (root / "收件" / "自评").is_dir() and (root / "通报").is_dir()
+    pack = load(config=root / "pbm.toml")
+    assert pack.workspace.db == str(root / "pbm.sqlite")
+    before = (root / "pbm.toml").read_bytes()
+    res = runner.invoke(app, ["init", str(root)])
+    assert res.exit_code == 2 and "不会覆盖" in "".join(res.output.split())
+    assert (root / "pbm.toml").read_bytes() == before
+
+
+def test_monitor_json_equals_library_and_record(ws: Path):
+    path = export(ws, 10, {"101": 90.0, "102": 50.0})
+    out = invoke("monitor", str(path), "--period", "2026-10", "--format", "json", "--record")
+    pack = load(config=ws / "pbm.toml")
+    with Ledger.open(ws / "pbm.sqlite") as led:
+        expected = monitor_export(path, "2026-10", pack, led.units()).to_dict()
+        assert led.execution_periods() == ["2026-10"]
+    assert json.loads(out) == expected
+    assert expected["missing"] == [{"unit": "城关镇", "code": "201"}]
+    invoke("monitor", str(path), "--period", "2026-10", "--record")  # duplicate: no change
+    with Ledger.open(ws / "pbm.sqlite") as led:
+        assert led.conn.execute("SELECT COUNT(*) FROM execution").fetchone()[0] == 2
+
+
+def test_monitor_xlsx_needs_output_and_writes(ws: Path):
+    path = export(ws, 10, {"101": 90.0})
+    res = runner.invoke(app, ["monitor", str(path), "--period", "2026-10", "--format", "xlsx"])
+    assert res.exit_code == 2
+    invoke("monitor", str(path), "--period", "2026-10", "--format", "xlsx", "-o", "输出/m.xlsx")
+    from pbmcli.units import read_sheets
+
+    sheets = dict(read_sheets(ws / "输出" / "m.xlsx"))
+    assert sheets["单位汇总"][1][:2] == ["县财政局", "101"]
+    assert sheets["未报送"][1:] == [["县教育局", "102"], ["城关镇", "201"]]
+
+
+def test_rank_json_equals_library_and_formats(ws: Path):
+    for month, spent in ((9, {"101": 70.0, "102": 40.0}), (10, {"101": 50.0, "102": 80.0, "201": 80.0})):
+        invoke("monitor", str(export(ws, month, spent)), "--period", f"2026-{month:02d}", "--record", "-f", "json")
+    out = json.loads(invoke("rank", "--period", "2026-10", "--format", "json"))
+    pack = load(config=ws / "pbm.toml")
+    with Ledger.open(ws / "pbm.sqlite") as led:
+        assert out == rank(led, "2026-10", pack).to_dict()
+    rows = out["groups"][0]["rows"]
+    assert [(r["code"], r["rank"], r["change"]) for r in rows] == [("102", 1, "↑1"), ("201", 1, "新"), ("101", 3, "↓2")]
+    md = invoke("rank", "--period", "2026Q4", "--format", "md")
+    assert "| 名次 |" in md and "县教育局" in md
+    invoke("rank", "--period", "2026", "--format", "xlsx", "-o", "输出/r.xlsx")
+    assert (ws / "输出" / "r.xlsx").stat().st_size > 0
+    explained = json.loads(invoke("rank", "--period", "2026Q4", "--explain", "财政局", "-f", "json"))
+    assert explained["code"] == "101" and explained["dimensions"][0]["dimension"] == "execution"
+    assert "得分构成" in invoke("rank", "--period", "2026Q4", "--explain", "101")
+
+
+def test_rank_bad_period_is_usage_error(ws: Path):
+    res = runner.invoke(app, ["rank", "--period", "2026-13"])
+    assert res.exit_code == 2 and "2026Q3" in res.output
+
+
+def test_rectify_cycle(ws: Path):
+    write_rows(ws / "rect.xlsx", [["单位", "问题", "整改要求", "整改期限"],
+                                  ["财政局", "指标不细化", "细化", "2026-10-31"],
+                                  ["城关镇", "执行慢", "加快", "2026-12-31"]])
+    assert "新增整改事项 2 条" in invoke("rectify", "import", "rect.xlsx", "--date", "2026-11-01")
+    items = json.loads(invoke("rectify", "overdue", "--date", "2026-11-22", "-f", "json", code=1))
+    assert [(i["id"], i["unit_code"], i["overdue"]) for i in items] == [(1, "101", True)]
+    invoke("rectify", "done", "1", "--evidence", "已修改申报表", "--date", "2026-11-23")
+    invoke("rectify", "overdue", "--date", "2026-11-24", code=0)
+    done = json.loads(invoke("rectify", "list", "--status", "done", "-f", "json"))
+    assert done[0]["evidence"] == "已修改申报表" and done[0]["done_at"] == "2026-11-23"
+    res = runner.invoke(app, ["rectify", "done", "9", "--evidence", "x"])
+    assert res.exit_code == 2
+
+
+def test_apply_and_ledger_summary(ws: Path):
+    invoke("monitor", str(export(ws, 12, {"101": 95.0, "102": 40.0})), "--period", "2026-12", "--record")
+    d = json.loads(invoke("apply", "--year", "2026", "-f", "json"))
+    assert [(r["code"], r["large_balance"]) for r in d["rows"]] == [("101", False), ("102", True)]
+    s = json.loads(invoke("ledger", "-f", "json"))
+    assert s["units"] == 3 and s["execution"] == {"2026-12": 2}
+    assert "台账" in invoke("ledger")
+
+
+def test_ingest_records_forms(ws: Path):
+    templates = pytest.importorskip("pbmcli.templates")
+    pytest.importorskip("pbmcli.readers.inputs")
+    path = ws / "收件" / "自评" / "a.xlsx"
+    templates.write_template("selfeval", path, prefill={"unit": "县财政局", "project": "项目A"})
+    res = runner.invoke(app, ["ingest", str(path), "--period", "2026", "-f", "json"])
+    assert res.exit_code in (0, 1), res.output
+    first = json.loads(res.output)
+    assert first["items"][0]["status"] == "new"
+    again = json.loads(runner.invoke(app, ["ingest", str(path), "--period", "2026", "-f", "json"]).output)
+    assert again["items"][0]["status"] == "duplicate"
+    with Ledger.open(ws / "pbm.sqlite", lambda: dt.datetime(2027, 1, 1)) as led:
+        assert len(led.submissions(current=False)) == 1
+
+
+def test_monitor_forms_folder_lights(ws: Path):
+    templates = pytest.importorskip("pbmcli.templates")
+    pytest.importorskip("pbmcli.readers.inputs")
+    import openpyxl
+
+    folder = ws / "收件" / "监控"
+    path = templates.write_template("monitor", folder / "m.xlsx", prefill={"unit": "县财政局", "project": "项目A"})
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.worksheets[0]
+    name_col = target_col = current_col = None
+    for row in sheet.iter_rows(max_row=30):
+        for cell in row:
+            if cell.value == "三级指标":
+                name_col, header_row = cell.column, cell.row
+            elif cell.value == "年度指标值":
+                target_col = cell.column
+            elif cell.value == "当前完成值":
+                current_col = cell.column
+    assert name_col and target_col and current_col
+    sheet.cell(header_row + 1, name_col, "培训人次")
+    sheet.cell(header_row + 1, target_col, "≥120人次")
+    sheet.cell(header_row + 1, current_col, 40)
+    wb.save(path)
+    d = json.loads(invoke("monitor", str(folder), "--period", "2026-08", "-f", "json"))
+    assert d["kind"] == "indicators"
+    got = [(i["indicator"], i["light"], i["p"]) for i in d["indicators"]]
+    assert got == [("培训人次", "red", 50.0)]

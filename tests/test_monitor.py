@@ -1,0 +1,174 @@
+"""Execution monitoring: export reading (xlsx / GBK csv), time progress, warnings, lights."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from test_units import UNITS, write_rows
+
+from pbmcli.errors import InputError, UsageError
+from pbmcli.model import Field, FormKind, Indicator, IndicatorValue, Operator, Submission, ValueKind
+from pbmcli.monitor import (
+    LEVEL_OK,
+    LEVEL_RED,
+    LEVEL_YELLOW,
+    Period,
+    detect_kind,
+    indicator_light,
+    monitor_export,
+    monitor_forms,
+    parse_amount,
+    time_progress,
+    warning_level,
+)
+
+HEADER = ["单位编码", "单位名称", "项目名称", "全年预算数（万元）", "累计支出（万元）"]
+LINES = [
+    ["101", "县财政局", "项目A", "1,000.00", "900"],
+    ["101", "县财政局", "项目B", "500", "100"],
+    ["", "教育局", "项目C", "300", "250"],
+    ["", "县财政局小计", "", "1,500", "1,000"],
+    ["合计", "", "", "1,800", "1,250"],
+    ["", "", "", "", ""],
+]
+
+
+def test_gbk_csv_with_title_lines(tmp_path: Path, pack):
+    path = tmp_path / "2026-10.csv"
+    text = "\n".join(",".join(f'"{c}"' for c in r) for r in [["2026年10月预算执行情况"], [], HEADER, *LINES])
+    path.write_bytes(text.encode("gbk"))
+    res = monitor_export(path, "2026-10", pack, UNITS)
+    d = res.to_dict()
+    assert [u["code"] for u in d["units"]] == ["102", "101"]  # 教育局 matched by alias, rate order
+    fin = d["units"][1]
+    assert (fin["budget"], fin["spent"], fin["rate"]) == (1500.0, 1000.0, 66.67)
+    assert [p["project"] for p in fin["projects"]] == ["项目A", "项目B"]
+    assert d["missing"] == [{"unit": "城关镇人民政府", "code": "201"}]
+    assert d["total"] == {"budget": 1800.0, "spent": 1250.0, "rate": 69.44, "gap": -13.89}
+    assert d["time_progress"] == 83.33
+    assert set(d) == {"tool", "version", "period", "time_progress", "units", "missing", "total"}
+
+
+def test_xlsx_export_levels_and_unmatched_unit(tmp_path: Path, pack):
+    rows = [["说明：单位万元"], ["预算单位编码", "预算单位名称", "项目", "调整后预算数", "累计执行数"],
+            ["101", "县财政局", "A", 100, 80], ["102", "县教育局", "B", 100, 75],
+            ["", "县卫健局", "C", 100, 50], ["小计", "", "", 300, 205]]
+    path = write_rows(tmp_path / "e.xlsx", rows)
+    res = monitor_export(path, "2026-10", pack, UNITS)
+    levels = {u.unit: u.figures.level for u in res.units}
+    assert levels == {"县财政局": LEVEL_OK, "县教育局": LEVEL_YELLOW, "县卫健局": LEVEL_RED}
+    assert [f.code for f in res.findings] == ["U401"]
+    assert "县卫健局" in res.findings[0].message
+    assert len(res.source) == 64
+    rows_for_ledger = res.ledger_rows()
+    assert {(r.unit_code, r.project) for r in rows_for_ledger} == {("101", "A"), ("102", "B"), (None, "C")}
+
+
+def test_export_without_header_names_the_columns(tmp_path: Path, pack):
+    path = write_rows(tmp_path / "x.xlsx", [["甲", "乙"], [1, 2]])
+    with pytest.raises(InputError, match="全年预算数"):
+        monitor_export(path, "2026-10", pack)
+
+
+def test_quarter_period_is_rejected_for_monitor(tmp_path: Path, pack):
+    with pytest.raises(UsageError):
+        monitor_export(tmp_path / "x.csv", "2026Q3", pack)
+
+
+@pytest.mark.parametrize(("period", "months", "days"), [
+    ("2026-10", 83.333, 304 / 365 * 100),
+    ("2026-02", 16.667, 59 / 365 * 100),
+    ("2024-02", 16.667, 60 / 366 * 100),  # leap year
+    ("2026-12", 100.0, 100.0),
+])
+def test_time_progress_both_conventions(period: str, months: float, days: float):
+    assert time_progress(period, "months") == pytest.approx(months, abs=1e-3)
+    assert time_progress(period, "days") == pytest.approx(days, abs=1e-9)
+
+
+def test_days_convention_from_pack(tmp_path: Path, pack):
+    days_pack = dataclasses.replace(pack, monitor=dataclasses.replace(pack.monitor, time_progress="days"))
+    path = write_rows(tmp_path / "e.xlsx", [HEADER, ["101", "县财政局", "A", 100, 80]])
+    assert monitor_export(path, "2026-10", days_pack).to_dict()["time_progress"] == 83.29
+
+
+@pytest.mark.parametrize(("gap", "level"), [
+    (3.0, LEVEL_OK), (-5.0, LEVEL_OK), (-5.01, LEVEL_YELLOW), (-10.0, LEVEL_YELLOW),
+    (-10.01, LEVEL_RED), (None, LEVEL_OK)])
+def test_warning_levels(gap, level, pack):
+    assert warning_level(gap, pack) == level
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("1,234.50", 1234.5), ("１２３", 123.0), ("100万元", 100.0), (7, 7.0), ("-", None), ("", None), ("abc", None)])
+def test_parse_amount(raw, value):
+    assert parse_amount(raw) == value
+
+
+def test_period_parsing_and_navigation():
+    assert str(Period.parse("2026q3").previous()) == "2026Q2"
+    assert str(Period.parse("2026-01").previous()) == "2025-12"
+    assert [str(m) for m in Period.parse("2026Q3").months] == ["2026-07", "2026-08", "2026-09"]
+    assert Period.parse("2026").overlaps(Period.parse("2026-08"))
+    assert not Period.parse("2026Q1").overlaps(Period.parse("2026-08"))
+    with pytest.raises(UsageError, match="2026-10"):
+        Period.parse("2026-13")
+
+
+def _ind(target: IndicatorValue, current: object, likelihood: str = "") -> Indicator:
+    return Indicator(row=5, fields={"name": Field("指标"), "current": Field(current),
+                                    "likelihood": Field(likelihood)}, target=target)
+
+
+def _q(op: Operator, n: float) -> IndicatorValue:
+    return IndicatorValue(ValueKind.QUANTITATIVE, operator=op, number=n)
+
+
+@pytest.mark.parametrize(("target", "current", "likelihood", "light"), [
+    (_q(Operator.GE, 120), 40.0, "", "red"),  # p = 40 / 80 = 50
+    (_q(Operator.GE, 120), 50.0, "", "yellow"),  # 62.5
+    (_q(Operator.GE, 120), 64.0, "", "green"),  # 80 (edge)
+    (_q(Operator.GE, 120), 96.0, "", "blue"),  # 120 (edge)
+    (_q(Operator.GE, 120), 96.0, "完全不可能", "red"),
+    (_q(Operator.LE, 5), 5.0, "", "green"),
+    (_q(Operator.LE, 5), 6.0, "", "red"),
+    (_q(Operator.LT, 5), 5.0, "", "red"),
+    (IndicatorValue(ValueKind.QUALITATIVE, term="效果明显"), "达成", "", "green"),
+    (IndicatorValue(ValueKind.QUALITATIVE, term="效果明显"), "部分达成", "", "yellow"),
+    (IndicatorValue(ValueKind.QUALITATIVE, term="效果明显"), "未完成", "", "red"),
+    (IndicatorValue(ValueKind.QUALITATIVE, term="效果明显"), "进行中", "", None),
+    (_q(Operator.GE, 120), None, "", None),
+    (_q(Operator.GE, 120), "约50人次", "", "yellow"),
+])
+def test_lights_at_month_8(target, current, likelihood, light, pack):
+    assert indicator_light(_ind(target, current, likelihood), 8, pack)[1] == light
+
+
+def test_monitor_forms_result(pack):
+    sub = Submission(path="m.xlsx", kind=FormKind.MONITOR, header={"unit": Field("县财政局"), "project": Field("A")},
+                     indicators=(_ind(_q(Operator.GE, 120), 64.0),))
+    d = monitor_forms([sub], "2026-08", pack).to_dict()
+    assert d["counts"]["green"] == 1
+    assert d["indicators"][0]["p"] == 80.0 and d["indicators"][0]["light_label"] == "绿灯"
+
+
+def test_detect_kind(tmp_path: Path):
+    form = write_rows(tmp_path / "m.xlsx", [["项目绩效运行监控表"], ["项目名称", "A"]])
+    export = write_rows(tmp_path / "e.xlsx", [HEADER, ["101", "县财政局", "A", 1, 1]])
+    assert detect_kind(form) == "forms"
+    assert detect_kind(export) == "export"
+    assert detect_kind(tmp_path) == "forms"
+
+
+def test_percent_targets_and_prorate_only(pack):
+    rate = IndicatorValue(ValueKind.QUANTITATIVE, operator=Operator.GE, number=95.0, unit="%")
+    p, light, _ = indicator_light(_ind(rate, 96.0), 8, pack)
+    assert (round(p, 2), light) == (101.05, "green")  # not prorated
+    only = dataclasses.replace(pack, monitor=dataclasses.replace(pack.monitor, prorate_only=("数量指标",)))
+    quality = dataclasses.replace(_ind(_q(Operator.GE, 120), 96.0), fields={
+        "name": Field("x"), "level2": Field("质量指标"), "current": Field(96.0)})
+    assert indicator_light(quality, 8, only)[1] == "green"  # 80 % of the full annual value
+    quantity = dataclasses.replace(quality, fields={**quality.fields, "level2": Field("数量指标")})
+    assert indicator_light(quantity, 8, only)[1] == "blue"  # 96 / (120 × 8/12) = 120 %

@@ -1,0 +1,138 @@
+"""`pbm notice` through the CLI: JSON inputs, the ledger, templates, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from pbmcli.cli import app
+from pbmcli.ledger import ExecutionRow, Ledger
+from pbmcli.render import samples as S
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> dict[str, Path]:
+    data = {"monitor": S.monitor(), "rank": S.rank(), "validate": S.validate(),
+            "overdue": S.overdue(), "annual": S.rank("2026", "year"),
+            "apply": {"tool": "pbm", "year": 2026, "rows": S.apply()}}
+    paths = {}
+    for name, value in data.items():
+        paths[name] = tmp_path / f"{name}.json"
+        paths[name].write_text(json.dumps(value, ensure_ascii=False), "utf-8")
+    return paths
+
+
+def _run(*args: str | Path) -> object:
+    return runner.invoke(app, ["notice", *map(str, args)])
+
+
+def test_monthly_from_json(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    out = tmp_path / "通报"
+    res = _run("monthly", "--period", "2026-10", "--monitor", inputs["monitor"], "--overdue",
+               inputs["overdue"], "--date", "2026-11-22", "--number", "12", "-o", out)
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["2026-10预算执行进度通报.docx", "2026-10预算执行进度通报.md",
+                     "2026-10预算执行进度通报.png"]
+    first = (out / names[0]).read_bytes()
+    doc = docx.Document(str(out / names[0]))
+    texts = [p.text for p in doc.paragraphs]
+    assert "示财绩〔2026〕12号" in texts
+    assert any("县水利局：2025年度农田水利项目绩效目标未细化量化" in t for t in texts)
+    again = _run("monthly", "--period", "2026-10", "--monitor", inputs["monitor"], "-o", out)
+    assert again.exit_code == 2 and "--force" in again.output
+    forced = _run("monthly", "--period", "2026-10", "--monitor", inputs["monitor"], "-o", out,
+                  "--force", "--date", "2026-11-22", "--number", "12", "--overdue", inputs["overdue"])
+    assert forced.exit_code == 0
+    assert (out / names[0]).read_bytes() == first  # same inputs and date: same bytes
+
+
+def test_same_inputs_same_bytes(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    outs = []
+    for sub in ("a", "b"):
+        res = _run("quarterly", "-p", "2026Q3", "--rank", inputs["rank"], "--date", "2026-11-22",
+                   "-o", tmp_path / sub)
+        assert res.exit_code == 0, res.output
+        outs.append([p.read_bytes() for p in sorted((tmp_path / sub).iterdir())])
+    assert outs[0] == outs[1]
+
+
+def test_annual_with_apply_has_two_attachments(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    res = _run("annual", "-p", "2026", "--rank", inputs["annual"], "--apply", inputs["apply"],
+               "--date", "2026-12-28", "--format", "md", "-o", tmp_path)
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "2026年度总评通报.md").read_text("utf-8")
+    assert "附件：1.2026年度各单位预算绩效管理工作综合评价结果表" in text
+    assert "**附件2**" in text and "| 1 | 县水利局 | 小型水库维修养护 | 中 | 核减 | -10% | 270.00 |" in text
+    assert not list(tmp_path.glob("*.docx"))
+
+
+def test_return_letters_one_per_unit(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    validate = S.validate()
+    validate["files"][1]["findings"] = [dict(validate["files"][0]["findings"][0])]
+    inputs["validate"].write_text(json.dumps(validate, ensure_ascii=False), "utf-8")
+    res = _run("return", "--from", inputs["validate"], "--date", "2026-11-22", "--number", "20",
+               "-o", tmp_path)
+    assert res.exit_code == 0, res.output
+    docs = sorted(tmp_path.glob("*.docx"))
+    assert [p.name for p in docs] == ["退回修改意见-县农业农村局.docx", "退回修改意见-县教育局.docx"]
+    numbers = [next(p.text for p in docx.Document(str(d)).paragraphs if "〔" in p.text) for d in docs]
+    assert numbers == ["示财绩〔2026〕20号", "示财绩〔2026〕21号"]
+
+
+def test_own_template_and_check_template(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    own = tmp_path / "我的模板.md.j2"
+    own.write_text("@title {{ title }}\n@p 执行率{{ total_rate }}%，{{ 不存在 }}\n", "utf-8")
+    res = _run("--check-template", own, "--kind", "monthly")
+    assert res.exit_code == 1
+    assert "未知变量" in res.output and "不存在" in res.output and "time_progress" in res.output
+    own.write_text("@title {{ title }}\n@p 执行率{{ total_rate }}%。\n", "utf-8")
+    assert _run("--check-template", own, "--kind", "monthly").exit_code == 0
+    res = _run("monthly", "-p", "2026-10", "--monitor", inputs["monitor"], "--template", own,
+               "--format", "md", "-o", tmp_path / "out", "--date", "2026-11-22")
+    assert res.exit_code == 0, res.output
+    md = (tmp_path / "out" / "2026-10预算执行进度通报.md").read_text("utf-8")
+    assert md.startswith("# 关于2026年10月预算执行进度情况的通报\n\n执行率76.19%。")
+
+
+def test_from_the_ledger(tmp_path: Path) -> None:
+    db = tmp_path / "pbm.sqlite"
+    ledger = Ledger.open(db)
+    rows = [ExecutionRow(u["code"], u["unit"], "项目", u["budget"], u["spent"]) for u in S.monitor()["units"]]
+    ledger.record_execution("2026-10", rows, "export.xlsx")
+    ledger.add_rectification(unit_code="101006", unit_name="县水利局", problem="绩效目标未细化",
+                             deadline="2026-09-30")
+    ledger.close()
+    res = _run("monthly", "-p", "2026-10", "--db", db, "--date", "2026-11-22", "-f", "md", "-o", tmp_path)
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "2026-10预算执行进度通报.md").read_text("utf-8")
+    assert "全县项目支出执行率为76.19%" in text
+    assert "1.县水利局：绩效目标未细化（整改期限2026年9月30日，目前未完成）。" in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["monthly"], "--period"),
+    (["weekly", "-p", "2026-10"], "通报类型"),
+    (["monthly", "-p", "2026年10月"], "期间"),
+    (["monthly", "-p", "2026-10", "--date", "22/11/2026"], "--date"),
+    (["monthly", "-p", "2026-10", "--db", "没有这个库.sqlite"], "台账"),
+    (["quarterly", "-p", "2026Q3", "--rank", "缺失.json"], "找不到"),
+])
+def test_usage_errors_exit_2_in_chinese(tmp_path: Path, args: list[str], message: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = _run(*args)
+    assert res.exit_code == 2 and message in res.output
+
+
+def test_bad_json_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "rank.json"
+    bad.write_text("{不是 JSON", "utf-8")
+    res = _run("quarterly", "-p", "2026Q3", "--rank", bad, "-o", tmp_path)
+    assert res.exit_code == 2 and "不是有效的排名结果 JSON" in res.output

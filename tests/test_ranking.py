@@ -1,0 +1,201 @@
+"""Ranking: month by execution, quarter/year composite, ties, change, groups, red/black, explain."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from statistics import mean
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_ledger import make_score, make_sub
+
+from pbmcli.ledger import ExecutionRow, Ledger
+from pbmcli.model import Finding, FormKind, Severity
+from pbmcli.ranking import (
+    RankRow,
+    _sort_and_rank,
+    change_text,
+    competition_ranks,
+    explain,
+    month_score,
+    rank,
+)
+from pbmcli.units import Unit
+
+UNITS = [Unit("A", "甲局", category="部门"), Unit("B", "乙局", category="部门"),
+         Unit("C", "丙镇", category="乡镇"), Unit("D", "丁镇", category="乡镇")]
+
+
+@pytest.fixture
+def ledger(tmp_path: Path):
+    with Ledger.open(tmp_path / "pbm.sqlite", lambda: dt.datetime(2026, 11, 5)) as led:
+        led.upsert_units(UNITS)
+        yield led
+
+
+def put_month(ledger: Ledger, period: str, spent: dict[str, float], budget: float = 100.0) -> None:
+    names = {u.code: u.name for u in UNITS}
+    rows = [ExecutionRow(c, names[c], "项目", budget, s) for c, s in spent.items()]
+    ledger.record_execution(period, rows, f"src-{period}")
+
+
+def ranks(result) -> dict[str, int]:
+    return {r.code: r.rank for r in result.rows()}
+
+
+def test_competition_ranks():
+    assert competition_ranks([(-9,), (-8,), (-8,), (-5,)]) == [1, 2, 2, 4]
+    assert competition_ranks([(-1,), (-1,), (-1,)]) == [1, 1, 1]
+
+
+def test_month_ranks_by_execution_with_ties(ledger: Ledger, pack):
+    put_month(ledger, "2026-06", {"A": 60.0, "B": 40.0, "C": 40.0, "D": 10.0})  # time progress 50
+    res = rank(ledger, "2026-06", pack)
+    assert ranks(res) == {"A": 1, "B": 2, "C": 2, "D": 4}
+    row = {r.code: r for r in res.rows()}
+    assert row["A"].score == 100.0  # capped
+    assert row["B"].score == 80.0 and row["B"].figures["rate"] == 40.0
+    assert row["D"].figures["gap"] == -40.0
+    assert res.to_dict()["groups"][0]["rows"][0]["dimensions"] == {"execution": 100.0}
+    assert res.to_dict()["kind"] == "month"
+
+
+def test_capped_scores_tie_broken_by_rate(ledger: Ledger, pack):
+    put_month(ledger, "2026-06", {"A": 60.0, "B": 90.0, "C": 55.0, "D": 10.0})
+    assert ranks(rank(ledger, "2026-06", pack)) == {"B": 1, "A": 2, "C": 3, "D": 4}
+
+
+def test_tie_break_setting_decides(pack):
+    rows = [RankRow("B", "乙", "B", "g", 80.0, {"execution": 70.0}),
+            RankRow("A", "甲", "A", "g", 80.0, {"execution": 90.0}),
+            RankRow("C", "丙", "C", "g", 80.0, {"execution": 90.0})]
+    by_exec = _sort_and_rank(rows, pack)["g"]
+    assert [(r.code, r.rank) for r in by_exec] == [("A", 1), ("C", 1), ("B", 3)]
+    only_code = dataclasses.replace(pack, rank=dataclasses.replace(pack.rank, tie_break=("score", "code")))
+    assert [(r.code, r.rank) for r in _sort_and_rank(rows, only_code)["g"]] == [("A", 1), ("B", 1), ("C", 1)]
+
+
+@pytest.mark.parametrize(("now", "before", "text"), [(1, 3, "↑2"), (4, 3, "↓1"), (2, 2, "—"), (1, None, "新")])
+def test_change_text(now, before, text):
+    assert change_text(now, before) == text
+
+
+def test_change_against_previous_month(ledger: Ledger, pack):
+    put_month(ledger, "2026-05", {"A": 10.0, "B": 30.0, "C": 20.0})
+    put_month(ledger, "2026-06", {"A": 45.0, "B": 20.0, "C": 30.0, "D": 25.0})
+    res = rank(ledger, "2026-06", pack)
+    assert {r.code: r.change for r in res.rows()} == {"A": "↑2", "B": "↓3", "C": "—", "D": "新"}
+
+
+def test_groups_by_category(ledger: Ledger, pack):
+    grouped = dataclasses.replace(pack, rank=dataclasses.replace(pack.rank, group_by="category", top=1, bottom=1))
+    put_month(ledger, "2026-06", {"A": 10.0, "B": 20.0, "C": 30.0, "D": 40.0})
+    res = rank(ledger, "2026-06", grouped)
+    d = res.to_dict()
+    assert [g["group"] for g in d["groups"]] == ["乡镇", "部门"]
+    assert [[r["code"] for r in g["rows"]] for g in d["groups"]] == [["D", "C"], ["B", "A"]]
+    assert [r["rank"] for g in d["groups"] for r in g["rows"]] == [1, 2, 1, 2]
+    assert [r["code"] for r in d["red"]] == ["D", "B"] and [r["code"] for r in d["black"]] == ["C", "A"]
+
+
+def test_missing_units_and_red_black(ledger: Ledger, pack):
+    small = dataclasses.replace(pack, rank=dataclasses.replace(pack.rank, top=1, bottom=1))
+    put_month(ledger, "2026-06", {"A": 10.0, "B": 20.0, "C": 30.0})
+    d = rank(ledger, "2026-06", small).to_dict()
+    assert d["missing"] == [{"unit": "丁镇", "code": "D"}]
+    assert [r["code"] for r in d["red"]] == ["C"] and [r["code"] for r in d["black"]] == ["A"]
+    assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "missing"}
+    assert set(d["groups"][0]["rows"][0]) == {"rank", "unit", "code", "score", "dimensions", "change"}
+
+
+def test_quarter_execution_is_mean_of_months(ledger: Ledger, pack):
+    spent = {"2026-07": {"A": 30.0, "B": 58.0}, "2026-08": {"A": 60.0, "B": 60.0},
+             "2026-09": {"A": 75.0, "B": 60.0}}
+    for period, values in spent.items():
+        put_month(ledger, period, values)
+    res = rank(ledger, "2026Q3", pack)
+    for code in ("A", "B"):
+        expected = mean(month_score(100.0, spent[p][code], m / 12 * 100, 100.0)
+                        for p, m in (("2026-07", 7), ("2026-08", 8), ("2026-09", 9)))
+        row = next(r for r in res.rows() if r.code == code)
+        assert row.dimensions["execution"] == pytest.approx(expected, abs=0.005)
+        assert row.score == row.dimensions["execution"]  # execution is the only dimension with data
+    assert ranks(res) == {"B": 1, "A": 2}
+
+
+def test_year_execution_is_mean_of_quarters(ledger: Ledger, pack):
+    put_month(ledger, "2026-03", {"A": 25.0})  # Q1: score 100
+    for m, s in ((7, 29.1667), (8, 33.3333), (9, 37.5)):  # Q3: each month at half time progress → 50
+        put_month(ledger, f"2026-{m:02d}", {"A": s})
+    row = rank(ledger, "2026", pack).rows()[0]
+    assert row.dimensions["execution"] == pytest.approx(75.0, abs=0.01)  # mean(100, 50), not mean of 4 months
+
+
+def test_last_month_mode(ledger: Ledger, pack):
+    last = dataclasses.replace(pack, rank=dataclasses.replace(pack.rank, quarter_execution="last"))
+    put_month(ledger, "2026-07", {"A": 10.0})
+    put_month(ledger, "2026-09", {"A": 75.0})
+    assert rank(ledger, "2026Q3", last).rows()[0].dimensions["execution"] == 100.0
+
+
+def _composite_ledger(ledger: Ledger) -> None:
+    put_month(ledger, "2026-09", {"A": 75.0, "B": 37.5})  # A 100, B 50
+    err = Finding("G101", Severity.ERROR, "资金总额不平衡", sheet="目标表", cell="C8")
+    warn = Finding("G120", Severity.WARNING, "指标值偏低", sheet="目标表", cell="F12")
+    ledger.record_submission(make_sub("g1", "甲局", kind=FormKind.GOAL), [err, warn], None, "2026", "A", "甲局")
+    ledger.record_submission(make_sub("g2", "乙局", kind=FormKind.GOAL), [], None, "2026", "B", "乙局")
+    ledger.record_submission(make_sub("s1", "甲局"), [], make_score(90.0, "优"), "2026Q3", "A", "甲局")
+    ledger.record_submission(make_sub("s2", "乙局"), [], make_score(70.0, "中"), "2026Q3", "B", "乙局")
+    ledger.add_rectification(unit_code="A", unit_name="甲局", problem="问题1", deadline="2026-08-31",
+                             status="done", done_at="2026-08-30")
+    ledger.add_rectification(unit_code="B", unit_name="乙局", problem="问题2", deadline="2026-08-31")
+
+
+def test_quarter_composite_and_explain(ledger: Ledger, pack):
+    _composite_ledger(ledger)
+    res = rank(ledger, "2026Q3", pack)
+    row = {r.code: r for r in res.rows()}
+    assert row["A"].dimensions == {"execution": 100.0, "goal_quality": 88.0, "selfeval": 90.0,
+                                   "rectification": 100.0, "timeliness": 50.0}
+    # timeliness 50: the goal (due 2027-01-10) is on time, the Q3 self-evaluation recorded
+    # 2026-11-05 is after 2026-09-30 + grace_days
+    assert row["B"].dimensions["rectification"] == 0.0 and row["B"].dimensions["goal_quality"] == 100.0
+    w = pack.rank.weights
+    expected_a = (100 * w["execution"] + 88 * w["goal_quality"] + 90 * w["selfeval"]
+                  + 100 * w["rectification"] + 50 * w["timeliness"]) / sum(w.values())
+    assert row["A"].score == pytest.approx(expected_a, abs=0.01)
+    assert ranks(res) == {"A": 1, "B": 2}
+    assert [m["code"] for m in res.missing] == ["C", "D"]
+    info = explain(res, "甲局", ledger)
+    assert sum(d["points"] for d in info["dimensions"]) == pytest.approx(row["A"].score, abs=0.02)
+    assert {f["code"] for f in info["findings"]} == {"G101", "G120"}
+
+
+def test_timeliness_late_submission(tmp_path: Path, pack):
+    late_clock = lambda: dt.datetime(2027, 3, 1)  # noqa: E731
+    with Ledger.open(tmp_path / "l.sqlite", late_clock) as led:
+        led.upsert_units(UNITS[:2])
+        led.record_submission(make_sub("s1", "甲局"), [], make_score(80.0), "2026Q3", "A", "甲局")
+    with Ledger.open(tmp_path / "l.sqlite", lambda: dt.datetime(2026, 10, 5)) as led:
+        led.record_submission(make_sub("s2", "乙局"), [], make_score(80.0), "2026Q3", "B", "乙局")
+        row = {r.code: r for r in rank(led, "2026Q3", pack).rows()}
+    assert row["A"].dimensions["timeliness"] == 0.0 and row["B"].dimensions["timeliness"] == 100.0
+
+
+def test_explain_unknown_unit(ledger: Ledger, pack):
+    from pbmcli.errors import UsageError
+
+    put_month(ledger, "2026-06", {"A": 10.0})
+    with pytest.raises(UsageError, match="没有单位"):
+        explain(rank(ledger, "2026-06", pack), "不存在")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=30))
+def test_competition_rank_is_one_plus_strictly_better(scores: list[int]):
+    keys = sorted((-s,) for s in scores)
+    got = competition_ranks(keys)
+    assert got == [1 + sum(1 for other in keys if other < k) for k in keys]

@@ -1,0 +1,176 @@
+"""`pbm score` end to end on real workbooks: formats, exit codes, the JSON contract."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from pbmcli.cli import app
+from pbmcli.crosscheck import score_paths
+
+try:
+    from tests.factory import SELFEVAL_INDICATORS, make_goal, make_selfeval
+except ImportError:  # tests/ itself on sys.path (pytest rootdir without __init__.py)
+    from factory import SELFEVAL_INDICATORS, make_goal, make_selfeval  # type: ignore[no-redef]
+
+runner = CliRunner()
+
+
+def pbm(*args: str | Path) -> tuple[int, str, str]:
+    res = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "300"})
+    if res.exception and not isinstance(res.exception, SystemExit):
+        raise res.exception
+    return res.exit_code, res.stdout, res.stderr
+
+
+def _inflated_inds():
+    # 时效指标: target ≥95 %, actual 80 % → 80/95 × 15 = 12.63, but self-scored 15
+    inds = list(SELFEVAL_INDICATORS)
+    inds[2] = dataclasses.replace(inds[2], actual="80%", score=15)
+    return inds
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A clean self-evaluation, an inflated one, a goal form and a corrupt file."""
+    d = tmp_path / "自评"
+    make_selfeval(d / "a_clean.xlsx")
+    make_selfeval(d / "b_inflated.xlsx", header={"project": "乡村学校营养餐", "unit": "示例县教育局"},
+                  indicators=_inflated_inds(), totals={"score": 99.5})
+    make_goal(d / "c_goal.xlsx")
+    (d / "d_broken.xlsx").write_bytes(b"PK\x03\x04 not a zip at all")
+    return d
+
+
+def test_json_equals_library_report(folder, pack):
+    code, out, _ = pbm("score", folder, "-f", "json", "--jobs", "1")
+    assert code == 1
+    data = json.loads(out)
+    assert data == score_paths([folder], pack).to_dict()
+    assert data["tool"] == "pbm"
+    assert data["summary"]["files"] == 3  # two self-evaluations + the broken file
+    assert data["summary"]["scored"] == 2 and data["summary"]["inflated"] == 1
+    assert data["summary"]["by_grade"] == {"优": 2, "良": 0, "中": 0, "差": 0}
+    assert [Path(s["path"]).name for s in data["skipped"]] == ["c_goal.xlsx"]
+
+
+def test_json_result_shape(folder):
+    _, out, _ = pbm("score", folder, "-f", "json")
+    results = {Path(r["path"]).name: r for r in json.loads(out)["results"]}
+    clean, inflated, broken = (results[n] for n in ("a_clean.xlsx", "b_inflated.xlsx", "d_broken.xlsx"))
+    assert (clean["total"], clean["self_total"], clean["difference"], clean["grade"]) == (99.5, 99.5, 0.0, "优")
+    assert clean["execution"] == {**clean["execution"], "budget": 100.0, "spent": 95.0, "rate": 95.0,
+                                  "points": 10.0, "score": 9.5}
+    # 10 × 0.95 = 9.5; 20 + 15 + 12.63 + 20 + 10 + 10 = 87.63; total 97.13; self 99.5 → +2.37
+    assert (inflated["total"], inflated["difference"]) == (97.13, 2.37)
+    row = next(i for i in inflated["indicators"] if i["name"] == "养护任务完成及时率")
+    assert row == {**row, "operator": "≥", "target": 95.0, "actual": 80.0, "unit": "%", "weight": 15.0,
+                   "self_score": 15.0, "score": 12.63, "method": "positive"}
+    assert row["formula"] == "实际值 80 ÷ 目标值 95 × 分值 15 = 12.63"
+    codes = [(f["code"], f["severity"]) for f in inflated["findings"]]
+    assert ("X301", "error") in codes and ("X305", "warning") in codes
+    assert broken["total"] is None and broken["findings"][0]["code"].startswith("F")
+    keys = {"path", "sha256", "unit", "project", "year", "self_total", "total", "difference", "grade",
+            "self_grade", "execution", "indicators", "findings"}
+    assert keys <= set(clean)
+
+
+def test_clean_file_exits_zero_and_table(folder):
+    code, out, _ = pbm("score", folder / "a_clean.xlsx")
+    assert code == 0
+    assert "农村公路养护工程" in out and "99.5" in out
+
+
+def test_explain_prints_formulas(folder):
+    code, out, _ = pbm("score", folder / "b_inflated.xlsx", "--explain")
+    assert code == 1
+    assert "实际值 80 ÷ 目标值 95 × 分值 15 = 12.63" in out
+    assert "自评得分虚高" in out
+
+
+def test_lone_unreadable_file_exits_2(folder):
+    code, _, err = pbm("score", folder / "d_broken.xlsx")
+    assert code == 2 and "d_broken.xlsx" in err
+
+
+def test_rules_pack_changes_tolerance(folder, tmp_path):
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text('extends = "national"\n[scoring]\ninflation_tolerance = 5.0\n', "utf-8")
+    code, out, _ = pbm("score", folder / "b_inflated.xlsx", "--rules", lenient, "-f", "json")
+    assert code == 0
+    assert json.loads(out)["summary"]["inflated"] == 0
+
+
+def test_xlsx_report(folder, tmp_path):
+    target = tmp_path / "得分复核.xlsx"
+    code, _, _ = pbm("score", folder, "-f", "xlsx", "-o", target)
+    assert code == 1
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames[:3] == ["汇总", "农村公路养护工程", "乡村学校营养餐"]
+    summary = wb["汇总"]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    rows = list(summary.iter_rows(min_row=2, values_only=True))
+    inflated = next(r for r in rows if r[2] == "乡村学校营养餐")
+    assert (inflated[4], inflated[5], inflated[6]) == (99.5, 97.13, 2.37)
+    detail = [r for r in wb["乡村学校营养餐"].iter_rows(min_row=2, values_only=True)]
+    assert any(r[2] == "养护任务完成及时率" and r[9] == 12.63 for r in detail)
+    assert "问题清单" in wb.sheetnames
+    code, _, err = pbm("score", folder, "-f", "xlsx", "-o", target)
+    assert code == 2 and "--force" in err
+
+
+def test_xlsx_needs_output(folder):
+    code, _, err = pbm("score", folder, "-f", "xlsx")
+    assert code == 2 and "-o" in err
+
+
+def test_csv_file_with_bom(folder, tmp_path):
+    target = tmp_path / "out.csv"
+    pbm("score", folder, "-f", "csv", "-o", target, "--explain")
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["文件", "单位", "项目"]
+    assert any(r[5] == "养护任务完成及时率" and r[12] == "12.63" for r in rows[1:])
+
+
+def test_markdown(folder):
+    code, out, _ = pbm("score", folder, "-f", "md")
+    assert out.startswith("# 绩效自评得分复核")
+    assert "| b_inflated.xlsx" in out or "b_inflated.xlsx |" in out
+
+
+def test_goals_option(tmp_path):
+    d = tmp_path / "in"
+    inds = list(SELFEVAL_INDICATORS)
+    inds[1] = dataclasses.replace(inds[1], target="≥80%")
+    make_selfeval(d / "s.xlsx", indicators=inds)
+    make_goal(tmp_path / "goals" / "g.xlsx")
+    code, out, _ = pbm("score", d, "--goals", tmp_path / "goals", "-f", "json")
+    assert code == 1  # X313 is an error
+    result = json.loads(out)["results"][0]
+    assert result["goal"].endswith("g.xlsx")
+    assert [f["code"] for f in result["findings"]] == ["X313"]
+
+
+def test_nothing_to_score(tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, _, err = pbm("score", tmp_path / "empty")
+    assert code == 2 and "没有找到" in err
+
+
+def test_uncached_formulas_never_guess_the_self_total(tmp_path):
+    path = make_selfeval(tmp_path / "脚本生成.xlsx", formulas=True, writer="openpyxl")
+    code, out, _ = pbm("score", path, "-f", "json")
+    result = json.loads(out)["results"][0]
+    assert result["total"] == 99.5  # recomputed from the values, which are plain numbers
+    assert result["self_total"] is None and result["difference"] is None
+    assert any("没有缓存值的公式" in n for n in result["notes"])
+    assert code == 0
