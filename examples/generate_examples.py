@@ -333,7 +333,7 @@ def build_catalog() -> dict[str, Project]:
                 inds("""产出|数量|重点人群签约人数|≥42000人|43150人|15
 产出|数量|签约服务团队数量|≥48个|48个|10
 产出|质量|签约居民履约服务率|≥80%|77.6%|15|部分签约居民外出务工，上门履约服务未全部完成；下一步通过电话随访和集中服务日补足。
-产出|时效|签约服务补助兑付及时率|≥95%|96%|10
+产出|时效|转诊预约平均等待时间|≤7天|8天|10|县级医院门诊高峰期转诊排队时间偏长；下一步为签约居民开通转诊绿色通道。
 效益|社会|重点人群签约覆盖率|≥75%|76.8%|20
 效益|可持续|家庭医生团队服务机制|规范运行|达成年度指标|10
 满意度|满意|签约居民满意度|≥90%|91.5%|10""")))
@@ -873,7 +873,7 @@ def write_self(form: Form) -> bytes:
     p, v = form.project, VARIANTS[form.variant]
     last = v["last"]
     b = Book(UNITS[p.unit].name, v["title"])
-    widths = [11, 11, 13, 16, 13, 12, 8, 10, 26] if last == 8 else [11, 12, 18, 8, 10, 8, 11, 7, 8, 26]
+    widths = [11, 11, 13, 16, 13, 12, 8, 10, 26] if last == 8 else [11, 15, 18, 8, 10, 8, 11, 7, 8, 26]
     ws = b.sheet(form.sheet, widths, landscape=True)
     L, T = b.f["label"], b.f["text"]
     cells = form.cells
@@ -988,7 +988,7 @@ def _indicator_row(ws, b: Book, form: Form, rr: int, i: int, ind: Ind, cols: dic
     cell["ind", i, "weight"] = put(ws, b.f["num"], rr, cols["weight"], ind.weight)
     cell["ind", i, "score"] = put(ws, b.f["num"], rr, cols["score"], ind.self_score())
     cell["ind", i, "reason"] = put(ws, T, rr, cols["reason"], ind.reason)
-    ws.set_row(rr, 30 if ind.reason else 20)
+    ws.set_row(rr, max(20, 14 * -(-len(ind.reason) // 12) + 4))
 
 
 def _self_total(ws, b: Book, form: Form, r: int, v: dict) -> int:
@@ -1175,9 +1175,9 @@ def self_forms(P: dict[str, Project]) -> list[Form]:
         Form(f"{s}/卫健局家庭医生签约服务绩效自评表.xlsx", "self", P["family_doctor"], variant="sichuan",
              sheet="项目自评表", stamp=True, dept_name="县卫健局", unit_name="县卫健局"),
         Form(f"{s}/自评表(终稿)(1).xlsx", "self", P["tekun"], sheet="自评表", blank_after=3, percent_cells=True),
-        Form(f"{z}/石桥镇-村级组织运转补助-绩效自评表.xlsx", "self", P["admin_shiqiao"], sheet="自评表",
+        Form(f"{z}{ZIP_SEP}石桥镇-村级组织运转补助-绩效自评表.xlsx", "self", P["admin_shiqiao"], sheet="自评表",
              zip_name=z, annex="附件2"),
-        Form(f"{z}/白沙乡农村人居环境整治自评表.xlsx", "self", P["env_baisha"], variant="city", sheet="自评表",
+        Form(f"{z}{ZIP_SEP}白沙乡农村人居环境整治自评表.xlsx", "self", P["env_baisha"], variant="city", sheet="自评表",
              zip_name=z, formulas=True),
         Form(f"{s}/桃源镇/桃源镇一事一议财政奖补项目绩效自评表.xlsx", "self", P["yishiyiyi"], sheet="自评表 (2)",
              stamp=True),
@@ -1471,6 +1471,8 @@ def write_monitor(p: Project, rows: list[dict]) -> bytes:
     put(ws, L, 4, 0, "项目预算执行情况\n（万元）", r2=5)
     heads = ("年初预算数", "全年预算数", "1-7月执行数", "执行率", "全年预计执行数", "全年预计执行率")
     values = (p.funds.col("initial")[0], budget, spent, float(spent / budget), forecast, float(forecast / budget))
+    ws.set_row(4, 26)
+    ws.set_row(5, 26)
     for j, (h, v) in enumerate(zip(heads, values, strict=True)):
         put(ws, L, 4, 1 + 2 * j, h, c2=2 + 2 * j)
         put(ws, b.f["pct"] if j in (3, 5) else b.f["num"], 5, 1 + 2 * j, v, c2=2 + 2 * j)
@@ -1481,6 +1483,7 @@ def write_monitor(p: Project, rows: list[dict]) -> bytes:
              "全年预计完成情况", "完成目标可能性", "偏差原因分析", "是否需要整改", "整改措施", "备注")
     for c, h in enumerate(heads):
         put(ws, L, 7, c, h)
+    ws.set_row(7, 30)
     data = [line.split("|") for line in MONITOR[p.key].strip().splitlines()]
     first = 8
     for level, a, z in level_spans(p.indicators, None):
@@ -1832,7 +1835,8 @@ def _readme_rectify(items: list[list[str]]) -> list[str]:
             "`local-pack.toml` 继承全国规则包，只改了：满意度目标下限 85%（`[goal] satisfaction_min`）、"
             "反向指标线性扣减计分（`[scoring] reverse_mode`）、执行进度预警 8/15 个百分点（`[monitor]`）、"
             "红黑榜各 3 个单位（`[rank]`、`[notice]`）。用它校验时，困难残疾人生活补贴申报表的“≥85%”不再报满意度偏低；"
-            "家庭医生签约等含反向指标的自评按线性扣减复核。"]
+            "家庭医生签约服务自评表中的反向指标“转诊预约平均等待时间 ≤7天”实际 8 天，"
+            "全国规则按 7÷8×10 = 8.75 分，本地规则包按线性扣减 (1−1÷7)×10 = 8.57 分，因此用本地规则包复核时该项会报自评得分不符。"]
     return out
 
 

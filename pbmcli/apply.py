@@ -96,7 +96,7 @@ def suggest(ledger: Ledger, year: int, pack: RulePack) -> ApplyResult:
     execution = _last_execution(ledger, year)
     rows: list[Suggestion] = []
     seen: set[tuple[str, str]] = set()
-    for s in overlapping(ledger.submissions(form="selfeval"), Period(year, "year")):
+    for s in overlapping(ledger.submissions(form="selfeval", year=year), Period(year, "year")):
         k = (unit_key(s["unit_code"], s["unit_name"]), s["project"])
         seen.add(k)
         budget, spent = s["budget"], s["spent"]

@@ -135,7 +135,9 @@ class Monitor:
     # indicator lights: prorate (annual × month / 12) only indicators whose 一级/二级 name
     # contains one of these (empty = all positive indicators); percent targets prorate only if set
     prorate_only: tuple[str, ...] = ()
-    prorate_percent: bool = False
+    prorate_percent: bool = True
+    # qualitative current values → light (checked red, yellow, green; a text containing the word)
+    light_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

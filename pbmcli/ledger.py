@@ -65,6 +65,17 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, command TEXT NOT NULL, started_at TEXT NOT NULL,
         detail TEXT NOT NULL DEFAULT '{}');
     """,
+    # 2: per-unit monthly totals (what rankings read), kept in step with execution
+    """
+    CREATE TABLE execution_units (
+        period TEXT NOT NULL, unit_key TEXT NOT NULL, unit_code TEXT, unit_name TEXT NOT NULL,
+        budget REAL NOT NULL, spent REAL NOT NULL, source TEXT NOT NULL, superseded_by TEXT);
+    CREATE INDEX execution_units_period ON execution_units(period, superseded_by);
+    INSERT INTO execution_units SELECT period, COALESCE(unit_code, '名称:' || unit_name),
+        unit_code, MIN(unit_name), COALESCE(SUM(budget), 0), COALESCE(SUM(spent), 0), source,
+        superseded_by FROM execution GROUP BY period, source, COALESCE(unit_code, '名称:' || unit_name);
+    CREATE INDEX submissions_period ON submissions(period);
+    """,
 )
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -284,8 +295,10 @@ class Ledger:
         return RecordResult(new_id, "superseded" if prev else "new",
                             int(prev["id"]) if prev else None)
 
-    def submissions(self, *, form: str | None = None, current: bool = True) -> list[sqlite3.Row]:
-        """Submissions (current versions only unless ``current=False``) with their score."""
+    def submissions(self, *, form: str | None = None, current: bool = True,
+                    year: int | None = None) -> list[sqlite3.Row]:
+        """Submissions (current versions only unless ``current=False``; periods of ``year``)
+        with their score and counts of error / warning findings."""
         sql = ("SELECT s.*, sc.total, sc.self_total, sc.grade, sc.self_grade, sc.execution_rate,"
                " sc.budget, sc.spent, (SELECT COUNT(*) FROM findings f WHERE f.submission_id=s.id"
                " AND f.severity='error') AS errors, (SELECT COUNT(*) FROM findings f WHERE"
@@ -297,6 +310,9 @@ class Ledger:
             args.append(form)
         if current:
             sql += " AND s.superseded_by IS NULL"
+        if year is not None:
+            sql += " AND s.period >= ? AND s.period < ?"
+            args += [str(year), str(year + 1)]
         return self.conn.execute(sql + " ORDER BY s.id", args).fetchall()
 
     def findings_of(self, submission_id: int) -> list[sqlite3.Row]:
@@ -316,12 +332,19 @@ class Ledger:
                 return "duplicate"
             upd = c.execute("UPDATE execution SET superseded_by=? WHERE period=? AND"
                             " superseded_by IS NULL", (source, period)).rowcount
+            c.execute("UPDATE execution_units SET superseded_by=? WHERE period=? AND"
+                      " superseded_by IS NULL", (source, period))
             now = self.now()
             c.executemany(
                 "INSERT INTO execution (period, unit_code, unit_name, project, budget, spent, rate,"
                 " time_progress, gap, level, source, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(period, r.unit_code, r.unit_name, r.project, r.budget, r.spent, r.rate,
                   r.time_progress, r.gap, r.level, source, now) for r in rows])
+            c.execute("INSERT INTO execution_units SELECT period,"
+                      " COALESCE(unit_code, '名称:' || unit_name), unit_code, MIN(unit_name),"
+                      " COALESCE(SUM(budget), 0), COALESCE(SUM(spent), 0), source, NULL"
+                      " FROM execution WHERE period=? AND source=?"
+                      " GROUP BY COALESCE(unit_code, '名称:' || unit_name)", (period, source))
             return "superseded" if upd else "new"
 
     def execution_periods(self, prefix: str = "") -> list[str]:
@@ -335,11 +358,10 @@ class Ledger:
         if not periods:
             return out
         marks = ",".join("?" * len(periods))
-        sql = (f"SELECT period, COALESCE(unit_code, '名称:' || unit_name) AS k, SUM(budget),"
-               f" SUM(spent) FROM execution WHERE period IN ({marks}) AND superseded_by IS NULL"
-               " GROUP BY period, k")
+        sql = (f"SELECT period, unit_key, budget, spent FROM execution_units WHERE period IN"
+               f" ({marks}) AND superseded_by IS NULL")
         for period, key, budget, spent in self.conn.execute(sql, list(periods)):
-            out[period][key] = (budget or 0.0, spent or 0.0)
+            out[period][key] = (budget, spent)
         return out
 
     def execution_names(self, periods: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -347,9 +369,8 @@ class Ledger:
         if not periods:
             return {}
         marks = ",".join("?" * len(periods))
-        sql = (f"SELECT DISTINCT COALESCE(unit_code, '名称:' || unit_name), unit_name,"
-               f" COALESCE(unit_code, '') FROM execution WHERE period IN ({marks})"
-               " AND superseded_by IS NULL")
+        sql = (f"SELECT unit_key, unit_name, COALESCE(unit_code, '') FROM execution_units"
+               f" WHERE period IN ({marks}) AND superseded_by IS NULL")
         return {k: (n, c) for k, n, c in self.conn.execute(sql, list(periods))}
 
     def execution_rows(self, period: str) -> list[sqlite3.Row]:

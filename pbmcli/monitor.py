@@ -173,13 +173,14 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
     lines: list[ExportLine] = []
     findings: list[Finding] = []
     width = max(cols.values()) + 1
+    header = {k: normalize(rows[start][j]) for k, j in cols.items()}
     for i in range(start + 1, len(rows)):
         row = list(rows[i]) + [""] * (width - len(rows[i]))
         unit = cell_text(row[cols["unit"]]) if "unit" in cols else ""
         code = cell_text(row[cols["code"]]) if "code" in cols else ""
         project = cell_text(row[cols["project"]]) if "project" in cols else ""
-        if not (unit or code or project):
-            continue
+        if not (unit or code or project) or normalize(row[cols["budget"]]) == header["budget"]:
+            continue  # blank, or the header repeated on every printed page
         if any(normalize(t).startswith(skip) or normalize(t).endswith(skip)
                for t in (unit, code, project) if t):  # 合计 / 县财政局小计 / 总计：
             continue
@@ -383,6 +384,23 @@ def _completion(text: str, pack: RulePack) -> str | None:
     return None
 
 
+def _qualitative_light(ind: Indicator, pack: RulePack) -> tuple[None, str | None, str]:
+    """达成 / 部分达成 / 未达成 → green / yellow / red; then the target itself; then light_terms."""
+    current = _field_text(ind, "current")
+    canon = _completion(current, pack)
+    names = list(pack.scoring.completion_terms)
+    if canon in names[:3]:
+        return None, ("green", "yellow", "red")[names.index(canon)], f"定性指标：{canon}"
+    if current and normalize(current) == normalize(ind.target.display()):
+        return None, "green", "定性指标：完成情况与年度指标值一致"
+    key = normalize(current)
+    for light in ("red", "yellow", "green"):
+        word = next((w for w in pack.monitor.light_terms.get(light, ()) if normalize(w) in key), None)
+        if key and word:
+            return None, light, f"定性指标：完成情况「{current}」含「{word}」"
+    return None, None, f"定性指标的当前完成情况「{current or '（空）'}」无法判断，请人工核实"
+
+
 def _current_number(ind: Indicator) -> float | None:
     f = ind.get("current")
     if f.number is not None:
@@ -400,12 +418,7 @@ def indicator_light(ind: Indicator, month: int, pack: RulePack) -> tuple[float |
         return None, "red", "完成可能性为「完全不可能」"
     target = ind.target
     if target.number is None:
-        canon = _completion(_field_text(ind, "current"), pack)
-        names = list(pack.scoring.completion_terms)
-        if canon is None:
-            return None, None, "定性指标的当前完成情况无法识别"
-        light = ("green", "yellow", "red")[names.index(canon)] if canon in names[:3] else None
-        return None, light, f"定性指标：{canon}"
+        return _qualitative_light(ind, pack)
     current = _current_number(ind)
     if current is None:
         return None, None, "当前完成值为空或不是数字"
@@ -432,12 +445,36 @@ def _prorated(ind: Indicator, pack: RulePack) -> bool:
     return not cfg.prorate_only or any(w in f"{ind.level1}/{ind.level2}" for w in cfg.prorate_only)
 
 
-def monitor_forms(subs: Sequence[Submission], period: str, pack: RulePack) -> LightsResult:
-    """Lights for every indicator of the monitoring forms."""
+_CUTOFF = (re.compile(r"(\d{1,2})\s*[-—–－~～至到]\s*(\d{1,2})\s*月"),
+           re.compile(r"截[至止]\s*(?:20\d\d\s*年\s*)?(\d{1,2})\s*月"))
+
+
+def cutoff_month(texts: Sequence[str]) -> int | None:
+    """The month a monitoring form reports up to: 「（2026年1-7月）」→ 7, 「截至8月底」→ 8, "7" → 7."""
+    for text in texts:
+        t = normalize(text)
+        if t.isdigit() and 1 <= int(t) <= 12:
+            return int(t)
+        for pattern in _CUTOFF:
+            if (m := pattern.search(t)) and 1 <= int(m.groups()[-1]) <= 12:
+                return int(m.groups()[-1])
+        if m := re.fullmatch(r"(?:20\d\d[-年.])?(\d{1,2})月?(?:份|底|末)?", t):
+            return int(m.group(1)) if 1 <= int(m.group(1)) <= 12 else None
+    return None
+
+
+def monitor_forms(subs: Sequence[Submission], period: str, pack: RulePack,
+                  months: dict[str, int] | None = None) -> LightsResult:
+    """Lights for every indicator of the monitoring forms.
+
+    The proration month of a form is ``months[sub.path]`` (its cut-off month, e.g. 7 for a
+    「1-7月」 form handed in during August), else its 监控截止月份 field, else the period's month.
+    """
     p = Period.parse(period)
-    month = p.months[-1].index
     out: list[IndicatorLight] = []
     for sub in subs:
+        month = ((months or {}).get(sub.path) or cutoff_month([cell_text(sub.head("month").value)])
+                 or p.months[-1].index)
         for ind in sub.indicators:
             if not ind.name and ind.target.number is None and ind.get("current").blank:
                 continue  # an empty template row

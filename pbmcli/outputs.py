@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError
 from .fileio import atomic_path, safe_cell_text, write_text
 
 Row = Sequence[Any]
@@ -80,6 +81,7 @@ def csv_text(header: Sequence[str], rows: Sequence[Row]) -> str:
 
 def write_csv(path: str | Path, header: Sequence[str], rows: Sequence[Row], force: bool) -> Path:
     """UTF-8 CSV with a BOM (Excel detects the encoding from it); atomic."""
+    _require_path(path, "csv")
     return write_text(path, "\ufeff" + csv_text(header, rows), force)
 
 
@@ -142,10 +144,16 @@ def _write_sheet(wb: Any, spec: SheetSpec, name: str, formats: dict[str, Any]) -
         ws.autofilter(0, 0, max(len(spec.rows), 1), ncols - 1)
 
 
+def _require_path(path: str | Path, kind: str) -> None:
+    if not str(path) or str(path) == "-":
+        raise UsageError(f"{kind} 格式需要用 -o 指定输出文件，例如：-o 结果.{kind}")
+
+
 def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool) -> Path:
     """An XLSX workbook with one worksheet per SheetSpec; atomic, text stays text."""
     import xlsxwriter
 
+    _require_path(path, "xlsx")
     with atomic_path(path, force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {
             "strings_to_formulas": False,

@@ -30,7 +30,6 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from statistics import mean
 from typing import Any
 
 from . import __version__
@@ -44,6 +43,8 @@ DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timelin
 DIM_LABELS = {"execution": "预算执行进度", "goal_quality": "绩效目标申报质量",
               "selfeval": "绩效自评得分", "rectification": "问题按期整改",
               "timeliness": "资料按时报送"}
+DIM_SHORT = {"execution": "执行进度", "goal_quality": "目标质量", "selfeval": "自评得分",
+             "rectification": "按期整改", "timeliness": "按时报送"}
 GROUP_ALL = "全部单位"
 
 
@@ -166,7 +167,7 @@ def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None
     groups = [ms for ms in quarters if ms] if p.kind == "year" else [with_data]
     for k in keys:
         facts.scores[k]["execution"] = _aggregate(groups, per_month, k, cfg.quarter_execution)
-        facts.details[k]["execution"] = {m: rounded(per_month[m][k]) for m in with_data}
+        facts.details[k]["execution"] = {m: per_month[m][k] for m in with_data}
         if p.kind == "month":
             b, s = data[months[0]].get(k, (0.0, 0.0))
             rate = s / b * 100 if b else None
@@ -210,14 +211,14 @@ def _by_unit(rows: list[sqlite3.Row], facts: _Facts) -> dict[str, list[sqlite3.R
 
 def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None:
     cfg = pack.rank
-    subs = overlapping(ledger.submissions(), p)
+    subs = overlapping(ledger.submissions(year=p.year), p)
     goals = _by_unit([r for r in subs if r["form"] == "goal"], facts)
     if goals:
         facts.applicable.append("goal_quality")
     for k, rows in goals.items():
         each = [max(0.0, 100 - cfg.goal_error_deduction * r["errors"]
                     - cfg.goal_warning_deduction * r["warnings"]) for r in rows]
-        facts.scores[k]["goal_quality"] = mean(each)
+        facts.scores[k]["goal_quality"] = sum(each) / len(each)
         facts.details[k]["goal_quality"] = [
             {"id": r["id"], "project": r["project"], "path": r["path"], "errors": r["errors"],
              "warnings": r["warnings"], "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
@@ -225,7 +226,7 @@ def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -
     if selfs:
         facts.applicable.append("selfeval")
     for k, rows in selfs.items():
-        facts.scores[k]["selfeval"] = mean(r["total"] for r in rows)
+        facts.scores[k]["selfeval"] = sum(r["total"] for r in rows) / len(rows)
         facts.details[k]["selfeval"] = [{"id": r["id"], "project": r["project"],
                                          "total": r["total"], "grade": r["grade"]} for r in rows]
     _timeliness(ledger, subs, p, pack, facts)
@@ -238,7 +239,7 @@ def _timeliness(ledger: Ledger, subs: list[sqlite3.Row], p: Period, pack: RulePa
         return
     facts.applicable.append("timeliness")
     first: dict[tuple[str, str], bool] = {}
-    history = overlapping(ledger.submissions(current=False), p)
+    history = overlapping(ledger.submissions(current=False, year=p.year), p)
     dues = {t: (Period.parse(t).end + dt.timedelta(days=pack.rank.grace_days)).isoformat()
             for t in {r["period"] for r in history}}
     for r in history:
@@ -386,7 +387,9 @@ def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[s
     for d, w in ranking.weights.items():
         s = row.dimensions.get(d)
         dims.append({"dimension": d, "label": DIM_LABELS[d], "weight": rounded(w), "score": s,
-                     "points": rounded((s or 0.0) * w / 100), "detail": detail.get(d),
+                     "points": rounded((s or 0.0) * w / 100),
+                     "detail": ({m: rounded(v) for m, v in detail[d].items()}
+                                if d == "execution" and d in detail else detail.get(d)),
                      "basis": basis_text(d, detail.get(d), ranking.kind)})
     out = {"period": ranking.period, "kind": ranking.kind, **row.brief(), "change": row.change,
            "dimensions": dims}

@@ -28,10 +28,11 @@ rounds to 8.35 and 2.675 to 2.68.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from .model import (
@@ -86,7 +87,11 @@ def _d(x: float | int | Decimal) -> Decimal:
 
 
 def _round(x: Decimal, decimals: int) -> Decimal:
-    return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if not x.is_finite():
+        return x
+    with localcontext() as ctx:  # room for every digit of a huge number
+        ctx.prec = max(ctx.prec, x.adjusted() + decimals + 2)
+        return x.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def round_half_up(x: float, decimals: int) -> float:
@@ -121,7 +126,7 @@ class IndicatorScore:
 
     @property
     def self_score(self) -> float | None:
-        return self.indicator.score
+        return _own(self.indicator)
 
     @property
     def applicable(self) -> bool:
@@ -195,6 +200,12 @@ def _indicator_ref(ind: Indicator, *keys: str) -> CellRef | None:
         if ref is not None:
             return ref
     return None
+
+
+def _own(ind: Indicator) -> float | None:
+    """The indicator's self-score (得分) when it is a finite number."""
+    own = ind.score
+    return own if own is not None and math.isfinite(own) else None
 
 
 def _label(ind: Indicator) -> str:
@@ -339,7 +350,7 @@ def _score_quantitative(ind: Indicator, target: IndicatorValue, actual: Indicato
 
 
 def _self_score_check(ind: Indicator, score: Decimal, pack: RulePack) -> list[Finding]:
-    own = ind.score
+    own = _own(ind)
     if own is None or abs(_d(own) - score) <= _d(pack.scoring.score_tolerance):
         return []
     msg = f"{_label(ind)}自评得分 {fmt(own)} 与按公式复核的得分 {fmt(score)} 不一致"
@@ -385,7 +396,7 @@ def _score_qualitative(ind: Indicator, actual: IndicatorValue, w: Decimal,
         found.append(_finding("X303", f"{_label(ind)}完成情况「{actual.text}」按「{term}」计分",
                               _indicator_ref(ind, "actual"), expected=term, actual=actual.text))
     band_text = f"完成情况「{term}」，得分区间 [{fmt(low)}, {fmt(high)}]"
-    own = ind.score
+    own = _own(ind)
     if own is None:
         found.append(_finding("X308", f"{_label(ind)}未填自评得分，按「{term}」档次下限 {fmt(low)} 计分",
                               _indicator_ref(ind, "score"), expected=f"{fmt(low)}～{fmt(high)}", actual="空"))
@@ -414,7 +425,7 @@ def _band_check(ind: Indicator, term: str, kind: str, own: Decimal, low: Decimal
 def _unbanded(ind: Indicator, actual: IndicatorValue, w: Decimal, pack: RulePack,
               note: str) -> IndicatorScore:
     """A completion text that maps to no band: keep the self-score, clamped, with a warning."""
-    own = ind.score
+    own = _own(ind)
     if own is None:
         return _insufficient(ind, QUALITATIVE, f"完成情况「{actual.text or '空'}」无法归入三档完成情况，且未填自评得分")
     score = _round(min(max(_d(own), Decimal(0)), w), pack.scoring.decimals)
@@ -434,8 +445,8 @@ def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
         return IndicatorScore(ind, NOT_APPLICABLE, None, "不适用，不计分，其余指标折算为百分制", "不适用")
     quantitative = target.kind is ValueKind.QUANTITATIVE
     method = _direction(target)[0] if quantitative else QUALITATIVE
-    if ind.weight is None or ind.weight < 0:
-        return _insufficient(ind, method, "分值为空" if ind.weight is None else "分值为负数")
+    if ind.weight is None or not 0 <= ind.weight < math.inf:
+        return _insufficient(ind, method, "分值为空" if ind.weight is None else f"分值 {ind.weight} 不是有效的分数")
     w = _d(ind.weight)
     if actual.kind is ValueKind.EMPTY:
         return _insufficient(ind, method, "实际完成值为空")

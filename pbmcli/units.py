@@ -121,12 +121,14 @@ def read_sheets(path: str | Path) -> list[tuple[str, list[list[Any]]]]:
 
 
 def find_header(rows: Sequence[Sequence[Any]], aliases: dict[str, Sequence[str]],
-                required: Iterable[str], scan: int = 30) -> tuple[int, dict[str, int]] | None:
-    """The first row (within ``scan``) whose labels cover ``required``: (row index, {key: col})."""
+                required: Iterable[str], scan: int = 30,
+                min_cols: int = 2) -> tuple[int, dict[str, int]] | None:
+    """The first row (within ``scan``) whose labels cover ``required`` and at least ``min_cols``
+    known columns (a title line naming one word is no header): (row index, {key: col})."""
     need = set(required)
     for i, row in enumerate(rows[:scan]):
         cols = match_columns(row, aliases)
-        if need <= set(cols):
+        if need <= set(cols) and len(cols) >= min_cols:
             return i, cols
     return None
 
@@ -188,6 +190,8 @@ class UnitMatcher:
     def __init__(self, units: Iterable[Unit]) -> None:
         self.units = list(units)
         self._by_code = {normalize(u.code): u for u in self.units}
+        # 001 written as the number 1 by a spreadsheet: digits compare without leading zeros
+        self._by_digits = {c.lstrip("0"): u for c, u in self._by_code.items() if c.isdigit()}
         self._by_name = {normalize(u.name): u for u in self.units}
         self._by_alias: dict[str, Unit] = {}
         for u in self.units:
@@ -198,6 +202,8 @@ class UnitMatcher:
         c, n = normalize(code), normalize(name)
         if c and c in self._by_code:
             return self._by_code[c]
+        if c.isdigit() and c.lstrip("0") in self._by_digits:
+            return self._by_digits[c.lstrip("0")]
         if n and n in self._by_name:
             return self._by_name[n]
         if n and n in self._by_alias:

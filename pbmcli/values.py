@@ -45,6 +45,8 @@ COMPLETION_TERMS = (ACHIEVED, PARTIAL, NOT_ACHIEVED)
 
 _EMPTY_TEXTS = {"", "/", "\\", "无", "空", "暂无", "none", "null", "nan"}
 _DASHES = set("-—–―─━－_~")
+_EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!",
+                 "#CALC!", "#GETTING_DATA"}
 _PLACEHOLDERS = {"待定", "待补充", "略", "详见附件", "见附件"}
 
 # longest first within the table; matched at the start of the text
@@ -262,6 +264,8 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
     s = normalise_text(text)
     if s.lower() in _EMPTY_TEXTS or set(s) <= _DASHES:
         return IndicatorValue(ValueKind.EMPTY, text=text)
+    if s.upper() in _EXCEL_ERRORS:
+        return _unparseable(text, f"单元格显示错误值「{text}」（公式出错），请修正公式或直接填写数值")
     if s in _PLACEHOLDERS:
         return _unparseable(text, f"「{text}」是占位文字，请填写具体的指标值")
     if _RANGE.match(s.lstrip("≥≤<>=")):

@@ -226,8 +226,24 @@ def _prepare(sub: Submission, display: str, period: str, pack: RulePack,
     return entry, (sub, findings, score, period, code, name)
 
 
-def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list[Submission], list[Finding]]:
-    """Read the forms of one kind under ``paths``; others and unreadable files become findings."""
+def _title_month(item: Any, sub: Submission) -> int | None:
+    """The cut-off month written in a form's title rows, e.g. 「（2026年1-7月）」."""
+    from .monitor import cutoff_month
+
+    open_item = _optional("pbmcli.readers", "open_item")
+    if open_item is None:
+        return None
+    try:
+        sheet = open_item(item).sheet(sub.sheet)
+    except (InputError, KeyError, ValueError):
+        return None
+    texts = [sheet.text(r, c) for r in range(min(4, sheet.nrows)) for c in range(min(8, sheet.ncols))]
+    return cutoff_month([t for t in texts if "月" in t])
+
+
+def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list[Submission], list[Finding], dict[str, int]]:
+    """Forms of one kind under ``paths`` (others and unreadable files become findings) and
+    the cut-off month found in each form's title rows."""
     expand = _optional("pbmcli.readers.inputs", "expand")
     read = _optional("pbmcli.readers", "read_submission")
     if expand is None or read is None:
@@ -235,6 +251,7 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list
     items, _skipped = expand(list(paths))
     subs: list[Submission] = []
     findings: list[Finding] = []
+    months: dict[str, int] = {}
     for item in items:
         try:
             sub = read(item)
@@ -243,7 +260,9 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list
             continue
         if sub.kind.value == kind:
             subs.append(sub)
+            if (month := _title_month(item, sub)) is not None:
+                months[sub.path] = month
         else:
             findings.append(Finding("F003", Severity.INFO, f"不是绩效运行监控表（识别为{sub.kind.label}），已跳过。",
                                     path=item.display))
-    return subs, findings
+    return subs, findings, months

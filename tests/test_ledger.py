@@ -195,3 +195,22 @@ def test_sigkill_mid_write_leaves_ledger_consistent(tmp_path: Path):
                                    " WHERE superseded_by IS NULL GROUP BY period").fetchall()
         assert all(n == 1 for _, n in current)
         led.record_execution("2027-01", [ExecutionRow("1", "甲", "A", 1.0, 1.0)], "after")
+
+
+def test_migrates_a_version_1_ledger_and_backfills(tmp_path: Path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (1, '2026-01-01 00:00:00')")
+    conn.executemany("INSERT INTO execution (period, unit_code, unit_name, project, budget, spent, source,"
+                     " recorded_at) VALUES (?,?,?,?,?,?,?,?)",
+                     [("2026-10", "101", "县财政局", "A", 100.0, 40.0, "s", "x"),
+                      ("2026-10", "101", "县财政局", "B", 50.0, 10.0, "s", "x"),
+                      ("2026-10", None, "无编码单位", "C", 10.0, 1.0, "s", "x")])
+    conn.commit()
+    conn.close()
+    with Ledger.open(path, CLOCK) as led:
+        assert led.schema_version == len(MIGRATIONS) >= 2
+        assert led.execution_totals(["2026-10"]) == {
+            "2026-10": {"101": (150.0, 50.0), "名称:无编码单位": (10.0, 1.0)}}

@@ -15,6 +15,7 @@ from pbmcli.monitor import (
     LEVEL_RED,
     LEVEL_YELLOW,
     Period,
+    cutoff_month,
     detect_kind,
     indicator_light,
     monitor_export,
@@ -30,6 +31,7 @@ LINES = [
     ["101", "县财政局", "项目B", "500", "100"],
     ["", "教育局", "项目C", "300", "250"],
     ["", "县财政局小计", "", "1,500", "1,000"],
+    HEADER,  # repeated on a new printed page
     ["合计", "", "", "1,800", "1,250"],
     ["", "", "", "", ""],
 ]
@@ -162,13 +164,40 @@ def test_detect_kind(tmp_path: Path):
     assert detect_kind(tmp_path) == "forms"
 
 
-def test_percent_targets_and_prorate_only(pack):
+def test_percent_targets_prorated_by_default_unless_switched_off(pack):
     rate = IndicatorValue(ValueKind.QUANTITATIVE, operator=Operator.GE, number=95.0, unit="%")
-    p, light, _ = indicator_light(_ind(rate, 96.0), 8, pack)
-    assert (round(p, 2), light) == (101.05, "green")  # not prorated
+    assert indicator_light(_ind(rate, 96.0), 8, pack)[1] == "blue"  # domain default: 96 / (95 × 8/12)
+    flat = dataclasses.replace(pack, monitor=dataclasses.replace(pack.monitor, prorate_percent=False))
+    p, light, basis = indicator_light(_ind(rate, 96.0), 8, flat)
+    assert (round(p, 2), light) == (101.05, "green") and "不按月折算" in basis
+
+
+def test_prorate_only_listed_levels(pack):
     only = dataclasses.replace(pack, monitor=dataclasses.replace(pack.monitor, prorate_only=("数量指标",)))
     quality = dataclasses.replace(_ind(_q(Operator.GE, 120), 96.0), fields={
         "name": Field("x"), "level2": Field("质量指标"), "current": Field(96.0)})
     assert indicator_light(quality, 8, only)[1] == "green"  # 80 % of the full annual value
     quantity = dataclasses.replace(quality, fields={**quality.fields, "level2": Field("数量指标")})
     assert indicator_light(quantity, 8, only)[1] == "blue"  # 96 / (120 × 8/12) = 120 %
+
+
+@pytest.mark.parametrize(("target", "current", "light"), [
+    ("长期运行", "正常运行", "green"), ("按时完成", "进度滞后", "yellow"), ("按时完成", "按时完成", "green"),
+    ("按时完成", "工程停滞", "red"), ("按时完成", "部分完成", "yellow"), ("效果明显", "看情况", None)])
+def test_qualitative_light_terms(target, current, light, pack):
+    ind = _ind(IndicatorValue(ValueKind.QUALITATIVE, text=target, term=target), current)
+    assert indicator_light(ind, 7, pack)[1] == light
+
+
+@pytest.mark.parametrize(("texts", "month"), [
+    (["（2026年1-7月）"], 7), (["2026年1至8月"], 8), (["截至2026年9月底"], 9), (["7"], 7), (["7月"], 7),
+    (["2026-07"], 7), (["绩效运行监控表"], None), (["1-13月"], None)])
+def test_cutoff_month(texts, month):
+    assert cutoff_month(texts) == month
+
+
+def test_forms_use_their_cutoff_month(pack):
+    sub = Submission(path="m.xlsx", kind=FormKind.MONITOR, header={"month": Field("6月")},
+                     indicators=(_ind(_q(Operator.GE, 120), 60.0),))
+    assert monitor_forms([sub], "2026-08", pack).to_dict()["indicators"][0]["p"] == 100.0  # 60 / (120 × 6/12)
+    assert monitor_forms([sub], "2026-08", pack, {"m.xlsx": 5}).to_dict()["indicators"][0]["p"] == 120.0

@@ -205,3 +205,19 @@ def test_write_notice_files_and_no_overwrite(tmp_path: Path, pack: RulePack) -> 
         write_notice(n, tmp_path, "docx")
     only_docx = write_notice(dataclasses.replace(n, stem="另一份"), tmp_path, "docx")
     assert [p.name for p in only_docx] == ["另一份.docx"]
+
+
+def test_bundled_font_is_used_when_none_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pbmcli.render import chart, fonts
+
+    monkeypatch.setattr(fonts, "CJK_CANDIDATES", ())
+    fonts.chart_font.cache_clear()
+    try:
+        font = fonts.chart_font()
+        assert font.shipped and font.name == "Noto Sans CJK SC"
+        bars = [Bar("县教育局", "101001", 90.0), Bar("𠀾乡人民政府", "102009", 40.0)]
+        assert chart._labels(bars, font) == ["县教育局", "102009"]  # glyph missing → code
+        said: list[str] = []
+        assert chart.draw(bars, 83.33, "图", said.append).font == "Noto Sans CJK SC" and not said
+    finally:
+        fonts.chart_font.cache_clear()

@@ -91,3 +91,12 @@ def test_emit_text_to_stdout_and_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert target.read_text("utf-8") == "内容\n"
     with pytest.raises(OutputExistsError):
         emit_text("再写", str(target), False)
+
+
+def test_file_formats_need_an_output_path(tmp_path: Path):
+    from pbmcli.errors import UsageError
+
+    with pytest.raises(UsageError, match="-o"):
+        write_xlsx("", [SheetSpec("a", ["x"], [[1]])], force=True)
+    with pytest.raises(UsageError, match="-o"):
+        write_csv("-", ["x"], [[1]], force=True)

@@ -456,3 +456,64 @@ def test_workbook_from_bytes_exposes_sheets(tmp_path: Path) -> None:
     sheet = wb.sheet(FORM_SHEET)
     assert sheet.text(2, 0) == "项目名称"
     assert sheet.anchor(2, 2) == (2, 1)  # B3:D3 merged
+
+
+# ---------------------------------------------------------------- monitoring form
+
+
+def test_monitor_form(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    rows = [
+        ["项目支出绩效运行监控表"], ["（2026年度）"],
+        ["项目名称", "乡村道路维护", None, None, "监控截止月份", "7月"],
+        ["主管部门", "示例县交通运输局", None, None, "实施单位", "示例县公路事务中心"],
+        ["项目资金（万元）", None, "年初预算数", "全年预算数", "截至当前执行数", "执行率", "全年预计执行数"],
+        [None, "年度资金总额", 100, 100, 55, 0.55, 98],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "度量单位", "年度指标值",
+         "截至当前完成值", "全年预计完成值", "完成目标可能性", "偏差原因分析", "备注"],
+        [None, "产出指标", "数量指标", "维护里程", "≥", "公里", 100, 60, 100, "确定能", None],
+        [None, None, "质量指标", "路面完好率", "≥", "%", 90, 91, 92, "有可能", "雨季影响"],
+    ]
+    path = tmp_path / "监控.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("监控表")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    wb.close()
+    sub = read_submission(path)
+    assert sub.kind is FormKind.MONITOR and sub.variant == "national"
+    assert sub.head("month").value == "7月"
+    assert sub.fund("annual", "total", "spent").value == 55.0
+    assert sub.fund("annual", "total", "forecast").value == 98.0
+    first, second = sub.indicators
+    assert (first.target.operator, first.target.number, first.target.unit) == (Operator.GE, 100.0, "公里")
+    assert first.get("current").value == 60.0 and first.get("forecast").value == 100.0
+    assert second.level1 == "产出指标" and second.get("likelihood").value == "有可能"
+    assert second.get("reason").value == "雨季影响"
+
+
+def test_goal_funds_written_as_columns(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    rows = [["项目支出绩效目标申报表"], ["项目名称", "学生资助"],
+            ["项目资金（万元）", "资金总额", "财政拨款", "上年结转", "其他资金"],
+            ["中期", 300, 240, 0, 60], ["年度", 100, 80, 0, 20],
+            ["年度目标", "资助学生500人"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "资助人数", "≥500人"]]
+    path = tmp_path / "目标.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Sheet1")
+    for r, row in enumerate(rows):
+        ws.write_row(r, 0, row)
+    wb.close()
+    sub = read_submission(path)
+    assert sub.kind is FormKind.GOAL
+    assert sub.fund("midterm", "total", "amount").value == 300.0
+    assert sub.fund("annual", "appropriation", "amount").value == 80.0
+    assert sub.fund("annual", "other", "amount").cell == "E5"
+    assert sub.goals["annual"].value == "资助学生500人"
+    assert [i.name for i in sub.indicators] == ["资助人数"]

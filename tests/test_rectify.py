@@ -110,3 +110,12 @@ def test_done_and_overdue(ledger: Ledger, tmp_path: Path, pack):
     (46022.0, "2025-12-31"), ("下月底", None), ("2026-02-30", None)])
 def test_parse_date(raw, iso):
     assert parse_date(raw) == iso
+
+
+def test_title_line_mentioning_problem_is_not_a_header(ledger: Ledger, tmp_path: Path, pack):
+    path = write_rows(tmp_path / "r.xlsx", [["示例县预算绩效管理问题整改台账"],
+                                            ["序号", "单位", "问题", "整改期限", "状态"],
+                                            [1, "县财政局", "执行慢", "2026-11-30", "整改中"]])
+    res = import_file(ledger, path, pack)
+    assert [(r.unit_code, r.problem, r.status) for r in ledger.rectifications()] == [("101", "执行慢", "open")]
+    assert len(res.added) == 1

@@ -174,3 +174,18 @@ def test_uncached_formulas_never_guess_the_self_total(tmp_path):
     assert result["self_total"] is None and result["difference"] is None
     assert any("没有缓存值的公式" in n for n in result["notes"])
     assert code == 0
+
+
+def test_zip_archive_is_scored(folder, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "收件.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(folder / "b_inflated.xlsx", "教育局/b_inflated.xlsx")
+        zf.write(folder / "c_goal.xlsx", "教育局/c_goal.xlsx")
+    code, out, _ = pbm("score", archive, "-f", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert [r["project"] for r in data["results"]] == ["乡村学校营养餐"]
+    assert data["results"][0]["total"] == 97.13
+    assert len(data["skipped"]) == 1

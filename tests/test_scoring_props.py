@@ -114,8 +114,8 @@ CELL = st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True), st.
 
 
 @settings(max_examples=200, deadline=None)
-@given(CELL, CELL, st.one_of(st.none(), st.floats(-10, 100)), st.one_of(st.none(), st.floats(-10, 100)),
-       MODES)
+@given(CELL, CELL, st.one_of(st.none(), st.floats(-10, 100), st.floats()),
+       st.one_of(st.none(), st.floats(-10, 100), st.floats()), MODES)
 def test_any_cells_never_raise_and_stay_in_range(target, actual, weight, own, mode):
     fields = {"name": Field("x", CellRef("S", "C9")), "target": Field(target, CellRef("S", "D9")),
               "actual": Field(actual, CellRef("S", "E9")), "weight": Field(weight, CellRef("S", "F9")),

@@ -257,6 +257,9 @@ def test_cli_output_option_and_bad_kind(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(out)[META_SHEET]["B1"].value == "selfeval"
     assert runner.invoke(app, ["template", "units", "-o", str(tmp_path)]).exit_code == 0
     assert (tmp_path / "单位名录.xlsx").is_file()  # -o FOLDER: default name inside it
+    assert runner.invoke(app, ["template", "goal", "-o", str(tmp_path / "申报")]).exit_code == 0
+    assert (tmp_path / "申报.xlsx").is_file()
+    assert runner.invoke(app, ["template", "goal", "-o", str(tmp_path / "a.xls")]).exit_code == 2
     result = runner.invoke(app, ["template", "budget", "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2 and "未知的模板种类" in result.output
     result = runner.invoke(app, ["template", "goal", "--out-dir", str(tmp_path)])

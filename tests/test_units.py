@@ -66,6 +66,7 @@ def test_split_aliases(text: str):
         (None, " 县 教育局 ", "102"),  # normalised name (spaces)
         (None, "城关镇", "201"),  # alias
         ("１０１", None, "101"),  # full-width code
+        ("0101", None, "101"),  # leading zeros lost or added by a spreadsheet
         (None, "县卫健局", None),
     ],
 )

@@ -80,10 +80,12 @@ def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
     from .output import out
 
     t = Table(title=title, show_lines=False)
-    for h in header:
-        t.add_column(h, overflow="fold")
-    for r in rows:
-        t.add_row(*("" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r))
+    cells = [["" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
+    for j, h in enumerate(header):
+        short = all(len(r[j]) <= 10 and r[j].isascii() for r in cells)  # numbers, codes: keep whole
+        t.add_column(h, overflow="fold", no_wrap=short, justify="right" if short and cells else "left")
+    for r in cells:
+        t.add_row(*r)
     out.print(t)
 
 
@@ -242,8 +244,8 @@ def _lights(path: str, period: str, pack: RulePack, fmt: Fmt, output: str | None
     from ..monitor import monitor_forms
     from ..workspace import read_forms
 
-    subs, findings = read_forms([path])
-    res = monitor_forms(subs, period, pack)
+    subs, findings, months = read_forms([path])
+    res = monitor_forms(subs, period, pack, months)
     _notes([f"{f.path}：{f.message}" for f in findings])
     if fmt is Fmt.json:
         _json(res.to_dict(), output, force)
@@ -281,6 +283,9 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     with _ledger(pack, db) as ledger:
         res = ranking.rank(ledger, period, pack)
         detail = ranking.explain(res, explain, ledger) if explain else None
+    if not res.rows():
+        _notes([f"台账中没有 {res.period} 可用于排名的数据。请先用 pbm monitor 执行数据 --period 月份 --record"
+                " 记录执行数据，或用 pbm ingest 导入报表。"])
     if detail is not None:
         _print_explain(detail, fmt, output, force)
     elif fmt is Fmt.json:
@@ -296,11 +301,11 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
 
 
 def _rank_header(res: Ranking) -> tuple[list[str], list[str]]:
-    from ..ranking import DIM_LABELS
+    from ..ranking import DIM_SHORT
 
     dims = list(res.weights)
-    extra = ["执行率%", "偏差(百分点)"] if res.kind == "month" else []
-    labels = [f"{DIM_LABELS[d]}({res.weights[d]:.0f}%)" if res.kind != "month" else "进度得分" for d in dims]
+    extra = ["执行率%", "偏差"] if res.kind == "month" else []
+    labels = [f"{DIM_SHORT[d]}{res.weights[d]:.0f}%" if res.kind != "month" else "进度得分" for d in dims]
     return ["名次", "单位", "编码", "得分", *labels, *extra, "变化"], dims + (["rate", "gap"] if extra else [])
 
 
@@ -318,7 +323,8 @@ def _rank_table(res: Ranking) -> None:
     header, keys = _rank_header(res)
     for group, rows in res.groups.items():
         _table(f"{_rank_title(res)}（{group}）", header, _rank_rows(res, rows, keys))
-    _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
+    if res.rows():
+        _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
     if res.missing:
         _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
 

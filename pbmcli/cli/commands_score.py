@@ -36,7 +36,7 @@ SUMMARY_HEADER = ["文件", "单位", "项目", "年度", "自评总分", "复�
 DETAIL_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "计分方法", "计算过程",
                  "分值", "自评得分", "复核得分", "说明", "单元格"]
 EXPLAIN_HEADER = ["文件", "单位", "项目", *DETAIL_HEADER]
-FINDING_HEADER = ["文件", "工作表", "单元格", "代码", "严重程度", "问题说明", "应为", "实为"]
+FINDING_HEADER = ["文件", "工作表", "单元格", "代码", "严重程度", "问题说明", "应为", "实为", "对应位置"]
 _COUNTS = [("files", "文件数"), ("scored", "已计分"), ("优", "优"), ("良", "良"), ("中", "中"),
            ("差", "差"), ("inflated", "自评虚高"), ("insufficient", "数据不足"),
            ("unreadable", "无法读取"), ("skipped", "已跳过")]
@@ -58,8 +58,8 @@ def summary_row(fs: FileScore) -> list[Any]:
     sub, ex = res.submission, res.execution
     note = "；".join(res.notes) or ("数据不足，未计算总分" if res.total is None else "")
     return [fs.path, sub.unit or None, sub.project or None, sub.year, res.self_total, res.total,
-            res.difference, res.self_grade, res.grade, "是" if res.inflated else "否", _num(ex.rate), ex.score,
-            _count(fs, "error"), _count(fs, "warning"), fs.goal, note]
+            res.difference, res.self_grade, res.grade, "是" if res.inflated else "否",
+            _num(ex.rate), ex.score, _count(fs, "error"), _count(fs, "warning"), fs.goal, note]
 
 
 def _g(value: Any) -> str:
@@ -108,8 +108,8 @@ def explain_rows(report: ScoreReport) -> list[list[Any]]:
 
 
 def finding_rows(report: ScoreReport) -> list[list[Any]]:
-    return [[fs.path, f.sheet, f.cell, f.code, f.severity.label, f.message, f.expected, f.actual]
-            for fs in report.results for f in fs.findings]
+    return [[fs.path, f.sheet, f.cell, f.code, f.severity.label, f.message, f.expected, f.actual,
+             f.related] for fs in report.results for f in fs.findings]
 
 
 # --- table (rich) ------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def xlsx_sheets(report: ScoreReport) -> list[Any]:
                for name, fs in zip(names, report.scored, strict=True)]
     if any(fs.findings for fs in report.results):
         sheets.append(SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
-                                widths=[36, 14, 8, 7, 8, 80, 16, 16]))
+                                widths=[36, 14, 8, 7, 8, 80, 16, 16, 30]))
     if report.skipped:
         sheets.append(SheetSpec("已跳过", ["路径", "原因"],
                                 [[s.path, s.skipped_reason] for s in report.skipped]))

@@ -273,10 +273,35 @@ def _funds_labelled(rd: Reader) -> dict[str, dict[str, dict[str, Field]]]:
     return funds
 
 
+def _funds_horizontal(rd: Reader) -> dict[str, dict[str, dict[str, Field]]] | None:
+    """Goal-form funds written as columns (资金总额 | 财政拨款 | 其他资金) with one row per
+    block below (中期 / 年度, or a single unlabelled row = 年度)."""
+    for r in sorted(rd.labels.by_row):
+        cols = {}
+        for c, label in rd.labels.by_row[r]:
+            key = _fund_row_key(label)
+            if key is not None and key not in cols:
+                cols[key] = c
+        if len(cols) < 2 or "total" not in cols:
+            continue
+        funds: dict[str, dict[str, dict[str, Field]]] = {}
+        first = min(cols.values())
+        for row in range(r + 1, min(r + 4, rd.sheet.nrows)):
+            left = "".join(lbl for c, lbl in rd.labels.by_row.get(row, ()) if c < first)
+            block = "midterm" if "中期" in left else "annual"
+            if block in funds or (row > r + 1 and not left):
+                break
+            funds[block] = {k: {"amount": rd.number(rd.column_cell(row, c), _FUND_WHAT["amount"])}
+                            for k, c in cols.items()}
+        return funds
+    return None
+
+
 def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool]:
     head = _fund_header(rd)
     if head is None:
-        return _funds_labelled(rd), False
+        horizontal = _funds_horizontal(rd)
+        return (horizontal if horizontal is not None else _funds_labelled(rd)), False
     hr, cols, ab = head
     rows = _funds_table(rd, hr, cols)
     return ({"annual": rows} if rows else {}), ab

@@ -99,8 +99,10 @@ def _stop_row(rd: Reader, r: int, header_rows: set[int]) -> bool:
     return False
 
 
-def _total_row(rd: Reader, r: int, first_col: int) -> bool:
-    return any(c <= first_col + 1 and (label in TOTAL_LABELS or label.startswith("总分"))
+def _total_row(rd: Reader, r: int, g: Group) -> bool:
+    """A 总分/合计 row: the label sits left of or in the 三级指标 column."""
+    last = g.cols.get("name", min(g.cols.values()) + 1)
+    return any(c <= last and (label in TOTAL_LABELS or label.startswith("总分"))
                for c, label in rd.labels.by_row.get(r, ()))
 
 
@@ -173,10 +175,9 @@ def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorVa
 def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult) -> None:
     """Read the rows of one block into ``result``."""
     fill = _FillDown()
-    first_col = min(g.cols.values())
     r = g.row + 1
     while r < rd.sheet.nrows and not _stop_row(rd, r, header_rows):
-        if _total_row(rd, r, first_col):
+        if _total_row(rd, r, g):
             _read_totals(rd, g, r, result)
             r += 1
             break

@@ -248,10 +248,15 @@ def _footers(doc: Any) -> None:
                                 (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
-        p.style = doc.styles[STYLES["footer"].name]
+        set_style(p, doc, "footer")
         p.alignment = align
         indent_chars(p._p.get_or_add_pPr(), **{side: 1}, size=FOOTER_PT)
         _page_field(p)
+
+
+def set_style(paragraph: Any, doc: Any, key: str) -> None:
+    """Apply one of STYLES by its id (python-docx's lookup by name is slow in big tables)."""
+    paragraph._p.get_or_add_pPr().style = STYLES[key].name.replace(" ", "")
 
 
 def new_document() -> Any:
@@ -277,7 +282,8 @@ class _Writer:
 
     def para(self, style: str, text: str = "", color: str | None = None, size: float | None = None) -> Any:
         spec = STYLES[style]
-        p = self.doc.add_paragraph(style=self.doc.styles[spec.name])
+        p = self.doc.add_paragraph()
+        set_style(p, self.doc, style)
         if self.page_break:
             p.paragraph_format.page_break_before = True
             self.page_break = False
@@ -444,7 +450,7 @@ def _cell_text(cell: Any, text: str, style: str, size: float, left: bool = False
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = cell.paragraphs[0]
-    p.style = p.part.document.styles[STYLES[style].name]
+    set_style(p, p.part.document, style)
     if left:
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for i, line in enumerate(text.split(LINE_BREAK)):
@@ -489,16 +495,15 @@ def write_table(doc: Any, rows: Sequence[Sequence[str]], groups: dict[int, str] 
             _cell_text(merged, groups[i], "table_head", size, left=True)
             merged.paragraphs[0].paragraph_format.keep_with_next = True
             _row_flags(table.rows[-1], header=False)
-        cells = table.add_row().cells
-        _row_flags(table.rows[-1], header=i == 0)
-        for c in range(ncol):
+        new = table.add_row()
+        _row_flags(new, header=i == 0)
+        for c, cell in enumerate(new.cells):
             text = row[c] if c < len(row) else ""
-            _cell_text(cells[c], text, "table_head" if i == 0 else "table", size,
+            cell.width = Mm(widths[c])
+            _cell_text(cell, text, "table_head" if i == 0 else "table", size,
                        left=i > 0 and east_asian_width(text) > 12)
     for c, col in enumerate(table.columns):
         col.width = Mm(widths[c])
-        for cell in col.cells:
-            cell.width = Mm(widths[c])
     return table
 
 

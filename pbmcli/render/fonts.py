@@ -35,18 +35,27 @@ SHIPPED_DIR = Path(__file__).with_name("fonts")
 class ChartFont:
     name: str | None       # family name, None = no CJK font found
     path: str | None = None
+    shipped: bool = False  # the GB2312 subset bundled with pbm
 
 
 @lru_cache(maxsize=1)
 def chart_font() -> ChartFont:
-    """The first CJK font matplotlib can use: a shipped one, then installed ones."""
+    """The first installed CJK font matplotlib knows, else the bundled GB2312 subset."""
     from matplotlib import font_manager as fm
 
-    for f in sorted(SHIPPED_DIR.glob("*.[ot]t[fc]")):
-        fm.fontManager.addfont(str(f))
-        return ChartFont(fm.FontProperties(fname=str(f)).get_name(), str(f))
     installed = {f.name: f.fname for f in fm.fontManager.ttflist}
     for name in CJK_CANDIDATES:
         if name in installed:
             return ChartFont(name, installed[name])
+    for f in sorted(SHIPPED_DIR.glob("*.otf")):
+        fm.fontManager.addfont(str(f))
+        return ChartFont(fm.FontProperties(fname=str(f)).get_name(), str(f), shipped=True)
     return ChartFont(None)
+
+
+@lru_cache(maxsize=4)
+def covered(path: str) -> frozenset[int]:
+    """Code points a font file has glyphs for (first face of a collection)."""
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(path).get_charmap())

@@ -87,6 +87,10 @@ def write_template(kind: str, path: str | Path | None = None, *, force: bool = F
     target = Path(path) if path is not None else Path(default_filename(kind))
     if target.is_dir():
         target = target / default_filename(kind)
+    elif not target.suffix:
+        target = target.with_name(target.name + ".xlsx")
+    elif target.suffix.lower() != ".xlsx":
+        raise UsageError(f"模板只能保存为 .xlsx 文件，不能保存为「{target.suffix}」：{target}")
     check_writable(target, force)  # before the (slower) build
     return write_bytes(target, build_template(kind, pack, prefill), force)
 
