@@ -32,6 +32,7 @@ from .config import RulePack
 from .errors import OutputExistsError, UsageError
 from .fileio import atomic_path
 from .model import Finding, Severity, parse_a1
+from .outputs import row_height
 from .report import FileResult
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色�
                "保存副本时公式的计算结果会被清空，用 Excel 或 WPS 打开时会自动重新计算；"
                "请按本表逐条修改原表后重新报送。")
 CONVERT_NOTE = "注意：原文件为 {suffix} 格式，本副本按读取到的数值另存为 .xlsx，原格式、公式未保留，请在原文件上修改。"
+_MESSAGE_WIDTH = 70
 _UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f]')
 
 
@@ -255,6 +257,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
         ws.append([n, f.severity.label, f.code, f.sheet or "", cell, f.message])
         row = ws.max_row
         ws.cell(row, 6).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = row_height([f.message], [_MESSAGE_WIDTH])
         if f.severity in FILL:
             color = FILL[f.severity]
             ws.cell(row, 2).fill = PatternFill("solid", start_color=color, end_color=color)
@@ -262,7 +265,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
             link = ws.cell(row, 5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=_link_location(f.sheet, cell))
             link.font = Font(color="0563C1", underline="single")
-    for col, width in zip("ABCDEF", (6, 10, 8, 16, 9, 70), strict=True):
+    for col, width in zip("ABCDEF", (6, 10, 8, 16, 9, _MESSAGE_WIDTH), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A6"
     ws.auto_filter.ref = f"A5:F{max(ws.max_row, 6)}"

@@ -144,14 +144,24 @@ def match_goal(sub: Submission, index: GoalIndex) -> GoalMatch:
 
 # --- indicator comparison ----------------------------------------------------------------------
 
+_BRACKETED = re.compile(r"[(\[【（〔][^()\[\]【】（）〔〕]*[)\]】）〕]")
+
+
+def indicator_key(name: object) -> str:
+    """An indicator name for pairing: normalised, a bracketed unit or note dropped
+    ("养护里程（公里）" pairs with "养护里程")."""
+    text = unicodedata.normalize("NFKC", str(name or ""))
+    return normalise_name(_BRACKETED.sub("", text)) or normalise_name(text)
+
+
 def _keyed(indicators: Sequence[Indicator]) -> dict[str, Indicator]:
     """Indicators by normalised name; a repeated name is keyed by 二级 + name (+ a counter)."""
     counts: dict[str, int] = {}
     for ind in indicators:
-        counts[normalise_name(ind.name)] = counts.get(normalise_name(ind.name), 0) + 1
+        counts[indicator_key(ind.name)] = counts.get(indicator_key(ind.name), 0) + 1
     out: dict[str, Indicator] = {}
     for ind in indicators:
-        key = normalise_name(ind.name)
+        key = indicator_key(ind.name)
         if not key:
             continue
         if counts[key] > 1:

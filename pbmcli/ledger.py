@@ -167,11 +167,18 @@ class Ledger:
         """Open (creating and migrating as needed) the ledger at ``path``."""
         p = Path(path)
         _check_file(p)
-        p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LedgerError(f"无法创建台账所在的文件夹 {p.parent}（{exc.strerror}），"
+                              "请检查路径，或用 --db 指定另一个台账文件。") from None
         try:
             conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
             conn.row_factory = sqlite3.Row
             ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise LedgerError(f"无法打开台账文件 {p}（{exc}）：请检查路径和文件夹的读写权限，"
+                              "或用 --db 指定另一个台账文件。") from None
         except sqlite3.DatabaseError as exc:
             raise LedgerError(f"台账文件 {p} 已损坏，无法打开（{exc}）。pbm 不会改写它："
                               "请从备份恢复，或用 --db 指定另一个台账文件。") from None

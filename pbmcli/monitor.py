@@ -8,6 +8,18 @@ percentage points; gap < −warning_red → 红色预警, gap < −warning_yello
 Indicator lights (domain.md §5): positive p = current / (annual × month / 12) × 100
 against ``pack.monitor.lights``; reverse: within target → green else red;
 qualitative 达成 / 部分达成 / 未达成 → green / yellow / red; "完全不可能" → red.
+
+Public JSON contracts (keys stable; consumed by the notices):
+- execution: {"tool", "version", "period": "2026-10", "time_progress": 83.33,
+  "units": [{"unit", "code", "budget", "spent", "rate", "gap", "level",
+  "projects": [{"project", "budget", "spent", "rate", "gap", "level"}]}],
+  "missing": [{"unit", "code"}], "total": {"budget", "spent", "rate", "gap"}}
+  (amounts as in the export, rate / gap / time_progress in percent / percentage points,
+  level 正常 | 黄色预警 | 红色预警, units ordered by rate descending);
+- indicator lights: {"tool", "version", "period", "kind": "indicators",
+  "counts": {"red", "yellow", "green", "blue", "none"}, "indicators": [{"unit", "project",
+  "indicator", "level1", "target", "current", "forecast", "likelihood", "reason", "p",
+  "light": red | yellow | green | blue | null, "light_label", "basis"}]}.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import sys
 import unicodedata
@@ -99,6 +100,21 @@ def _fit_widths(header: Sequence[str], rows: Sequence[Row]) -> list[float]:
     return [float(min(max(w, _MIN_WIDTH), _MAX_WIDTH)) for w in widths]
 
 
+def row_height(values: Row, widths: Sequence[float], line: float = 15.0) -> float | None:
+    """Height (points) that shows every wrapped cell of a row in full; None for one line.
+
+    Excel and LibreOffice do not always grow rows for wrapped text on opening, so
+    writers set the height explicitly.
+    """
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            usable = max(width - 1, 1)
+            n = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.splitlines())
+            lines = max(lines, n)
+    return None if lines == 1 else min(line * lines + 3, 409.0)
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
     """A legal, unique worksheet name (≤ 31 chars, no []:*?/\\)."""
     base = _SHEET_BAD.sub("_", name).strip("'") or "Sheet"
@@ -132,6 +148,9 @@ def _write_sheet(wb: Any, spec: SheetSpec, name: str, formats: dict[str, Any]) -
         ws.write_string(0, c, str(title), formats["header"])
     body = formats["wrap"] if spec.wrap else formats["body"]
     for r, row in enumerate(spec.rows, start=1):
+        height = row_height(row, widths) if spec.wrap else None
+        if height:
+            ws.set_row(r, height)
         for c, value in enumerate(row):
             url = spec.hyperlinks.get((r - 1, c))
             if url:

@@ -21,6 +21,12 @@ re-normalised over those dimensions; a unit without data in one scores 0 there).
 Ties: competition ranking (1, 2, 2, 4) on the scores rounded to rank.decimals;
 rank.tie_break keys before "code"/"name" (e.g. execution) break ties, code/name
 only order equal ranks.  change: "↑2", "↓1", "—" (same), "新" (not ranked before).
+
+Public JSON contract (keys stable): {"tool", "version", "period", "kind": month | quarter |
+year, "groups": [{"group", "rows": [{"rank", "unit", "code", "score", "dimensions":
+{dimension: score}, "change"}]}], "red": [{"group", "rank", "unit", "code", "score"}],
+"black": [same], "missing": [{"unit", "code"}]}.  red / black are the top / bottom
+rank.top / rank.bottom rows of each group (black never repeats a red row).
 """
 
 from __future__ import annotations
@@ -169,12 +175,15 @@ def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None
         facts.scores[k]["execution"] = _aggregate(groups, per_month, k, cfg.quarter_execution)
         facts.details[k]["execution"] = {m: per_month[m][k] for m in with_data}
         if p.kind == "month":
-            b, s = data[months[0]].get(k, (0.0, 0.0))
-            rate = s / b * 100 if b else None
-            tp = time_progress(p, pack.monitor.time_progress)
-            facts.details[k]["month"] = {"rate": rounded(rate), "time_progress": rounded(tp),
-                                         "gap": rounded(rate - tp) if rate is not None else None,
-                                         "budget": b, "spent": s}
+            facts.details[k]["month"] = _month_figures(*data[months[0]].get(k, (0.0, 0.0)),
+                                                       time_progress(p, pack.monitor.time_progress))
+
+
+def _month_figures(budget: float, spent: float, tp: float) -> dict[str, float | None]:
+    """Rate and gap of one unit in one month (shown beside a monthly ranking)."""
+    rate = spent / budget * 100 if budget else None
+    return {"rate": rounded(rate), "time_progress": rounded(tp),
+            "gap": rounded(rate - tp) if rate is not None else None, "budget": budget, "spent": spent}
 
 
 def _aggregate(groups: list[list[str]], per_month: dict[str, dict[str, float]], key: str,

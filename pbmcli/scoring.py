@@ -345,15 +345,15 @@ def _score_quantitative(ind: Indicator, target: IndicatorValue, actual: Indicato
             formula += f"；实际值远超目标值，扣 {fmt(deduction)} 分，得 {fmt(score)}"
     rounded = score
     notes = "；".join(n for n in (note, _unit_note(target, actual)) if n)
-    found += _self_score_check(ind, rounded, pack)
+    found += _self_score_check(ind, rounded, formula, pack)
     return IndicatorScore(ind, method, float(rounded), formula, notes, tuple(found))
 
 
-def _self_score_check(ind: Indicator, score: Decimal, pack: RulePack) -> list[Finding]:
+def _self_score_check(ind: Indicator, score: Decimal, formula: str, pack: RulePack) -> list[Finding]:
     own = _own(ind)
     if own is None or abs(_d(own) - score) <= _d(pack.scoring.score_tolerance):
         return []
-    msg = f"{_label(ind)}自评得分 {fmt(own)} 与按公式复核的得分 {fmt(score)} 不一致"
+    msg = f"{_label(ind)}自评得分 {fmt(own)} 与按公式复核的得分 {fmt(score)} 不一致（{formula}），请按复核得分修改"
     return [_finding("X305", msg, _indicator_ref(ind, "score"), expected=fmt(score), actual=fmt(own))]
 
 
@@ -372,12 +372,18 @@ def _on_time(target: IndicatorValue, actual: IndicatorValue) -> bool | None:
     return done <= due
 
 
+def _as_achieved(ind: Indicator, actual: IndicatorValue, w: Decimal, pack: RulePack,
+                 why: str) -> IndicatorScore:
+    """Score in the 达成年度指标 band although the text is not that string (X303 says why)."""
+    note = f"{why}，按「{ACHIEVED}」计分"
+    return _score_qualitative(ind, dataclasses.replace(actual, term=ACHIEVED), w, pack, note)
+
+
 def _score_deadline(ind: Indicator, target: IndicatorValue, actual: IndicatorValue, w: Decimal,
                     pack: RulePack) -> IndicatorScore:
     """时效: a date before the deadline counts as 达成年度指标; a late date keeps the self-score."""
     if _on_time(target, actual):
-        note = f"完成时间「{actual.text}」未超过时限「{target.text}」，按「{ACHIEVED}」计分"
-        return _score_qualitative(ind, dataclasses.replace(actual, term=ACHIEVED), w, pack, note)
+        return _as_achieved(ind, actual, w, pack, f"完成时间「{actual.text}」未超过时限「{target.text}」")
     note = f"完成时间「{actual.text}」晚于时限「{target.text}」"
     return _unbanded(ind, actual, w, pack, note)
 
@@ -463,6 +469,9 @@ def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
         return _unbanded(ind, actual, w, pack, "目标为定性表述而实际完成值为数值，无法比较")
     if _on_time(target, actual) is not None:
         return _score_deadline(ind, target, actual, w, pack)
+    if canonical_term(actual.text, pack)[0] is None and normalise_text(actual.text) == normalise_text(target.text):
+        # the actual repeats the qualitative target ("应保尽保" / "应保尽保"): the target was met
+        return _as_achieved(ind, actual, w, pack, f"实际完成情况与年度指标值「{target.text}」一致")
     return _score_qualitative(ind, actual, w, pack)
 
 
@@ -473,6 +482,9 @@ def _fund_number(sub: Submission, col: str) -> tuple[float | None, Field]:
     return parse_number(fld), fld
 
 
+_INITIAL_USED = "全年预算数未填，按年初预算数计算执行率"
+
+
 def _budget(sub: Submission) -> tuple[float | None, Field, list[Finding]]:
     """全年预算数, or 年初预算数 with an X309 note when 全年预算数 is empty."""
     budget, bfield = _fund_number(sub, "budget")
@@ -481,9 +493,8 @@ def _budget(sub: Submission) -> tuple[float | None, Field, list[Finding]]:
     initial, ifield = _fund_number(sub, "initial")
     if initial is None:
         return None, bfield, []
-    note = "全年预算数未填，按年初预算数计算执行率"
-    return initial, ifield, [_finding("X309", note, bfield.ref or ifield.ref, expected="全年预算数",
-                                      actual="空")]
+    return initial, ifield, [_finding("X309", _INITIAL_USED, bfield.ref or ifield.ref,
+                                      expected="全年预算数", actual="空")]
 
 
 def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
@@ -494,7 +505,7 @@ def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
     points = points_cell if points_cell is not None else pack.scoring.execution_points
     own, ofield = _fund_number(sub, "score")
     ref = ofield.ref or sfield.ref or bfield.ref
-    note = "全年预算数未填，按年初预算数计算执行率" if found else ""
+    note = _INITIAL_USED if found else ""
     if budget is None or budget == 0 or spent is None:
         why = ("全年预算数为 0" if budget == 0 else
                "全年预算数为空" if budget is None else "全年执行数为空")
@@ -507,7 +518,8 @@ def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
     formula = (f"执行率 = 全年执行数 {fmt(spent)} ÷ 全年预算数 {fmt(budget)} = {fmt(rate * 100)}%；"
                f"得分 = min(执行率, 100%) × 分值 {fmt(points)} = {fmt(score)}")
     if own is not None and abs(_d(own) - score) > _d(pack.scoring.score_tolerance):
-        found.append(_finding("X305", f"预算执行率自评得分 {fmt(own)} 与复核得分 {fmt(score)} 不一致",
+        found.append(_finding("X305", f"预算执行率自评得分 {fmt(own)} 与复核得分 {fmt(score)} 不一致"
+                                      f"（{formula}），请按复核得分修改",
                               ofield.ref, expected=fmt(score), actual=fmt(own)))
     return ExecutionScore(budget, spent, float(rate * 100), points, float(score), formula, note,
                           own, ref, tuple(found))

@@ -13,7 +13,7 @@ from .errors import InputError, PbmError, UsageError
 from .ledger import Clock, Ledger
 from .model import Finding, Severity, Submission
 from .monitor import Period
-from .units import UNIT_HEADERS, UnitMatcher, read_units
+from .units import UNIT_HEADERS, Unit, UnitMatcher, read_units
 
 FOLDERS = ("收件/目标申报", "收件/自评", "收件/执行", "收件/监控", "输出", "通报")
 
@@ -114,6 +114,16 @@ def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | Non
     if units_file.is_file() and not ledger.units():
         ledger.upsert_units(read_units(units_file))
     return ledger
+
+
+def directory_units(pack: RulePack, db: str | Path | None = None) -> list[Unit]:
+    """The units directory without creating a ledger: the ledger's if it exists, else units.xlsx."""
+    path = db_path(pack, db)
+    if path.is_file() and path.stat().st_size:
+        with open_ledger(pack, db) as ledger:
+            return ledger.units()
+    units_file = Path(pack.workspace.units)
+    return read_units(units_file) if units_file.is_file() else []
 
 
 # --------------------------------------------------------------------------- ingest

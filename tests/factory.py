@@ -208,7 +208,6 @@ def _write_openpyxl(path: Path, sheets: list[_Sheet]) -> None:
 
 @dataclass
 class _Opts:
-    kind: str
     variant: str
     merge_levels: bool
     blank_rows: bool
@@ -275,7 +274,8 @@ def _levels(sh: _Sheet, rows: list[tuple[int, Ind]], col: int, attr: str, merge:
             run = []
 
 
-def _sections(sh: _Sheet, r: int, opts: _Opts) -> int:
+def _sections(r: int, opts: _Opts) -> int:
+    """The row after a section plus the requested blank gap rows."""
     return r + opts.gap_rows
 
 
@@ -309,7 +309,7 @@ def _exec_score(funds: dict[str, Any]) -> tuple[float, float]:
     return rate, round(min(rate, 1.0) * 10, 2)
 
 
-def _selfeval_funds(sh: _Sheet, r: int, funds: dict[str, Any], opts: _Opts, width: int) -> int:
+def _selfeval_funds(sh: _Sheet, r: int, funds: dict[str, Any], opts: _Opts) -> int:
     head = _fund_header(opts.variant)
     sh.put(r, 0, "项目资金（万元）", to_row=r + 4)
     for i, (_, label) in enumerate(head):
@@ -447,7 +447,7 @@ def make_selfeval(path: str | Path, *, variant: str = "national", header: dict[s
                   execution_in_table: bool = False, overrides: dict[str, Any] | None = None,
                   year: int = 2026) -> Path:
     """A filled 项目支出绩效自评表 (see the module docstring)."""
-    opts = _Opts("selfeval", variant, merge_levels, blank_rows, percent_format, formulas, gap_rows,
+    opts = _Opts(variant, merge_levels, blank_rows, percent_format, formulas, gap_rows,
                  execution_in_table)
     head = _merge_dict(HEADER, header)
     fund = _merge_dict(SELFEVAL_FUNDS, funds)
@@ -464,9 +464,9 @@ def make_selfeval(path: str | Path, *, variant: str = "national", header: dict[s
     sh.put(r, mid + 1, head.get("department"), to_col=width)
     sh.put(r + 1, 0, "实施单位")
     sh.put(r + 1, 1, head.get("unit"), to_col=width)
-    r = _sections(sh, r + 2, opts)
-    r = _sections(sh, _selfeval_funds(sh, r, fund, opts, width), opts)
-    r = _sections(sh, _goal_texts(sh, r, ("预期目标", "实际完成情况"),
+    r = _sections(r + 2, opts)
+    r = _sections(_selfeval_funds(sh, r, fund, opts), opts)
+    r = _sections(_goal_texts(sh, r, ("预期目标", "实际完成情况"),
                                   (goal.get("annual"), goal.get("annual_actual")), width, "年度总体目标"), opts)
     r, rows = _table(sh, r, inds, cols, opts, "绩效指标")
     if execution_in_table:
@@ -526,7 +526,7 @@ def make_goal(path: str | Path, *, variant: str = "national", header: dict[str, 
               instructions_sheet: bool = False, meta: tuple[str, str] | None = None,
               overrides: dict[str, Any] | None = None, year: int = 2026) -> Path:
     """A filled 项目支出绩效目标申报表 (see the module docstring)."""
-    opts = _Opts("goal", variant, merge_levels, blank_rows, False, False, gap_rows)
+    opts = _Opts(variant, merge_levels, blank_rows, False, False, gap_rows)
     head = _merge_dict(HEADER, header)
     fund = _merge_dict(GOAL_FUNDS, funds)
     goal = _merge_dict(GOALS, goals)
@@ -549,9 +549,9 @@ def make_goal(path: str | Path, *, variant: str = "national", header: dict[str, 
             sh.put(r, 3, label2)
             sh.put(r, 4, value2, to_col=width)
         r += 1
-    r = _sections(sh, r, opts)
-    r = _sections(sh, _goal_funds(sh, r, fund), opts)
-    r = _sections(sh, _goal_texts(sh, r, ("中期目标", "年度目标"), (goal.get("midterm"), goal.get("annual")),
+    r = _sections(r, opts)
+    r = _sections(_goal_funds(sh, r, fund), opts)
+    r = _sections(_goal_texts(sh, r, ("中期目标", "年度目标"), (goal.get("midterm"), goal.get("annual")),
                                   width, "总体目标"), opts)
     if midterm:
         mids = _inds(midterm_indicators, GOAL_INDICATORS)

@@ -10,6 +10,7 @@ from pbmcli.crosscheck import (
     GoalIndex,
     compare_indicators,
     crosscheck,
+    indicator_key,
     normalise_name,
     project_key,
     same_value,
@@ -143,6 +144,16 @@ def test_score_paths_with_goals(tmp_path, pack):
 ])
 def test_same_value(a, b, same):
     assert same_value(parse_value(a), parse_value(b)) is same
+
+
+def test_indicator_key():
+    assert indicator_key("养护里程（公里）") == indicator_key("养护 里程") == "养护里程"
+    assert indicator_key("（一）") == "一"
+
+
+def test_renamed_with_unit_in_brackets_still_pairs(tmp_path, pack):
+    s, g = _pair(tmp_path, selfeval={"indicators": _inds(i0={"name": "养护道路里程（公里）"})})
+    assert crosscheck(s, GoalIndex.of([g]), pack).findings == ()
 
 
 def test_project_key():

@@ -214,3 +214,12 @@ def test_migrates_a_version_1_ledger_and_backfills(tmp_path: Path):
         assert led.schema_version == len(MIGRATIONS) >= 2
         assert led.execution_totals(["2026-10"]) == {
             "2026-10": {"101": (150.0, 50.0), "名称:无编码单位": (10.0, 1.0)}}
+
+
+def test_record_many_is_all_or_nothing(ledger: Ledger):
+    good = (make_sub("ok"), [], None, "2026", "101", "县财政局")
+    bad = (make_sub(None), [], None, "2026", "102", "县教育局")  # type: ignore[arg-type]  # sha256 NOT NULL
+    with pytest.raises(sqlite3.IntegrityError):
+        ledger.record_many([good, bad])
+    assert counts(ledger) == (0, 0, 0, 0)
+    assert [r.status for r in ledger.record_many([good, good])] == ["new", "duplicate"]

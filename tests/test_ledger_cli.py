@@ -135,7 +135,7 @@ def test_ingest_records_forms(ws: Path):
     pytest.importorskip("pbmcli.readers.inputs")
     path = ws / "收件" / "自评" / "a.xlsx"
     templates.write_template("selfeval", path, prefill={"unit": "县财政局", "project": "项目A"})
-    res = runner.invoke(app, ["ingest", str(path), "--period", "2026", "-f", "json"])
+    res = runner.invoke(app, ["ingest", str(path), "--period", "2026", "-f", "json", "--date", "2026-12-01"])
     assert res.exit_code in (0, 1), res.output
     first = json.loads(res.output)
     assert first["items"][0]["status"] == "new"
@@ -143,6 +143,7 @@ def test_ingest_records_forms(ws: Path):
     assert again["items"][0]["status"] == "duplicate"
     with Ledger.open(ws / "pbm.sqlite", lambda: dt.datetime(2027, 1, 1)) as led:
         assert len(led.submissions(current=False)) == 1
+        assert led.submissions()[0]["recorded_at"].startswith("2026-12-01")
 
 
 def test_monitor_forms_folder_lights(ws: Path):
@@ -172,3 +173,36 @@ def test_monitor_forms_folder_lights(ws: Path):
     assert d["kind"] == "indicators"
     got = [(i["indicator"], i["light"], i["p"]) for i in d["indicators"]]
     assert got == [("培训人次", "red", 50.0)]
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.skipif(not (EXAMPLES / "monitor" / "2026-08").is_dir(), reason="examples not generated")
+def test_examples_monitoring_forms_lights(tmp_path: Path):
+    d = json.loads(invoke("monitor", str(EXAMPLES / "monitor" / "2026-08"), "--period", "2026-08", "-f", "json",
+                          "--db", str(tmp_path / "l.sqlite")))
+    lights = {i["indicator"]: (i["light"], i["p"]) for i in d["indicators"]}
+    assert lights["完成路面修补面积"] == ("yellow", 64.76)  # 6800 ÷ (18000 × 7/12): the 1-7月 form
+    assert lights["新建改造农村户厕数量"][0] == "red"
+    assert lights["整治任务完成时限"][0] == "yellow"  # 进度滞后
+    assert lights["食品安全事故发生数"][0] == "green"  # =0 and 0
+
+
+@pytest.mark.skipif(not (EXAMPLES / "rectification.xlsx").is_file(), reason="examples not generated")
+def test_examples_month_and_rectification(tmp_path: Path):
+    db = str(tmp_path / "l.sqlite")
+    invoke("ledger", "--db", db, "--units", str(EXAMPLES / "units.xlsx"))
+    may = json.loads(invoke("monitor", str(EXAMPLES / "execution" / "2026-05.xlsx"), "--period", "2026-05",
+                            "-f", "json", "--db", db))
+    assert [m["unit"] for m in may["missing"]] == ["示例县白沙乡人民政府"]
+    invoke("rectify", "import", str(EXAMPLES / "rectification.xlsx"), "--db", db, "--date", "2026-11-01")
+    late = json.loads(invoke("rectify", "overdue", "--db", db, "--date", "2026-11-22", "-f", "json", code=1))
+    assert {i["unit"] for i in late} == {"示例县交通运输局", "示例县民政局", "示例县河口乡人民政府", "示例县教育局"}
+
+
+def test_monitor_without_record_creates_no_ledger(ws: Path):
+    path = export(ws, 10, {"101": 90.0})
+    d = json.loads(invoke("monitor", str(path), "--period", "2026-10", "-f", "json"))
+    assert not (ws / "pbm.sqlite").exists()
+    assert [m["code"] for m in d["missing"]] == ["102", "201"]  # units read from units.xlsx

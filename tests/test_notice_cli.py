@@ -136,3 +136,11 @@ def test_bad_json_is_an_input_error(tmp_path: Path) -> None:
     bad.write_text("{不是 JSON", "utf-8")
     res = _run("quarterly", "-p", "2026Q3", "--rank", bad, "-o", tmp_path)
     assert res.exit_code == 2 and "不是有效的排名结果 JSON" in res.output
+
+
+def test_empty_ranking_is_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "rank.json"
+    empty.write_text(json.dumps({"period": "2026Q3", "groups": [], "red": [], "black": []}), "utf-8")
+    res = _run("quarterly", "-p", "2026Q3", "--rank", empty, "-o", tmp_path)
+    assert res.exit_code == 2 and "没有任何单位的数据" in res.output
+    assert not list(tmp_path.glob("*.docx"))

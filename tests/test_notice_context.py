@@ -65,6 +65,9 @@ def test_monthly_counts_levels_and_table(pack: RulePack) -> None:
     assert [r[1] for r in ctx["table_rows"]][:2] == ["县交通运输局", "县教育局"]
     assert ctx["table_rows"][-1][-2:] == ["-30.64", "红色预警"]
     assert ctx["overdue"][0]["deadline"] == "2026年9月30日"
+    ledger_item = {"unit_name": "县水利局", "problem": "问题", "deadline": "2026-09-30", "status": "open"}
+    assert C.overdue_rows([ledger_item])[0] == {"unit": "县水利局", "problem": "问题",
+                                                "deadline": "2026年9月30日", "status": "未完成"}
 
 
 def test_monthly_level_from_pack_when_missing(pack: RulePack) -> None:
@@ -77,6 +80,17 @@ def test_monthly_level_from_pack_when_missing(pack: RulePack) -> None:
     assert ctx["red_units"] == []
     assert ctx["yellow_units"] == ["县农业农村局", "县水利局"]  # 22.22 and 30.64 behind
     assert ctx["warning_red"] == "40"
+
+
+def test_unit_without_budget_is_listed_but_not_counted(pack: RulePack) -> None:
+    monitor = S.monitor()
+    monitor["units"].append({"unit": "县档案馆", "code": "101099", "budget": 0.0, "spent": 0.0,
+                             "rate": None, "gap": None, "level": "正常", "projects": []})
+    ctx = C.build_monthly(monitor, {}, [], pack, DAY)
+    assert ctx["unit_count"] == 10 and ctx["above_count"] + ctx["below_count"] == 9
+    assert ctx["table_rows"][-1][1:] == ["县档案馆", "0.00", "0.00", "—", "—", "无预算数"]
+    assert "县档案馆" not in ctx["black_list"]
+    assert "县档案馆" not in [b.label for b in C.chart_bars(monitor, pack)]
 
 
 def test_ledger_levels_in_chinese_are_understood(pack: RulePack) -> None:

@@ -111,3 +111,13 @@ def test_plain_text_lists_every_block(pack: RulePack) -> None:
     assert "关于退回县农业农村局预算绩效材料修改的通知" in text
     assert "1\t高标准农田建设.xlsx\t工作表“绩效目标申报表”，单元格C8" in text
     assert dt.date(2026, 11, 29).strftime("%Y") in text
+
+
+def test_user_template_can_include_shipped_parts(tmp_path: Path, pack: RulePack) -> None:
+    own = tmp_path / "简版.md.j2"
+    own.write_text('{% include "_head.md.j2" %}\n@p 截至{{ period_cn }}末执行率{{ total_rate }}%。\n'
+                   '{% include "_sign.md.j2" %}\n', "utf-8")
+    used = B.template_variables(own)
+    assert {"doc_number", "title", "signature", "date_cn", "total_rate"} <= used
+    blocks = B.render_blocks("monthly", sample_context("monthly", pack), own)
+    assert [b.kind for b in blocks] == ["docnum", "title", "p", "sign", "date"]

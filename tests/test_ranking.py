@@ -199,3 +199,17 @@ def test_competition_rank_is_one_plus_strictly_better(scores: list[int]):
     keys = sorted((-s,) for s in scores)
     got = competition_ranks(keys)
     assert got == [1 + sum(1 for other in keys if other < k) for k in keys]
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), min_size=1, max_size=12),
+       rnd=st.randoms())
+def test_ranking_ignores_input_order(values, rnd, pack):
+    def rows():
+        return [RankRow(f"K{i:02d}", f"单位{i}", f"C{i:02d}", "g", float(s), {"execution": float(e)})
+                for i, (s, e) in enumerate(values)]
+
+    first = [(r.code, r.rank) for r in _sort_and_rank(rows(), pack)["g"]]
+    shuffled = rows()
+    rnd.shuffle(shuffled)
+    assert [(r.code, r.rank) for r in _sort_and_rank(shuffled, pack)["g"]] == first

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 from factory import FORM_SHEET, Ind, make_goal, make_selfeval
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pbmcli.errors import InputError
 from pbmcli.model import FormKind, Operator, ValueKind
 from pbmcli.readers import open_workbook, read_submission
 from pbmcli.readers import workbook as wbmod
+from pbmcli.readers.forms import parse_workbook
 
 
 def issues(sub, kind: str) -> list:
@@ -282,8 +285,6 @@ def test_shipped_templates_read_back_cleanly() -> None:
     templates = pytest.importorskip("pbmcli.templates")
     for kind, expected in (("goal", FormKind.GOAL), ("selfeval", FormKind.SELFEVAL),
                            ("monitor", FormKind.MONITOR)):
-        from pbmcli.readers.forms import parse_workbook
-
         sub = parse_workbook(open_workbook(templates.build_template(kind), f"{kind}.xlsx"))
         assert sub.kind is expected
         assert sub.template_version == templates.TEMPLATE_VERSION
@@ -517,3 +518,71 @@ def test_goal_funds_written_as_columns(tmp_path: Path) -> None:
     assert sub.fund("annual", "other", "amount").cell == "E5"
     assert sub.goals["annual"].value == "资助学生500人"
     assert [i.name for i in sub.indicators] == ["资助人数"]
+
+
+# ---------------------------------------------------------------- never a traceback
+
+_GOOD: dict[str, bytes] = {}
+
+
+def _good_bytes() -> bytes:
+    if "x" not in _GOOD:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            _GOOD["x"] = make_selfeval(Path(folder) / "a.xlsx", percent_format=True).read_bytes()
+    return _GOOD["x"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)),
+                min_size=1, max_size=8))
+def test_damaged_files_give_a_submission_or_an_input_error(flips: list[tuple[int, int]]) -> None:
+    data = bytearray(_good_bytes())
+    for pos, value in flips:
+        data[pos % len(data)] = value
+    try:
+        sub = parse_workbook(open_workbook(bytes(data), "损坏.xlsx"))
+    except InputError as exc:
+        assert exc.code.startswith("F0") and exc.reason
+    else:
+        assert sub.kind is FormKind.SELFEVAL
+
+
+def test_blank_signature_does_not_take_the_neighbours_text(tmp_path: Path) -> None:
+    path = make_selfeval(tmp_path / "a.xlsx", variant="sichuan", header={"leader": None})
+    sub = read_submission(path)
+    assert sub.head("finance_leader").value == "李华"
+    assert sub.head("leader").blank
+
+
+def test_messy_hand_made_table(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    rows = [["附件2"], [], ["2026年度项目支出绩效自评表"],
+            ["项 目 名 称：", "村级公益设施维护"], ["主管部门", "示例县民政局"],
+            [],
+            ["一级指标", "二级指标", "三级指标", "年度指标值（A）", "实际完成值（B）", "分值（权重）", "得分",
+             "未完成原因分析"],
+            ["产出", "数量", "维护设施数量", "≥20个", "20个", "50", "50分"],
+            [None, None, None, None, None, None, None, None],
+            ["效益", "社会效益", "群众受益面", "明显提升", "达成年度指标", 40, "36"],
+            ["满意度", "服务对象满意度", "群众满意度", "≥90%", "93%", 10, 10],
+            [None, None, "合计", None, None, 100, 96]]
+    path = tmp_path / "手工.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    wb.close()
+    sub = read_submission(path)
+    assert sub.kind is FormKind.SELFEVAL and sub.variant == "city_ab"
+    assert sub.project == "村级公益设施维护" and sub.year == 2026
+    assert [(i.level1, i.level2) for i in sub.indicators] == [
+        ("产出指标", "数量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]
+    assert [i.weight for i in sub.indicators] == [50.0, 40.0, 10.0]
+    assert [i.score for i in sub.indicators] == [50.0, 36.0, 10.0]
+    assert (sub.totals["weight"].value, sub.totals["score"].value) == (100.0, 96.0)
+    assert sub.totals["score"].cell == "G12"

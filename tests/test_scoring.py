@@ -149,6 +149,13 @@ def test_deadline_targets(pack, target, actual, own, expected, codes):
     assert sorted(f.code for f in result.findings) == codes
 
 
+def test_actual_repeating_the_qualitative_target_is_achieved(pack):
+    result = score_indicator(ind("应保尽保", "应保尽保", 10, 9), pack)
+    assert result.score == 9.0  # 达成 band [8, 10]
+    assert [f.code for f in result.findings] == ["X303"]
+    assert score_indicator(ind("应保尽保", "应保尽保", 10, 5), pack).score == 8.0
+
+
 def test_overshoot_warning_without_deduction(pack):
     result = score_indicator(ind("≥100", "130", 10), pack)
     assert result.score == 10.0

@@ -17,6 +17,37 @@ from .. import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+def _localise_builtin_help() -> None:
+    """Chinese help for typer's own --help / completion options (best effort, version-guarded)."""
+    texts = {
+        "--install-completion": "为当前终端安装命令补全（Tab 键补全命令和选项）。",
+        "--show-completion": "显示当前终端的命令补全脚本，可复制后自行安装。",
+    }
+    try:
+        from typer import completion
+        from typer._click import core
+
+        for func in (completion._install_completion_placeholder_function,):
+            for default in func.__defaults__ or ():
+                decls = getattr(default, "param_decls", ()) or ()
+                for decl in decls:
+                    if decl in texts:
+                        default.help = texts[decl]
+        original = core.Command.get_help_option
+
+        def get_help_option(self: Any, ctx: Any) -> Any:
+            option = original(self, ctx)
+            if option is not None:
+                option.help = "显示本帮助信息并退出。"
+            return option
+
+        core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    except (ImportError, AttributeError):  # another typer version: English help stays
+        pass
+
+
+_localise_builtin_help()
+
 app = typer.Typer(
     name="pbm",
     help="pbm：预算绩效管理工具。审核绩效目标申报表和自评表、复核自评得分、监控执行进度、排名并生成通报。",

@@ -106,13 +106,21 @@ def _print_indicators(data: dict[str, Any], table: Any, out: Any) -> None:
         out.print("绩效指标：未读到任何指标行。", markup=False)
         return
     t = table(title=f"绩效指标（{len(data['indicators'])} 行）", title_justify="left")
-    for col in ("行", "块", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"):
+    present = [k for k in _OPTIONAL_COLS if any(k in i["fields"] for i in data["indicators"])]
+    for col in ("行", "块", "一级指标", "二级指标", "三级指标", "年度指标值",
+                *(_OPTIONAL_COLS[k] for k in present), "单元格"):
         t.add_column(col)
     for ind in data["indicators"]:
+        f = ind["fields"]
+        cells = " ".join(c for c in (ind["cells"].get("name"), ind["cells"].get("target")) if c)
+        shown = [_value(ind["actual"]) if k == "actual" else _show(f.get(k)) for k in present]
         _row(t, str(ind["row"]), BLOCK_LABELS.get(ind["block"], ind["block"]), ind["level1"],
-                  ind["level2"], ind["name"], _value(ind["target"]), _value(ind["actual"]),
-                  _show(ind["fields"].get("weight")), _show(ind["fields"].get("score")))
+             ind["level2"], ind["name"], _value(ind["target"]), *shown, cells)
     out.print(t)
+
+
+_OPTIONAL_COLS = {"actual": "实际完成值", "weight": "分值", "score": "得分", "current": "当前完成值",
+                  "forecast": "全年预计", "likelihood": "完成可能性"}
 
 
 def _value(v: dict[str, Any] | None) -> str:

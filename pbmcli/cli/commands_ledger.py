@@ -75,15 +75,17 @@ def _need_output(fmt: Fmt, output: str | None) -> None:
 
 
 def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    from rich import box
     from rich.table import Table
 
     from .output import out
 
-    t = Table(title=title, show_lines=False)
+    t = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False)
     cells = [["" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
     for j, h in enumerate(header):
         short = all(len(r[j]) <= 10 and r[j].isascii() for r in cells)  # numbers, codes: keep whole
-        t.add_column(h, overflow="fold", no_wrap=short, justify="right" if short and cells else "left")
+        t.add_column(h, overflow="fold", no_wrap=short, min_width=None if short else 8,
+                     justify="right" if short and cells else "left")
     for r in cells:
         t.add_row(*r)
     out.print(t)
@@ -156,11 +158,14 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
                period: Annotated[str, typer.Option("--period", "-p", help="所属期间：2026（年度）、2026Q3（季度）或 2026-08（月份）。")],
                db: DbOpt = None,
                fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+               date: Annotated[str | None, typer.Option("--date", help="收件日期（YYYY-MM-DD），用于判断是否按时报送；默认今天。")] = None,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..monitor import Period
     from ..workspace import ingest
 
     pack = _pack(rules, config)
-    with _ledger(pack, db) as ledger:
+    Period.parse(period)
+    with _ledger(pack, db, date) as ledger:
         res = ingest(ledger, paths, period, pack)
     if fmt is Fmt.json:
         _json(res.to_dict(), None, False)
@@ -193,13 +198,18 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
     if monitor.detect_kind(export) == "forms":
         _lights(export, period, pack, fmt, output, force)
         return
-    with _ledger(pack, db) as ledger:
-        res = monitor.monitor_export(export, period, pack, ledger.units())
-        if record:
+    from ..workspace import directory_units
+
+    monitor.Period.parse(period)
+    if not record:  # reading only: no ledger is created
+        res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
+    else:
+        with _ledger(pack, db) as ledger:
+            res = monitor.monitor_export(export, period, pack, ledger.units())
             status = ledger.record_execution(res.period, res.ledger_rows(), res.source)
             ledger.log_run("monitor", {"period": res.period, "path": export, "status": status})
-            _notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
-                     "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]])
+        _notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
+                 "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]])
     _notes([f.message for f in res.findings])
     if fmt is Fmt.json:
         _json(res.to_dict(), output, force)
@@ -277,9 +287,11 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
              output: OutputOpt = None, force: ForceOpt = False,
              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from .. import ranking
+    from ..monitor import Period
 
     pack = _pack(rules, config)
     _need_output(fmt, output)
+    Period.parse(period)  # a bad period stops before the ledger is touched
     with _ledger(pack, db) as ledger:
         res = ranking.rank(ledger, period, pack)
         detail = ranking.explain(res, explain, ledger) if explain else None
@@ -305,13 +317,18 @@ def _rank_header(res: Ranking) -> tuple[list[str], list[str]]:
 
     dims = list(res.weights)
     extra = ["执行率%", "偏差"] if res.kind == "month" else []
-    labels = [f"{DIM_SHORT[d]}{res.weights[d]:.0f}%" if res.kind != "month" else "进度得分" for d in dims]
+    labels = [f"{DIM_SHORT[d]}\n{res.weights[d]:.0f}%" if res.kind != "month" else "进度得分" for d in dims]
     return ["名次", "单位", "编码", "得分", *labels, *extra, "变化"], dims + (["rate", "gap"] if extra else [])
 
 
 def _rank_rows(res: Ranking, rows: list[Any], keys: list[str]) -> list[list[Any]]:
     return [[r.rank, r.unit, r.code, r.score, *({**r.dimensions, **r.figures}.get(k) for k in keys), r.change]
             for r in rows]
+
+
+def _without_code(header: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Screen tables of composite rankings leave out 编码 to fit an 80-column console."""
+    return header[:2] + header[3:], [r[:2] + r[3:] for r in rows]
 
 
 def _rank_title(res: Ranking) -> str:
@@ -322,7 +339,10 @@ def _rank_title(res: Ranking) -> str:
 def _rank_table(res: Ranking) -> None:
     header, keys = _rank_header(res)
     for group, rows in res.groups.items():
-        _table(f"{_rank_title(res)}（{group}）", header, _rank_rows(res, rows, keys))
+        head, body = header, _rank_rows(res, rows, keys)
+        if res.kind != "month":
+            head, body = _without_code(head, body)
+        _table(f"{_rank_title(res)}（{group}）", head, body)
     if res.rows():
         _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
     if res.missing:
@@ -462,12 +482,17 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
     if fmt is Fmt.json:
         _json(res.to_dict(), output, force)
         return
-    header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算", "全年执行", "结余", "大额结余", "建议", "调整%", f"{year + 1}年建议数", "说明"]
-    rows = [[r.unit, r.code, r.project, r.grade or "未评价", r.total, r.budget, r.spent, r.unspent,
-             "是" if r.large_balance else "", r.action, r.change, r.suggested, r.note] for r in res.rows]
+    header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算", "全年执行", "结余", "大额结余", "建议",
+              "调整%", f"{year + 1}年建议数", "说明"]
+    rows = [[d["unit"], d["code"], d["project"], d["grade"] or "未评价", d["total"], d["budget"], d["spent"],
+             d["unspent"], "是" if d["large_balance"] else "", d["action"], d["change"], d["suggested"], d["note"]]
+            for d in res.to_dict()["rows"]]
     if fmt is Fmt.xlsx:
         from ..outputs import SheetSpec, write_xlsx
 
         write_xlsx(output or "", [SheetSpec("结果应用建议", header, rows)], force)
     else:
-        _table(f"{year} 年度绩效评价结果应用建议", header, rows)
+        screen = [0, 2, 3, 5, 7, 9, 10, 11]  # the rest (code, spent, notes …) in json / xlsx
+        _table(f"{year} 年度绩效评价结果应用建议", [header[i].replace("年建", "年\n建") for i in screen],
+               [[r[i] for i in screen] for r in rows])
+        _notes([f"{r.unit} {r.project}：{r.note}" for r in res.rows if r.note])

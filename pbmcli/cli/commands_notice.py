@@ -47,8 +47,9 @@ def _inputs(kind: str, period: str, files: dict[str, Path | None], pack: Any, db
     labels = {"monitor": "执行监控结果", "rank": "排名结果", "validate": "审核结果",
               "overdue": "整改逾期清单", "scores": "复核得分", "apply": "结果应用建议"}
     given = {k: _read_json(p, labels[k]) for k, p in files.items() if p is not None}
-    if isinstance(given.get("apply"), dict):
-        given["apply"] = given["apply"].get("rows", [])
+    for key in ("apply", "overdue", "scores"):   # accept {"rows": [...]} / {"items": [...]} too
+        if isinstance(given.get(key), dict):
+            given[key] = given[key].get("rows") or given[key].get("items") or []
     needed = {"monthly": "monitor", "quarterly": "rank", "annual": "rank", "return": "validate"}[kind]
     if needed in given:
         return given

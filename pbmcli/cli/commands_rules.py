@@ -40,10 +40,12 @@ def list_rules(
     from rich.table import Table
 
     table = Table(show_lines=False, expand=False)
-    for title in ("代码", "名称", "级别", "适用", "说明"):
+    for title in ("代码", "级别"):
+        table.add_column(title, no_wrap=True)
+    for title in ("名称", "适用", "说明"):
         table.add_column(title, overflow="fold")
     for row in list_rows():
-        table.add_row(row["code"], row["name"], row["severity_label"], row["forms"], row["summary"])
+        table.add_row(row["code"], row["severity_label"], row["name"], row["forms"], row["summary"])
     out.print(table)
 
 

@@ -40,6 +40,7 @@ FINDING_HEADER = ["文件", "工作表", "单元格", "代码", "严重程度", 
 _COUNTS = [("files", "文件数"), ("scored", "已计分"), ("优", "优"), ("良", "良"), ("中", "中"),
            ("差", "差"), ("inflated", "自评虚高"), ("insufficient", "数据不足"),
            ("unreadable", "无法读取"), ("skipped", "已跳过")]
+_TABLE_HEADER = ["单位", "项目", "自评总分", "复核总分", "差值", "自评等级", "复核等级", "虚高", "执行率%"]
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -147,14 +148,14 @@ def render_table(report: ScoreReport, console: Console, explain: bool) -> None:
     from rich.text import Text
 
     console.print(_table("复核汇总", [label for _, label in _COUNTS], [_summary_counts(report)]))
-    short = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10]
+    short = [1, 2, 4, 5, 6, 7, 8, 9, 10]  # the file is named in the findings tables below
     rows = [[row[i] for i in short] for row in map(summary_row, report.results)]
     for row, fs in zip(rows, report.results, strict=True):
         if fs.result is None:
-            row[4] = "无法读取"
+            row[:2] = [Path(fs.path).name, "无法读取"]
         elif fs.result.total is None:
-            row[4] = "数据不足"
-    console.print(_table("自评得分复核", [SUMMARY_HEADER[i] for i in short], rows, wide=(0, 2)))
+            row[3] = "数据不足"
+    console.print(_table("自评得分复核", _TABLE_HEADER, rows))
     if explain:
         for fs in report.scored:
             _render_explain(fs, console)
@@ -179,12 +180,16 @@ def _render_explain(fs: FileScore, console: Console) -> None:
         return
     sub = res.submission
     console.print(Text(f"{fs.path}  {sub.project or '（未填项目名称）'}（{sub.unit or '未填单位'}）", style="bold"))
-    for row in detail_rows(fs):
+    rows = detail_rows(fs)
+    for n, row in enumerate(rows):
         l1, l2, name, target, actual, method, formula, weight, own, score, note, cell = row
-        where = "/".join(x for x in (l1, l2) if x and x != name)
-        head = f"  {f'[{where}] ' if where else ''}{name or ''}"
-        if name is not None or l1 != "总分":
-            head += f"  目标 {_g(target)}  实际 {_g(actual)}  {method or ''}"
+        if n == 0:  # 预算执行率: budget and spent, not target and actual
+            head = f"  预算执行率  {target}  {actual}"
+        elif n == len(rows) - 1:  # 总分
+            head = "  总分"
+        else:
+            where = "/".join(x for x in (l1, l2) if x)
+            head = f"  [{where}] {name}  目标 {_g(target)}  实际 {_g(actual)}  {method}"
         head += f"  分值 {_g(weight)}  自评 {_g(own)}  复核 {_g(score)}"
         console.print(Text(head + (f"  （{cell}）" if cell else "")))
         for line in (formula, note):

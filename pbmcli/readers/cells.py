@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
-from ..model import CellRef, Field, ReadIssue, a1
+from ..model import CellRef, Field, ReadIssue
 from ..values import parse_number
 from .labels import LabelIndex
-from .workbook import Sheet
+from .workbook import Sheet, cell_name
 
 _DASHES = set("-—–―─━－_~/\\／ ")
 
@@ -28,7 +27,7 @@ class Reader:
     issues: list[ReadIssue] = field(default_factory=list)
 
     def ref(self, r: int, c: int) -> CellRef:
-        return CellRef(self.sheet.name, a1(r + 1, c + 1))
+        return CellRef(self.sheet.name, cell_name(r, c))
 
     def blank(self, r: int, c: int) -> Field:
         return Field(None, self.ref(r, c), "")
@@ -47,8 +46,7 @@ class Reader:
             if not f.blank or f.formula_uncached:
                 return f
             col = self.sheet.span_end(ar, ac)[1] + 1
-        first_anchor = self.sheet.anchor(r, first)
-        return self.sheet.field(*first_anchor) if first < self.sheet.ncols else self.blank(r, first)
+        return self.blank(*self.sheet.anchor(r, first))
 
     def below(self, r: int, c: int) -> Field:
         """The value under the label at (r, c) (below its merged span)."""
@@ -73,10 +71,10 @@ class Reader:
             return f
         text = str(f.value)
         if _nothing_written(text):
-            return dataclasses.replace(f, value=None, text=text)
+            return Field(None, f.ref, text)
         n = parse_number(text)
         if n is None:
             self.issues.append(ReadIssue("not_a_number", f.ref, text,
                                          f"{what}应为数字，但填写的是「{text}」"))
             return f
-        return dataclasses.replace(f, value=n, text=text, percent=text.rstrip().endswith(("%", "％")))
+        return Field(n, f.ref, text, percent=text.rstrip().endswith(("%", "％")))

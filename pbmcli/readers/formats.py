@@ -9,12 +9,13 @@ on anything unexpected: a missing percent flag is the old behaviour, never a cra
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import struct
 import zipfile
 
-from .workbook import MAX_COLS, MAX_MEMBER_BYTES, MAX_ROWS
+from .limits import MAX_COLS, MAX_MEMBER_BYTES, MAX_ROWS, ZIP_ERRORS
 
 Cells = frozenset[tuple[int, int]]
 
@@ -40,7 +41,7 @@ def ods_percent_cells(data: bytes, sheet: str) -> Cells:
             if zf.getinfo("content.xml").file_size > MAX_MEMBER_BYTES:
                 return frozenset()
             xml = zf.read("content.xml")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return frozenset()
     target = sheet.encode("utf-8")
     out: set[tuple[int, int]] = set()
@@ -72,8 +73,6 @@ def ods_percent_cells(data: bytes, sheet: str) -> Cells:
 
 
 def _unescape(raw: bytes | None) -> bytes:
-    import html
-
     return html.unescape((raw or b"").decode("utf-8", "replace")).encode("utf-8")
 
 

@@ -81,14 +81,21 @@ def _candidates(wb: Workbook) -> list[SheetInfo]:
     return [s for s in wb.sheets if s.name != META_SHEET and not _SKIP_SHEET.search(s.name)]
 
 
-def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
-    """The sheet holding the form: first visible one, else a hidden one (with an issue)."""
-    found: list[tuple[SheetInfo, FormKind, LabelIndex]] = []
-    for info in sorted(_candidates(wb), key=lambda s: (not s.visible, s.index)):
+def _forms_in(wb: Workbook, sheets: list[SheetInfo]) -> list[tuple[SheetInfo, FormKind, LabelIndex]]:
+    found = []
+    for info in sorted(sheets, key=lambda s: (not s.visible, s.index)):
         labels = LabelIndex.build(wb.sheet(info.name))
         kind = detect_kind(labels)
         if kind is not FormKind.UNKNOWN:
             found.append((info, kind, labels))
+    return found
+
+
+def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
+    """The sheet holding the form: first visible one, else a hidden one (with an issue)."""
+    found = _forms_in(wb, _candidates(wb))
+    if not found:  # a form on a sheet named like an instruction sheet ("填表说明") still counts
+        found = _forms_in(wb, [s for s in wb.sheets if s.name != META_SHEET and s not in _candidates(wb)])
     if not found:
         raise InputError(wb.display, f"不是可识别的绩效表格：在各工作表中没有找到{_LOOKED_FOR}", "F003")
     info, kind, labels = found[0]

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from .workbook import MAX_FILE_BYTES, MAX_MEMBER_BYTES, SPREADSHEET_SUFFIXES, check_zip_limits
+from .workbook import (
+    MAX_FILE_BYTES,
+    MAX_MEMBER_BYTES,
+    SPREADSHEET_SUFFIXES,
+    ZIP_ERRORS,
+    check_zip_limits,
+)
 
 _UTF8_FLAG = 0x800
 _GONE = "文件在处理过程中被移走或删除"
@@ -79,7 +85,7 @@ def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
     except InputError as exc:
         yield Skipped(display, exc.reason)
         return
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         yield Skipped(display, "压缩包已损坏或不完整，无法列出其中的文件；请重新打包后再报送")
         return
     named = sorted(((member_name(i), i) for i in infos if not i.is_dir()), key=lambda p: p[0])
@@ -161,7 +167,7 @@ def read_bytes(item: InputItem) -> bytes:
         raise InputError(item.display, _GONE, "F001") from None
     except KeyError:
         raise InputError(item.display, "压缩包中找不到该文件（压缩包在处理过程中被改动）", "F001") from None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         raise InputError(item.display, "压缩包中的该文件已损坏，无法解压；请重新打包后再报送", "F001") from None
     if len(data) > MAX_MEMBER_BYTES:
         raise InputError(item.display, "解压后超过大小上限，已拒绝读取", "F009")

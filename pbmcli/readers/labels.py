@@ -16,7 +16,7 @@ from functools import lru_cache
 from .workbook import Sheet
 
 _SPACE_COLON = re.compile(r"[\s:：]+")
-_SUFFIX = re.compile(r"\((?:[A-Z](?:/[A-Z])?|[A-Z]-[A-Z]|万元|元|%|分|\d+(?:\.\d+)?分?)\)$")
+_SUFFIX = re.compile(r"\([^()]*\)$")  # "(A)", "(B/A)", "(万元)", "(权重)", "(计算方法或评判标准)"
 _AB = re.compile(r"\((?:[A-Z](?:/[A-Z])?)\)$")
 
 HEADER = {
@@ -70,7 +70,7 @@ FUND_ROWS = {
 INDICATOR_COLS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
-    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称"),
+    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标名称", "具体指标"),
     "nature": ("指标性质", "计算符号", "指标方向"),
     "unit": ("度量单位", "计量单位", "单位"),
     "target": ("年度指标值", "指标值", "目标值", "预期指标值", "中期指标值", "年度目标值", "全年指标值"),
@@ -117,7 +117,7 @@ def norm(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def base(label: str) -> str:
-    """A normalised label without its (A)/(B)/(万元) suffix."""
+    """A normalised label without trailing notes in brackets: (A), (B/A), (万元), (权重) …"""
     prev = None
     while prev != label:
         prev, label = label, _SUFFIX.sub("", label)
@@ -161,6 +161,7 @@ class LabelIndex:
     cells: list[tuple[int, int, str]] = field(default_factory=list)  # r, c, norm
     by_row: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     colon: list[tuple[int, int]] = field(default_factory=list)  # cells whose text has a colon
+    inline: set[tuple[int, int]] = field(default_factory=set)  # "项目负责人：张三" cells
 
     @classmethod
     def build(cls, sheet: Sheet) -> LabelIndex:
@@ -173,6 +174,8 @@ class LabelIndex:
                     idx.by_row.setdefault(r, []).append((c, label))
                     if "：" in value or ":" in value:
                         idx.colon.append((r, c))
+                        if norm(re.split(r"[:：]", value, maxsplit=1)[0]) in ALL_LABELS:
+                            idx.inline.add((r, c))
         return idx
 
     def label_at(self, r: int, c: int) -> str:
@@ -187,4 +190,5 @@ class LabelIndex:
         label = self.label_at(r, c)
         if not label:
             return False
-        return label in ALL_LABELS or base(label) in ALL_LABELS or label.startswith("是否")
+        return (label in ALL_LABELS or base(label) in ALL_LABELS or label.startswith("是否")
+                or self.sheet.anchor(r, c) in self.inline)

@@ -9,8 +9,8 @@ are read until a 总分/合计 row, the next header row, a footer label or the e
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Field, Indicator, IndicatorValue
 from ..values import parse_value
@@ -26,7 +26,7 @@ from .labels import (
 )
 
 _NUMERIC = ("weight", "score")
-_OWN = ("name", "target", "actual", "weight", "score", "current", "forecast")
+_OWN = {"name", "target", "actual", "weight", "score", "current", "forecast"}
 _COL_WHAT = {"weight": "分值", "score": "得分"}
 
 
@@ -106,12 +106,11 @@ def _total_row(rd: Reader, r: int, g: Group) -> bool:
                for c, label in rd.labels.by_row.get(r, ()))
 
 
-def _is_execution(values: dict[str, Field], r: int) -> bool:
+def _is_execution(values: dict[str, Field], own: set[str]) -> bool:
     """The 预算执行率 row written inside the indicator table (its own cells, not filled down)."""
     for key in ("name", "level1", "level2"):
         v = values.get(key)
-        if v is not None and isinstance(v.value, str) and "预算执行率" in v.value \
-                and v.ref is not None and v.ref.row == r + 1:
+        if v is not None and isinstance(v.value, str) and "预算执行率" in v.value and key in own:
             return True
     return False
 
@@ -137,26 +136,39 @@ class _FillDown:
 
 def _level_field(f: Field) -> Field:
     if isinstance(f.value, str):
-        return dataclasses.replace(f, value=canon_level(f.value), text=f.text or f.value)
+        return Field(canon_level(f.value), f.ref, f.text or f.value, f.percent, f.formula_uncached)
     return f
 
 
-def _row_values(rd: Reader, g: Group, r: int) -> tuple[dict[str, Field], bool]:
-    """The row's fields, and whether the row has content of its own (not merged from above)."""
+def _row_values(rd: Reader, g: Group, r: int) -> tuple[dict[str, Field], set[str]]:
+    """The row's fields, and the keys whose cell belongs to this row (not merged from above)."""
     values: dict[str, Field] = {}
-    own = False
+    own: set[str] = set()
     for key, c in g.cols.items():
         f = rd.column_cell(r, c)
+        mine = rd.sheet.anchor(r, c)[0] == r
         if key in ("level1", "level2"):
             f = _level_field(f)
-        elif key in _NUMERIC:
-            f = rd.number(f, _COL_WHAT[key]) if (f.ref and f.ref.row == r + 1) else f
+        elif key in _NUMERIC and mine:
+            f = rd.number(f, _COL_WHAT[key])
         values[key] = f
-        if key in _OWN and not f.blank and f.ref is not None and f.ref.row == r + 1:
-            own = True
-        if f.formula_uncached and key in _OWN:
-            own = True
+        if mine and (not f.blank or f.formula_uncached):
+            own.add(key)
     return values, own
+
+
+@lru_cache(maxsize=8192)
+def _parse(raw: float | str | None, unit_hint: str | None, op_hint: str | None) -> IndicatorValue:
+    """parse_value, memoised: forms repeat the same values ("≥90%", "达成年度指标")."""
+    return parse_value(raw, unit_hint=unit_hint, operator_hint=op_hint)
+
+
+def _parse_field(f: Field | None, unit_hint: str | None, op_hint: str | None = None) -> IndicatorValue:
+    if f is None:
+        return _parse(None, unit_hint, op_hint)
+    if f.percent and isinstance(f.value, float):  # 0.96 shown as 96 %: already scaled
+        unit_hint = "%"
+    return _parse(f.value, unit_hint, op_hint)
 
 
 def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorValue | None]:
@@ -164,12 +176,10 @@ def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorVa
     nature = values.get("nature")
     unit_hint = str(unit.value) if unit is not None and not unit.blank else None
     op_hint = str(nature.value) if nature is not None and not nature.blank else None
-    target = parse_value(values.get("target", Field(None)), unit_hint=unit_hint, operator_hint=op_hint)
+    target = _parse_field(values.get("target"), unit_hint, op_hint)
     if "actual" not in values:
         return target, None
-    actual_hint = unit_hint or target.unit
-    actual = parse_value(values["actual"], unit_hint=actual_hint)
-    return target, actual
+    return target, _parse_field(values["actual"], unit_hint or target.unit)
 
 
 def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult) -> None:
@@ -183,16 +193,16 @@ def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult)
             break
         values, own = _row_values(rd, g, r)
         fill.apply(values)
-        if own:
-            _add_row(g, r, values, result)
+        if own & _OWN:
+            _add_row(g, r, values, own, result)
         r += 1
     result.last_row = max(result.last_row, r - 1)
     result.columns |= set(g.cols)
     result.ab = result.ab or g.ab
 
 
-def _add_row(g: Group, r: int, values: dict[str, Field], result: TableResult) -> None:
-    if _is_execution(values, r):
+def _add_row(g: Group, r: int, values: dict[str, Field], own: set[str], result: TableResult) -> None:
+    if _is_execution(values, own):
         for key in ("weight", "score"):
             if key in values and not values[key].blank:
                 result.execution.setdefault(key, values[key])

@@ -18,24 +18,24 @@ ReadIssue(kind="out_of_bounds") says so.  Every failure is an ``InputError``.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..model import CellRef, Field, ReadIssue, a1
-
-MAX_FILE_BYTES = 100 * 1024 * 1024  # a whole spreadsheet file
-MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one zip member, declared uncompressed size
-MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all members of one zip, declared
-MAX_MEMBERS = 10_000  # members of one zip
-MAX_ROWS = 5_000  # rows of a sheet that are read
-MAX_COLS = 200  # columns of a sheet that are read
-
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+from ..model import CellRef, Field, ReadIssue, col_letter
+from .limits import (  # noqa: F401  (re-exported: the limits live in one place)
+    MAX_COLS,
+    MAX_FILE_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_ROWS,
+    MAX_TOTAL_BYTES,
+    SPREADSHEET_SUFFIXES,
+    ZIP_ERRORS,
+)
+from .ooxml import Ooxml
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -44,21 +44,6 @@ _FMT_LABEL = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作
               "ods": "OpenDocument 表格（.ods）"}
 _SUFFIX_FMT = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 
-# OOXML fragments (regex over bytes: cheaper than an XML parser, and no entities are expanded)
-_XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
-_XF = re.compile(rb"<xf\b([^>]*)")
-_NUMFMT = re.compile(rb"<numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatCode=\"([^\"]*)\"")
-_NUMFMT_ID = re.compile(rb"numFmtId=\"(\d+)\"")
-_SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
-_REL = re.compile(rb"<Relationship\b([^>]*)/?>")
-_ROW_R = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
-_WIDE_REF = re.compile(rb"<c\b[^>]*?\br=\"(?:[A-Z]{3,}|[H-Z][A-Z]|G[S-Z])\d")
-_CELL = re.compile(rb"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
-_ROW = re.compile(rb"<row\b([^>]*?)(/>|>.*?</row>)", re.S)
-_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
-_FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>([^<]*)</v>|<v\s*/>)?")
-_PERCENT_BUILTIN = {9, 10}
 
 
 @dataclass(frozen=True)
@@ -124,7 +109,7 @@ class Sheet:
     def field(self, r: int, c: int) -> Field:
         """A normalised ``Field`` for 0-based (r, c), read from its merge anchor."""
         ar, ac = self.anchor(r, c)
-        ref = CellRef(self.name, a1(ar + 1, ac + 1))
+        ref = CellRef(self.name, cell_name(ar, ac))
         if (ar, ac) in self.uncached:
             return Field(None, ref, "", formula_uncached=True)
         value = self.raw(ar, ac)
@@ -138,6 +123,14 @@ class Sheet:
             return Field(number, ref, f"{number:g}")
         text = display_text(value)
         return Field(text or None, ref, text)
+
+
+_LETTERS = [col_letter(c) for c in range(1, MAX_COLS + 2)]
+
+
+def cell_name(r: int, c: int) -> str:
+    """0-based (r, c) -> "B3" (cheap: column letters are precomputed)."""
+    return f"{_LETTERS[c] if c <= MAX_COLS else col_letter(c + 1)}{r + 1}"
 
 
 def display_text(value: Any) -> str:
@@ -162,7 +155,7 @@ class Workbook:
     sheets: list[SheetInfo]
     issues: list[ReadIssue]
     _book: Any = field(repr=False, default=None)
-    _ooxml: _Ooxml | None = field(repr=False, default=None)
+    _ooxml: Ooxml | None = field(repr=False, default=None)
     _data: bytes = field(repr=False, default=b"")
     _cache: dict[str, Sheet] = field(default_factory=dict, repr=False)
 
@@ -191,7 +184,8 @@ class Workbook:
             cal = book.get_sheet_by_name(name)
             rows = cal.to_python(skip_empty_area=False, nrows=MAX_ROWS)
             merged = _clip_merges(cal.merged_cell_ranges or [])
-        except Exception as exc:  # noqa: BLE001 - calamine raises many types for broken parts
+        except BaseException as exc:  # noqa: BLE001 - calamine raises many types (and Rust panics)
+            _reraise_interrupts(exc)
             raise InputError(self.display, f"工作表「{name}」无法读取（{_short(exc)}），文件可能已损坏，请用 Excel/WPS 打开后另存再报送", "F001") from None
         rows = [row[:MAX_COLS] for row in rows]
         return Sheet(name, rows, merged, percent, uncached)
@@ -203,6 +197,12 @@ def _clip_merges(ranges: list[Any]) -> list[tuple[int, int, int, int]]:
         if r1 < MAX_ROWS and c1 < MAX_COLS:
             out.append((r1, c1, min(r2, MAX_ROWS - 1), min(c2, MAX_COLS - 1)))
     return out
+
+
+def _reraise_interrupts(exc: BaseException) -> None:
+    """Ctrl-C and exits pass through; everything else from calamine is a broken file."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _short(exc: BaseException) -> str:
@@ -249,18 +249,25 @@ def _sniff_zip(data: bytes, display: str) -> tuple[str, zipfile.ZipFile]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise InputError(display, "文件已损坏或不完整（压缩结构无法读取），请用 Excel/WPS 打开后另存为 .xlsx 重新报送", "F001") from None
     check_zip_limits(zf.infolist(), display)
     if "xl/workbook.xml" in names or any(n.lower() == "xl/workbook.xml" for n in names):
         return "xlsx", zf
-    if "mimetype" in names and zf.read("mimetype").strip().startswith(_ODS_MIME):
+    if "mimetype" in names and _member(zf, "mimetype", display).strip().startswith(_ODS_MIME):
         return "ods", zf
     if "word/document.xml" in names:
         raise InputError(display, "这是 Word 文档（.docx），不是 Excel 表格，请报送绩效表格的 Excel 文件", "F003")
     if "[Content_Types].xml" in names:
         raise InputError(display, "文件是 Office 文档但不含工作簿（不是 Excel 表格）", "F003")
     raise InputError(display, "文件是普通 zip 压缩包，不是 Excel 表格；请解压后报送其中的表格，或直接把 .zip 交给 pbm", "F011")
+
+
+def _member(zf: zipfile.ZipFile, name: str, display: str) -> bytes:
+    try:
+        return zf.read(name)
+    except ZIP_ERRORS:
+        raise InputError(display, "文件已损坏（压缩内容无法解压），请用 Excel/WPS 打开后另存再报送", "F001") from None
 
 
 def check_zip_limits(infos: list[zipfile.ZipInfo], display: str) -> None:
@@ -317,7 +324,8 @@ def _calamine(data: bytes, display: str) -> Any:
         return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
         raise InputError(display, "文件已加密（设置了打开密码），请去掉密码后重新报送", "F002") from None
-    except Exception as exc:  # noqa: BLE001 - calamine raises many types for broken files
+    except BaseException as exc:  # noqa: BLE001 - calamine raises many types (and Rust panics)
+        _reraise_interrupts(exc)
         raise InputError(display, f"文件已损坏，无法读取（{_short(exc)}）；请用 Excel/WPS 打开后另存再报送", "F001") from None
 
 
@@ -330,151 +338,12 @@ def open_workbook(data: bytes, display: str) -> Workbook:
         issues.append(ReadIssue(
             "wrong_extension", None, _suffix(display),
             f"文件扩展名是「{_suffix(display)}」，但内容是{_FMT_LABEL[fmt]}；已按实际格式读取，建议改正扩展名"))
-    ooxml = _Ooxml(zf, display) if zf is not None and fmt == "xlsx" else None
+    ooxml = Ooxml(zf, display) if zf is not None and fmt == "xlsx" else None
     book = _calamine(data, display)
     try:
         meta = book.sheets_metadata
-    except Exception as exc:  # noqa: BLE001
+    except BaseException as exc:  # noqa: BLE001
+        _reraise_interrupts(exc)
         raise InputError(display, f"无法读取工作表列表（{_short(exc)}），文件可能已损坏", "F001") from None
     sheets = [SheetInfo(m.name, i, str(m.visible).endswith("Visible")) for i, m in enumerate(meta)]
     return Workbook(display, fmt, sheets, issues, book, ooxml, data if fmt != "xlsx" else b"")
-
-
-# ---------------------------------------------------------------- OOXML pass
-
-
-@dataclass(frozen=True)
-class _Scan:
-    percent: frozenset[tuple[int, int]]
-    uncached: frozenset[tuple[int, int]]
-    sanitized: bytes | None = None  # a rewritten zip when cells beyond the limits were dropped
-
-
-class _Ooxml:
-    """Lazy, regex-based look at an .xlsx zip: sheet parts, percent styles, formulas."""
-
-    def __init__(self, zf: zipfile.ZipFile, display: str) -> None:
-        self.display = display
-        self.zf = zf
-        self._names = {n.lower(): n for n in self.zf.namelist()}
-        self.parts = self._sheet_parts()
-        self.percent_styles = self._percent_styles()
-
-    def _read(self, name: str) -> bytes:
-        real = self._names.get(name.lower())
-        if real is None:
-            return b""
-        try:
-            return self.zf.read(real)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise InputError(self.display, f"文件已损坏，部件「{real}」无法解压（{_short(exc)}）", "F001") from None
-
-    def _sheet_parts(self) -> dict[str, str]:
-        rels = {}
-        for m in _REL.finditer(self._read("xl/_rels/workbook.xml.rels")):
-            attrs = dict(_ATTR.findall(m.group(1)))
-            target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            rels[attrs.get(b"Id", b"")] = target
-        parts = {}
-        for m in _SHEET.finditer(self._read("xl/workbook.xml")):
-            attrs = dict(_ATTR.findall(m.group(1)))
-            name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
-            parts[name] = rels.get(attrs.get(b"r:id", b""), "")
-        return parts
-
-    def _percent_styles(self) -> frozenset[int]:
-        styles = self._read("xl/styles.xml")
-        custom = {int(i) for i, code in _NUMFMT.findall(styles) if _is_percent_code(code)}
-        block = _XF_BLOCK.search(styles)
-        if not block:
-            return frozenset()
-        out = set()
-        for idx, m in enumerate(_XF.finditer(block.group(1))):
-            fid = _NUMFMT_ID.search(m.group(1))
-            num = int(fid.group(1)) if fid else 0
-            if num in _PERCENT_BUILTIN or num in custom:
-                out.add(idx)
-        return frozenset(out)
-
-    def scan(self, sheet: str) -> _Scan:
-        part = self.parts.get(sheet, "")
-        xml = self._read(part) if part else b""
-        sanitized = None
-        if _out_of_bounds(xml):
-            xml, dropped = _drop_out_of_bounds(xml)
-            if dropped:
-                sanitized = self._rewrite(part, xml)
-        return _Scan(self._percent_cells(xml), _uncached_cells(xml), sanitized)
-
-    def _percent_cells(self, xml: bytes) -> frozenset[tuple[int, int]]:
-        if not self.percent_styles:
-            return frozenset()
-        ids = b"|".join(str(i).encode() for i in sorted(self.percent_styles))
-        styled = re.compile(rb"<c\b([^>]*?\bs=\"(?:" + ids + rb")\"[^>]*?)/?>")
-        return frozenset(p for p in map(_pos, (m.group(1) for m in styled.finditer(xml))) if p)
-
-    def _rewrite(self, part: str, xml: bytes) -> bytes:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in self.zf.infolist():
-                body = xml if info.filename.lower() == part.lower() else self.zf.read(info)
-                out.writestr(info.filename, body)
-        return buf.getvalue()
-
-
-def _is_percent_code(code: bytes) -> bool:
-    plain = re.sub(rb"\"[^\"]*\"|\\.", b"", html.unescape(code.decode("utf-8", "replace")).encode())
-    return b"%" in plain
-
-
-def _pos(attrs: bytes) -> tuple[int, int] | None:
-    m = _REF.search(attrs)
-    if not m:
-        return None
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ch - 64
-    return int(m.group(2)) - 1, col - 1
-
-
-def _uncached_cells(xml: bytes) -> frozenset[tuple[int, int]]:
-    if b"<f" not in xml:
-        return frozenset()
-    out = set()
-    for m in _FORMULA.finditer(xml):
-        if not m.group(2):
-            pos = _pos(m.group(1))
-            if pos:
-                out.add(pos)
-    return frozenset(out)
-
-
-def _out_of_bounds(xml: bytes) -> bool:
-    if _WIDE_REF.search(xml):
-        return True
-    return any(int(r) > MAX_ROWS for r in _ROW_R.findall(xml))
-
-
-def _drop_out_of_bounds(xml: bytes) -> tuple[bytes, bool]:
-    """Remove rows/cells beyond the limits; report whether any of them held a value."""
-    dropped = False
-
-    def drop(element: bytes) -> bytes:
-        nonlocal dropped
-        dropped = dropped or b"<v" in element or b"<is>" in element
-        return b""
-
-    def keep_cell(m: re.Match[bytes]) -> bytes:
-        pos = _pos(m.group(1))
-        if pos and (pos[0] >= MAX_ROWS or pos[1] >= MAX_COLS):
-            return drop(m.group(0))
-        return m.group(0)
-
-    def keep_row(m: re.Match[bytes]) -> bytes:
-        r = _ROW_R.search(b"<row " + m.group(1))
-        if r and int(r.group(1)) > MAX_ROWS:
-            return drop(m.group(0))
-        return _CELL.sub(keep_cell, m.group(0))
-
-    return _ROW.sub(keep_row, xml), dropped

@@ -63,7 +63,9 @@ def _env(sandboxed: bool, loader_dir: Path | None) -> Any:
     from jinja2.sandbox import SandboxedEnvironment
 
     cls = SandboxedEnvironment if sandboxed else jinja2.Environment
-    env = cls(loader=jinja2.FileSystemLoader(str(loader_dir or TEMPLATE_DIR)),
+    # a user's folder first, then the shipped partials (_head, _sign, _colophon …)
+    dirs = [str(d) for d in (loader_dir, TEMPLATE_DIR) if d is not None]
+    env = cls(loader=jinja2.FileSystemLoader(dirs),
               undefined=jinja2.StrictUndefined, autoescape=False,
               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update({"cn": cn_ordinal, "cn_list": cn_list, "cell": cell,
@@ -110,11 +112,14 @@ def template_variables(path: Path) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
+        found_at = path.parent / name
+        if not found_at.is_file():
+            found_at = TEMPLATE_DIR / name
         try:
-            source = (path.parent / name).read_text("utf-8")
+            source = found_at.read_text("utf-8")
             ast = env.parse(source)
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"无法读取模板 {path.parent / name}：{exc}") from None
+            raise UsageError(f"无法读取模板 {found_at}：{exc}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise UsageError(f"模板 {name} 第 {exc.lineno} 行语法错误：{exc.message}") from None
         found |= meta.find_undeclared_variables(ast)

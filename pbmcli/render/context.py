@@ -40,7 +40,8 @@ _LEVEL_ALIASES = {
     "green": "green", "绿": "green", "绿色": "green", "正常": "green",
     "blue": "blue", "蓝": "blue", "蓝色": "blue",
 }
-LEVEL_LABELS = {"red": "红色预警", "yellow": "黄色预警", "green": "正常", "blue": "正常"}
+LEVEL_LABELS = {"red": "红色预警", "yellow": "黄色预警", "green": "正常", "blue": "正常",
+                "none": "无预算数"}
 _STATUS = {"open": "未完成", "done": "已完成", "": "未完成", "None": "未完成"}
 _UNSAFE = re.compile(r"[\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f]+")
 _CN_NUM = "零一二三四五六七八九十"
@@ -130,7 +131,10 @@ def period_label(period: str) -> str:
 
 
 def unit_name(item: Any) -> str:
-    return clean(item.get("unit") if isinstance(item, dict) else item)
+    """A unit's name from a name, a row dict ("unit") or a ledger record ("unit_name")."""
+    if isinstance(item, dict):
+        return clean(item.get("unit") or item.get("unit_name"))
+    return clean(item)
 
 
 def names(items: Iterable[Any]) -> list[str]:
@@ -195,13 +199,13 @@ def _level(unit: dict[str, Any], progress: float, pack: RulePack) -> str:
 
 def _monthly_units(monitor: dict[str, Any], pack: RulePack) -> list[dict[str, Any]]:
     progress = float(monitor.get("time_progress") or 0.0)
-    units = []
+    units: list[dict[str, Any]] = []
     for u in monitor.get("units", []):
-        rate = _as_float(u.get("rate")) or 0.0
+        rate = _as_float(u.get("rate"))
         units.append({"unit": unit_name(u), "code": clean(u.get("code")),
                       "budget": _as_float(u.get("budget")), "spent": _as_float(u.get("spent")),
-                      "rate": rate, "level": _level(u, progress, pack)})
-    units.sort(key=lambda u: (-u["rate"], u["code"], u["unit"]))
+                      "rate": rate, "level": _level(u, progress, pack) if rate is not None else "none"})
+    units.sort(key=lambda u: (u["rate"] is None, -(u["rate"] or 0.0), u["code"], u["unit"]))
     return units
 
 
@@ -231,14 +235,14 @@ def _top_bottom(rank: dict[str, Any], units: list[dict[str, Any]], pack: RulePac
     """红榜 / 黑榜: from the ranking when there is one, else from the execution rates."""
     if rank.get("groups") or rank.get("red") or rank.get("black"):
         return red_black(rank, pack)
-    return split_top_bottom([u["unit"] for u in units], pack)
+    return split_top_bottom([u["unit"] for u in units if u["rate"] is not None], pack)
 
 
 def monthly_table(units: list[dict[str, Any]], progress: float) -> tuple[list[str], list[list[str]]]:
     header = ["序号", "单位名称", "全年预算<br>（万元）", "累计支出<br>（万元）", "执行率<br>（%）",
               "与序时进度差<br>（个百分点）", "预警等级"]
     rows = [[str(i), u["unit"], fmt_num(u["budget"]), fmt_num(u["spent"]), fmt_num(u["rate"]),
-             fmt_num(u["rate"] - progress), LEVEL_LABELS[u["level"]]]
+             fmt_num(None if u["rate"] is None else u["rate"] - progress), LEVEL_LABELS[u["level"]]]
             for i, u in enumerate(units, 1)]
     return header, rows
 
@@ -262,8 +266,8 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
         "total_rate": fmt_num(rate),
         "gap_phrase": gap_phrase(rate, progress),
         "unit_count": len(units),
-        "above_count": sum(u["rate"] >= progress for u in units),
-        "below_count": sum(u["rate"] < progress for u in units),
+        "above_count": sum(u["rate"] is not None and u["rate"] >= progress for u in units),
+        "below_count": sum(u["rate"] is not None and u["rate"] < progress for u in units),
         "red_units": [u["unit"] for u in units if u["level"] == "red"],
         "yellow_units": [u["unit"] for u in units if u["level"] == "yellow"],
         "warning_red": fmt_num(pack.monitor.warning_red, 0),
@@ -501,4 +505,5 @@ def chart_bars(monitor: dict[str, Any], pack: RulePack) -> list[Any]:
     """Bars for the execution chart, in the order of the attachment table."""
     from .chart import Bar
 
-    return [Bar(u["unit"], u["code"], u["rate"]) for u in _monthly_units(monitor, pack)]
+    return [Bar(u["unit"], u["code"], u["rate"]) for u in _monthly_units(monitor, pack)
+            if u["rate"] is not None]

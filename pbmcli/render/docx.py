@@ -184,6 +184,8 @@ def _style(doc: Any, spec: StyleSpec) -> Any:
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     ppr = style.element.get_or_add_pPr()
     indent_chars(ppr, first=spec.indent_chars, size=spec.size)
+    if spec.size != BODY_PT:   # only 3号 text sits on the 28.95 pt document grid
+        ppr_child(ppr, "w:snapToGrid").set(_qn("w:val"), "0")
     if spec.outline is not None:
         ppr_child(ppr, "w:outlineLvl").set(_qn("w:val"), str(spec.outline))
     return style
@@ -207,7 +209,7 @@ def _page(doc: Any) -> None:
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.top_margin, sec.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
     sec.left_margin, sec.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    sec.header_distance, sec.footer_distance = Mm(15), Mm(23)
+    sec.header_distance, sec.footer_distance = Mm(15), Mm(22)
     grid = sec._sectPr.find(_qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
@@ -416,13 +418,20 @@ CELL_PAD_MM = 3.2        # both cell margins plus slack
 TABLE_SIZES = (12.0, 10.5, 9.0)   # 小四, 五号, 小五
 
 
+def cell_width(text: str) -> float:
+    """Printed width in characters: half-width glyphs at 0.6 (fallback fonts have wider digits
+    than 仿宋) plus the quarter-em Word/WPS insert between Chinese and Latin/digits."""
+    wide = [unicodedata.east_asian_width(c) in "WF" for c in text]
+    switches = sum(a != b for a, b in zip(wide, wide[1:], strict=False))
+    return east_asian_width(text, 0.6) + 0.25 * switches
+
+
 def _need_chars(rows: Sequence[Sequence[str]], c: int) -> float:
     """Characters a column needs: the longest cell; a long header line may wrap once."""
-    # half-width glyphs at 0.6: fallback fonts have wider digits than 仿宋
     parts = rows[0][c].split(LINE_BREAK) if c < len(rows[0]) else [""]
-    head_w = max(east_asian_width(t, 0.6) for t in parts)
+    head_w = max(cell_width(t) for t in parts)
     head = head_w / 2 if head_w > 6 else head_w
-    body = max((east_asian_width(r[c], 0.6) for r in rows[1:] if c < len(r)), default=0)
+    body = max((cell_width(r[c]) for r in rows[1:] if c < len(r)), default=0)
     return min(max(head, body, 2.0), 18.0)
 
 

@@ -13,7 +13,14 @@ from . import Notice, context, samples
 def _need(inputs: dict[str, Any], key: str, kind: str) -> Any:
     if not inputs.get(key):
         raise UsageError(f"生成 {kind} 通报缺少{_INPUT_LABELS[key]}。")
-    return inputs[key]
+    data = inputs[key]
+    empty = {"monitor": lambda d: not d.get("units"),
+             "rank": lambda d: not any(g.get("rows") for g in d.get("groups", [])),
+             "validate": lambda d: "files" not in d}[key]
+    if empty(data):
+        raise UsageError(f"{_INPUT_LABELS[key]}中没有任何单位的数据，无法生成 {kind} 通报；"
+                         "请检查期间是否正确、数据是否已记入台账。")
+    return data
 
 
 _INPUT_LABELS = {"monitor": "执行监控数据（--monitor JSON 或台账中的执行数据）",

@@ -33,7 +33,7 @@ def monitor(period: str = "2026-10", progress: float = 83.33) -> dict[str, Any]:
 
 def rank(period: str = "2026Q3", kind: str = "quarter") -> dict[str, Any]:
     dims = ["execution", "goal_quality", "selfeval", "rectification", "timeliness"]
-    raw = [(92.5, [38, 18.5, 18, 9, 9], 2), (88.0, [36, 17, 17, 9, 9], 0),
+    raw: list[tuple[float, list[float], int | None]] = [(92.5, [38, 18.5, 18, 9, 9], 2), (88.0, [36, 17, 17, 9, 9], 0),
            (84.25, [35, 16.25, 16, 8, 9], -1), (79.5, [30, 16.5, 16, 8, 9], 1),
            (71.0, [28, 14, 14, 7, 8], None), (55.5, [20, 12, 12, 5.5, 6], -2)]
     names = [u[:2] for u in _UNITS]

@@ -85,6 +85,11 @@ def shown(f: Field) -> str:
     return fmt_num(f.value) if isinstance(f.value, float) else str(f.value)
 
 
+def blank_state(f: Field) -> str:
+    """"未填写" for a blank cell, "为「/」，等于未填" for a mark that means nothing."""
+    return "未填写" if f.blank else f"为「{shown(f)}」，等于未填"
+
+
 def fmt_num(x: float | None, decimals: int = 4) -> str:
     """12.0 -> "12", 0.125 -> "0.125" (no float noise)."""
     if x is None:

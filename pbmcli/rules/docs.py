@@ -59,10 +59,14 @@ def settings_of(rule: Rule, pack: Any | None = None) -> dict[str, str]:
     return {s: _setting_text(get_setting(pack, s)) for s in rule.settings}
 
 
+_SHORT = {FormKind.GOAL: "申报表", FormKind.SELFEVAL: "自评表", FormKind.MONITOR: "监控表"}
+
+
 def forms_text(rule: Rule) -> str:
-    if set(rule.forms) >= {FormKind.GOAL, FormKind.SELFEVAL, FormKind.MONITOR}:
-        return "全部表格"
-    return "、".join(f.label for f in rule.forms)
+    """申报表、自评表 / 全部."""
+    if set(rule.forms) >= set(_SHORT):
+        return "全部"
+    return "、".join(_SHORT.get(f, f.label) for f in rule.forms)
 
 
 def rule_dict(rule: Rule, pack: Any | None = None) -> dict[str, Any]:
@@ -112,6 +116,10 @@ def render_rules_markdown() -> str:
     out = ["# 规则说明", "",
            "本文件由 `python -m pbmcli.rules.docs > docs/rules.md` 从规则注册表生成，请勿手工修改。"
            "单条规则也可用 `pbm rules explain 代码` 查看。", "",
+           "级别：**错误**＝表格有误，必须改正后重新报送（pbm validate 退出码为 1）；"
+           "**警告**＝可能有问题或不符合常规做法，请核实或说明；"
+           "**提示**＝数据不足等无法自动判断的情况，请人工核对。"
+           "规则包的 `[rules]` 可用 select / ignore 开关规则，用 severity 调整级别（如 `{ G104 = \"error\" }`）。", "",
            "| 代码 | 名称 | 级别 | 适用 | 说明 |", "|---|---|---|---|---|"]
     for row in list_rows():
         out.append(f"| [{row['code']}](#{row['code'].lower()}) | {row['name']} | {row['severity_label']} "

@@ -93,7 +93,7 @@ def funds_total_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="G103", name="coverage-missing", severity=Severity.ERROR, forms=_GOAL,
       settings=("goal.required_indicators",),
-      message="{where}：年度绩效指标缺少「{expected}」类指标。请至少设置一项{expected}指标。")
+      message="{where}：年度绩效指标中没有「{expected}」类指标。请至少设置一项此类指标。")
 def coverage_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：年度绩效指标没有覆盖必设的类别：产出指标的数量、质量、时效，效益指标，满意度指标各至少一项。
@@ -130,7 +130,7 @@ def _targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
 
 @rule(code="G104", name="satisfaction-low", severity=Severity.WARNING, forms=_GOAL,
       settings=("goal.satisfaction_min",),
-      message="{where}：满意度指标「{name}」的目标为 {actual}，低于 {expected}。请提高目标值，或在申报说明中说明理由。")
+      message="{where}：满意度指标「{name}」的目标为 {actual}，低于规定的 {floor}%，应为 {expected}。请提高目标值，或在申报说明中说明理由。")
 def satisfaction_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：满意度指标下以百分比表示的目标值低于规则包要求（默认 90%）。
@@ -147,7 +147,7 @@ def satisfaction_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
             continue
         if v.number < floor - 1e-9:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
-                      expected=f"≥{fmt_num(floor)}%")
+                      expected=f"≥{fmt_num(floor)}%", floor=fmt_num(floor))
 
 
 def _exempt(ind: Indicator, words: tuple[str, ...]) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from ..model import FormKind, Indicator, Severity, Submission, ValueKind
 from .common import (
     FIELD_LABELS,
+    blank_state,
     ind_ref,
     is_placeholder,
     label,
@@ -109,7 +110,7 @@ def indicator_name_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @rule(code="I105", name="target-missing", severity=Severity.ERROR, forms=_BOTH,
-      message="{where}：指标「{name}」的年度指标值为「{actual}」，等于未填。请填写指标值（如“≥95%”“≥12个”或“达成年度指标”）。")
+      message="{where}：指标「{name}」的指标值{state}。请填写指标值（如“≥95%”“≥12个”或“达成年度指标”）。")
 def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：指标没有填写指标值（年度指标值）。
@@ -124,7 +125,7 @@ def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
             continue
         if f.blank or target_value(ind, pack).kind is ValueKind.EMPTY:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f) if not f.blank else "（空）",
-                      expected="指标值")
+                      expected="指标值", state=blank_state(f))
 
 
 def _quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:

@@ -14,6 +14,7 @@ from ..model import CellRef, Field, FormKind, Indicator, Severity, Submission, V
 from .common import (
     FIELD_LABELS,
     FUND_COLS,
+    blank_state,
     close_enough,
     fmt_num,
     home_level1,
@@ -123,7 +124,9 @@ def _in_range(own: float, weight: float | None) -> bool:
 
 def _weights(sub: Submission, pack: Any) -> tuple[float, dict[str, float]] | None:
     """(sum of 分值, per-category sums) or None when a 分值 is missing."""
-    ex = number_of(exec_field(sub, "weight"))
+    cell = exec_field(sub, "weight")
+    # a form without an execution 分值 cell scores execution at the pack's points (as scoring does)
+    ex = number_of(cell) if cell.ref is not None else pack.scoring.execution_points
     inds = [i for i in sub.indicators if i.block == "annual"]
     values = [number_of(i.get("weight")) for i in inds]
     if ex is None or any(v is None for v in values):
@@ -294,7 +297,7 @@ def _term(ind: Indicator, pack: Any) -> str:
 
 
 @rule(code="S208", name="deviation-reason-missing", severity=Severity.WARNING, forms=_SELF,
-      message="{where}：指标「{name}」{why}，但“偏差原因分析及改进措施”为「{actual}」。请说明未完成的原因和改进措施。")
+      message="{where}：指标「{name}」{why}，但“偏差原因分析及改进措施”{state}。请说明未完成的原因和改进措施。")
 def deviation_reason_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：指标未完成（实际值未达到目标，或得分低于分值），却没有填写偏差原因分析及改进措施。
@@ -308,7 +311,7 @@ def deviation_reason_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
         reason = ind.get("reason")
         if why and (is_blank_mark(reason, pack) or is_placeholder(reason.value, pack)):
             yield hit(ind_ref(ind, "reason") if reason.ref else ind_ref(ind, "score"), name=label(ind),
-                      why=why, actual=shown(reason) if not reason.blank else "（空）",
+                      why=why, actual=shown(reason) if not reason.blank else "（空）", state=blank_state(reason),
                       expected="偏差原因分析及改进措施")
 
 
@@ -377,7 +380,7 @@ def total_weight_not_100(sub: Submission, pack: Any) -> Iterator[Outcome]:
 # --- actual values and required numbers ------------------------------------------------------
 
 @rule(code="S211", name="actual-missing", severity=Severity.ERROR, forms=_SELF,
-      message="{where}：指标「{name}」的实际完成值为「{actual}」，等于未填。请填写实际完成的数值（含单位）或完成情况。")
+      message="{where}：指标「{name}」的实际完成值{state}。请填写实际完成的数值（含单位）或完成情况。")
 def actual_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：自评表中指标的实际完成值为空。
@@ -392,7 +395,7 @@ def actual_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
             continue
         if f.blank or target_value(ind, pack, "actual").kind is ValueKind.EMPTY:
             yield hit(ind_ref(ind, "actual"), name=label(ind), actual=shown(f) if not f.blank else "（空）",
-                      expected="实际完成值")
+                      expected="实际完成值", state=blank_state(f))
 
 
 @rule(code="S212", name="actual-unreadable", severity=Severity.ERROR, forms=_SELF,

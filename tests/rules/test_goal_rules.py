@@ -140,9 +140,16 @@ def test_thresholds_come_from_the_pack(goal, national):
     assert check(goal({"D13": "≥120%"}), loose) == []
 
 
-def test_2015_style_satisfaction_under_benefit_still_counts_for_coverage(goal, run):
-    # the tree rule reports the placement once; coverage does not add a second finding
-    assert run(goal({"A17": "效益指标"})) == [("I103", "A17")]
+def test_2015_style_satisfaction_under_benefit_is_accepted(goal, run, pack):
+    # 88号-era forms put 服务对象满意度指标 under 效益指标: the 2015 tree accepts it and
+    # coverage still counts it as 满意度
+    assert run(goal({"A17": "效益指标"})) == []
+    import dataclasses
+
+    strict = dataclasses.replace(pack, indicator_tree=dataclasses.replace(pack.indicator_tree, accept_other=False))
+    from pbmcli.engine import check
+
+    assert [(f.code, f.cell) for f in check(goal({"A17": "效益指标"}), strict)] == [("I103", "A17")]
 
 
 def test_operator_is_required_on_goal_forms_only(goal, selfeval, run):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +24,8 @@ GOAL_CELLS = [f"{c}{r}" for c in "ABCD" for r in range(12, 18)] + ["B6", "B7", "
 
 def _assert_sound(findings):
     for f in findings:
-        assert f.message and not any("{%s}" % n in f.message for n in RULES[f.code].placeholders)
-        assert f.code[0] in "FHGIS"
+        assert f.message and not any("{" + n + "}" in f.message for n in RULES[f.code].placeholders)
+        assert f.code[0] in "FHGIS" and f.expected and f.actual and "None" not in f.message
     assert findings == sorted(findings, key=lambda f: f.sort_key())
 
 

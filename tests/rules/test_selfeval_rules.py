@@ -102,3 +102,13 @@ def test_reverse_mode_comes_from_the_pack(selfeval, national):
     linear = dataclasses.replace(national, scoring=dataclasses.replace(
         national.scoring, reverse_mode="linear_penalty"))
     assert [(f.code, f.expected) for f in check(selfeval(changes), linear)] == [("S206", "12")]
+
+
+def test_form_without_execution_weight_cell_uses_the_pack_points(selfeval, run):
+    sub = selfeval()
+    total = {k: v for k, v in sub.funds["annual"]["total"].items() if k != "weight"}
+    funds = {**sub.funds, "annual": {**sub.funds["annual"], "total": total}}
+    assert run(dataclasses.replace(sub, funds=funds)) == []
+    short = selfeval({"F16": 5.0, "G16": 5.0, "F17": 95.0, "G17": 94.6})
+    funds = {**short.funds, "annual": {**short.funds["annual"], "total": total}}
+    assert run(dataclasses.replace(short, funds=funds)) == [("S203", "F17")]

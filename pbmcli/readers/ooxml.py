@@ -1,0 +1,171 @@
+"""The cheap OOXML pass: sheet parts, percent number formats, uncached formulas, bounds.
+
+Regexes over the zip's bytes (cheaper than an XML parser, and no entity is ever
+expanded).  Cells beyond MAX_ROWS × MAX_COLS are removed from the sheet XML
+before python-calamine sees it: calamine allocates the whole used range densely.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from ..errors import InputError
+from .limits import MAX_COLS, MAX_ROWS, ZIP_ERRORS
+
+# OOXML fragments (regex over bytes: cheaper than an XML parser, and no entities are expanded)
+_XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
+_XF = re.compile(rb"<xf\b([^>]*)")
+_NUMFMT = re.compile(rb"<numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatCode=\"([^\"]*)\"")
+_NUMFMT_ID = re.compile(rb"numFmtId=\"(\d+)\"")
+_SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
+_ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
+_REL = re.compile(rb"<Relationship\b([^>]*)/?>")
+_ROW_R = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
+_WIDE_REF = re.compile(rb"<c\b[^>]*?\br=\"(?:[A-Z]{3,}|[H-Z][A-Z]|G[S-Z])\d")
+_CELL = re.compile(rb"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
+_ROW = re.compile(rb"<row\b([^>]*?)(/>|>.*?</row>)", re.S)
+_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+_FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>([^<]*)</v>|<v\s*/>)?")
+_PERCENT_BUILTIN = {9, 10}
+
+
+@dataclass(frozen=True)
+class Scan:
+    percent: frozenset[tuple[int, int]]
+    uncached: frozenset[tuple[int, int]]
+    sanitized: bytes | None = None  # a rewritten zip when cells beyond the limits were dropped
+
+
+class Ooxml:
+    """Lazy, regex-based look at an .xlsx zip: sheet parts, percent styles, formulas."""
+
+    def __init__(self, zf: zipfile.ZipFile, display: str) -> None:
+        self.display = display
+        self.zf = zf
+        self._names = {n.lower(): n for n in self.zf.namelist()}
+        self.parts = self._sheet_parts()
+        self.percent_styles = self._percent_styles()
+
+    def _read(self, name: str) -> bytes:
+        real = self._names.get(name.lower())
+        if real is None:
+            return b""
+        try:
+            return self.zf.read(real)
+        except ZIP_ERRORS as exc:
+            raise InputError(self.display, f"文件已损坏，部件「{real}」无法解压（{str(exc)[:120]}）", "F001") from None
+
+    def _sheet_parts(self) -> dict[str, str]:
+        rels = {}
+        for m in _REL.finditer(self._read("xl/_rels/workbook.xml.rels")):
+            attrs = dict(_ATTR.findall(m.group(1)))
+            target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            rels[attrs.get(b"Id", b"")] = target
+        parts = {}
+        for m in _SHEET.finditer(self._read("xl/workbook.xml")):
+            attrs = dict(_ATTR.findall(m.group(1)))
+            name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+            parts[name] = rels.get(attrs.get(b"r:id", b""), "")
+        return parts
+
+    def _percent_styles(self) -> frozenset[int]:
+        styles = self._read("xl/styles.xml")
+        custom = {int(i) for i, code in _NUMFMT.findall(styles) if _is_percent_code(code)}
+        block = _XF_BLOCK.search(styles)
+        if not block:
+            return frozenset()
+        out = set()
+        for idx, m in enumerate(_XF.finditer(block.group(1))):
+            fid = _NUMFMT_ID.search(m.group(1))
+            num = int(fid.group(1)) if fid else 0
+            if num in _PERCENT_BUILTIN or num in custom:
+                out.add(idx)
+        return frozenset(out)
+
+    def scan(self, sheet: str) -> Scan:
+        part = self.parts.get(sheet, "")
+        xml = self._read(part) if part else b""
+        sanitized = None
+        if _out_of_bounds(xml):
+            xml, dropped = _drop_out_of_bounds(xml)
+            if dropped:
+                sanitized = self._rewrite(part, xml)
+        return Scan(self._percent_cells(xml), _uncached_cells(xml), sanitized)
+
+    def _percent_cells(self, xml: bytes) -> frozenset[tuple[int, int]]:
+        if not self.percent_styles:
+            return frozenset()
+        ids = b"|".join(str(i).encode() for i in sorted(self.percent_styles))
+        styled = re.compile(rb"<c\b([^>]*?\bs=\"(?:" + ids + rb")\"[^>]*?)/?>")
+        return frozenset(p for p in map(_pos, (m.group(1) for m in styled.finditer(xml))) if p)
+
+    def _rewrite(self, part: str, xml: bytes) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in self.zf.infolist():
+                body = xml if info.filename.lower() == part.lower() else self.zf.read(info)
+                out.writestr(info.filename, body)
+        return buf.getvalue()
+
+
+def _is_percent_code(code: bytes) -> bool:
+    plain = re.sub(rb"\"[^\"]*\"|\\.", b"", html.unescape(code.decode("utf-8", "replace")).encode())
+    return b"%" in plain
+
+
+def _pos(attrs: bytes) -> tuple[int, int] | None:
+    m = _REF.search(attrs)
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ch - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _uncached_cells(xml: bytes) -> frozenset[tuple[int, int]]:
+    if b"<f" not in xml:
+        return frozenset()
+    out = set()
+    for m in _FORMULA.finditer(xml):
+        # openpyxl writes <v></v> for "no value"; Excel marks an empty text result t="str"
+        if not m.group(2) and b't="str"' not in m.group(1):
+            pos = _pos(m.group(1))
+            if pos:
+                out.add(pos)
+    return frozenset(out)
+
+
+def _out_of_bounds(xml: bytes) -> bool:
+    if _WIDE_REF.search(xml):
+        return True
+    return any(int(r) > MAX_ROWS for r in _ROW_R.findall(xml))
+
+
+def _drop_out_of_bounds(xml: bytes) -> tuple[bytes, bool]:
+    """Remove rows/cells beyond the limits; report whether any of them held a value."""
+    dropped = False
+
+    def drop(element: bytes) -> bytes:
+        nonlocal dropped
+        dropped = dropped or b"<v" in element or b"<is>" in element
+        return b""
+
+    def keep_cell(m: re.Match[bytes]) -> bytes:
+        pos = _pos(m.group(1))
+        if pos and (pos[0] >= MAX_ROWS or pos[1] >= MAX_COLS):
+            return drop(m.group(0))
+        return m.group(0)
+
+    def keep_row(m: re.Match[bytes]) -> bytes:
+        r = _ROW_R.search(b"<row " + m.group(1))
+        if r and int(r.group(1)) > MAX_ROWS:
+            return drop(m.group(0))
+        return _CELL.sub(keep_cell, m.group(0))
+
+    return _ROW.sub(keep_row, xml), dropped
