@@ -100,14 +100,16 @@ class _Progress:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+        # no refresh thread (auto_refresh=False): worker processes are forked while it runs
         self._bar = Progress(label, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                             console=err, transient=True)
+                             console=err, transient=True, auto_refresh=False)
         self._task = self._bar.add_task("", total=total)
         self._bar.start()
 
     def advance(self, n: int = 1) -> None:
         if self._bar is not None:
             self._bar.advance(self._task, n)
+            self._bar.refresh()
 
     def close(self) -> None:
         if self._bar is not None:
@@ -158,12 +160,10 @@ def _collect(entry: tuple[Sequence[Any], Future[list[Any]] | None],
     from concurrent.futures.process import BrokenProcessPool
 
     chunk, fut = entry
-    results: list[Any] | None = None
-    if fut is not None:
-        try:
-            results = fut.result()
-        except BrokenProcessPool:
-            results = None
+    try:
+        results = fut.result() if fut is not None else None
+    except BrokenProcessPool:
+        results = None
     if results is None:
         results = [local(item) for item in chunk]
     bar.advance(len(chunk))

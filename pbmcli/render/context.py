@@ -435,9 +435,16 @@ def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None =
 
 
 # ---------------------------------------------------------------- return letters
-def _fix_text(f: dict[str, Any]) -> str:
+# "工作表「表1」C8 单元格：" at the start of a rule message (the letter states the place itself)
+_LOCATION = re.compile(r"^(?:文件\S*?[：:])?\s*工作表[「“\"]?[^」”\"]*[」”\"]?\s*[A-Z]{1,3}\d+\s*单元格[：:]\s*")
+
+
+def _fix_text(f: dict[str, Any], message: str) -> str:
+    """现为…，应为… unless the rule message already says what is expected."""
     expected, actual = clean(f.get("expected")), clean(f.get("actual"))
-    parts = [f"现为“{actual}”" if actual else "", f"应为“{expected}”" if expected else ""]
+    if not expected or expected in message:
+        return ""
+    parts = [f"现为“{actual}”" if actual else "", f"应为“{expected}”"]
     return "，".join(p for p in parts if p)
 
 
@@ -452,9 +459,9 @@ def finding_rows(files: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 continue
             where = "，".join(p for p in (f"工作表“{clean(x.get('sheet'))}”" if x.get("sheet") else "",
                                           f"单元格{clean(x.get('cell'))}" if x.get("cell") else "") if p)
-            items.append({"code": clean(x.get("code")), "where": where or "全表",
-                          "message": clean(x.get("message")).rstrip("。；;."),
-                          "fix": _fix_text(x), "action": SEVERITY_ACTION.get(sev, "必须修改")})
+            message = _LOCATION.sub("", clean(x.get("message"))).rstrip("。；;.")
+            items.append({"code": clean(x.get("code")), "where": where or "全表", "message": message,
+                          "fix": _fix_text(x, message), "action": SEVERITY_ACTION.get(sev, "必须修改")})
         if items:
             form = FORM_LABELS.get(str(f.get("form")), "绩效材料")
             project = clean(f.get("project"))
