@@ -339,14 +339,16 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000, help="number of forms (default 2000)")
     ap.add_argument("--jobs", type=int, default=2, help="pbm --jobs (default 2)")
     ap.add_argument("--sample", type=int, default=200, help="files timed in the naive loop")
-    ap.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    ap.add_argument("--keep", type=Path,
+                    help="generate into this folder and keep it (reused when it already holds N forms)")
     ap.add_argument("--profile", action="store_true", help="cProfile one in-process run")
     args = ap.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="pbm_bench_"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        gen = generate(folder, args.n, os.cpu_count() or 2)
+        files = sorted(folder.rglob("*.xlsx"))
+        gen = 0.0 if len(files) == args.n else generate(folder, args.n, os.cpu_count() or 2)
         files = sorted(folder.rglob("*.xlsx"))
         size = sum(p.stat().st_size for p in files) / len(files) / 1024
         print(f"generated {len(files)} forms ({size:.1f} KiB each) in {gen:.1f}s -> {folder}")

@@ -201,7 +201,7 @@ def mark_cells(wb: Any, findings: Sequence[Finding]) -> dict[Finding, str]:
     groups: dict[tuple[str, str], list[Finding]] = {}
     marked: dict[Finding, str] = {}
     for f in findings:
-        if f.sheet in wb.sheetnames and f.cell and (cell := _anchor(wb[f.sheet], f.cell)):
+        if f.sheet and f.sheet in wb.sheetnames and f.cell and (cell := _anchor(wb[f.sheet], f.cell)):
             groups.setdefault((f.sheet, cell), []).append(f)
             marked[f] = cell
     for (sheet, cell), found in groups.items():
@@ -261,7 +261,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
         if f.severity in FILL:
             color = FILL[f.severity]
             ws.cell(row, 2).fill = PatternFill("solid", start_color=color, end_color=color)
-        if f in marked:
+        if f in marked and f.sheet:
             link = ws.cell(row, 5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=_link_location(f.sheet, cell))
             link.font = Font(color="0563C1", underline="single")

@@ -348,4 +348,5 @@ class Finding:
             "message": self.message,
             "expected": self.expected,
             "actual": self.actual,
+            "related": self.related,
         }

@@ -157,6 +157,10 @@ def _write_sheet(wb: Any, spec: SheetSpec, name: str, formats: dict[str, Any]) -
                 ws.write_url(r, c, url, formats["link"], string=str(value if value is not None else url))
             else:
                 _write_cell(ws, r, c, value, body)
+    ws.set_landscape()  # print: A4 landscape, one page wide, header on every page
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     if spec.freeze:
         ws.freeze_panes(1, 0)
     if spec.autofilter and ncols:

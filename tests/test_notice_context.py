@@ -65,6 +65,9 @@ def test_monthly_counts_levels_and_table(pack: RulePack) -> None:
     assert [r[1] for r in ctx["table_rows"]][:2] == ["县交通运输局", "县教育局"]
     assert ctx["table_rows"][-1][-2:] == ["-30.64", "红色预警"]
     assert ctx["overdue"][0]["deadline"] == "2026年9月30日"
+    assert ctx["red_list"] == ["县交通运输局", "县教育局", "城关镇人民政府", "县民政局"]
+    strict = _with_notice(pack, top=6, bottom=0)
+    assert "县文化旅游局" not in C.build_monthly(monitor, {}, [], strict, DAY)["red_list"]  # yellow
     ledger_item = {"unit_name": "县水利局", "problem": "问题", "deadline": "2026-09-30", "status": "open"}
     assert C.overdue_rows([ledger_item])[0] == {"unit": "县水利局", "problem": "问题",
                                                 "deadline": "2026年9月30日", "status": "未完成"}
@@ -154,6 +157,16 @@ def test_return_letter_lists_errors_and_warnings_only(pack: RulePack) -> None:
     assert ctx["files"][0]["file"] == "高标准农田建设.xlsx"
     assert (ctx["error_count"], ctx["warning_count"]) == (1, 1)
     assert ctx["deadline_cn"] == "2026年11月29日"   # [notice] return_days = 7
+
+
+def test_return_letter_does_not_repeat_location_or_fix(pack: RulePack) -> None:
+    finding = {"code": "H101", "severity": "error", "sheet": "绩效目标申报表", "cell": "F4",
+               "message": "工作表「绩效目标申报表」F4 单元格：必填项「实施单位」为空。请填写实施单位。",
+               "expected": "填写实施单位", "actual": "（空）"}
+    (row,) = C.finding_rows([{"path": "a.xlsx", "form": "goal", "unit": "甲", "findings": [finding]}])
+    item = row["items"][0]
+    assert item["message"] == "必填项「实施单位」为空。请填写实施单位" and item["fix"] == ""
+    assert item["where"] == "工作表“绩效目标申报表”，单元格F4"
 
 
 def test_text_is_cleaned_of_line_breaks_and_directives(pack: RulePack) -> None:

@@ -279,6 +279,8 @@ def test_template_marker(tmp_path: Path) -> None:
     assert sub.template_version == "2026.1" and not sub.issues
     odd = read_submission(make_selfeval(tmp_path / "b.xlsx", meta=("budget", "v9")))
     assert [i.kind for i in odd.issues] == ["unknown_template_version"]
+    future = read_submission(make_selfeval(tmp_path / "c.xlsx", meta=("selfeval", "2099.1")))
+    assert [i.kind for i in future.issues] == ["unknown_template_version"]
 
 
 def test_shipped_templates_read_back_cleanly() -> None:
@@ -586,3 +588,23 @@ def test_messy_hand_made_table(tmp_path: Path) -> None:
     assert [i.score for i in sub.indicators] == [50.0, 36.0, 10.0]
     assert (sub.totals["weight"].value, sub.totals["score"].value) == (100.0, 96.0)
     assert sub.totals["score"].cell == "G12"
+
+
+def test_cover_sheet_with_the_title_is_not_the_form(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = make_selfeval(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    cover = wb.create_sheet("Sheet1", 0)
+    cover["A1"] = "2026年度项目支出绩效自评表"
+    cover["A3"] = "项目名称"
+    cover["B3"] = "农村公路养护工程"
+    wb.save(path)
+    sub = read_submission(path)
+    assert sub.sheet == FORM_SHEET and len(sub.indicators) == 6
+    assert not issues(sub, "multiple_forms")
+
+
+def test_codes_typed_as_numbers_stay_codes(tmp_path: Path) -> None:
+    sub = read_submission(make_goal(tmp_path / "g.xlsx", overrides={"G4": "单位编码", "H4": 301001}))
+    assert sub.head("unit_code").value == "301001"

@@ -76,7 +76,7 @@ def test_json_equals_the_library_and_batch_goes_on(batch: Path, pack):
     assert clean["ok"] and clean["form"] == "goal" and clean["unit"] and clean["project"] == PROJECT
     assert not broken["ok"] and broken["form"] == "unknown" and broken["findings"][0]["code"].startswith("F")
     assert not wrong["ok"] and any(f["severity"] == "error" for f in wrong["findings"])
-    assert all(set(f) == {"code", "severity", "sheet", "cell", "message", "expected", "actual"}
+    assert all(set(f) == {"code", "severity", "sheet", "cell", "message", "expected", "actual", "related"}
                for f in wrong["findings"])
     assert len(clean["sha256"]) == 64
     reasons = {Path(s["path"]).name: s["reason"] for s in data["skipped"]}
@@ -247,3 +247,31 @@ def test_config_show_toml_and_json(tmp_path: Path):
     assert data["source"] == ["内置规则包 national", str(cfg)]
     assert data["origins"]["goal.satisfaction_min"] == str(cfg)
     assert data["settings"]["grades"]["excellent"] == 90.0
+
+
+def test_duplicates_f006_and_f007(tmp_path: Path, pack):
+    first = make_selfeval(tmp_path / "1_原表.xlsx", totals={"score": 80.0})
+    (tmp_path / "2_重复.xlsx").write_bytes(first.read_bytes())
+    make_selfeval(tmp_path / "3_修改后.xlsx", totals={"score": 99.5})
+    report = validate_paths([tmp_path], pack)
+    orig, copy, revised = report.files
+    assert [f.code for f in copy.findings] == ["F006"]  # a copy's problems are listed once
+    assert copy.findings[0].related == orig.path and orig.path in copy.findings[0].message
+    assert "F007" in {f.code for f in revised.findings}
+    assert not orig.ok and copy.ok  # F006/F007 are warnings by default
+    assert report.summary.ok + report.summary.errors == report.summary.files == 3
+
+    ignored = validate_paths([tmp_path], pack.with_selection(None, ["F006", "F007"])).files
+    assert {f.code for f in ignored[1].findings} == {f.code for f in orig.findings}
+    assert not {"F006", "F007"} & {f.code for r in ignored for f in r.findings}
+
+
+def test_unreadable_file_never_passes_even_if_downgraded(tmp_path: Path, pack):
+    import dataclasses
+
+    from pbmcli.config import RuleSelection
+
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    soft = dataclasses.replace(pack, rules=RuleSelection(severity={"F008": "warning"}))
+    res = validate_paths([tmp_path], soft).files[0]
+    assert res.unreadable and res.findings[0].severity.value == "warning" and not res.ok

@@ -98,9 +98,9 @@ def _file_table(res: Any) -> Any:
     caption = f"{form_label(res.form)}；单位：{res.unit or '—'}；项目：{res.project or '—'}；结论：{verdict(res)}"
     table = Table(title=Text(res.path, style="bold"), caption=Text(caption), title_justify="left",
                   caption_justify="left", expand=False)
-    for name, kw in (("工作表", {}), ("单元格", {}), ("代码", {}), ("严重程度", {}),
-                     ("问题说明", {"overflow": "fold", "ratio": 1})):
-        table.add_column(name, **kw)
+    for name in ("工作表", "单元格", "代码", "严重程度"):
+        table.add_column(name)
+    table.add_column("问题说明", overflow="fold", ratio=1)
     for f in res.findings:
         style = _SEVERITY_STYLE.get(f.severity.value, "")
         table.add_row(Text(f.sheet or ""), Text(f.cell or ""), Text(f.code, style=style),

@@ -22,6 +22,7 @@ from .labels import (
     GOAL_BY_LABEL,
     GOALS,
     HEADER_BY_LABEL,
+    INDICATOR_COLS,
     LabelIndex,
     base,
     has_ab,
@@ -91,6 +92,14 @@ def _forms_in(wb: Workbook, sheets: list[SheetInfo]) -> list[tuple[SheetInfo, Fo
     return found
 
 
+_NAME_LABELS = {norm(n) for n in INDICATOR_COLS["name"]}
+
+
+def _has_table(labels: LabelIndex) -> bool:
+    """The sheet has an indicator table header (三级指标 / 指标名称)."""
+    return any(label in _NAME_LABELS for _, _, label in labels.cells)
+
+
 def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
     """The sheet holding the form: first visible one, else a hidden one (with an issue)."""
     found = _forms_in(wb, _candidates(wb))
@@ -98,6 +107,8 @@ def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssu
         found = _forms_in(wb, [s for s in wb.sheets if s.name != META_SHEET and s not in _candidates(wb)])
     if not found:
         raise InputError(wb.display, f"不是可识别的绩效表格：在各工作表中没有找到{_LOOKED_FOR}", "F003")
+    with_table = [f for f in found if _has_table(f[2])]
+    found = with_table or found  # a cover sheet with only the title is not the form
     info, kind, labels = found[0]
     issues = []
     if not info.visible:
@@ -118,12 +129,25 @@ def read_meta(wb: Workbook) -> tuple[str | None, str | None, list[ReadIssue]]:
     mark, kind, version = (sheet.text(0, c) for c in range(3))
     if mark != META_MARK:
         return None, None, []
-    if kind in TEMPLATE_KINDS and TEMPLATE_VERSION.match(version):
+    if kind in TEMPLATE_KINDS and TEMPLATE_VERSION.match(version) and not _newer(version):
         return kind, version, []
     ref = CellRef(META_SHEET, "B1")
     return kind, version or None, [ReadIssue(
         "unknown_template_version", ref, f"{kind} {version}",
         f"模板标记无法识别（类型「{kind}」，版本「{version}」），可能是旧版或被修改过的模板；请使用 pbm template 生成的最新模板")]
+
+
+def _newer(version: str) -> bool:
+    """A marker newer than the templates this pbm writes (made by a newer pbm)."""
+    try:
+        from ..templates import TEMPLATE_VERSION as current
+    except ImportError:
+        return False
+    return _version_key(version) > _version_key(current)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 # ---------------------------------------------------------------- header, goals, extra
@@ -182,8 +206,15 @@ def _year(rd: Reader, header: dict[str, Field]) -> None:
             return
 
 
+_TEXT_KEYS = ("unit_code", "department_code", "phone", "contact", "leader", "finance_leader")
+
+
 def read_header(rd: Reader) -> dict[str, Field]:
     header = _labelled(rd, HEADER_BY_LABEL)
+    for key in _TEXT_KEYS:  # codes typed as numbers (301 → "301", never "301.0")
+        f = header.get(key)
+        if f is not None and isinstance(f.value, float) and f.value.is_integer():
+            header[key] = Field(str(int(f.value)), f.ref, f.text, f.percent, f.formula_uncached)
     _split_department(header)
     _year(rd, header)
     return header

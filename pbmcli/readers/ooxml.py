@@ -24,11 +24,17 @@ _NUMFMT_ID = re.compile(rb"numFmtId=\"(\d+)\"")
 _SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
 _REL = re.compile(rb"<Relationship\b([^>]*)/?>")
-_ROW_R = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"")
-_WIDE_REF = re.compile(rb"<c\b[^>]*?\br=\"(?:[A-Z]{3,}|[H-Z][A-Z]|G[S-Z])\d")
-_CELL = re.compile(rb"<c\b([^>]*?)(/>|>.*?</c>)", re.S)
-_ROW = re.compile(rb"<row\b([^>]*?)(/>|>.*?</row>)", re.S)
 _REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+# bounds: any spelling XML allows (either quote, spaces around =, lower case, x: prefixes,
+# rows and cells without r= whose position follows from their order)
+_R_ATTR = rb"\br\s*=\s*[\"']"
+_BIG_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}(\d{4,})")
+_WIDE_COL = re.compile(_R_ATTR + rb"([A-Za-z]{2,})\d")
+_NO_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?:(?!\br\s*=)[^>])*>")
+_ROW_EL = re.compile(rb"<((?:\w+:)?)row\b([^>]*?)(/>|>.*?</\1row>)", re.S)
+_CELL_EL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>.*?</\1c>)", re.S)
+_R_VALUE = re.compile(rb"\br\s*=\s*([\"'])([A-Za-z]*)(\d+)\1")
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
 _FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>([^<]*)</v>|<v\s*/>)?")
 _PERCENT_BUILTIN = {9, 10}
 
@@ -141,31 +147,53 @@ def _uncached_cells(xml: bytes) -> frozenset[tuple[int, int]]:
     return frozenset(out)
 
 
+def _col_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return col
+
+
 def _out_of_bounds(xml: bytes) -> bool:
-    if _WIDE_REF.search(xml):
+    """Cheap and conservative: True when some cell may lie beyond MAX_ROWS × MAX_COLS."""
+    if any(int(m.group(1)) > MAX_ROWS for m in _BIG_ROW.finditer(xml)):
         return True
-    return any(int(r) > MAX_ROWS for r in _ROW_R.findall(xml))
+    if any(_col_number(m.group(1)) > MAX_COLS for m in _WIDE_COL.finditer(xml)):
+        return True
+    return _NO_REF.search(xml) is not None  # positions follow from order: count them
 
 
 def _drop_out_of_bounds(xml: bytes) -> tuple[bytes, bool]:
     """Remove rows/cells beyond the limits; report whether any of them held a value."""
     dropped = False
+    row_index = -1
 
     def drop(element: bytes) -> bytes:
         nonlocal dropped
-        dropped = dropped or b"<v" in element or b"<is>" in element
+        dropped = dropped or _HAS_VALUE.search(element) is not None
         return b""
 
-    def keep_cell(m: re.Match[bytes]) -> bytes:
-        pos = _pos(m.group(1))
-        if pos and (pos[0] >= MAX_ROWS or pos[1] >= MAX_COLS):
-            return drop(m.group(0))
-        return m.group(0)
-
     def keep_row(m: re.Match[bytes]) -> bytes:
-        r = _ROW_R.search(b"<row " + m.group(1))
-        if r and int(r.group(1)) > MAX_ROWS:
+        nonlocal row_index
+        ref = _R_VALUE.search(m.group(2))
+        row_index = int(ref.group(3)) - 1 if ref else row_index + 1
+        if row_index >= MAX_ROWS:
             return drop(m.group(0))
-        return _CELL.sub(keep_cell, m.group(0))
+        col_index = -1
 
-    return _ROW.sub(keep_row, xml), dropped
+        def keep_cell(c: re.Match[bytes]) -> bytes:
+            nonlocal col_index
+            cref = _R_VALUE.search(c.group(2))
+            row = row_index
+            if cref:
+                col_index = _col_number(cref.group(2)) - 1 if cref.group(2) else col_index + 1
+                row = int(cref.group(3)) - 1
+            else:
+                col_index += 1
+            if row >= MAX_ROWS or col_index >= MAX_COLS:
+                return drop(c.group(0))
+            return c.group(0)
+
+        return _CELL_EL.sub(keep_cell, m.group(0))
+
+    return _ROW_EL.sub(keep_row, xml), dropped

@@ -34,7 +34,14 @@ from typing import Any
 from ..errors import UsageError
 from .context import clean, cn_list, cn_ordinal
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
+def _template_dir() -> Path:
+    """report_templates/ beside the package (source checkout or installed as a package)."""
+    import report_templates
+
+    return Path(report_templates.__file__).resolve().parent
+
+
+TEMPLATE_DIR = _template_dir()
 SUFFIX = ".md.j2"
 
 TEXT_KINDS = frozenset({"redheader", "docnum", "title", "salutation", "h1", "h2", "p", "attach",

@@ -256,6 +256,8 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
     rate = _as_float(total.get("rate")) or 0.0
     units = _monthly_units(monitor, pack)
     red_list, black_list = _top_bottom(rank or {}, units, pack)
+    warned = {u["unit"] for u in units if u["level"] in ("red", "yellow")}
+    red_list = [u for u in red_list if u not in warned]   # no praise while under a warning
     header, rows = monthly_table(units, progress)
     ctx = common(pack, date, number, f"关于{period}预算执行进度情况的通报")
     ctx.update({

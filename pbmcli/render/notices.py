@@ -59,7 +59,9 @@ def build_notices(kind: str, inputs: dict[str, Any], pack: RulePack, day: dt.dat
 def sample_context(kind: str, pack: RulePack) -> dict[str, Any]:
     """A context of ``kind`` built from the bundled samples (its keys = the template contract)."""
     day = dt.date(2026, 11, 22)
-    inputs = {"monitor": samples.monitor(), "rank": samples.rank("2026", "year"),
+    rank = {} if kind == "monthly" else samples.rank(*(("2026Q3", "quarter") if kind == "quarterly"
+                                                       else ("2026", "year")))
+    inputs = {"monitor": samples.monitor(), "rank": rank,
               "overdue": samples.overdue(), "validate": samples.validate(),
               "scores": samples.scores(), "apply": samples.apply()}
     period = {"monthly": "2026-10", "quarterly": "2026Q3"}.get(kind, "2026")

@@ -158,6 +158,11 @@ def finding(result: dict[str, Any], code: str) -> dict[str, Any]:
     return found[0]
 
 
+def squash(text: str) -> str:
+    """Text without whitespace (rich wraps long lines at the console width)."""
+    return "".join(text.split())
+
+
 def assert_clean_run(run: Run) -> None:
     """Never a traceback, an escaped exception or an internal error (exit 3)."""
     assert not run.crash, run.crash

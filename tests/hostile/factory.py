@@ -216,15 +216,28 @@ def two_forms(folder: Path) -> Path:
     return _form(folder / "两张表.xlsx", extra_sheet=True)
 
 
-def evil_zip(folder: Path) -> Path:
-    """A zip whose members try to escape: ../ and absolute paths, plus GBK names."""
-    form = _form(folder / "_z.xlsx").read_bytes()
+EVIL_MEMBERS = ("../../逃逸.xlsx", "/tmp/pbm_绝对路径.xlsx", "..\\..\\反斜杠逃逸.xlsx")
+
+
+def evil_zip(folder: Path, base: Builder | None = None) -> Path:
+    """A zip whose members try to escape: ../, absolute and backslash paths."""
+    form = (base or _form)(folder / "_z.xlsx").read_bytes()
     (folder / "_z.xlsx").unlink()
     p = folder / "恶意路径.zip"
     with zipfile.ZipFile(p, "w") as z:
-        z.writestr("../../逃逸.xlsx", form)
-        z.writestr("/tmp/绝对路径.xlsx", form)
+        for i, name in enumerate(EVIL_MEMBERS):  # distinct bytes: no F006 duplicates
+            z.writestr(name, _variant(form, i))
     return p
+
+
+def _variant(form: bytes, i: int) -> bytes:
+    """The same workbook with a different zip comment (other bytes, same content)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(form)) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        zout.comment = f"copy {i}".encode()
+    return buf.getvalue()
 
 
 def gbk_zip(folder: Path) -> Path:
@@ -400,8 +413,10 @@ def export(path: Path, rows: list[list[Any]] | None = None) -> Path:
     ws = wb.add_worksheet("执行情况")
     for r, row in enumerate(rows or EXPORT_ROWS):
         for c, value in enumerate(row):
-            if value is not None:
-                ws.write(r, c, value)
+            if isinstance(value, str):
+                ws.write_string(r, c, value)  # text stays text, even "=…"
+            elif value is not None:
+                ws.write_number(r, c, value)
     wb.close()
     return path
 

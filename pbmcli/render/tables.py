@@ -1,0 +1,115 @@
+"""Tables in the Word writer: column widths that fit, repeated header row, 仿宋 small sizes."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from .ooxml import STYLES, TYPE_WIDTH_MM, east_asian_width, font_run, qn_, set_style
+
+# ---------------------------------------------------------------- tables
+LINE_BREAK = "<br>"       # explicit line break inside a table cell
+CELL_MARGIN_TWIPS = 57   # 1 mm left and right inside each cell
+CELL_PAD_MM = 3.2        # both cell margins plus slack
+TABLE_SIZES = (12.0, 10.5, 9.0)   # 小四, 五号, 小五
+
+
+def cell_width(text: str) -> float:
+    """Printed width in characters: half-width glyphs at 0.6 (fallback fonts have wider digits
+    than 仿宋) plus the quarter-em Word/WPS insert between Chinese and Latin/digits."""
+    wide = [unicodedata.east_asian_width(c) in "WF" for c in text]
+    switches = sum(a != b for a, b in zip(wide, wide[1:], strict=False))
+    return east_asian_width(text, 0.6) + 0.25 * switches
+
+
+def _need_chars(rows: Sequence[Sequence[str]], c: int) -> float:
+    """Characters a column needs: the longest cell; a long header line may wrap once."""
+    parts = rows[0][c].split(LINE_BREAK) if c < len(rows[0]) else [""]
+    head_w = max(cell_width(t) for t in parts)
+    head = head_w / 2 if head_w > 6 else head_w
+    body = max((cell_width(r[c]) for r in rows[1:] if c < len(r)), default=0)
+    return min(max(head, body, 2.0), 18.0)
+
+
+def table_layout(rows: Sequence[Sequence[str]], total_mm: float = TYPE_WIDTH_MM
+                 ) -> tuple[float, list[float]]:
+    """The largest table font size at which every column fits, and column widths in mm."""
+    ncol = max(len(r) for r in rows)
+    need = [_need_chars(rows, c) for c in range(ncol)]
+    for size in TABLE_SIZES:
+        natural = [n * size * 25.4 / 72 + CELL_PAD_MM for n in need]
+        if sum(natural) <= total_mm:
+            break
+    return size, [total_mm * n / sum(natural) for n in natural]
+
+
+def _row_flags(row: Any, header: bool) -> None:
+    from docx.oxml import OxmlElement
+
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", *(("w:tblHeader",) if header else ())):
+        trpr.append(OxmlElement(tag))
+
+
+def _cell_text(cell: Any, text: str, style: str, size: float, left: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = cell.paragraphs[0]
+    set_style(p, p.part.document, style)
+    if left:
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for i, line in enumerate(text.split(LINE_BREAK)):
+        if i:
+            p.runs[-1].add_break()
+        font_run(p.add_run(line), STYLES[style].font, size)
+
+
+def _cell_margins(table: Any) -> None:
+    from docx.oxml import OxmlElement
+
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn_("w:w"), str(CELL_MARGIN_TWIPS))
+        el.set(qn_("w:type"), "dxa")
+        mar.append(el)
+    tblpr = table._tbl.tblPr
+    look = tblpr.find(qn_("w:tblLook"))
+    if look is not None:
+        look.addprevious(mar)
+    else:
+        tblpr.append(mar)
+
+
+def write_table(doc: Any, rows: Sequence[Sequence[str]], groups: dict[int, str] | None = None) -> Any:
+    """Grid table, repeated header row, fixed column widths, 仿宋 小四 (五号 when wide)."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Mm
+
+    ncol = max(len(r) for r in rows)
+    size, widths = table_layout(rows)
+    table = doc.add_table(rows=0, cols=ncol)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _cell_margins(table)
+    for i, row in enumerate(rows):
+        if groups and i in groups:
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[-1])
+            _cell_text(merged, groups[i], "table_head", size, left=True)
+            merged.paragraphs[0].paragraph_format.keep_with_next = True
+            _row_flags(table.rows[-1], header=False)
+        new = table.add_row()
+        _row_flags(new, header=i == 0)
+        for c, cell in enumerate(new.cells):
+            text = row[c] if c < len(row) else ""
+            cell.width = Mm(widths[c])
+            _cell_text(cell, text, "table_head" if i == 0 else "table", size,
+                       left=i > 0 and east_asian_width(text) > 12)
+    for c, col in enumerate(table.columns):
+        col.width = Mm(widths[c])
+    return table
+
+

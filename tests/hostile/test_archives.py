@@ -1,0 +1,175 @@
+"""Archives and the file system: escaping member paths, GBK names, files that vanish,
+zip limits, and the XML defences that must be active."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pbmcli.readers import workbook as wbmod
+
+from . import factory as hf
+from .conftest import CLEAN_PROJECT, Corpus, assert_clean_run, entry, finding, invoke, squash
+
+
+def _files(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+def _negative_form(path: Path) -> Path:
+    return hf._form(path, amount=-100.0)  # a form with error findings, so copies are annotated
+
+
+def test_escaping_member_paths_are_read_from_memory_and_annotated_inside(tmp_path: Path) -> None:
+    inbox = tmp_path / "a" / "b" / "收件 箱"
+    inbox.mkdir(parents=True)
+    archive = hf.evil_zip(inbox, base=_negative_form)
+    clean = hf._form(inbox / "干净.xlsx", big_text=CLEAN_PROJECT)
+    out = tmp_path / "a" / "b" / "批注 副本"
+    before = _files(tmp_path)
+    assert not Path("/tmp/pbm_绝对路径.xlsx").exists()
+
+    run = invoke("validate", "-q", "-j", "1", "--format", "json", "--annotate", out, inbox)
+
+    assert_clean_run(run)
+    assert run.exit_code == 1
+    report = run.json()
+    members = [f for f in report["files"] if ".zip/" in f["path"]]
+    skipped = [s for s in report["skipped"] if ".zip/" in s["path"]]  # "..\\.." looks hidden: listed
+    assert len(members) + len(skipped) == len(hf.EVIL_MEMBERS) and len(members) >= 2
+    assert all(f["form"] == "selfeval" and finding(f, "S201") for f in members)
+    assert entry(report["files"], clean)["ok"] is True
+    created = _files(tmp_path) - before
+    assert len(created) == len(members)  # one annotated copy per member read ...
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in created)  # ... all inside --annotate
+    assert not Path("/tmp/pbm_绝对路径.xlsx").exists()
+    assert not any("逃逸" in p.name for p in (tmp_path / "a").iterdir())
+    assert archive.read_bytes() == archive.read_bytes() and archive in _files(tmp_path)
+
+
+def test_gbk_member_names_are_decoded_in_the_report(corpus: Corpus) -> None:
+    case = corpus.case("gbk_zip")
+    run = invoke("validate", "-q", "-j", "1", "--format", "json", case.folder)
+    assert_clean_run(run)
+    paths = [f["path"] for f in run.json()["files"]]
+    assert any(p.endswith("乡镇报送.zip/城关镇/自评表.xlsx") for p in paths)
+    assert any(p.endswith("乡镇报送.zip/青山镇/自评表.xlsx") for p in paths)
+    table = invoke("validate", "-q", case.folder)
+    assert "城关镇" in squash(table.stdout + table.stderr)
+
+
+def test_file_removed_while_the_batch_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pbmcli.readers import inputs
+
+    folder = tmp_path / "收表"
+    folder.mkdir()
+    gone = hf._form(folder / "a_会被删除.xlsx")
+    kept = hf._form(folder / "b_留下.xlsx", big_text=CLEAN_PROJECT)
+    real_expand = inputs.expand
+
+    def expand_then_delete(paths):  # the clerk moves the file away after pbm listed it
+        found = real_expand(paths)
+        gone.unlink()
+        return found
+
+    monkeypatch.setattr(inputs, "expand", expand_then_delete)
+    run = invoke("validate", "-q", "-j", "1", "--format", "json", folder)
+    assert_clean_run(run)
+    assert run.exit_code == 1
+    files = run.json()["files"]
+    hit = finding(entry(files, gone), "F001")
+    assert "被移走或删除" in hit["message"]
+    assert entry(files, kept)["ok"] is True
+
+
+def test_zip_member_count_limit_is_enforced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert wbmod.MAX_MEMBERS >= 1_000
+    monkeypatch.setattr(wbmod, "MAX_MEMBERS", 50)  # the real limit (10,000) works the same way
+    archive = hf.zip_many_members(tmp_path, 51)
+    run = invoke("validate", "-q", "--format", "json", archive, hf._form(tmp_path / "干净.xlsx"))
+    assert_clean_run(run)
+    skipped = run.json()["skipped"]
+    assert len(skipped) == 1 and "文件数 51 超过上限 50" in skipped[0]["reason"]
+
+
+def test_zip_member_size_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The declared size is checked first; a member lying about its size is cut at the limit."""
+    form = hf._form(tmp_path / "表.xlsx").read_bytes()
+    archive = tmp_path / "包.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("大.xlsx", form)
+    monkeypatch.setattr(wbmod, "MAX_MEMBER_BYTES", 1_000)
+    from pbmcli.readers import inputs
+
+    monkeypatch.setattr(inputs, "MAX_MEMBER_BYTES", 1_000)
+    read = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, *a, **kw):  # noqa: ANN001 - zipfile's own signature
+        read.append(name)
+        return real_open(self, name, *a, **kw)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    run = invoke("validate", "-q", "--format", "json", archive)
+    assert_clean_run(run)
+    report = run.json()
+    text = json.dumps(report, ensure_ascii=False)
+    assert "F009" in text or "超过" in text
+    assert not read, "no member may be decompressed once its declared size is over the limit"
+
+
+def test_total_uncompressed_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    form = hf._form(tmp_path / "表.xlsx").read_bytes()
+    archive = tmp_path / "多.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for i in range(5):
+            z.writestr(f"{i}.xlsx", form)
+    monkeypatch.setattr(wbmod, "MAX_TOTAL_BYTES", 4 * len(form))
+    run = invoke("validate", "-q", "--format", "json", archive)
+    assert_clean_run(run)
+    assert "超过上限" in run.json()["skipped"][0]["reason"]
+
+
+def test_limits_are_sane_and_documented() -> None:
+    assert wbmod.MAX_FILE_BYTES <= 200 * 1024 * 1024
+    assert wbmod.MAX_MEMBER_BYTES <= wbmod.MAX_TOTAL_BYTES
+    assert 1_000 <= wbmod.MAX_ROWS <= 100_000 and 50 <= wbmod.MAX_COLS <= 16_384
+    assert "MAX_MEMBER_BYTES" in (wbmod.__doc__ or "")
+
+
+def test_defusedxml_is_active_for_openpyxl() -> None:
+    import defusedxml  # noqa: F401 - a declared dependency, installed
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_openpyxl_refuses_an_entity_bomb(corpus: Corpus) -> None:
+    """The annotate writer and templates use openpyxl: with defusedxml it refuses DTD entities."""
+    import openpyxl
+
+    case = corpus.case("laughs_shared_strings")
+    with pytest.raises(Exception) as exc:
+        openpyxl.load_workbook(io.BytesIO(case.hostile.read_bytes()))
+    chain, err = [], exc.value
+    while err is not None:
+        chain.append(type(err).__name__)
+        err = err.__cause__ or err.__context__
+    assert "EntitiesForbidden" in chain
+
+
+def test_paths_with_chinese_and_spaces(tmp_path: Path) -> None:
+    folder = tmp_path / "2026 年 自评" / "城关 镇"
+    folder.mkdir(parents=True)
+    form = hf._form(folder / "自评 表 (终稿).xlsx")
+    out = tmp_path / "输出 结果" / "审核 报告.xlsx"
+    run = invoke("validate", "-q", "--format", "xlsx", "-o", out, folder)
+    assert_clean_run(run)
+    assert run.exit_code == 0 and out.is_file()
+    run = invoke("validate", "-q", "--format", "json", os.path.relpath(form))
+    assert run.json()["files"][0]["ok"] is True
