@@ -2,7 +2,7 @@
 
 For every project with a current self-evaluation of the year: the recomputed
 grade → pack.apply (action, change %); suggested = budget × (1 + change / 100).
-An unspent balance (budget − spent) of at least pack.apply.unspent_flag_share %
+An unspent balance (budget - spent) of at least pack.apply.unspent_flag_share %
 of the budget is flagged, and pack.apply.unspent_cut_ratio % of it is cut in
 addition.  Projects seen only in execution exports are listed as 未自评.
 Budget and spent come from the self-evaluation's 年度资金总额 row, else from the

@@ -149,8 +149,8 @@ class Rank:
     group_by: str = ""  # "" = one list; "category" = separate lists by 类别 (部门 / 乡镇)
     month_score_cap: float = 100.0  # month score = min(rate / time progress × 100, cap)
     quarter_execution: str = "mean"  # quarter = mean of its months' scores; year = mean of quarters
-    goal_error_deduction: float = 10.0  # goal quality = 100 − this × errors …
-    goal_warning_deduction: float = 2.0  # … − this × warnings (per goal submission, floor 0)
+    goal_error_deduction: float = 10.0  # goal quality = 100 - this × errors …
+    goal_warning_deduction: float = 2.0  # … - this × warnings (per goal submission, floor 0)
     grace_days: int = 10  # a form is on time when recorded ≤ period end + grace_days
     rectify_days: int = 30  # default deadline of imported rectification items (days from import)
     decimals: int = 2  # rounding of scores before ranking (ties compare rounded scores)

@@ -2,8 +2,8 @@
 
 Execution: per unit and project, execution rate = spent / budget × 100, time
 progress by ``pack.monitor.time_progress`` (months: month / 12; days: day of year
-of the period's last day / days in year), gap = rate − time progress in
-percentage points; gap < −warning_red → 红色预警, gap < −warning_yellow → 黄色预警.
+of the period's last day / days in year), gap = rate - time progress in
+percentage points; gap < -warning_red → 红色预警, gap < -warning_yellow → 黄色预警.
 
 Indicator lights (domain.md §5): positive p = current / (annual × month / 12) × 100
 against ``pack.monitor.lights``; reverse: within target → green else red;

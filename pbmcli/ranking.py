@@ -7,7 +7,7 @@ Scores (each dimension 0–100; documented in the README):
   mean of its quarters' scores (rank.quarter_execution = "mean"; "last" takes the
   last month with data instead).
 - goal_quality: per current goal declaration overlapping the period
-  100 − goal_error_deduction × errors − goal_warning_deduction × warnings
+  100 - goal_error_deduction × errors - goal_warning_deduction × warnings
   (floor 0); the unit's mean.
 - selfeval: mean recomputed total of the unit's current self-evaluations.
 - rectification: share of items due in the period done by their deadline × 100

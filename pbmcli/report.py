@@ -34,13 +34,9 @@ from .model import Finding, Severity
 if TYPE_CHECKING:
     from .readers.inputs import InputItem
 
-# reasons/messages used when the rules module cannot phrase a batch-level finding itself
-_FALLBACK = {
-    "F001": (Severity.ERROR, "无法读取该文件：{reason}。请确认文件能在 Excel/WPS 中正常打开，另存为 .xlsx 后重新报送。"),
-    "F006": (Severity.WARNING, "与「{related}」内容完全相同（重复报送同一文件）。请删除重复的文件，只保留一份。"),
-    "F007": (Severity.WARNING, "与「{related}」的实施单位（{unit}）和项目名称（{project}）相同，"
-                               "同一项目报送了两份不同的表。请确认以哪一份为准，删除另一份。"),
-}
+# a crash inside pbm on one file (a bug) is reported on that file, phrased here
+_CRASH = ("无法读取该文件：读取或检查时发生内部错误（{message}），请将该文件反馈给开发人员。"
+          "其余文件不受影响。")
 
 
 def _passes(findings: Sequence[Finding], unreadable: bool) -> bool:
@@ -151,15 +147,10 @@ def batch_finding(code: str, pack: RulePack, path: str, **values: str) -> Findin
     ``related`` names the other file of a duplicate pair.  Returns None when the
     code is switched off (--select/--ignore or the pack).
     """
+    from .engine import finding_for
+
     if not pack.rules.enabled(code):
         return None
-    try:
-        from .engine import finding_for
-    except ImportError:  # rules module not installed yet: phrase it here
-        severity, template = _FALLBACK.get(code, _FALLBACK["F001"])
-        override = pack.rules.severity.get(code)
-        return Finding(code, Severity(override) if override else severity,
-                       template.format(**values), path=path, related=values.get("related"))
     finding = finding_for(code, path=path, pack=pack, **values)
     related = values.get("related")
     if related and related not in finding.message:
@@ -209,9 +200,7 @@ def validate_item(item: InputItem, pack: RulePack) -> FileResult:
 
 def crashed_item(item: InputItem, message: str) -> FileResult:
     """Result for a file whose reading or checking raised an unexpected error (a bug)."""
-    reason = f"读取或检查时发生内部错误（{message}），请将该文件反馈给开发人员"
-    finding = Finding("F001", Severity.ERROR, _FALLBACK["F001"][1].format(reason=reason),
-                      path=item.display)
+    finding = Finding("F001", Severity.ERROR, _CRASH.format(message=message), path=item.display)
     return FileResult.build(item.display, [finding], unreadable=True, item=item)
 
 

@@ -8,7 +8,7 @@ Rules (domain.md "pbm defaults" and §2); every number comes from the RulePack:
 * positive (≥ >): B ≥ A → full; else B/A × 分值.  ">" counts the boundary as met.
 * equal (=): A = 0: B ≤ 0 full else 0; A > 0: as positive.
 * reverse (≤ <): B ≤ A → full; else ``ratio`` A/B × 分值 or ``linear_penalty``
-  (1 − (B−A)/A) × 分值 (0 at B ≥ 2A).  "<" counts the boundary as met.  A = 0:
+  (1 - (B-A)/A) × 分值 (0 at B ≥ 2A).  "<" counts the boundary as met.  A = 0:
   B ≤ 0 full else 0.
 * a target without operator is read as ≥ (as 达到), or as = when it is 0.
 * qualitative: the completion string gives the band 达成 [hi, 100] %, 部分达成
@@ -280,7 +280,7 @@ def equal(a: Decimal, b: Decimal, w: Decimal) -> _Calc:
 
 
 def reverse(a: Decimal, b: Decimal, w: Decimal, mode: str) -> _Calc:
-    """B ≤ A → full; else ratio A/B × w or linear (1 − (B−A)/A) × w, 0 at B ≥ 2A."""
+    """B ≤ A → full; else ratio A/B × w or linear (1 - (B-A)/A) × w, 0 at B ≥ 2A."""
     if b <= a:
         return _full(a, b, w, "≤")
     if a <= 0:
@@ -289,7 +289,7 @@ def reverse(a: Decimal, b: Decimal, w: Decimal, mode: str) -> _Calc:
         if b >= 2 * a:
             return _Calc(Decimal(0), f"实际值 {fmt(b)} ≥ 目标值 {fmt(a)} 的 2 倍，得 0 分")
         return _Calc((1 - (b - a) / a) * w,
-                     f"(1 − (实际值 {fmt(b)} − 目标值 {fmt(a)}) ÷ 目标值 {fmt(a)}) × 分值 {fmt(w)} = {{result}}")
+                     f"(1 - (实际值 {fmt(b)} - 目标值 {fmt(a)}) ÷ 目标值 {fmt(a)}) × 分值 {fmt(w)} = {{result}}")
     return _Calc(a / b * w, f"目标值 {fmt(a)} ÷ 实际值 {fmt(b)} × 分值 {fmt(w)} = {{result}}")
 
 
@@ -537,7 +537,7 @@ def _rescale(parts: Decimal, na_weight: Decimal, decimals: int) -> tuple[Decimal
     if na_weight >= 100:
         return None, "不适用指标的分值合计达到 100，无法折算"
     total = _round(parts * 100 / (100 - na_weight), decimals)
-    return total, f"有 {fmt(na_weight)} 分的指标不适用，总分 = {fmt(parts)} × 100 ÷ (100 − {fmt(na_weight)}) = {fmt(total)}"
+    return total, f"有 {fmt(na_weight)} 分的指标不适用，总分 = {fmt(parts)} × 100 ÷ (100 - {fmt(na_weight)}) = {fmt(total)}"
 
 
 def _cap(total: Decimal, rate: float | None, pack: RulePack) -> tuple[Decimal, str]:

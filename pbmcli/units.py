@@ -98,26 +98,28 @@ def read_csv_rows(path: Path) -> list[list[Any]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
-def read_sheets(path: str | Path) -> list[tuple[str, list[list[Any]]]]:
-    """Every sheet of a spreadsheet (or the one table of a CSV) as (name, rows)."""
+# bounds for tabular exports (far larger than a form, still bounded)
+EXPORT_MAX_ROWS = 1_000_000
+EXPORT_MAX_COLS = 100
+
+
+def read_sheets(path: str | Path, max_rows: int = EXPORT_MAX_ROWS) -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet of a spreadsheet (or the one table of a CSV) as (name, rows).
+
+    Spreadsheets go through the reader's sniffing and bounds (encrypted, renamed,
+    far cells: F-coded InputError, never a crash).
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError(str(p), "文件不存在，请检查路径。")
     if p.stat().st_size == 0:
         raise InputError(str(p), "文件是空的（0 字节）。", "F008")
-    suffix = p.suffix.lower()
-    if suffix in (".csv", ".txt"):
+    if p.suffix.lower() in (".csv", ".txt"):
         return [(p.stem, read_csv_rows(p))]
-    if suffix not in _SPREADSHEET:
-        raise InputError(str(p), f"不支持的文件类型「{suffix}」，请使用 xlsx、xls 或 csv。", "F011")
-    from python_calamine import CalamineWorkbook
+    from .readers import open_item
 
-    try:
-        wb = CalamineWorkbook.from_path(str(p))
-        return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in wb.sheet_names]
-    except Exception as exc:  # noqa: BLE001 - calamine raises many types for bad files
-        raise InputError(str(p), f"无法读取表格（文件损坏或已加密）：{exc}") from None
+    wb = open_item(p, max_rows=max_rows, max_cols=EXPORT_MAX_COLS)
+    return [(s.name, wb.sheet(s.name).rows) for s in wb.sheets]
 
 
 def find_header(rows: Sequence[Sequence[Any]], aliases: dict[str, Sequence[str]],

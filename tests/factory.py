@@ -174,6 +174,8 @@ def _write_xlsxwriter(path: Path, sheets: list[_Sheet]) -> None:
                 ws.merge_range(r1, c1, r2, c2, "", fmt)
             if cell.formula:
                 ws.write_formula(r, c, cell.formula, fmt, cell.value)
+            elif isinstance(cell.value, str):
+                ws.write_string(r, c, cell.value, fmt)  # "=100%" is a value, not a formula
             elif cell.value is not None:
                 ws.write(r, c, cell.value, fmt)
         for r1, c1, r2, c2 in sh.merges:
@@ -194,6 +196,8 @@ def _write_openpyxl(path: Path, sheets: list[_Sheet]) -> None:
         for (r, c), cell in sorted(sh.cells.items()):
             target = ws.cell(row=r + 1, column=c + 1)
             target.value = f"={cell.formula.lstrip('=')}" if cell.formula else cell.value
+            if not cell.formula and isinstance(cell.value, str) and cell.value.startswith("="):
+                target.data_type = "s"  # "=100%" is a value, not a formula
             if cell.pct:
                 target.number_format = "0.00%"
         for r1, c1, r2, c2 in sh.merges:

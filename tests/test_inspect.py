@@ -60,3 +60,18 @@ def test_unknown_format_option_is_a_usage_error(tmp_path: Path) -> None:
     path = make_selfeval(tmp_path / "a.xlsx")
     res = runner.invoke(app, ["inspect", str(path), "--format", "xml"])
     assert res.exit_code == 2 and "table 或 json" in res.stderr
+
+
+def test_gbk_console_gets_no_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = make_selfeval(tmp_path / "a.xlsx", header={"project": "养护😀工程"})
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "COLUMNS": "160"}
+    for fmt in ("table", "json"):
+        proc = subprocess.run([sys.executable, "-m", "pbmcli", "inspect", str(path), "--format", fmt],
+                              capture_output=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
+        text = proc.stdout.decode("gbk")
+        assert "养护?工程" in text or "\\ud83d" in text

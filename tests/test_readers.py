@@ -608,3 +608,84 @@ def test_cover_sheet_with_the_title_is_not_the_form(tmp_path: Path) -> None:
 def test_codes_typed_as_numbers_stay_codes(tmp_path: Path) -> None:
     sub = read_submission(make_goal(tmp_path / "g.xlsx", overrides={"G4": "单位编码", "H4": 301001}))
     assert sub.head("unit_code").value == "301001"
+
+
+@pytest.mark.parametrize("row", [
+    b'<row r="9000"><c r="A9000"><v>1</v></c></row>',
+    b'<row><c r="XFD1048576"><v>1</v></c></row>',
+    b'<row><c r="xfd1"><v>1</v></c></row>',
+    b'<row><c  r = "GS1"><v>1</v></c></row>',
+    b"<row><c r='A1048576'><v>1</v></c></row>",
+    b'<row><c r="ZZ7" t="inlineStr"><is><t>x</t></is></c></row>',
+    b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+    b"<row>" + b"<c><v>1</v></c>" * 201 + b"</row>",
+])
+def test_far_cells_in_any_spelling_are_found_and_dropped(row: bytes) -> None:
+    from pbmcli.readers.ooxml import _drop_out_of_bounds, _out_of_bounds
+
+    xml = b'<sheetData><row r="1"><c r="A1"><v>5</v></c></row>' + row + b"</sheetData>"
+    assert _out_of_bounds(xml)
+    kept, dropped = _drop_out_of_bounds(xml)
+    assert dropped and b'<c r="A1"><v>5</v></c>' in kept
+    left = kept.count(b"<v>1</v>")
+    assert left == (200 if row.count(b"<c>") == 201 else 0)  # r-less cells: the first 200 stay
+
+
+def test_open_item_with_larger_bounds_for_long_tables(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    from pbmcli.readers import open_item
+
+    path = tmp_path / "导出.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("执行")
+    for r in range(6000):
+        ws.write_row(r, 0, [f"单位{r}", r])
+    wb.close()
+    small = open_item(path)
+    assert small.sheet("执行").nrows == 5000 and [i.kind for i in small.issues] == ["out_of_bounds"]
+    big = open_item(path, max_rows=20_000)
+    assert big.sheet("执行").nrows == 6000 and not big.issues
+    assert big.sheet("执行").raw(5999, 1) == 5999.0
+
+
+@pytest.mark.parametrize("build", [
+    lambda p: make_selfeval(p), lambda p: make_selfeval(p, variant="city_ab"),
+    lambda p: make_selfeval(p, variant="sichuan", percent_format=True, formulas=True),
+    lambda p: make_goal(p), lambda p: make_goal(p, variant="sichuan", midterm=True),
+])
+def test_factory_defaults_are_clean(tmp_path: Path, build, pack) -> None:
+    engine = pytest.importorskip("pbmcli.engine")
+    sub = read_submission(build(tmp_path / "a.xlsx"))
+    findings = engine.check(sub, pack)
+    assert [(f.code, f.message) for f in findings if f.severity.value != "info"] == []
+
+
+def test_goal_with_midterm_and_annual_blocks_side_by_side(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    rows = [["项目支出绩效目标申报表"], ["项目名称", "学生资助"],
+            ["绩效指标", "中期绩效指标", None, None, None, "年度绩效指标"],
+            [None, "一级指标", "二级指标", "三级指标", "指标值", "一级指标", "二级指标", "三级指标", "指标值"],
+            [None, "产出指标", "数量指标", "资助人数", "≥1500人", "产出指标", "数量指标", "资助人数", "≥500人"],
+            [None, None, "质量指标", "发放准确率", "=100%", None, "质量指标", "发放准确率", "=100%"]]
+    path = tmp_path / "并排.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write_string(r, c, value)  # "=100%" is text, not a formula
+    wb.close()
+    sub = read_submission(path)
+    got = [(i.block, i.name, i.target.number, i.level1) for i in sub.indicators]
+    assert sorted(got) == sorted([("midterm", "资助人数", 1500.0, "产出指标"), ("midterm", "发放准确率", 100.0, "产出指标"),
+                                  ("annual", "资助人数", 500.0, "产出指标"), ("annual", "发放准确率", 100.0, "产出指标")])
+
+
+@pytest.mark.parametrize("writer", ["xlsxwriter", "openpyxl"])
+def test_equal_sign_targets_are_text_not_formulas(tmp_path: Path, writer: str) -> None:
+    inds = [Ind("产出指标", "质量指标", "发放准确率", "=100%", "100%", 90, 90)]
+    sub = read_submission(make_selfeval(tmp_path / "a.xlsx", indicators=inds, writer=writer))
+    assert (sub.indicators[0].target.operator, sub.indicators[0].target.number) == (Operator.EQ, 100.0)
+    assert not issues(sub, "formula_uncached")

@@ -275,3 +275,22 @@ def test_unreadable_file_never_passes_even_if_downgraded(tmp_path: Path, pack):
     soft = dataclasses.replace(pack, rules=RuleSelection(severity={"F008": "warning"}))
     res = validate_paths([tmp_path], soft).files[0]
     assert res.unreadable and res.findings[0].severity.value == "warning" and not res.ok
+
+
+def test_a_crash_on_one_file_is_reported_on_that_file(tmp_path: Path, pack, monkeypatch):
+    import pbmcli.engine
+
+    make_goal(tmp_path / "a.xlsx")
+    make_selfeval(tmp_path / "b.xlsx")
+    real = pbmcli.engine.check
+
+    def flaky(sub, pack):
+        if sub.path.endswith("b.xlsx"):
+            raise RuntimeError("boom")
+        return real(sub, pack)
+
+    monkeypatch.setattr(pbmcli.engine, "check", flaky)
+    good, bad = validate_paths([tmp_path], pack).files
+    assert good.ok and not good.unreadable
+    assert bad.unreadable and not bad.ok
+    assert [f.code for f in bad.findings] == ["F001"] and "RuntimeError: boom" in bad.findings[0].message

@@ -26,11 +26,22 @@ def inspect(
 
     data = submission_dict(read_submission(file))
     if fmt == "json":
-        import json
-
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(_json(data))
     else:
         _print_tables(data)
+
+
+def _json(data: dict[str, Any]) -> str:
+    """Readable UTF-8 JSON; ASCII escapes when the console cannot encode a character (GBK)."""
+    import json
+    import sys
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return json.dumps(data, ensure_ascii=True, indent=2)
+    return text
 
 
 def _show(field: dict[str, Any] | None) -> str:
@@ -56,10 +67,10 @@ def _print_tables(data: dict[str, Any]) -> None:
     from ..readers.dump import KEY_LABELS, VARIANT_LABELS
     from .output import out
 
-    out.print(f"文件：{data['path']}", markup=False)
-    out.print(f"表格：{data['kind_label']}（工作表「{data['sheet']}」，"
-              f"{VARIANT_LABELS.get(data['variant'], data['variant'])}，"
-              f"模板版本 {data['template_version'] or '无'}）", markup=False)
+    out.print(_safe(f"文件：{data['path']}"), markup=False)
+    out.print(_safe(f"表格：{data['kind_label']}（工作表「{data['sheet']}」，"
+                    f"{VARIANT_LABELS.get(data['variant'], data['variant'])}，"
+                    f"模板版本 {data['template_version'] or '无'}）"), markup=False)
     for title, section in (("表头", data["header"]), ("目标", data["goals"]),
                            ("总分", data["totals"]), ("其他栏目", data["extra"])):
         if section:
@@ -74,11 +85,25 @@ def _print_tables(data: dict[str, Any]) -> None:
     _print_issues(data, Table, out)
 
 
+def _safe(text: str) -> str:
+    """Text the console can print: characters outside its encoding (GBK) become "?"."""
+    import sys
+
+    encoding = sys.stdout.encoding or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.encode(encoding, "replace").decode(encoding)
+    except LookupError:
+        pass
+    return text
+
+
 def _row(t: Any, *cells: str) -> None:
     """Add a row of plain text (no rich markup: cell contents may hold brackets)."""
     from rich.text import Text
 
-    t.add_row(*(Text(c) for c in cells))
+    t.add_row(*(Text(_safe(c)) for c in cells))
 
 
 def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
@@ -95,7 +120,7 @@ def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
             t.add_column(FUND_COL_LABELS.get(c, c), justify="right")
         for key, row in rows.items():
             t.add_row(Text(FUND_ROW_LABELS.get(key, key)),
-                      *(Text.assemble(_show(row.get(c)), (f" {_cell(row.get(c))}", "dim")) for c in cols))
+                      *(Text.assemble(_safe(_show(row.get(c))), (f" {_cell(row.get(c))}", "dim")) for c in cols))
         out.print(t)
 
 

@@ -27,8 +27,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 def _safe_console(stderr: bool) -> Console:
-    # legacy_windows=False + no emoji keeps output encodable on GBK consoles
-    return Console(stderr=stderr, emoji=False, highlight=False, soft_wrap=False)
+    # no emoji keeps output encodable on GBK consoles; messages on stderr are never
+    # hard-wrapped, so one error stays one line (greppable, copyable into a reply)
+    return Console(stderr=stderr, emoji=False, highlight=False, soft_wrap=stderr)
 
 
 err = _safe_console(stderr=True)

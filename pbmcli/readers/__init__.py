@@ -33,10 +33,12 @@ def as_item(item: InputItem | str | Path) -> InputItem:
     return InputItem(str(item), path)
 
 
-def open_item(item: InputItem | str | Path) -> Workbook:
-    """Read and open a spreadsheet (any supported format) without parsing a form."""
+def open_item(item: InputItem | str | Path, *, max_rows: int | None = None,
+              max_cols: int | None = None) -> Workbook:
+    """Read and open a spreadsheet (any supported format) without parsing a form:
+    sniffed, size- and range-bounded, every failure an InputError with its F code."""
     item = as_item(item)
-    return open_workbook(read_bytes(item), item.display)
+    return open_workbook(read_bytes(item), item.display, max_rows=max_rows, max_cols=max_cols)
 
 
 def read_submission(item: InputItem | str | Path) -> Submission:

@@ -74,7 +74,7 @@ class Reader:
             return Field(None, f.ref, text)
         n = parse_number(text)
         if n is None:
-            self.issues.append(ReadIssue("not_a_number", f.ref, text,
-                                         f"{what}应为数字，但填写的是「{text}」"))
+            shown = text if len(text) <= 40 else text[:40] + f"…（共 {len(text)} 字）"
+            self.issues.append(ReadIssue("not_a_number", f.ref, shown, f"{what}应为数字，但填写的是「{shown}」"))
             return f
         return Field(n, f.ref, text, percent=text.rstrip().endswith(("%", "％")))

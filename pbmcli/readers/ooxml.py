@@ -21,15 +21,17 @@ _XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
 _XF = re.compile(rb"<xf\b([^>]*)")
 _NUMFMT = re.compile(rb"<numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatCode=\"([^\"]*)\"")
 _NUMFMT_ID = re.compile(rb"numFmtId=\"(\d+)\"")
-_SHEET = re.compile(rb"<sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
-_REL = re.compile(rb"<Relationship\b([^>]*)/?>")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_ATTR = re.compile(rb"([\w:]+)\s*=\s*([\"'])(.*?)\2", re.S)
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
 # bounds: any spelling XML allows (either quote, spaces around =, lower case, x: prefixes,
 # rows and cells without r= whose position follows from their order)
 _R_ATTR = rb"\br\s*=\s*[\"']"
 _BIG_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}(\d{4,})")
 _WIDE_COL = re.compile(_R_ATTR + rb"([A-Za-z]{2,})\d")
+_ANY_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}(\d+)")
+_ANY_COL = re.compile(_R_ATTR + rb"([A-Za-z]+)\d")
 _NO_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?:(?!\br\s*=)[^>])*>")
 _ROW_EL = re.compile(rb"<((?:\w+:)?)row\b([^>]*?)(/>|>.*?</\1row>)", re.S)
 _CELL_EL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>.*?</\1c>)", re.S)
@@ -43,18 +45,51 @@ _PERCENT_BUILTIN = {9, 10}
 class Scan:
     percent: frozenset[tuple[int, int]]
     uncached: frozenset[tuple[int, int]]
-    sanitized: bytes | None = None  # a rewritten zip when cells beyond the limits were dropped
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {k: v for k, _, v in _ATTR.findall(raw)}
 
 
 class Ooxml:
     """Lazy, regex-based look at an .xlsx zip: sheet parts, percent styles, formulas."""
 
-    def __init__(self, zf: zipfile.ZipFile, display: str) -> None:
+    def __init__(self, zf: zipfile.ZipFile, display: str, bounds: tuple[int, int] = (MAX_ROWS, MAX_COLS)) -> None:
         self.display = display
         self.zf = zf
+        self.bounds = bounds
         self._names = {n.lower(): n for n in self.zf.namelist()}
+        self._xml: dict[str, bytes] = {}
         self.parts = self._sheet_parts()
         self.percent_styles = self._percent_styles()
+        self.sanitized, self.cut = self._bound_all()
+
+    def _worksheet_parts(self) -> list[str]:
+        """Every part calamine may read as a sheet: the workbook's targets and xl/worksheets/*."""
+        listed = {p.lower() for p in self.parts.values() if p}
+        return [n for low, n in sorted(self._names.items())
+                if low in listed or (low.startswith("xl/worksheets/") and low.endswith(".xml"))]
+
+    def _sheet_xml(self, part: str) -> bytes:
+        if part.lower() not in self._xml:
+            self._xml[part.lower()] = self._read(part)
+        return self._xml[part.lower()]
+
+    def _bound_all(self) -> tuple[bytes | None, list[str]]:
+        """Drop cells beyond MAX_ROWS × MAX_COLS from every sheet part, before calamine
+        (which allocates the whole used range) sees them: (rewritten zip or None, sheets cut)."""
+        changed: dict[str, bytes] = {}
+        for part in self._worksheet_parts():
+            xml = self._sheet_xml(part)
+            if _out_of_bounds(xml, self.bounds):
+                new, dropped = _drop_out_of_bounds(xml, self.bounds)
+                self._xml[part.lower()] = new
+                if dropped:  # valueless far cells are harmless: calamine skips them
+                    changed[part.lower()] = new
+        if not changed:
+            return None, []
+        names = {p.lower(): n for n, p in self.parts.items() if p}
+        return self._rewrite(changed), [names.get(p, p) for p in changed]
 
     def _read(self, name: str) -> bytes:
         real = self._names.get(name.lower())
@@ -68,15 +103,16 @@ class Ooxml:
     def _sheet_parts(self) -> dict[str, str]:
         rels = {}
         for m in _REL.finditer(self._read("xl/_rels/workbook.xml.rels")):
-            attrs = dict(_ATTR.findall(m.group(1)))
+            attrs = _attrs(m.group(1))
             target = attrs.get(b"Target", b"").decode("utf-8", "replace")
             target = target.lstrip("/") if target.startswith("/") else "xl/" + target
             rels[attrs.get(b"Id", b"")] = target
         parts = {}
         for m in _SHEET.finditer(self._read("xl/workbook.xml")):
-            attrs = dict(_ATTR.findall(m.group(1)))
+            attrs = _attrs(m.group(1))
             name = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
-            parts[name] = rels.get(attrs.get(b"r:id", b""), "")
+            rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+            parts[name] = rels.get(rid, "")
         return parts
 
     def _percent_styles(self) -> frozenset[int]:
@@ -94,14 +130,10 @@ class Ooxml:
         return frozenset(out)
 
     def scan(self, sheet: str) -> Scan:
+        """Percent-formatted and uncached formula cells of one sheet."""
         part = self.parts.get(sheet, "")
-        xml = self._read(part) if part else b""
-        sanitized = None
-        if _out_of_bounds(xml):
-            xml, dropped = _drop_out_of_bounds(xml)
-            if dropped:
-                sanitized = self._rewrite(part, xml)
-        return Scan(self._percent_cells(xml), _uncached_cells(xml), sanitized)
+        xml = self._sheet_xml(part) if part else b""
+        return Scan(self._percent_cells(xml), _uncached_cells(xml))
 
     def _percent_cells(self, xml: bytes) -> frozenset[tuple[int, int]]:
         if not self.percent_styles:
@@ -110,12 +142,12 @@ class Ooxml:
         styled = re.compile(rb"<c\b([^>]*?\bs=\"(?:" + ids + rb")\"[^>]*?)/?>")
         return frozenset(p for p in map(_pos, (m.group(1) for m in styled.finditer(xml))) if p)
 
-    def _rewrite(self, part: str, xml: bytes) -> bytes:
+    def _rewrite(self, changed: dict[str, bytes]) -> bytes:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.zf.infolist():
-                body = xml if info.filename.lower() == part.lower() else self.zf.read(info)
-                out.writestr(info.filename, body)
+                body = changed.get(info.filename.lower())
+                out.writestr(info.filename, body if body is not None else self._read(info.filename))
         return buf.getvalue()
 
 
@@ -154,17 +186,21 @@ def _col_number(letters: bytes) -> int:
     return col
 
 
-def _out_of_bounds(xml: bytes) -> bool:
-    """Cheap and conservative: True when some cell may lie beyond MAX_ROWS × MAX_COLS."""
-    if any(int(m.group(1)) > MAX_ROWS for m in _BIG_ROW.finditer(xml)):
+def _out_of_bounds(xml: bytes, bounds: tuple[int, int] = (MAX_ROWS, MAX_COLS)) -> bool:
+    """Cheap and conservative: True when some cell may lie beyond rows × columns."""
+    max_rows, max_cols = bounds
+    big_row = _BIG_ROW if max_rows >= 1000 else _ANY_ROW
+    if any(int(m.group(1)) > max_rows for m in big_row.finditer(xml)):
         return True
-    if any(_col_number(m.group(1)) > MAX_COLS for m in _WIDE_COL.finditer(xml)):
+    wide = _WIDE_COL if max_cols >= 26 else _ANY_COL
+    if any(_col_number(m.group(1)) > max_cols for m in wide.finditer(xml)):
         return True
     return _NO_REF.search(xml) is not None  # positions follow from order: count them
 
 
-def _drop_out_of_bounds(xml: bytes) -> tuple[bytes, bool]:
+def _drop_out_of_bounds(xml: bytes, bounds: tuple[int, int] = (MAX_ROWS, MAX_COLS)) -> tuple[bytes, bool]:
     """Remove rows/cells beyond the limits; report whether any of them held a value."""
+    max_rows, max_cols = bounds
     dropped = False
     row_index = -1
 
@@ -177,7 +213,7 @@ def _drop_out_of_bounds(xml: bytes) -> tuple[bytes, bool]:
         nonlocal row_index
         ref = _R_VALUE.search(m.group(2))
         row_index = int(ref.group(3)) - 1 if ref else row_index + 1
-        if row_index >= MAX_ROWS:
+        if row_index >= max_rows:
             return drop(m.group(0))
         col_index = -1
 
@@ -190,7 +226,7 @@ def _drop_out_of_bounds(xml: bytes) -> tuple[bytes, bool]:
                 row = int(cref.group(3)) - 1
             else:
                 col_index += 1
-            if row >= MAX_ROWS or col_index >= MAX_COLS:
+            if row >= max_rows or col_index >= max_cols:
                 return drop(c.group(0))
             return c.group(0)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,6 +116,8 @@ class Sheet:
         value = self.raw(ar, ac)
         if isinstance(value, bool):
             value = "是" if value else "否"
+        if isinstance(value, (int, float)) and not math.isfinite(value):
+            value = str(value)  # <v>NaN</v> / <v>inf</v>: no number; reported as not_a_number
         if isinstance(value, (int, float)):
             number = float(value)
             if (ar, ac) in self.percent:
@@ -157,6 +160,8 @@ class Workbook:
     _book: Any = field(repr=False, default=None)
     _ooxml: Ooxml | None = field(repr=False, default=None)
     _data: bytes = field(repr=False, default=b"")
+    max_rows: int = MAX_ROWS
+    max_cols: int = MAX_COLS
     _cache: dict[str, Sheet] = field(default_factory=dict, repr=False)
 
     def sheet(self, name: str) -> Sheet:
@@ -166,7 +171,8 @@ class Workbook:
         return self._cache[name]
 
     def _load(self, name: str) -> Sheet:
-        book, percent, uncached = self._book, frozenset(), frozenset()
+        percent: frozenset[tuple[int, int]] = frozenset()
+        uncached: frozenset[tuple[int, int]] = frozenset()
         if self.fmt in ("xls", "ods"):
             from .formats import ods_percent_cells, xls_percent_cells
 
@@ -175,27 +181,22 @@ class Workbook:
         if self._ooxml is not None:
             scan = self._ooxml.scan(name)
             percent, uncached = scan.percent, scan.uncached
-            if scan.sanitized is not None:
-                book = _calamine(scan.sanitized, self.display)
-                self.issues.append(ReadIssue(
-                    "out_of_bounds", CellRef(name, "A1"), "",
-                    f"工作表「{name}」在第 {MAX_ROWS} 行或第 {MAX_COLS} 列之外还有内容，已忽略（表格不应超出此范围）"))
         try:
-            cal = book.get_sheet_by_name(name)
-            rows = cal.to_python(skip_empty_area=False, nrows=MAX_ROWS)
-            merged = _clip_merges(cal.merged_cell_ranges or [])
+            cal = self._book.get_sheet_by_name(name)
+            rows = cal.to_python(skip_empty_area=False, nrows=self.max_rows)
+            merged = _clip_merges(cal.merged_cell_ranges or [], self.max_rows, self.max_cols)
         except BaseException as exc:  # noqa: BLE001 - calamine raises many types (and Rust panics)
             _reraise_interrupts(exc)
             raise InputError(self.display, f"工作表「{name}」无法读取（{_short(exc)}），文件可能已损坏，请用 Excel/WPS 打开后另存再报送", "F001") from None
-        rows = [row[:MAX_COLS] for row in rows]
+        rows = [row[:self.max_cols] for row in rows]
         return Sheet(name, rows, merged, percent, uncached)
 
 
-def _clip_merges(ranges: list[Any]) -> list[tuple[int, int, int, int]]:
+def _clip_merges(ranges: list[Any], max_rows: int, max_cols: int) -> list[tuple[int, int, int, int]]:
     out = []
     for (r1, c1), (r2, c2) in ranges:
-        if r1 < MAX_ROWS and c1 < MAX_COLS:
-            out.append((r1, c1, min(r2, MAX_ROWS - 1), min(c2, MAX_COLS - 1)))
+        if r1 < max_rows and c1 < max_cols:
+            out.append((r1, c1, min(r2, max_rows - 1), min(c2, max_cols - 1)))
     return out
 
 
@@ -329,8 +330,13 @@ def _calamine(data: bytes, display: str) -> Any:
         raise InputError(display, f"文件已损坏，无法读取（{_short(exc)}）；请用 Excel/WPS 打开后另存再报送", "F001") from None
 
 
-def open_workbook(data: bytes, display: str) -> Workbook:
-    """Open spreadsheet bytes; ``display`` names the file in messages."""
+def open_workbook(data: bytes, display: str, *, max_rows: int | None = None,
+                  max_cols: int | None = None) -> Workbook:
+    """Open spreadsheet bytes; ``display`` names the file in messages.
+
+    ``max_rows`` / ``max_cols`` (default MAX_ROWS × MAX_COLS, sized for forms) bound
+    every sheet; a reader of long tables (an execution export) may pass larger ones."""
+    bounds = (max_rows or MAX_ROWS, max_cols or MAX_COLS)
     fmt, zf = _sniff(data, display)
     issues: list[ReadIssue] = []
     expected = _SUFFIX_FMT.get(_suffix(display))
@@ -338,7 +344,12 @@ def open_workbook(data: bytes, display: str) -> Workbook:
         issues.append(ReadIssue(
             "wrong_extension", None, _suffix(display),
             f"文件扩展名是「{_suffix(display)}」，但内容是{_FMT_LABEL[fmt]}；已按实际格式读取，建议改正扩展名"))
-    ooxml = Ooxml(zf, display) if zf is not None and fmt == "xlsx" else None
+    ooxml = Ooxml(zf, display, bounds) if zf is not None and fmt == "xlsx" else None
+    if ooxml is not None and ooxml.sanitized is not None:  # far cells were dropped first
+        data = ooxml.sanitized
+        issues += [ReadIssue("out_of_bounds", CellRef(name, "A1") if name else None, "",
+                             f"工作表「{name}」在第 {bounds[0]} 行或第 {bounds[1]} 列之外还有内容，已忽略（表格不应超出此范围）")
+                   for name in ooxml.cut]
     book = _calamine(data, display)
     try:
         meta = book.sheets_metadata
@@ -346,4 +357,4 @@ def open_workbook(data: bytes, display: str) -> Workbook:
         _reraise_interrupts(exc)
         raise InputError(display, f"无法读取工作表列表（{_short(exc)}），文件可能已损坏", "F001") from None
     sheets = [SheetInfo(m.name, i, str(m.visible).endswith("Visible")) for i, m in enumerate(meta)]
-    return Workbook(display, fmt, sheets, issues, book, ooxml, data if fmt != "xlsx" else b"")
+    return Workbook(display, fmt, sheets, issues, book, ooxml, data if fmt != "xlsx" else b"", *bounds)

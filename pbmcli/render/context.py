@@ -6,7 +6,7 @@ dict of ready-to-print values (strings, lists of strings, lists of small dicts).
 Templates do no arithmetic and no formatting; every number is formatted here.
 
 Assumptions on the contracts (documented for the ranking/monitor owners):
-- ``change`` of a rank row = previous rank − current rank (positive: moved up), ``None``
+- ``change`` of a rank row = previous rank - current rank (positive: moved up), ``None``
   for a unit not ranked last period;
 - ``red`` / ``black`` / ``missing`` hold unit names or row dicts with a ``unit`` key;
 - monitor ``budget`` / ``spent`` are 万元, ``rate`` / ``time_progress`` percent.
@@ -81,7 +81,7 @@ def fmt_num(value: Any, decimals: int = 2) -> str:
 def change_value(change: Any) -> int | None:
     """Places moved up (negative: down); None for a unit new to the ranking.
 
-    Accepts ints (previous − current rank) and the ranking's texts "↑2", "↓1", "—", "新".
+    Accepts ints (previous - current rank) and the ranking's texts "↑2", "↓1", "—", "新".
     """
     if isinstance(change, int | float):
         return int(change)

@@ -50,7 +50,7 @@ def overdue_list(ledger: Any, day: dt.date) -> list[dict[str, Any]]:
 
 
 def scores_list(ledger: Any, year: str) -> list[dict[str, Any]]:
-    """Recomputed self-evaluation scores of the year (difference = self − recomputed)."""
+    """Recomputed self-evaluation scores of the year (difference = self - recomputed)."""
     out = []
     for s in ledger.submissions(form="selfeval"):
         if not str(s["period"]).startswith(year):

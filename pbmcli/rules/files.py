@@ -156,9 +156,9 @@ def limits_exceeded(sub: Submission, pack: Any) -> Iterator[Outcome]:
     原因：为防止异常文件拖垮程序（如“压缩炸弹”），对大小和行列数设了上限。
     示例：工作表中误填到第 100 万行；压缩包内文件解压后超过上限。
     修正：删除多余的工作表、行和列，另存后重新提交。
-    配置项：无。
+    配置项：无（上限见 README“安全与可靠性”）。
     """
-    yield from _nothing(sub, pack)
+    yield from _issue_hits(sub, "out_of_bounds")
 
 
 @rule(code="F010", name="hidden-or-multiple-forms", severity=WARNING, forms=ALL_FORMS,
@@ -179,16 +179,23 @@ def hidden_or_multiple(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_file_rule("F011", "wrong-extension", WARNING,
-            "{where}的扩展名与内容不符：扩展名为「{actual}」，内容实为 {expected}。已按实际内容读取，请改正扩展名后再提交。")
+            "{where}的扩展名与内容不符：{reason}。请用 Excel/WPS 打开后另存为 .xlsx，不要直接改扩展名。")
 def wrong_extension(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：文件扩展名与实际格式不一致（如内容是 .xls 却命名为 .xlsx）。
-    原因：扩展名不符的文件在别的电脑上可能打不开，归档时也容易出错。
+    说明：文件扩展名与实际格式不一致（如内容是 .xls 却命名为 .xlsx，或 CSV 文本改名为 .xlsx）。
+    原因：扩展名不符的文件在别的电脑上可能打不开，归档时也容易出错；能识别的格式照常读取审核。
     示例：把旧版 .xls 文件直接改名为 .xlsx。
     修正：用 Excel/WPS 打开后“另存为”正确格式（建议 .xlsx），不要直接改扩展名。
     配置项：无。
     """
-    yield from _nothing(sub, pack)
+    yield from _issue_hits(sub, "wrong_extension")
+
+
+def _issue_hits(sub: Submission, kind: str) -> Iterator[Outcome]:
+    """One hit per reader issue of ``kind``; its detail is the Chinese reason."""
+    for issue in sub.issues:
+        if issue.kind == kind:
+            yield hit(issue.ref, actual=issue.text or None, reason=issue.detail)
 
 
 @rule(code="F012", name="not-a-number", severity=ERROR, forms=ALL_FORMS,

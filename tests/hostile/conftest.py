@@ -117,15 +117,16 @@ sys.stdout.write(json.dumps(out))
 """
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limit_memory(limit: int) -> Callable[[], None]:
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run_isolated(*invocations: list[str | Path], cwd: Path | None = None) -> list[Run]:
+def run_isolated(*invocations: list[str | Path], cwd: Path | None = None,
+                 memory: int = MEMORY_LIMIT) -> list[Run]:
     """Run several pbm invocations in ONE child process under RLIMIT_AS; a crash fails them all."""
     payload = json.dumps([[str(a) for a in args] for args in invocations])
     proc = subprocess.run([sys.executable, "-c", _CHILD], input=payload, capture_output=True,
-                          text=True, timeout=CHILD_TIMEOUT, preexec_fn=_limit_memory, cwd=cwd,
+                          text=True, timeout=CHILD_TIMEOUT, preexec_fn=_limit_memory(memory), cwd=cwd,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8", "RUST_BACKTRACE": "0"})
     if proc.returncode != 0:
         pytest.fail(f"pbm child process died (exit {proc.returncode}; negative = signal, 134 = abort):\n"

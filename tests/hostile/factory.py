@@ -457,3 +457,31 @@ def zip_many_members(folder: Path, count: int) -> Path:
         for i in range(count):
             z.writestr(f"f{i:05d}.txt", b"")
     return p
+
+
+def lying_zip_bomb(folder: Path, base: Builder | None = None, part: str = "xl/worksheets/sheet1.xml",
+                   inflated_mb: int = 120) -> Path:
+    """A part inflating to ``inflated_mb`` MB whose zip headers claim 1 MB (a lying zip bomb)."""
+    import struct
+
+    filler = b"<!--" + b"0" * (inflated_mb * 1024 * 1024) + b"-->"
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        head, sep, rest = data.partition(b"?>")
+        return head + sep + filler + rest
+
+    src = _rewrite((base or _form)(folder / "_lie.xlsx"), folder / "_lie2.xlsx", change)
+    data = bytearray(src.read_bytes())
+    src.unlink()
+    name = part.encode()
+    for sig, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        pos = data.find(sig)
+        while pos >= 0:
+            if data[pos + name_at:pos + name_at + len(name)] == name:
+                struct.pack_into("<I", data, pos + size_at, 1024 * 1024)
+            pos = data.find(sig, pos + 4)
+    p = folder / f"谎报大小_{part.rsplit('/', 1)[-1]}.xlsx"
+    p.write_bytes(bytes(data))
+    return p

@@ -71,3 +71,67 @@ def test_far_cell_written_any_way_xml_allows(name: str, corpus: Corpus) -> None:
     else:  # or refused as a whole
         assert finding(hostile, "F009")
     assert entry(score.json()["results"], case.clean)["total"] == 99.0
+
+
+TIGHT_MEMORY = 320 * 1024 * 1024  # a clean run needs < 230 MB of address space
+
+
+def test_lying_zip_bomb_stays_within_memory(corpus: Corpus) -> None:
+    """Headers claim 1 MB, the part inflates to 160 MB: reading must stop at the declared size
+    (or the member limit), not inflate everything and run out of memory."""
+    case = corpus.case("lying_zip_bomb", functools.partial(hf.lying_zip_bomb, inflated_mb=160))
+    export = corpus.export("lying_zip_bomb", functools.partial(hf.lying_zip_bomb, base=hf.export,
+                                                               inflated_mb=160))
+    batch, alone, score, monitor = run_isolated(
+        ["validate", "-q", "-j", "1", "--format", "json", case.folder],
+        ["validate", "-q", case.hostile],
+        ["score", "-q", "-j", "1", "--format", "json", case.folder],
+        ["monitor", "-p", "2026-10", "--db", export.parent / "台账.sqlite", export],
+        memory=TIGHT_MEMORY)
+    exp = Expect("F001", "损坏", unreadable=True)
+    check_batch(case, exp, batch)
+    check_alone(case, exp, alone)
+    check_score(case, exp, score)
+    assert monitor.exit_code == 2 and "内部错误" not in monitor.stderr and "损坏" in monitor.stderr
+
+
+_DYING_WORKER = r"""
+import os, sys
+from pbmcli import report
+from pbmcli.cli import app
+
+real = report.validate_item
+
+def validate_item(item, pack):  # a native crash (calamine abort) on one file, in the worker
+    if "致命" in item.display:
+        os.abort()
+    return real(item, pack)
+
+report.validate_item = validate_item
+app(["validate", "-q", "-j", "2", "--format", "json", sys.argv[1]], standalone_mode=True)
+"""
+
+
+def test_a_worker_that_dies_does_not_take_the_batch_down(tmp_path: Path) -> None:
+    """A file that kills its worker process is reported (F001); the other files are checked and
+    the main process, which must not re-run the killer itself, survives."""
+    import json
+    import subprocess
+    import sys
+
+    from pbmcli.batch import SMALL_BATCH
+
+    form = hf._form(tmp_path / "模板.xlsx").read_bytes()
+    (tmp_path / "模板.xlsx").unlink()
+    folder = tmp_path / "收表"
+    folder.mkdir()
+    for i in range(SMALL_BATCH + 6):
+        (folder / f"{i:03d}{'_致命' if i == 7 else ''}.xlsx").write_bytes(hf._variant(form, i))
+    proc = subprocess.run([sys.executable, "-c", _DYING_WORKER, str(folder)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode in (0, 1), f"main process died ({proc.returncode}): {proc.stderr[-500:]}"
+    files = json.loads(proc.stdout)["files"]
+    assert len(files) == SMALL_BATCH + 6
+    dead = [f for f in files if "致命" in f["path"]]
+    assert [f["findings"][0]["code"] for f in dead] == ["F001"]
+    assert sum(1 for f in files if f["form"] == "selfeval") == SMALL_BATCH + 5
