@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -46,13 +47,28 @@ def demo(
     header, rows = core.overview(ex / "submissions")
     write_text(out / "00-报表概览.md", "# 示例报表概览\n\n" + markdown_table(header, rows) + "\n")
     err.print(f"    读取 {len(rows)} 个文件，概览见 00-报表概览.md", markup=False)
-    results = core.run(ex, out, date, _invoke, lambda s: err.print(s, markup=False))
+    log_path = out / "运行记录.txt"
+    with log_path.open("w", encoding="utf-8") as log:
+
+        def invoke(args: list[str]) -> int:
+            # tables a step prints go to the log, so the terminal shows the steps only
+            log.write(f"\n$ pbm {' '.join(args)}\n")
+            log.flush()
+            with contextlib.redirect_stdout(log):
+                return _invoke(args)
+
+        results = core.run(ex, out, date, invoke, lambda s: err.print(s, markup=False))
     broken = [(s, c) for s, c in results if c not in s.expect]
     err.print("", markup=False)
     if broken:
         for step, code in broken:
             err.print(f"未按预期完成：{step.title}（退出码 {code}）", markup=False)
         raise typer.Exit(3 if any(c == 3 for _, c in broken) else 2)
-    err.print(f"全部 {len(results) + 1} 步已完成。结果在 {out.resolve()}：", markup=False)
-    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != core.MARKER)[:40]:
-        err.print(f"  {path.relative_to(out)}", markup=False)
+    err.print(f"全部 {len(results) + 1} 步已完成。各步骤在终端显示的表格见 运行记录.txt。结果在 {out.resolve()}：",
+              markup=False)
+    for entry in sorted(out.iterdir()):
+        if entry.is_dir():
+            count = sum(1 for p in entry.rglob("*") if p.is_file())
+            err.print(f"  {entry.name}/（{count} 个文件）", markup=False)
+        elif entry.name != core.MARKER:
+            err.print(f"  {entry.name}", markup=False)
