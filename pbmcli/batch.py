@@ -11,7 +11,10 @@ batches):
   per worker are in flight, so memory stays flat however many files there are.
 * a failure on one item is caught inside the worker, per item, and becomes an
   error result for that item (``on_error``); the batch goes on.  If a worker
-  process dies (``BrokenProcessPool``), the remaining chunks run here, in order.
+  process dies (``BrokenProcessPool``: a native crash, the OOM killer), the pool
+  is re-created and the lost chunk re-run one item at a time, so the item that
+  kills its worker gets an error result and everything else is checked; the
+  main process never runs an item that might crash it.
 * a rich progress bar goes to stderr, only when stderr is a terminal.
 
 Results are yielded in the order of ``items``; nothing but the small results is
@@ -20,7 +23,6 @@ kept.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 from collections import deque
@@ -37,6 +39,7 @@ R = TypeVar("R")
 SMALL_BATCH = 64  # below this a pool costs more than it saves
 MAX_CHUNK = 128
 IN_FLIGHT_PER_WORKER = 3
+WORKER_DIED = "处理该文件时工作进程异常退出（读取库崩溃或内存耗尽）"
 
 
 @dataclass(frozen=True)
@@ -123,51 +126,88 @@ def _sequential(items: Sequence[T], work: Callable[[T, RulePack], R], pack: Rule
         bar.advance()
 
 
+class _Workers:
+    """The process pool, re-created after a worker process dies.
+
+    A chunk whose worker died is re-run one item at a time in a fresh pool: the
+    item that kills its worker again gets an error result, the others are
+    checked normally.  The main process never runs an item that may crash it.
+    """
+
+    def __init__(self, jobs: int, work: Callable[[Any, RulePack], Any], pack: RulePack,
+                 on_error: Callable[[Any, str], Any] | None) -> None:
+        self._jobs, self._initargs, self._on_error = jobs, (work, pack, on_error), on_error
+        self._pool: Any = None
+
+    def _executor(self) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self._jobs, initializer=_init_worker,
+                                             initargs=self._initargs)
+        return self._pool
+
+    def restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def submit(self, chunk: Sequence[Any]) -> Future[list[Any]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._executor().submit(_run_chunk, chunk)
+        except BrokenProcessPool:  # a worker died since the last submission
+            self.restart()
+            return self._executor().submit(_run_chunk, chunk)
+
+    def results(self, chunk: Sequence[Any], fut: Future[list[Any]]) -> list[Any]:
+        """A chunk's results, in order; isolates the items of a chunk whose worker died."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return fut.result()
+        except BrokenProcessPool:
+            self.restart()
+        return [self._isolated(item) for item in chunk]
+
+    def _isolated(self, item: Any) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._executor().submit(_run_chunk, [item]).result()[0]
+        except BrokenProcessPool:
+            self.restart()
+            message = WORKER_DIED
+            return self._on_error(item, message) if self._on_error else ItemFailure(item, message)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _pooled(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,
             on_error: Callable[[T, str], R] | None, jobs: int, bar: _Progress) -> Iterator[Any]:
-    from concurrent.futures import ProcessPoolExecutor
-
     size = chunk_size(len(items), jobs)
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                               initargs=(work, pack, on_error))
-    pending: deque[tuple[Sequence[T], Future[list[Any]] | None]] = deque()
-    local = functools.partial(_run_one, work, pack=pack, on_error=on_error)
+    workers = _Workers(jobs, work, pack, on_error)
+    pending: deque[tuple[Sequence[T], Future[list[Any]]]] = deque()
+
+    def collect() -> list[Any]:
+        chunk, fut = pending.popleft()
+        results = workers.results(chunk, fut)
+        bar.advance(len(chunk))
+        return results
+
     try:
         for start in range(0, len(items), size):
             chunk = items[start:start + size]
-            pending.append((chunk, _submit(pool, chunk)))
+            pending.append((chunk, workers.submit(chunk)))
             if len(pending) > jobs * IN_FLIGHT_PER_WORKER:
-                yield from _collect(pending.popleft(), local, bar)
+                yield from collect()
         while pending:
-            yield from _collect(pending.popleft(), local, bar)
+            yield from collect()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _submit(pool: Any, chunk: Sequence[Any]) -> Future[list[Any]] | None:
-    """Send a chunk to the pool; None when the pool is already broken."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return pool.submit(_run_chunk, chunk)
-    except BrokenProcessPool:
-        return None
-
-
-def _collect(entry: tuple[Sequence[Any], Future[list[Any]] | None],
-             local: Callable[[Any], Any], bar: _Progress) -> list[Any]:
-    """A chunk's results; if its worker died, the chunk is run here instead."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    chunk, fut = entry
-    try:
-        results = fut.result() if fut is not None else None
-    except BrokenProcessPool:
-        results = None
-    if results is None:
-        results = [local(item) for item in chunk]
-    bar.advance(len(chunk))
-    return results
+        workers.close()
 
 
 def run_batch(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,

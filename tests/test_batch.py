@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pbmcli.batch import SMALL_BATCH, ItemFailure, chunk_size, run_batch
+from pbmcli.batch import SMALL_BATCH, WORKER_DIED, ItemFailure, chunk_size, run_batch
 
 MAIN_PID = os.getpid()
 N = SMALL_BATCH + 37  # large enough to use the pool
@@ -25,6 +25,12 @@ def fragile(item: int, pack: object) -> tuple[int, int]:
 def dies_in_worker(item: int, pack: object) -> tuple[int, int]:
     if item == 50 and os.getpid() != MAIN_PID:
         os._exit(1)  # simulate a crashed worker process (segfault, OOM kill)
+    return item, os.getpid()
+
+
+def kills_on_multiples_of_30(item: int, pack: object) -> tuple[int, int]:
+    if item % 30 == 0 and os.getpid() != MAIN_PID:
+        os._exit(1)
     return item, os.getpid()
 
 
@@ -53,11 +59,20 @@ def test_default_failure_result(pack):
     assert results[1] == (4, 16)
 
 
-def test_dead_worker_falls_back_to_this_process(pack):
-    results = list(run_batch(range(N), dies_in_worker, pack, jobs=2))
+def test_a_worker_killer_gets_an_error_result_and_the_rest_goes_on(pack):
+    results = list(run_batch(range(N), dies_in_worker, pack, jobs=2, on_error=as_error))
     assert [r[0] for r in results] == list(range(N))
-    # item 50 could only succeed here, in the parent, after the pool broke
-    assert dict(results)[50] == MAIN_PID
+    assert results[50] == (50, WORKER_DIED)
+    # every other item was processed in a worker; the main process never ran one
+    assert all(isinstance(pid, int) and pid != MAIN_PID for i, pid in results if i != 50)
+
+
+def test_several_killers(pack):
+    results = list(run_batch(range(N), kills_on_multiples_of_30, pack, jobs=2))
+    failed = [r.item for r in results if isinstance(r, ItemFailure)]
+    assert failed == [i for i in range(N) if i % 30 == 0]
+    assert [r[0] for r in results if not isinstance(r, ItemFailure)] == [
+        i for i in range(N) if i % 30]
 
 
 def test_small_batches_run_in_process(pack):

@@ -18,6 +18,9 @@ def _nothing_written(text: str) -> bool:
     return set(t) <= _DASHES or t in ("无", "空")
 
 
+
+MAX_GAPS = 2  # blank cells skipped between a label and its value
+
 @dataclass
 class Reader:
     """One sheet being parsed: its labels and the issues found so far."""
@@ -37,8 +40,10 @@ class Reader:
         stop at the next label; blank Field at the first candidate cell when empty."""
         _, end = self.sheet.span_end(r, c)
         first = end + 1
-        col = first
-        while col < self.sheet.ncols:
+        col, gaps = first, 0
+        # at most MAX_GAPS blank cells between a label and its value: further right,
+        # text is the next field's label (e.g. an unknown "联系人及电话"), not this value
+        while col < self.sheet.ncols and gaps <= MAX_GAPS:
             ar, ac = self.sheet.anchor(r, col)
             if self.labels.is_label(r, col):
                 break
@@ -46,6 +51,7 @@ class Reader:
             if not f.blank or f.formula_uncached:
                 return f
             col = self.sheet.span_end(ar, ac)[1] + 1
+            gaps += 1
         return self.blank(*self.sheet.anchor(r, first))
 
     def below(self, r: int, c: int) -> Field:

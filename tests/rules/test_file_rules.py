@@ -24,7 +24,7 @@ def _issue(kind: str, cell: str, text: str = "", sheet: str = "目标申报表")
         ((_issue("unknown_template_version", "A1", "goal 9.9"),), [("F004", "A1")]),
         ((_issue("not_a_number", "B7", "八十"),), [("F012", "B7")]),
         ((_issue("not_a_number", "B8", "——"),), []),  # a dash in an amount means none
-        ((_issue("out_of_bounds", "A1"),), []),
+        ((_issue("out_of_bounds", "A1"),), [("F009", "A1")]),
     ],
 )
 def test_reader_issues_become_findings(goal, run, issues, expected):
