@@ -52,3 +52,12 @@ def test_selection_most_specific_wins(select, ignore, code, enabled):
     from pbmcli.config import RuleSelection
 
     assert RuleSelection(select, ignore).enabled(code) is enabled
+
+
+def test_library_api_is_importable_lazily():
+    import pbmcli
+
+    assert callable(pbmcli.read_submission) and callable(pbmcli.check)
+    assert callable(pbmcli.validate_paths) and callable(pbmcli.score_paths)
+    with pytest.raises(AttributeError):
+        _ = pbmcli.no_such_thing
