@@ -250,6 +250,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any], where: str, strict: bool)
             if strict:
                 raise ConfigError(f"{where}：未知的配置项「{key}」，请检查拼写（pbm config show 可查看全部配置项）")
             out[key] = value
+        elif not _same_type(base[key], value):
+            raise ConfigError(f"{where}：配置项「{key}」的值 {value!r} 类型不对，应为"
+                              f"{_type_label(base[key])}（默认值：{base[key]!r}）")
         elif isinstance(base[key], dict) and isinstance(value, dict):
             # dict-valued settings whose keys are data (trees, aliases, severities) accept new keys
             open_keys = key in _OPEN_TABLES
@@ -257,6 +260,41 @@ def _merge(base: dict[str, Any], over: dict[str, Any], where: str, strict: bool)
         else:
             out[key] = value
     return out
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return type(value).__name__
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    """An override must have its default's type; fixed-size number lists keep their size."""
+    if _kind(default) != _kind(value):
+        return False
+    if _kind(default) == "list" and default:
+        if any(not _same_type(default[0], v) for v in value):
+            return False
+        fixed = all(_kind(v) == "number" for v in default) or all(_kind(v) == "list" for v in default)
+        if fixed and _kind(default[0]) == "number" and len(default) <= 3 and len(value) != len(default):
+            return False
+    return True
+
+
+def _type_label(default: Any) -> str:
+    kind = _kind(default)
+    if kind == "list" and default and _kind(default[0]) == "number" and len(default) <= 3:
+        return f"{len(default)} 个数字组成的列表，如 {default!r}"
+    return {"bool": "true 或 false", "number": "数字", "str": "带引号的文字", "list": "列表",
+            "dict": "表（[节]）"}.get(kind, kind)
 
 
 # tables whose keys are data, not setting names
@@ -303,10 +341,14 @@ def _tupled(value: Any) -> Any:
 
 
 def _section(cls: type, data: dict[str, Any], name: str) -> Any:
-    names = {f.name for f in dataclasses.fields(cls)}
-    unknown = set(data) - names
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(data) - set(fields)
     if unknown:
         raise ConfigError(f"[{name}] 中有未知的配置项：{', '.join(sorted(unknown))}")
+    for key, value in data.items():
+        default = fields[key].default
+        if default is not dataclasses.MISSING and not _same_type(default, value):
+            raise ConfigError(f"[{name}] 配置项「{key}」的值 {value!r} 类型不对，应为{_type_label(default)}")
     try:
         return cls(**{k: _tupled(v) for k, v in data.items()})
     except TypeError as exc:
@@ -349,8 +391,28 @@ def _check_values(pack: RulePack) -> None:
         raise ConfigError("[scoring] qualitative_bands 应为两个从大到小的百分数，如 [80, 60]")
     if pack.monitor.time_progress not in ("months", "days"):
         raise ConfigError("[monitor] time_progress 只能是 months 或 days")
-    if not pack.grades.excellent >= pack.grades.good >= pack.grades.fair >= 0:
-        raise ConfigError("[grades] 等级分数线应满足 excellent ≥ good ≥ fair ≥ 0")
+    if not 100 >= pack.grades.excellent >= pack.grades.good >= pack.grades.fair >= 0:
+        raise ConfigError("[grades] 等级分数线应满足 100 ≥ excellent ≥ good ≥ fair ≥ 0")
+    checks = [
+        (0 <= s.decimals <= 6 and float(s.decimals).is_integer(), "[scoring] decimals 应为 0 到 6 的整数"),
+        (all(v >= 0 for v in (s.execution_points, s.inflation_tolerance, s.score_tolerance,
+                              s.overshoot_deduction, pack.weights.tolerance, pack.goal.funds_tolerance)),
+         "[scoring]/[weights]/[goal] 中的分值、容差和扣分不能为负数"),
+        (s.overshoot_ratio > 1, "[scoring] overshoot_ratio 应大于 1（如 1.3）"),
+        (all(x >= 0 for x in (pack.weights.execution, pack.weights.output, pack.weights.benefit,
+                              pack.weights.satisfaction, pack.weights.cost)), "[weights] 权重不能为负数"),
+        (all(isinstance(n, int) and n >= 0 for n in (pack.rank.top, pack.rank.bottom,
+                                                     pack.notice.top, pack.notice.bottom)),
+         "[rank]/[notice] 的 top、bottom 应为不小于 0 的整数"),
+        (0 <= pack.monitor.warning_yellow <= pack.monitor.warning_red,
+         "[monitor] 应满足 0 ≤ warning_yellow ≤ warning_red"),
+        (list(pack.monitor.lights) == sorted(pack.monitor.lights) and pack.monitor.lights[0] >= 0,
+         "[monitor] lights 应为从小到大的三个数，如 [60, 80, 120]"),
+        (all(w >= 0 for w in pack.rank.weights.values()), "[rank.weights] 权重不能为负数"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ConfigError(message)
 
 
 def load(rules: str | Path | None = None, config: str | Path | None = None,
@@ -362,10 +424,10 @@ def load(rules: str | Path | None = None, config: str | Path | None = None,
     if cfg_path is not None:
         cfg = _read_toml(cfg_path)
         workspace = cfg.get("workspace", {})
-        if workspace and "db" in workspace and not Path(workspace["db"]).is_absolute():
-            workspace = {**workspace, "db": str(cfg_path.parent / workspace["db"])}
-        if "units" in workspace and not Path(workspace["units"]).is_absolute():
-            workspace = {**workspace, "units": str(cfg_path.parent / workspace["units"])}
+        for key in ("db", "units"):  # relative paths are relative to pbm.toml
+            value = workspace.get(key)
+            if isinstance(value, str) and not Path(value).is_absolute():
+                workspace = {**workspace, key: str(cfg_path.parent / value)}
         cfg.setdefault("extends", "national")
         base, source = _resolve(cfg, str(cfg_path), ())
     if rules is not None:

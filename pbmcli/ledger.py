@@ -130,8 +130,14 @@ class Rectification:
         return self.status != "done" and bool(self.deadline) and self.deadline < today.isoformat()
 
     def done_on_time(self) -> bool:
-        return self.status == "done" and bool(self.done_at) and bool(self.deadline) \
-            and str(self.done_at)[:10] <= str(self.deadline)
+        """Done, and by the deadline.  An item recorded as done without a completion date
+        (e.g. imported with status 已整改 and no 完成日期) counts as done on time: there is no
+        evidence that it was late.  A date after the deadline makes it late."""
+        if self.status != "done":
+            return False
+        if not self.done_at or not self.deadline:
+            return True
+        return str(self.done_at)[:10] <= str(self.deadline)[:10]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape; ``unit`` repeats unit_name for consumers that read row["unit"]."""

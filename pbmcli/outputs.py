@@ -9,18 +9,20 @@ as text.  Numbers stay numbers.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import math
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError
+from .errors import PbmError, UsageError
 from .fileio import atomic_path, safe_cell_text, write_text
 
 Row = Sequence[Any]
@@ -50,15 +52,44 @@ class SheetSpec:
     wrap: bool = True  # wrap long text in body cells
 
 
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘或文件夹是只读的", errno.EEXIST: "路径中有同名的文件，无法建立文件夹",
+    errno.ENOTDIR: "路径中有同名的文件，无法建立文件夹", errno.ENAMETOOLONG: "文件名或路径太长",
+}
+
+
+@contextlib.contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Turn an OS error while writing ``path`` into one Chinese line (exit 2), not a crash."""
+    try:
+        yield
+    except OSError as exc:
+        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise PbmError(f"无法写入 {path}：{reason}。请检查磁盘空间和文件夹权限，或用 -o 换一个位置。") from None
+
+
+def console_safe() -> None:
+    """A console that cannot show a character (GBK on Chinese Windows) replaces it, never fails."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and encoding != "utf8":
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                reconfigure(errors="replace")
+
+
 def emit_text(text: str, output: str | Path | None, force: bool) -> None:
     """Write ``text`` to stdout (``output`` None or "-") or atomically to a file."""
     if not text.endswith("\n"):
         text += "\n"
     if output is None or str(output) == "-":
+        console_safe()
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    write_text(output, text, force)
+    with writing(output):
+        write_text(output, text, force)
 
 
 def _csv_value(value: Any) -> Any:
@@ -83,7 +114,8 @@ def csv_text(header: Sequence[str], rows: Sequence[Row]) -> str:
 def write_csv(path: str | Path, header: Sequence[str], rows: Sequence[Row], force: bool) -> Path:
     """UTF-8 CSV with a BOM (Excel detects the encoding from it); atomic."""
     _require_path(path, "csv")
-    return write_text(path, "\ufeff" + csv_text(header, rows), force)
+    with writing(path):
+        return write_text(path, "\ufeff" + csv_text(header, rows), force)
 
 
 def display_width(text: str) -> int:
@@ -177,7 +209,7 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool) -> Pa
     import xlsxwriter
 
     _require_path(path, "xlsx")
-    with atomic_path(path, force) as tmp:
+    with writing(path), atomic_path(path, force) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {
             "strings_to_formulas": False,
             "strings_to_urls": False,

@@ -151,15 +151,7 @@ def batch_finding(code: str, pack: RulePack, path: str, **values: str) -> Findin
 
     if not pack.rules.enabled(code):
         return None
-    finding = finding_for(code, path=path, pack=pack, **values)
-    related = values.get("related")
-    if related and related not in finding.message:
-        # finding_for() takes ``related`` as a field but does not pass it to the template
-        from .rules import RULES
-
-        message = RULES[finding.code].render({"where": "文件", "file": path, **values}, strict=False)
-        finding = dataclasses.replace(finding, message=message)
-    return finding
+    return finding_for(code, path=path, pack=pack, **values)
 
 
 # --- the work done for each file (runs in worker processes) --------------------------------

@@ -61,3 +61,32 @@ def test_library_api_is_importable_lazily():
     assert callable(pbmcli.validate_paths) and callable(pbmcli.score_paths)
     with pytest.raises(AttributeError):
         _ = pbmcli.no_such_thing
+
+
+@pytest.mark.parametrize(("toml", "word"), [
+    ('[grades]\nexcellent = "九十"\n', "excellent"),
+    ("[scoring]\nqualitative_bands = [80]\n", "qualitative_bands"),
+    ('[scoring]\nqualitative_bands = "80,60"\n', "qualitative_bands"),
+    ('[rank]\ntop = "5"\n', "top"),
+    ("[workspace]\nunits = 5\n", "units"),
+    ("[rank]\ntop = -3\n", "top"),
+    ("[scoring]\ndecimals = -1\n", "decimals"),
+    ("[grades]\nexcellent = 120.0\n", "excellent"),
+])
+def test_wrong_types_and_ranges_are_config_errors(tmp_path: Path, toml: str, word: str):
+    cfg = tmp_path / "pbm.toml"
+    cfg.write_text(toml, "utf-8")
+    with pytest.raises(ConfigError, match=word):
+        load(config=cfg)
+
+
+def test_bad_config_exits_2_with_one_chinese_line(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pbmcli.cli import app
+
+    (tmp_path / "pbm.toml").write_text('[grades]\nexcellent = "九十"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["config", "show"])
+    assert result.exit_code == 2
+    assert "excellent" in result.output and "Traceback" not in result.output

@@ -92,7 +92,7 @@ def _bad_goal() -> Submission:
 def test_engine_applies_selection_and_severity(pack):
     sub = _bad_goal()  # no header, no funds, no indicators
     assert [(f.code, f.cell) for f in engine.check(sub, pack)] == [
-        ("H101", None), ("H101", None), ("H101", None), ("H101", None), ("H190", None), ("H103", "A1")]
+        ("H101", None), ("H101", None), ("H101", None), ("H101", None), ("H103", None), ("H190", None)]
     only_h103 = _pack_with(pack, select=("H103",))
     assert [f.code for f in engine.check(sub, only_h103)] == ["H103"]
     quiet = _pack_with(pack, ignore=("H190",))
@@ -134,3 +134,10 @@ def test_x_codes_match_the_scoring_tables():
     for code, (severity, _title) in {**FINDING_CODES, **CROSS_CODES}.items():
         assert RULES[code].severity is severity, code
         assert RULES[code].scope == "score"
+
+
+def test_score_twins_of_validate_rules_have_the_same_severity():
+    # one problem, one severity: pbm score's X305 is pbm validate's S206
+    from pbmcli.scoring import FINDING_CODES
+
+    assert FINDING_CODES["X305"][0] is RULES["S206"].severity is RULES["X305"].severity

@@ -75,7 +75,7 @@ def test_json_result_shape(folder):
                    "self_score": 15.0, "score": 12.63, "method": "positive"}
     assert row["formula"] == "实际值 80 ÷ 目标值 95 × 分值 15 = 12.63"
     codes = [(f["code"], f["severity"]) for f in inflated["findings"]]
-    assert ("X301", "error") in codes and ("X305", "warning") in codes
+    assert ("X301", "error") in codes and ("X305", "error") in codes
     assert broken["total"] is None and broken["findings"][0]["code"].startswith("F")
     keys = {"path", "sha256", "unit", "project", "year", "self_total", "total", "difference", "grade",
             "self_grade", "execution", "indicators", "findings"}

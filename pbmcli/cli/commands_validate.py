@@ -83,9 +83,12 @@ def resolve_jobs(jobs: int | None) -> int:
 def _console(file: Any = None, no_color: bool = False) -> Console:
     from rich.console import Console
 
+    from ..outputs import console_safe
+
     if file is not None:
         return Console(file=file, width=120, no_color=True, color_system=None, emoji=False,
                        highlight=False, soft_wrap=False)
+    console_safe()
     return Console(emoji=False, highlight=False, no_color=no_color or None)
 
 
@@ -198,6 +201,9 @@ def _check_output(fmt: ReportFormat, output: str | None, force: bool) -> None:
         raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如：-o 审核结果.xlsx")
     if output and output != "-":
         check_writable(output, force)
+        parent = Path(output).parent
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"无法写入 {output}：{parent} 是文件而不是文件夹，请换一个输出位置。")
 
 
 def _single_unreadable(paths: list[str], report: ValidationReport) -> None:
@@ -245,8 +251,10 @@ def validate(
     no_color: NoColorOpt = False,
 ) -> None:
     from ..errors import UsageError
+    from ..outputs import console_safe
     from ..report import validate_paths
 
+    console_safe()
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
     _check_output(fmt, output, force)

@@ -75,13 +75,20 @@ def find_groups(rd: Reader) -> list[Group]:
     return out
 
 
+def _block_title(text: str) -> bool:
+    """A block title above a header ("中期绩效指标", "二、年度绩效指标（2026年）"), not a
+    goal sentence that happens to mention 中期 and 指标 ("中期内各项指标达标")."""
+    return base(text).endswith("指标") and len(text) <= 30
+
+
 def _block_name(rd: Reader, g: Group, floor: int, first_of_two: bool) -> str:
-    """midterm when a nearby label says 中期 (above the header or a row label left of it)."""
+    """midterm when the block's own header says 中期: a header cell, the row label left of
+    it, or a block title line just above it (the 总体目标 text above does not count)."""
     first, last = min(g.cols.values()), max(g.cols.values())
-    texts = [rd.labels.label_at(g.row, c) for c in range(0, first)]
+    texts = [rd.labels.label_at(g.row, c) for c in range(0, last + 1)]
     texts += [rd.labels.label_at(g.row + 1, c) for c in range(0, first)]
-    for r in range(max(floor + 1, g.row - 2), g.row + 1):
-        texts += [rd.labels.label_at(r, c) for c in range(first, last + 1)]
+    for r in range(max(floor + 1, g.row - 2), g.row):
+        texts += [t for c in range(first, last + 1) if _block_title(t := rd.labels.label_at(r, c))]
     texts = [t for t in texts if "指标" in t]  # block titles and headers, not 中期目标 goal labels
     if any("中期" in t for t in texts):
         return "midterm"

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..config import RulePack
 from ..errors import UsageError
+from ..scoring import round_half_up
 
 KINDS = ("monthly", "quarterly", "annual", "return")
 
@@ -73,9 +74,10 @@ def fmt_num(value: Any, decimals: int = 2) -> str:
     if value is None or value == "":
         return "—"
     try:
-        return f"{float(value):.{decimals}f}"
-    except (TypeError, ValueError):
+        number = round_half_up(float(value), decimals) + 0.0   # + 0.0: no "-0.00"
+    except (TypeError, ValueError, ArithmeticError):
         return clean(value)
+    return f"{number:.{decimals}f}"
 
 
 def change_value(change: Any) -> int | None:
@@ -103,13 +105,27 @@ def fmt_change(change: Any) -> str:
     return f"下降{-n}位" if n < 0 else "持平"
 
 
-def gap_phrase(rate: float, progress: float) -> str:
-    """低于序时进度3.21个百分点 / 高于… / 与序时进度持平."""
-    diff = round(rate - progress, 2)
-    if diff == 0:
+def gap_phrase(gap: float | None) -> str:
+    """低于序时进度3.21个百分点 / 高于… / 与序时进度持平 (gap = rate - time progress).
+
+    Formatted with ``fmt_num`` like the attachment table, so body and table agree."""
+    if gap is None:
+        return "无法计算与序时进度的差距（没有预算数）"
+    text = fmt_num(abs(gap))
+    if float(text) == 0:
         return "与序时进度持平"
-    word = "高于" if diff > 0 else "低于"
-    return f"{word}序时进度{abs(diff):.2f}个百分点"
+    return f"{'高于' if gap > 0 else '低于'}序时进度{text}个百分点"
+
+
+def execution_gap(item: dict[str, Any], progress: float) -> float | None:
+    """Gap to time progress in percentage points: the monitor's own ``gap`` when present,
+    else from the unrounded rate (spent / budget), else from the given rate."""
+    given = _as_float(item.get("gap"))
+    if given is not None:
+        return given
+    budget, spent = _as_float(item.get("budget")), _as_float(item.get("spent"))
+    rate = spent / budget * 100 if budget and spent is not None else _as_float(item.get("rate"))
+    return None if rate is None else rate - progress
 
 
 def doc_number(pack: RulePack, day: dt.date, number: int | None) -> str:
@@ -187,14 +203,13 @@ def overdue_rows(overdue: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 # ---------------------------------------------------------------- monthly
-def _level(unit: dict[str, Any], progress: float, pack: RulePack) -> str:
+def _level(unit: dict[str, Any], gap: float, pack: RulePack) -> str:
     given = _LEVEL_ALIASES.get(str(unit.get("level", "")).strip().lower())
     if given:
         return given
-    lag = progress - (_as_float(unit.get("rate")) or 0.0)
-    if lag > pack.monitor.warning_red:
+    if -gap > pack.monitor.warning_red:
         return "red"
-    return "yellow" if lag > pack.monitor.warning_yellow else "green"
+    return "yellow" if -gap > pack.monitor.warning_yellow else "green"
 
 
 def _monthly_units(monitor: dict[str, Any], pack: RulePack) -> list[dict[str, Any]]:
@@ -202,9 +217,11 @@ def _monthly_units(monitor: dict[str, Any], pack: RulePack) -> list[dict[str, An
     units: list[dict[str, Any]] = []
     for u in monitor.get("units", []):
         rate = _as_float(u.get("rate"))
+        gap = execution_gap(u, progress) if rate is not None else None
         units.append({"unit": unit_name(u), "code": clean(u.get("code")),
                       "budget": _as_float(u.get("budget")), "spent": _as_float(u.get("spent")),
-                      "rate": rate, "level": _level(u, progress, pack) if rate is not None else "none"})
+                      "rate": rate, "gap": gap,
+                      "level": "none" if gap is None else _level(u, gap, pack)})
     units.sort(key=lambda u: (u["rate"] is None, -(u["rate"] or 0.0), u["code"], u["unit"]))
     return units
 
@@ -238,11 +255,11 @@ def _top_bottom(rank: dict[str, Any], units: list[dict[str, Any]], pack: RulePac
     return split_top_bottom([u["unit"] for u in units if u["rate"] is not None], pack)
 
 
-def monthly_table(units: list[dict[str, Any]], progress: float) -> tuple[list[str], list[list[str]]]:
+def monthly_table(units: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     header = ["序号", "单位名称", "全年预算<br>（万元）", "累计支出<br>（万元）", "执行率<br>（%）",
               "与序时进度差<br>（个百分点）", "预警等级"]
     rows = [[str(i), u["unit"], fmt_num(u["budget"]), fmt_num(u["spent"]), fmt_num(u["rate"]),
-             fmt_num(None if u["rate"] is None else u["rate"] - progress), LEVEL_LABELS[u["level"]]]
+             fmt_num(u["gap"]), LEVEL_LABELS[u["level"]]]
             for i, u in enumerate(units, 1)]
     return header, rows
 
@@ -253,12 +270,12 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
     period = period_label(str(monitor.get("period") or rank.get("period") or ""))
     progress = float(monitor.get("time_progress") or 0.0)
     total = monitor.get("total") or {}
-    rate = _as_float(total.get("rate")) or 0.0
+    rate = _as_float(total.get("rate"))
     units = _monthly_units(monitor, pack)
     red_list, black_list = _top_bottom(rank or {}, units, pack)
     warned = {u["unit"] for u in units if u["level"] in ("red", "yellow")}
     red_list = [u for u in red_list if u not in warned]   # no praise while under a warning
-    header, rows = monthly_table(units, progress)
+    header, rows = monthly_table(units)
     ctx = common(pack, date, number, f"关于{period}预算执行进度情况的通报")
     ctx.update({
         "period_cn": period,
@@ -266,10 +283,10 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
         "total_budget": fmt_num(total.get("budget")),
         "total_spent": fmt_num(total.get("spent")),
         "total_rate": fmt_num(rate),
-        "gap_phrase": gap_phrase(rate, progress),
+        "gap_phrase": gap_phrase(None if rate is None else execution_gap(total, progress)),
         "unit_count": len(units),
-        "above_count": sum(u["rate"] is not None and u["rate"] >= progress for u in units),
-        "below_count": sum(u["rate"] is not None and u["rate"] < progress for u in units),
+        "above_count": sum(u["gap"] is not None and u["gap"] >= 0 for u in units),
+        "below_count": sum(u["gap"] is not None and u["gap"] < 0 for u in units),
         "red_units": [u["unit"] for u in units if u["level"] == "red"],
         "yellow_units": [u["unit"] for u in units if u["level"] == "yellow"],
         "warning_red": fmt_num(pack.monitor.warning_red, 0),

@@ -13,22 +13,26 @@ _UNITS = [
 ]
 
 
+def _figures(budget: float, spent: float, progress: float) -> dict[str, Any]:
+    """rate and gap (= rate - time progress) from the unrounded rate, as ``pbm monitor`` does."""
+    from ..monitor import rounded
+
+    exact = spent / budget * 100
+    return {"budget": budget, "spent": spent, "rate": rounded(exact), "gap": rounded(exact - progress)}
+
+
 def _unit(code: str, name: str, budget: float, spent: float, progress: float) -> dict[str, Any]:
-    rate = round(spent / budget * 100, 2)
-    gap = round(progress - rate, 2)
-    level = "red" if gap > 10 else "yellow" if gap > 5 else "green"
-    return {"unit": name, "code": code, "budget": budget, "spent": spent, "rate": rate,
-            "gap": gap, "level": level, "projects": []}
+    fig = _figures(budget, spent, progress)
+    lag = -fig["gap"]
+    level = "red" if lag > 10 else "yellow" if lag > 5 else "green"
+    return {"unit": name, "code": code, **fig, "level": level, "projects": []}
 
 
 def monitor(period: str = "2026-10", progress: float = 83.33) -> dict[str, Any]:
     units = [_unit(c, n, b, s, progress) for c, n, b, s in _UNITS]
-    budget = sum(u["budget"] for u in units)
-    spent = sum(u["spent"] for u in units)
-    rate = round(spent / budget * 100, 2)
+    total = _figures(sum(u["budget"] for u in units), sum(u["spent"] for u in units), progress)
     return {"tool": "pbm", "version": "0.1.0", "period": period, "time_progress": progress,
-            "units": units, "missing": ["县林业局"],
-            "total": {"budget": budget, "spent": spent, "rate": rate, "gap": round(progress - rate, 2)}}
+            "units": units, "missing": ["县林业局"], "total": total}
 
 
 def rank(period: str = "2026Q3", kind: str = "quarter") -> dict[str, Any]:

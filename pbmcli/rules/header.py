@@ -75,11 +75,8 @@ def no_indicators(sub: Submission, pack: Any) -> Iterator[Outcome]:
     修正：按产出、效益、满意度等一级指标逐行填写三级指标和指标值。
     配置项：无。
     """
-    if not sub.indicators:
-        from ..model import CellRef
-
-        yield hit(CellRef(sub.sheet, "A1") if sub.sheet else None, expected="至少一行指标",
-                  actual="0 行")
+    if not sub.indicators:  # the whole sheet, not a cell: no cell is the honest location
+        yield hit(None, expected="至少一行指标", actual="0 行")
 
 
 @rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,

@@ -78,7 +78,7 @@ def qualitative_band_score(sub: Submission, pack: Any) -> Iterator[Outcome]:
     yield from ()
 
 
-@_scored("X305", "score-differs", Severity.WARNING, "单项自评得分与复核得分不一致", _S)
+@_scored("X305", "score-differs", Severity.ERROR, "单项自评得分与复核得分不一致", _S)
 def score_differs(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：pbm score 复核时某项（指标或预算执行率）的自评得分与按公式计算的得分不一致（与 pbm validate 的 S202、S206 是同一检查）。

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -153,10 +154,15 @@ def test_limits_exist_and_are_sane() -> None:
     assert 1_000 <= limits.MAX_ROWS <= 100_000 and 50 <= limits.MAX_COLS <= 16_384
 
 
-def test_defusedxml_is_active_for_openpyxl() -> None:
-    import defusedxml  # noqa: F401 - a declared dependency, installed
+def test_defusedxml_is_a_dependency_and_active_for_openpyxl() -> None:
+    import tomllib
+
+    import defusedxml  # noqa: F401 - installed
     import openpyxl.xml
 
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    deps = tomllib.loads(pyproject.read_text("utf-8"))["project"]["dependencies"]
+    assert any(d.replace(" ", "").startswith("defusedxml") for d in deps)
     assert openpyxl.xml.DEFUSEDXML is True
 
 
@@ -184,3 +190,23 @@ def test_paths_with_chinese_and_spaces(tmp_path: Path) -> None:
     assert run.exit_code == 0 and out.is_file()
     run = invoke("validate", "-q", "--format", "json", os.path.relpath(form))
     assert run.json()["files"][0]["ok"] is True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a file system that stores raw bytes")
+def test_file_names_in_gbk_bytes(tmp_path: Path) -> None:
+    """A Windows zip unpacked with Linux `unzip` leaves GBK bytes as file names.  The report
+    shows the decoded Chinese name, and no lone surrogate reaches a report file or the ledger."""
+    folder = tmp_path / "收表"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), "负数金额.xlsx".encode("gbk"))
+    hf._form(Path(os.fsdecode(raw)), amount=-100.0)
+    for fmt in ("json", "csv", "md", "xlsx"):
+        out = tmp_path / f"报告.{fmt}"
+        run = invoke("validate", "-q", "-j", "1", "--format", fmt, "-o", out, folder)
+        assert_clean_run(run)
+        assert run.exit_code == 1 and out.is_file()
+    assert "负数金额.xlsx" in (tmp_path / "报告.json").read_text("utf-8")
+    run = invoke("validate", "-q", "--annotate", tmp_path / "批注", folder)
+    assert_clean_run(run)
+    assert "未能生成" not in run.stderr and len(list((tmp_path / "批注").rglob("*.xlsx"))) == 1
+    assert_clean_run(invoke("ingest", folder, "-p", "2026", "--db", tmp_path / "台账.sqlite"))

@@ -196,3 +196,27 @@ def test_injection_text_is_data_not_a_crash(corpus: Corpus) -> None:
     check_batch(case, Expect("I108", "+1+1", cell="E13"), run)
     hostile = entry(run.json()["files"], case.hostile)
     assert hostile["project"] == hf.INJECTION["project"] and hostile["unit"] == hf.INJECTION["unit"]
+
+
+def long_values(folder: Path) -> Path:
+    """An unreadable 13,500-character target and a 9,000-character actual value."""
+    import xlsxwriter
+
+    p = folder / "超长指标值.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("自评表")
+    hf._write_selfeval(ws, big_text=None, amount=100.0)
+    ws.write_string("E13", "不少于100公里且" * 1500)
+    ws.write_string("F14", "完成了" * 3000 + "92%")
+    wb.close()
+    return p
+
+
+def test_long_values_are_shortened_in_every_message(corpus: Corpus) -> None:
+    case = corpus.case("long_values", long_values)
+    checked = invoke("validate", "-q", "--format", "json", case.hostile)
+    scored = invoke("score", "-q", "--format", "json", case.hostile)
+    findings = checked.json()["files"][0]["findings"] + scored.json()["results"][0]["findings"]
+    quoting = [f for f in findings if "不少于100公里且" in f["message"] or "完成了完成了" in f["message"]]
+    assert {f["code"] for f in quoting} >= {"I108", "S212"}
+    assert all(len(f["message"]) < 600 for f in quoting), [len(f["message"]) for f in quoting]
