@@ -1,7 +1,10 @@
 """Result application (结果应用): next-year budget suggestions per project.
 
-For every project with a current self-evaluation of the year: the recomputed
-grade → pack.apply (action, change %); suggested = budget × (1 + change / 100).
+For every project with a current self-evaluation of the year: the PROJECT's
+recomputed grade (the ledger score of that self-evaluation; never the unit's
+composite ranking grade) → pack.apply (action, change %); suggested = budget ×
+(1 + change / 100).  A self-evaluation submitted with insufficient data (no
+recomputed total) is 数据不足: "自评数据不全，待补正后确定", budget unchanged.
 An unspent balance (budget - spent) of at least pack.apply.unspent_flag_share %
 of the budget is flagged, and pack.apply.unspent_cut_ratio % of it is cut in
 addition.  Projects seen only in execution exports are listed as 未自评.
@@ -21,6 +24,9 @@ from .monitor import Period, rounded
 from .ranking import overlapping, unit_key
 
 GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
+ACTION_NOT_EVALUATED = "未自评：先完成自评再安排"
+ACTION_INSUFFICIENT = "自评数据不全，待补正后确定"
+STATE_LABELS = {"graded": "", "insufficient": "数据不足", "not_evaluated": "未自评"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,11 @@ class Suggestion:
     change: float
     suggested: float | None
     note: str
+    state: str = "graded"  # graded | insufficient (submitted, no total) | not_evaluated
+
+    @property
+    def grade_label(self) -> str:
+        return self.grade or STATE_LABELS.get(self.state, "") or "未自评"
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -57,11 +68,14 @@ class ApplyResult:
 
 
 def suggest_one(unit: str, code: str, project: str, grade: str | None, total: float | None,
-                budget: float | None, spent: float | None, pack: RulePack) -> Suggestion:
-    """One project's suggestion from its grade and execution."""
+                budget: float | None, spent: float | None, pack: RulePack,
+                submitted: bool = False) -> Suggestion:
+    """One project's suggestion from its grade and execution (``submitted``: a self-evaluation
+    exists, so a missing grade means insufficient data, not 未自评)."""
     cfg = pack.apply
     policy = getattr(cfg, GRADE_KEYS[grade]) if grade in GRADE_KEYS else None
-    action = str(policy["action"]) if policy else "未自评：先完成自评再安排"
+    state = "graded" if policy else "insufficient" if submitted else "not_evaluated"
+    action = str(policy["action"]) if policy else ACTION_INSUFFICIENT if submitted else ACTION_NOT_EVALUATED
     change = float(policy["change"]) if policy else 0.0
     unspent = budget - spent if budget is not None and spent is not None else None
     large = bool(budget and unspent is not None and unspent / budget * 100 >= cfg.unspent_flag_share)
@@ -75,8 +89,10 @@ def suggest_one(unit: str, code: str, project: str, grade: str | None, total: fl
             notes.append(f"结余 {unspent:.2f}，占预算 {unspent / budget * 100:.1f}%，"
                          f"另按 {cfg.unspent_cut_ratio:g}% 核减 {cut:.2f}")
         suggested = max(suggested, 0.0)
+    if state == "insufficient":
+        notes.insert(0, "自评表已报送，但复核得分数据不足，待补正后按等级确定预算调整")
     return Suggestion(unit, code, project, grade, total, budget, spent, unspent, large, action,
-                      change, suggested, "；".join(notes))
+                      change, suggested, "；".join(notes), state)
 
 
 def _last_execution(ledger: Ledger, year: int) -> dict[tuple[str, str], tuple[str, str, float, float]]:
@@ -103,7 +119,7 @@ def suggest(ledger: Ledger, year: int, pack: RulePack) -> ApplyResult:
         if budget is None and k in execution:
             budget, spent = execution[k][2], execution[k][3]
         rows.append(suggest_one(s["unit_name"], s["unit_code"] or "", s["project"], s["grade"],
-                                s["total"], budget, spent, pack))
+                                s["total"], budget, spent, pack, submitted=True))
     for k, (name, code, budget, spent) in execution.items():
         if k not in seen:
             rows.append(suggest_one(name, code, k[1], None, None, budget, spent, pack))

@@ -85,6 +85,8 @@ class Scoring:
     execution_caps: tuple[tuple[float, float, float], ...]
     not_applicable_terms: tuple[str, ...]
     completion_terms: dict[str, tuple[str, ...]]
+    # a number without unit up to this, compared with a percentage, may be a fraction (0.93 = 93%?)
+    fraction_max: float = 1.5
 
 
 @dataclass(frozen=True)

@@ -69,22 +69,11 @@ def writing(path: str | Path) -> Iterator[None]:
         raise PbmError(f"无法写入 {path}：{reason}。请检查磁盘空间和文件夹权限，或用 -o 换一个位置。") from None
 
 
-def console_safe() -> None:
-    """A console that cannot show a character (GBK on Chinese Windows) replaces it, never fails."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and encoding != "utf8":
-            with contextlib.suppress(ValueError, io.UnsupportedOperation):
-                reconfigure(errors="replace")
-
-
 def emit_text(text: str, output: str | Path | None, force: bool) -> None:
     """Write ``text`` to stdout (``output`` None or "-") or atomically to a file."""
     if not text.endswith("\n"):
         text += "\n"
     if output is None or str(output) == "-":
-        console_safe()
         sys.stdout.write(text)
         sys.stdout.flush()
         return

@@ -9,14 +9,23 @@ Scores (each dimension 0–100; documented in the README):
 - goal_quality: per current goal declaration overlapping the period
   100 - goal_error_deduction × errors - goal_warning_deduction × warnings
   (floor 0); the unit's mean.
-- selfeval: mean recomputed total of the unit's current self-evaluations.
-- rectification: share of items due in the period done by their deadline × 100
-  (units with no item due: 100).
+- selfeval: mean recomputed total of the unit's current self-evaluations that have
+  one; a self-evaluation submitted with insufficient data (no recomputed total) is
+  listed as 数据不足、待补正 and not scored.
+- rectification: share of the items due by min(period end, today) that are done
+  by their deadline × 100.  An item marked done without a completion date counts
+  as done on time (no evidence it was late); items due after "today" do not count.
 - timeliness: share of the form kinds received in the period that the unit
   submitted by the end of the form's period + rank.grace_days, × 100.
-A month ranks by execution alone; a quarter and a year by the weighted mean of
-the dimensions that have data for at least one unit (weights rank.weights,
-re-normalised over those dimensions; a unit without data in one scores 0 there).
+A month ranks by execution alone; a quarter and a year by the weighted mean of the
+dimensions (weights rank.weights).  Missing data, one policy:
+- a dimension with no data for ANY unit is dropped and the weights re-normalised
+  over the others (``Ranking.notes`` says so);
+- a unit without data that other units have scores 0 there (it did not submit:
+  no execution rows, no goal declaration, no self-evaluation, nothing on time);
+- neutral for the unit (shown "—", not 0 and not 100; the unit's own weights are
+  re-normalised over its other dimensions): no rectification item due, or only
+  self-evaluations with insufficient data (数据不足、待补正).
 
 Ties: competition ranking (1, 2, 2, 4) on the scores rounded to rank.decimals;
 rank.tie_break keys before "code"/"name" (e.g. execution) break ties, code/name
@@ -25,7 +34,8 @@ only order equal ranks.  change: "↑2", "↓1", "—" (same), "新" (not ranked
 Public JSON contract (keys stable): {"tool", "version", "period", "kind": month | quarter |
 year, "groups": [{"group", "rows": [{"rank", "unit", "code", "score", "dimensions":
 {dimension: score}, "change"}]}], "red": [{"group", "rank", "unit", "code", "score"}],
-"black": [same], "missing": [{"unit", "code"}]}.  red / black are the top / bottom
+"black": [same], "missing": [{"unit", "code"}], "weights": {dimension: percent},
+"notes": [Chinese sentences]}; a neutral dimension's score is null.  red / black are the top / bottom
 rank.top / rank.bottom rows of each group (black never repeats a red row).
 """
 
@@ -65,6 +75,7 @@ class RankRow:
     rank: int = 0
     change: str = "新"
     figures: dict[str, float | None] = field(default_factory=dict)  # a month: rate, gap (not in JSON)
+    neutral: dict[str, str] = field(default_factory=dict)  # dimension -> why it is not counted
 
     def to_dict(self) -> dict[str, Any]:
         return {"rank": self.rank, "unit": self.unit, "code": self.code, "score": self.score,
@@ -87,6 +98,7 @@ class Ranking:
     top: int = 5
     bottom: int = 5
     details: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    dropped: list[str] = field(default_factory=list)  # weighted dimensions without any data
 
     def rows(self) -> list[RankRow]:
         return [r for rows in self.groups.values() for r in rows]
@@ -109,7 +121,23 @@ class Ranking:
             "red": [r.brief() for r in self.red()],
             "black": [r.brief() for r in self.black()],
             "missing": self.missing,
+            "weights": {d: rounded(w) for d, w in self.weights.items()},
+            "notes": self.notes(),
         }
+
+    def notes(self) -> list[str]:
+        """The missing-data policy in Chinese, as it applied to this ranking."""
+        if self.kind == "month":
+            return []
+        out = []
+        if self.dropped:
+            shares = "、".join(f"{DIM_SHORT[d]} {p}%" for d, p in display_weights(self.weights).items())
+            out.append(f"本期{'、'.join(DIM_SHORT[d] for d in self.dropped)}没有任何单位的数据，"
+                       f"不计入综合得分，权重按比例折算为：{shares}。")
+        if any(r.neutral for r in self.rows()):
+            out.append("“—”表示该维度对该单位不计分（本期无到期整改事项，或自评数据不足、待补正），"
+                       "该单位的权重按比例折算到其余维度；未报送资料的维度按 0 分计。")
+        return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -134,6 +162,19 @@ def competition_ranks(values: Sequence[tuple[Any, ...]]) -> list[int]:
     return ranks
 
 
+def display_weights(weights: dict[str, float]) -> dict[str, int]:
+    """Whole percentages that sum to 100 (largest remainder), for table headers."""
+    total = sum(weights.values())
+    if not total:
+        return {d: 0 for d in weights}
+    exact = {d: w / total * 100 for d, w in weights.items()}
+    out = {d: int(v) for d, v in exact.items()}
+    by_remainder = sorted(exact, key=lambda d: (-(exact[d] - out[d]), list(exact).index(d)))
+    for d in by_remainder[: 100 - sum(out.values())]:
+        out[d] += 1
+    return out
+
+
 def change_text(now: int, before: int | None) -> str:
     if before is None:
         return "新"
@@ -153,6 +194,7 @@ class _Facts:
     details: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
     names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, code)
     applicable: list[str] = field(default_factory=list)
+    neutral: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None:
@@ -231,14 +273,22 @@ def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -
         facts.details[k]["goal_quality"] = [
             {"id": r["id"], "project": r["project"], "path": r["path"], "errors": r["errors"],
              "warnings": r["warnings"], "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
-    selfs = _by_unit([r for r in subs if r["form"] == "selfeval" and r["total"] is not None], facts)
-    if selfs:
+    _selfeval(_by_unit([r for r in subs if r["form"] == "selfeval"], facts), facts)
+    _timeliness(ledger, subs, p, pack, facts)
+
+
+def _selfeval(selfs: dict[str, list[sqlite3.Row]], facts: _Facts) -> None:
+    """Mean recomputed total; self-evaluations without one are 数据不足 (listed, not scored)."""
+    if any(r["total"] is not None for rows in selfs.values() for r in rows):
         facts.applicable.append("selfeval")
     for k, rows in selfs.items():
-        facts.scores[k]["selfeval"] = sum(r["total"] for r in rows) / len(rows)
+        scored = [r["total"] for r in rows if r["total"] is not None]
+        if scored:
+            facts.scores[k]["selfeval"] = sum(scored) / len(scored)
+        else:
+            facts.neutral[k]["selfeval"] = "自评数据不足、待补正"
         facts.details[k]["selfeval"] = [{"id": r["id"], "project": r["project"],
                                          "total": r["total"], "grade": r["grade"]} for r in rows]
-    _timeliness(ledger, subs, p, pack, facts)
 
 
 def _timeliness(ledger: Ledger, subs: list[sqlite3.Row], p: Period, pack: RulePack,
@@ -262,7 +312,8 @@ def _timeliness(ledger: Ledger, subs: list[sqlite3.Row], p: Period, pack: RulePa
 
 
 def _rectification(ledger: Ledger, p: Period, facts: _Facts) -> None:
-    lo, hi = p.start.isoformat(), p.end.isoformat()
+    """Items due in the period up to today; a unit with none due is neutral (see _rows)."""
+    lo, hi = p.start.isoformat(), min(p.end, ledger.today()).isoformat()
     due = [r for r in ledger.rectifications() if r.deadline and lo <= r.deadline[:10] <= hi]
     if not due:
         return
@@ -316,18 +367,32 @@ def _rows(facts: _Facts, units: Sequence[Unit], weights: dict[str, float], pack:
         if not any(d in got for d in weights if d not in ("rectification",)):
             missing.append({"unit": name, "code": code})
             continue
-        dims: dict[str, float | None] = {}
-        for d in weights:
-            default = 100.0 if d == "rectification" else 0.0
-            dims[d] = rounded(got.get(d, default), dec)
-        score = sum(weights[d] * (got.get(d, 100.0 if d == "rectification" else 0.0))
-                    for d in weights) / 100
+        neutral = _neutral(facts, k, got, weights)
+        counted = {d: w for d, w in weights.items() if d not in neutral}
+        dims = {d: None if d in neutral else rounded(got.get(d, 0.0), dec) for d in weights}
+        score = sum(w * got.get(d, 0.0) for d, w in counted.items()) / (sum(counted.values()) or 1)
         figures = {x: facts.details[k]["month"][x] for x in ("rate", "gap")} if kind == "month" else {}
         group = GROUP_ALL
         if pack.rank.group_by:
             group = (u.category if u else "") or "未分类"
-        rows.append(RankRow(k, name, code, group, rounded(score, dec) or 0.0, dims, figures=figures))
+        rows.append(RankRow(k, name, code, group, rounded(score, dec) or 0.0, dims, figures=figures,
+                            neutral=neutral))
     return rows, missing
+
+
+def _neutral(facts: _Facts, key: str, got: dict[str, float], weights: dict[str, float]) -> dict[str, str]:
+    """Dimensions not counted for this unit: no rectification item due, 自评数据不足."""
+    out = {d: why for d, why in facts.neutral.get(key, {}).items() if d in weights and d not in got}
+    if "rectification" in weights and "rectification" not in got:
+        out["rectification"] = "本期无到期整改事项"
+    return out
+
+
+def unit_weights(ranking: Ranking, row: RankRow) -> dict[str, float]:
+    """The weights as they apply to one unit (re-normalised over its counted dimensions)."""
+    counted = {d: w for d, w in ranking.weights.items() if d not in row.neutral}
+    total = sum(counted.values()) or 1.0
+    return {d: counted[d] / total * 100 if d in counted else 0.0 for d in ranking.weights}
 
 
 def _sort_and_rank(rows: list[RankRow], pack: RulePack) -> dict[str, list[RankRow]]:
@@ -369,8 +434,9 @@ def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = Tru
     units = ledger.units()
     rows, missing = _rows(facts, units, weights, pack, p.kind)
     groups = _sort_and_rank(rows, pack)
+    dropped = [d for d in DIMENSIONS if d not in weights and pack.rank.weights.get(d)]
     result = Ranking(str(p), p.kind, groups, missing, weights, pack.rank.top, pack.rank.bottom,
-                     dict(facts.details))
+                     dict(facts.details), dropped if p.kind != "month" else [])
     if with_change:
         before = rank(ledger, str(p.previous()), pack, with_change=False)
         prev = {(r.group, r.key): r.rank for r in before.rows()}
@@ -393,15 +459,18 @@ def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[s
         raise UsageError(f"排名中没有单位「{unit}」（按编码或名称查找）。本期参加排名的单位有：{names}…")
     detail = ranking.details.get(row.key, {})
     dims = []
-    for d, w in ranking.weights.items():
+    for d, w in unit_weights(ranking, row).items():
         s = row.dimensions.get(d)
+        basis = basis_text(d, detail.get(d), ranking.kind)
+        if d in row.neutral:
+            basis = f"{basis}（{row.neutral[d]}，该维度不计分，权重按比例折算到其余维度）"
         dims.append({"dimension": d, "label": DIM_LABELS[d], "weight": rounded(w), "score": s,
                      "points": rounded((s or 0.0) * w / 100),
                      "detail": ({m: rounded(v) for m, v in detail[d].items()}
                                 if d == "execution" and d in detail else detail.get(d)),
-                     "basis": basis_text(d, detail.get(d), ranking.kind)})
+                     "basis": basis})
     out = {"period": ranking.period, "kind": ranking.kind, **row.brief(), "change": row.change,
-           "dimensions": dims}
+           "dimensions": dims, "notes": ranking.notes()}
     if ledger is not None:
         out["findings"] = _goal_findings(ledger, detail.get("goal_quality") or [])
     return out
@@ -410,7 +479,7 @@ def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[s
 def basis_text(dim: str, detail: Any, kind: str) -> str:
     """One Chinese sentence saying where a dimension score comes from."""
     if detail is None:
-        return "本期无该单位的数据，按 0 分计" if dim != "rectification" else "本期无到期整改事项，按满分计"
+        return "本期无该单位的数据（未报送），按 0 分计" if dim != "rectification" else "本期无到期整改事项"
     if dim == "execution":
         months = "、".join(f"{m} {v:.2f}" for m, v in detail.items())
         how = "" if kind == "month" else "（季度取各月平均，年度取各季度平均）"
@@ -419,10 +488,14 @@ def basis_text(dim: str, detail: Any, kind: str) -> str:
         return "；".join(f"{g['project']}：错误 {g['errors']} 个、警告 {g['warnings']} 个，得 {g['score']:.2f}"
                         for g in detail)
     if dim == "selfeval":
-        return "；".join(f"{s['project']}：复核得分 {s['total']:.2f}（{s['grade'] or '-'}）" for s in detail)
+        return "；".join(f"{s['project']}：复核得分 {s['total']:.2f}（{s['grade'] or '-'}）"
+                        if s["total"] is not None else f"{s['project']}：已报送，数据不足、待补正（不计分）"
+                        for s in detail)
     if dim == "rectification":
         done = sum(1 for r in detail if r["on_time"])
-        return f"本期到期整改事项 {len(detail)} 项，按期完成 {done} 项"
+        undated = sum(1 for r in detail if r["on_time"] and not r["done_at"])
+        note = f"（其中 {undated} 项标记已整改但未填完成日期，按按期完成计）" if undated else ""
+        return f"截至期末或今天已到期的整改事项 {len(detail)} 项，按期完成 {done} 项{note}"
     labels = {"goal": "目标申报表", "selfeval": "自评表", "monitor": "监控表"}
     return "；".join(f"{labels.get(f, f)}{'按时报送' if ok else '未按时报送'}" for f, ok in detail.items())
 

@@ -159,10 +159,17 @@ def overdue(ledger: Ledger, today: dt.date | None = None) -> list[Rectification]
     return [r for r in ledger.rectifications("open") if r.overdue(day)]
 
 
-def complete(ledger: Ledger, item_id: int, evidence: str, done_at: str | None = None) -> Rectification:
-    """Mark an item done; raise UsageError for an unknown id or empty evidence."""
+def complete(ledger: Ledger, item_id: int, evidence: str, done_at: str | None = None,
+             force: bool = False) -> Rectification:
+    """Mark an item done; raise UsageError for an unknown id, empty evidence, or an item
+    already done (its date and evidence are kept unless ``force``)."""
     if not evidence.strip():
         raise UsageError("请用 --evidence 写明整改情况或佐证材料（如文件名、文号）。")
+    before = ledger.rectification(item_id)
+    if before is not None and before.status == "done" and not force:
+        raise UsageError(f"第 {item_id} 号整改事项（{before.unit_name}：{before.problem}）已于"
+                         f" {before.done_at or '（未填日期）'} 登记完成，整改情况：{before.evidence or '（未填写）'}。"
+                         "本次未作改动；如需更正整改情况或完成日期，请加 --force。")
     if not ledger.complete_rectification(item_id, evidence.strip(), done_at):
         raise UsageError(f"整改台账中没有编号为 {item_id} 的事项，可用 pbm rectify list 查看编号。")
     item = ledger.rectification(item_id)

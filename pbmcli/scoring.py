@@ -318,8 +318,9 @@ def _overshoot(ind: Indicator, a: Decimal, b: Decimal, pack: RulePack) -> tuple[
 
 # --- indicator scoring -------------------------------------------------------------------------
 
-def _insufficient(ind: Indicator, method: str, why: str, formula: str = "") -> IndicatorScore:
-    ref = _indicator_ref(ind, "actual")
+def _insufficient(ind: Indicator, method: str, why: str, formula: str = "", *,
+                  key: str = "actual") -> IndicatorScore:
+    ref = _indicator_ref(ind, key)
     finding = _finding("X307", f"{_label(ind)}{why}，无法复核该项得分", ref, expected="可计分的数据",
                        actual="数据不足")
     return IndicatorScore(ind, method, None, formula or "数据不足，未计分", why, (finding,))
@@ -443,6 +444,18 @@ def _unbanded(ind: Indicator, actual: IndicatorValue, w: Decimal, pack: RulePack
     return IndicatorScore(ind, QUALITATIVE, float(score), formula, note or "无法归档，沿用自评得分", (finding,))
 
 
+_SCORED_CELLS = (("target", "年度指标值"), ("actual", "实际完成值"), ("weight", "分值"))
+
+
+def _uncached_cell(ind: Indicator, method: str) -> IndicatorScore | None:
+    """A formula without a saved value in a cell the score needs: say so at that cell."""
+    for key, what in _SCORED_CELLS:
+        if ind.get(key).formula_uncached:
+            why = f"{what}是公式但文件中没有保存计算结果（请用 Excel/WPS 打开、重新计算并保存）"
+            return _insufficient(ind, method, why, key=key)
+    return None
+
+
 def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     """Recompute one indicator's score from its target, actual value and 分值."""
     target = _parsed(ind, "target", ind.target)
@@ -451,6 +464,8 @@ def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
         return IndicatorScore(ind, NOT_APPLICABLE, None, "不适用，不计分，其余指标折算为百分制", "不适用")
     quantitative = target.kind is ValueKind.QUANTITATIVE
     method = _direction(target)[0] if quantitative else QUALITATIVE
+    if (uncached := _uncached_cell(ind, method)) is not None:
+        return uncached
     if ind.weight is None or not 0 <= ind.weight < math.inf:
         return _insufficient(ind, method, "分值为空" if ind.weight is None else f"分值 {ind.weight} 不是有效的分数")
     w = _d(ind.weight)

@@ -170,8 +170,23 @@ def read_units(path: str | Path) -> list[Unit]:
         if found is None:
             continue
         start, cols = found
-        return [u for u in (_unit_from_row(r, cols) for r in rows[start + 1:]) if u]
+        read = [(n, u) for n, r in enumerate(rows[start + 1:], start=start + 2)
+                if (u := _unit_from_row(r, cols))]
+        _refuse_duplicates(path, read)
+        return [u for _, u in read]
     raise InputError(str(path), "没有找到单位名录的表头（需要「单位编码」和「单位名称」两列）。", "F003")
+
+
+def _refuse_duplicates(path: str | Path, units: Sequence[tuple[int, Unit]]) -> None:
+    """Two rows with the same unit code: stop (one would silently overwrite the other)."""
+    rows: dict[str, list[int]] = {}
+    for row, u in units:
+        rows.setdefault(normalize(u.code), []).append(row)
+    dups = [f"单位编码「{code}」重复（第 {'、'.join(map(str, r))} 行）" for code, r in rows.items() if len(r) > 1]
+    if dups:
+        raise InputError(str(path), f"单位名录中有 {len(dups)} 个重复的单位编码：{'；'.join(dups[:20])}"
+                         f"{'；等' if len(dups) > 20 else ''}。每个单位编码只能出现一次，"
+                         "请删除或改正重复的行后重试（本次未导入任何单位）。", "F003")
 
 
 def _unit_from_row(row: Sequence[Any], cols: dict[str, int]) -> Unit | None:

@@ -107,9 +107,20 @@ def db_path(pack: RulePack, db: str | Path | None = None) -> Path:
     return Path(db) if db else Path(pack.workspace.db)
 
 
-def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | None = None) -> Ledger:
-    """Open the ledger; load the units directory into it when it has none yet."""
-    ledger = Ledger.open(db_path(pack, db), clock)
+def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | None = None,
+                create: bool = True) -> Ledger:
+    """Open the ledger; load the units directory into it when it has none yet.
+
+    ``create=False`` (read-only commands): a missing or empty ledger file stops with a
+    Chinese message instead of silently creating an empty ledger in the current folder.
+    """
+    path = db_path(pack, db)
+    if not create and not (path.is_file() and path.stat().st_size):
+        from .ledger import LedgerError
+
+        raise LedgerError(f"找不到台账 {path}，请先运行 pbm init 建立工作区并用 pbm ingest / pbm monitor --record"
+                          " 记入数据，或用 --db 指定台账文件。")
+    ledger = Ledger.open(path, clock)
     units_file = Path(pack.workspace.units)
     if units_file.is_file() and not ledger.units():
         ledger.upsert_units(read_units(units_file))
@@ -214,11 +225,25 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
         entry.status = rec.status
     for s in skipped:
         result.findings.append(Finding("F003", Severity.INFO, s.reason, path=s.display))
-    reported = {i.code for i in result.items if i.code}
-    result.missing = [{"unit": u.name, "code": u.code} for u in units if u.code not in reported]
+    result.missing = _not_submitted(ledger, units, period, [i.form for i in result.items if i.form])
     ledger.log_run("ingest", {"period": period, "files": len(items),
                               "new": sum(i.status in ("new", "superseded") for i in result.items)})
     return result
+
+
+def _not_submitted(ledger: Ledger, units: Sequence[Unit], period: str,
+                   forms: Sequence[str]) -> list[dict[str, str]]:
+    """未报送: units with no current submission in the ledger of ``period`` for each form kind
+    ingested in this run (earlier runs count: correcting one file does not un-submit the rest)."""
+    from .model import FormKind
+
+    out: list[dict[str, str]] = []
+    for form in dict.fromkeys(f for f in forms if f != "unknown"):
+        have = {r["unit_code"] for r in ledger.submissions(form=form) if r["period"] == period}
+        label = FormKind(form).label if form in {k.value for k in FormKind} else form
+        out += [{"unit": u.name, "code": u.code, "form": form, "form_label": label}
+                for u in units if u.code not in have]
+    return out
 
 
 def _prepare(sub: Submission, display: str, period: str, pack: RulePack,

@@ -689,3 +689,14 @@ def test_equal_sign_targets_are_text_not_formulas(tmp_path: Path, writer: str) -
     sub = read_submission(make_selfeval(tmp_path / "a.xlsx", indicators=inds, writer=writer))
     assert (sub.indicators[0].target.operator, sub.indicators[0].target.number) == (Operator.EQ, 100.0)
     assert not issues(sub, "formula_uncached")
+
+
+# ---------------------------------------------------------------- QA findings (block, 元)
+
+
+@pytest.mark.parametrize("midterm_goal", ["中期：三年内各项绩效指标全面完成。", "中期各项指标达标"])
+def test_single_block_under_a_midterm_goal_text_is_annual(tmp_path, midterm_goal):
+    sub = read_submission(make_goal(tmp_path / "g.xlsx", goals={"midterm": midterm_goal}))
+    assert {i.block for i in sub.indicators} == {"annual"}
+    both = read_submission(make_goal(tmp_path / "g2.xlsx", midterm=True, goals={"midterm": midterm_goal}))
+    assert [i.block for i in both.indicators] == ["midterm"] * 6 + ["annual"] * 6

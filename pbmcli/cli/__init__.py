@@ -21,10 +21,14 @@ from . import (  # noqa: E402,F401  isort: skip
 
 def main() -> None:
     """Console-script entry point."""
-    from .output import handle_exception
+    from .output import handle_exception, make_streams_safe
 
+    make_streams_safe()
     try:
         app()
+    except BrokenPipeError:  # `pbm … | head`: the reader left, that is not an error
+        sys.stderr.close()
+        sys.exit(0)
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - last resort: a bug outside any command

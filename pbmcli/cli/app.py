@@ -14,39 +14,11 @@ from typing import Any, TypeVar
 import typer
 
 from .. import __version__
+from .i18n import localise
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-def _localise_builtin_help() -> None:
-    """Chinese help for typer's own --help / completion options (best effort, version-guarded)."""
-    texts = {
-        "--install-completion": "为当前终端安装命令补全（Tab 键补全命令和选项）。",
-        "--show-completion": "显示当前终端的命令补全脚本，可复制后自行安装。",
-    }
-    try:
-        from typer import completion
-        from typer._click import core
-
-        for func in (completion._install_completion_placeholder_function,):
-            for default in func.__defaults__ or ():
-                decls = getattr(default, "param_decls", ()) or ()
-                for decl in decls:
-                    if decl in texts:
-                        default.help = texts[decl]
-        original = core.Command.get_help_option
-
-        def get_help_option(self: Any, ctx: Any) -> Any:
-            option = original(self, ctx)
-            if option is not None:
-                option.help = "显示本帮助信息并退出。"
-            return option
-
-        core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
-    except (ImportError, AttributeError):  # another typer version: English help stays
-        pass
-
-
-_localise_builtin_help()
+localise()
 
 app = typer.Typer(
     name="pbm",
@@ -55,6 +27,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
 )
 
 
@@ -77,6 +51,8 @@ def guarded(func: F) -> F:
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``@app.command`` with the exit-code guard."""
+
+    kwargs.setdefault("options_metavar", "[选项]")
 
     def deco(func: F) -> F:
         app.command(*args, **kwargs)(guarded(func))
@@ -101,3 +77,4 @@ def root(
     from . import output
 
     output.STATE.debug = debug
+    output.make_streams_safe()

@@ -83,12 +83,9 @@ def resolve_jobs(jobs: int | None) -> int:
 def _console(file: Any = None, no_color: bool = False) -> Console:
     from rich.console import Console
 
-    from ..outputs import console_safe
-
     if file is not None:
         return Console(file=file, width=120, no_color=True, color_system=None, emoji=False,
                        highlight=False, soft_wrap=False)
-    console_safe()
     return Console(emoji=False, highlight=False, no_color=no_color or None)
 
 
@@ -251,10 +248,8 @@ def validate(
     no_color: NoColorOpt = False,
 ) -> None:
     from ..errors import UsageError
-    from ..outputs import console_safe
     from ..report import validate_paths
 
-    console_safe()
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
     _check_output(fmt, output, force)

@@ -26,6 +26,22 @@ STATE = _State()
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
+def make_streams_safe() -> None:
+    """On a non-UTF-8 console (Windows GBK), replace what it cannot show instead of crashing.
+
+    Form contents can hold any character (•, −, emoji pasted from Word); a clerk's
+    console must never turn one of them into an internal error.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and not encoding.startswith("utf"):
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # detached or closed stream: nothing to protect
+                pass
+
+
 def _safe_console(stderr: bool) -> Console:
     # no emoji keeps output encodable on GBK consoles; messages on stderr are never
     # hard-wrapped, so one error stays one line (greppable, copyable into a reply)

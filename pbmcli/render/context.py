@@ -338,13 +338,22 @@ def _all_rows(rank: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def interviewed(rank: dict[str, Any], pack: RulePack) -> list[str]:
-    """约谈: the bottom N of every group."""
+    """约谈: the bottom N of every group (at most half a group, like the 黑榜)."""
     n = pack.notice.interview_bottom
     out: list[str] = []
     for group in rank.get("groups", []):
         rows = sorted(group.get("rows", []), key=lambda r: _as_float(r.get("rank")) or 0)
-        out += [unit_name(r) for r in rows[len(rows) - n:]] if n else []
+        take = min(n, len(rows) // 2)
+        out += [unit_name(r) for r in rows[len(rows) - take:]] if take else []
     return out
+
+
+def interview_phrase(rank: dict[str, Any], pack: RulePack, noun: str) -> str:
+    """综合排名后3位 / 综合排名末位 (one list) or 各组别综合排名末位 / …靠后 (several groups)."""
+    if len(rank.get("groups", [])) > 1:
+        return f"各组别{noun}{'末位' if pack.notice.interview_bottom == 1 else '靠后'}"
+    count = len(interviewed(rank, pack))
+    return f"{noun}末位" if count == 1 else f"{noun}后{count}位"
 
 
 def movers(rank: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -389,35 +398,109 @@ def build_quarterly(rank: dict[str, Any], overdue: Sequence[dict[str, Any]], pac
     ctx = _ranking_common(rank, pack, date, number, "关于{period}预算绩效管理工作综合排名情况的通报",
                           grade=False)
     ctx["overdue"] = overdue_rows(overdue)
+    ctx["interview_phrase"] = interview_phrase(rank, pack, "综合排名")
     return ctx
 
 
 _GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
+_NO_SELFEVAL = "未自评"
 
 
 def grade_groups(rank: dict[str, Any], pack: RulePack) -> list[dict[str, Any]]:
-    """Units per grade with the 结果应用 consequence from [apply]."""
+    """Units per composite grade (综合评价等级; no budget consequence is attached to it)."""
     out = []
-    for label, key in _GRADE_KEYS.items():
+    for label in _GRADE_KEYS:
         units = [unit_name(r) for r in _all_rows(rank)
                  if pack.grades.grade(_as_float(r.get("score"))) == label]
-        policy = getattr(pack.apply, key)
-        change = float(policy.get("change", 0.0))
-        effect = f"，幅度为{fmt_num(abs(change), 0)}%" if change else ""
-        out.append({"grade": label, "units": units, "count": len(units),
-                    "action": clean(policy.get("action")) + effect})
+        out.append({"grade": label, "units": units, "count": len(units)})
     return out
 
 
+def change_text(change: float | None) -> str:
+    """-10% / +5% as in the 预算调整 column of 附件2; '' for no change."""
+    return f"{change:+g}%".replace("+", "") if change else ""
+
+
+def _project(a: dict[str, Any]) -> str:
+    return f"{unit_name(a)}“{clean(a.get('project'))}”"
+
+
+def _action(a: dict[str, Any]) -> str:
+    """The apply action without its "未自评：" lead-in (the group label says it)."""
+    return re.sub(rf"^{_NO_SELFEVAL}[：:]\s*", "", clean(a.get("action"))) or "—"
+
+
+def apply_groups(apply: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """结果应用 of `pbm apply` grouped by (self-evaluation grade, action, change), 优…差, 未自评.
+
+    Groups without a budget change and with a good grade only give a count (the projects
+    are in 附件2); the others name their projects."""
+    groups: dict[tuple[str, str, float], list[dict[str, Any]]] = {}
+    for a in apply or []:
+        grade = clean(a.get("grade")) or _NO_SELFEVAL
+        groups.setdefault((grade, _action(a), _as_float(a.get("change")) or 0.0), []).append(a)
+    order = [*_GRADE_KEYS, _NO_SELFEVAL]
+    out = []
+    for (grade, action, change), rows in sorted(groups.items(), key=lambda kv: (
+            order.index(kv[0][0]) if kv[0][0] in order else len(order), kv[0][0], -kv[0][2])):
+        named = bool(change) or grade not in ("优", "良")
+        label = "未开展绩效自评" if grade == _NO_SELFEVAL else f"自评复核等级为“{grade}”"
+        out.append({"label": label, "count": len(rows), "action": action,
+                    "change": change_text(change), "projects": [_project(a) for a in rows] if named else []})
+    return out
+
+
+def _money(value: Any) -> float | None:
+    """An amount as printed in the attachment (2 decimals, half up)."""
+    number = _as_float(value)
+    return None if number is None else round_half_up(number, 2)
+
+
+def _suggested(a: dict[str, Any]) -> Any:
+    return a.get("suggested") if a.get("suggested") is not None else a.get("amount")
+
+
 def apply_table(apply: Sequence[dict[str, Any]] | None) -> list[list[str]]:
-    """结果应用建议 rows from `pbm apply` (unit, project, grade, action, change, amounts)."""
+    """附件2 rows from `pbm apply` (unit, project, grade, action, change, budget, suggested) + 合计."""
     rows = []
     for i, a in enumerate(apply or [], 1):
         change = _as_float(a.get("change"))
+        action = clean(a.get("action")) or "—"
+        if a.get("large_balance") and clean(a.get("note")):
+            action += f"；{clean(a.get('note'))}"
         rows.append([str(i), unit_name(a), clean(a.get("project")) or "—", clean(a.get("grade")) or "—",
-                     clean(a.get("action")) or "—", "—" if change is None else f"{change:g}%",
-                     fmt_num(a.get("suggested") if a.get("suggested") is not None else a.get("amount"))])
+                     action, "—" if change is None else f"{change:g}%",
+                     fmt_num(a.get("budget")), fmt_num(_suggested(a))])
+    if rows:
+        totals = apply_totals(apply)
+        rows.append(["合计", "", "", "", "", "", totals["apply_budget"], totals["apply_suggested"]])
     return rows
+
+
+def apply_totals(apply: Sequence[dict[str, Any]] | None) -> dict[str, str]:
+    """Sums of the amounts as printed in 附件2, so body and attachment agree to the cent."""
+    def total(values: Iterable[Any]) -> str:
+        amounts = [m for m in (_money(v) for v in values) if m is not None]
+        return fmt_num(sum(amounts)) if amounts else "—"
+
+    items = list(apply or [])
+    return {"apply_budget": total(a.get("budget") for a in items),
+            "apply_suggested": total(_suggested(a) for a in items)}
+
+
+def apply_policy(pack: RulePack) -> str:
+    """“优”优先保障，“中”核减10%… — the rule of [apply] (used when no apply data is given)."""
+    parts = []
+    for label, key in _GRADE_KEYS.items():
+        policy = getattr(pack.apply, key)
+        change = change_text(float(policy.get("change", 0.0)))
+        parts.append(f"“{label}”{clean(policy.get('action'))}" + (f"（预算调整{change}）" if change else ""))
+    return "，".join(parts)
+
+
+def balance_projects(apply: Sequence[dict[str, Any]] | None) -> list[str]:
+    """Projects whose unspent balance `pbm apply` flagged as large (cut in addition)."""
+    return [_project(a) for a in apply or [] if a.get("large_balance")]
 
 
 def score_summary(scores: Sequence[dict[str, Any]] | None, pack: RulePack) -> dict[str, Any]:
@@ -434,19 +517,30 @@ def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None =
                  apply: Sequence[dict[str, Any]] | None = None, *, pack: RulePack,
                  date: dt.date, number: int | None = None,
                  overdue: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    """年度总评通报 context (一年一总评)."""
+    """年度总评通报 context (一年一总评).
+
+    Two consequences, kept apart: the composite grade of a UNIT (综合评价) leads to
+    表扬 / 约谈; the next-year budget of a PROJECT follows its self-evaluation grade
+    (`pbm apply`, the same rows as 附件2)."""
     ctx = _ranking_common(rank, pack, date, number, "关于{period}预算绩效管理工作综合评价结果的通报",
                           grade=True)
     groups = grade_groups(rank, pack)
     ctx.update(score_summary(scores, pack))
+    ctx.update(apply_totals(apply))
     ctx.update({
         "grade_groups": groups,
         "interview_grades": "、".join(f"“{g}”" for g in pack.notice.interview_grades),
         "grade_interview_units": [u for g in groups if g["grade"] in pack.notice.interview_grades
                                   for u in g["units"]],
+        "interview_phrase": interview_phrase(rank, pack, "综合评价排名"),
+        "apply_count": len(apply or []),
+        "apply_groups": apply_groups(apply),
+        "apply_policy": apply_policy(pack),
+        "balance_projects": balance_projects(apply),
+        "unspent_flag_share": fmt_num(pack.apply.unspent_flag_share, 0),
         "unspent_cut_ratio": fmt_num(pack.apply.unspent_cut_ratio, 0),
-        "apply_header": ["序号", "单位名称", "项目名称", "评价等级", "应用建议", "预算调整",
-                         "建议金额<br>（万元）"],
+        "apply_header": ["序号", "单位名称", "项目名称", "自评复核<br>等级", "应用建议", "预算调整",
+                         "本年预算<br>（万元）", "建议金额<br>（万元）"],
         "apply_rows": apply_table(apply),
         "overdue": overdue_rows(overdue),
     })

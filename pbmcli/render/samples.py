@@ -83,8 +83,21 @@ def scores() -> list[dict[str, Any]]:
              "difference": 0.5, "grade": "优"}]
 
 
+def _suggestion(unit: str, code: str, project: str, grade: str | None, action: str, change: float,
+                budget: float, spent: float) -> dict[str, Any]:
+    """One row of `pbm apply --format json` (unspent ≥ 20 % of the budget: another 30 % of it cut)."""
+    unspent = budget - spent
+    large = unspent / budget * 100 >= 20
+    cut = unspent * 0.3 if large else 0.0
+    note = f"结余 {unspent:.2f}，占预算 {unspent / budget * 100:.1f}%，另按 30% 核减 {cut:.2f}" if large else ""
+    return {"unit": unit, "code": code, "project": project, "grade": grade, "total": None,
+            "budget": budget, "spent": spent, "unspent": unspent, "large_balance": large,
+            "action": action, "change": change, "suggested": budget * (1 + change / 100) - cut,
+            "note": note}
+
+
 def apply() -> list[dict[str, Any]]:
-    return [{"unit": "县水利局", "project": "小型水库维修养护", "grade": "中", "action": "核减",
-             "change": -10.0, "suggested": 270.0},
-            {"unit": "县教育局", "project": "学生资助", "grade": "优", "action": "优先保障",
-             "change": 0.0, "suggested": 800.0}]
+    return [_suggestion("县水利局", "101006", "小型水库维修养护", "中", "核减", -10.0, 300.0, 280.0),
+            _suggestion("县教育局", "101001", "学生资助", "优", "优先保障", 0.0, 800.0, 790.5),
+            _suggestion("县农业农村局", "101003", "高标准农田建设", None, "未自评：先完成自评再安排", 0.0,
+                        1500.0, 1100.0)]

@@ -1,0 +1,37 @@
+"""The command line speaks Chinese, including the framework's own words."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from pbmcli.cli import app
+from pbmcli.cli.i18n import translate_error
+
+
+@pytest.mark.parametrize(("english", "chinese"), [
+    ("No such option: -x", "没有这个选项：-x。"),
+    ("Missing option '--period' / '-p'.", "缺少必填选项 --period / -p。"),
+    ("Invalid value for '--number' / '-n': Input should be a valid integer, got 'abc'",
+     "参数 --number / -n 的值无效：应为整数。"),
+    ("Got unexpected extra argument (b.xlsx)", "多余的参数：b.xlsx。含空格的路径请加引号。"),
+    ("something pbm never heard of", "something pbm never heard of"),
+])
+def test_framework_errors_are_translated(english, chinese):
+    assert translate_error(english) == chinese
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["score", "--help"],
+                                  ["notice", "--help"], ["monitor", "--help"]])
+def test_help_has_no_english_framework_words(args):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0
+    for word in ("Usage:", "Options", "Arguments", "[required]", "[default:", "Show this message"):
+        assert word not in result.output, word
+    assert "用法：" in result.output
+
+
+def test_usage_error_exits_2_in_chinese():
+    result = CliRunner().invoke(app, ["validate", "--no-such-flag", "x"])
+    assert result.exit_code == 2
+    assert "没有这个选项" in result.output
