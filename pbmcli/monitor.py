@@ -13,9 +13,13 @@ Public JSON contracts (keys stable; consumed by the notices):
 - execution: {"tool", "version", "period": "2026-10", "time_progress": 83.33,
   "units": [{"unit", "code", "budget", "spent", "rate", "gap", "level",
   "projects": [{"project", "budget", "spent", "rate", "gap", "level"}]}],
-  "missing": [{"unit", "code"}], "total": {"budget", "spent", "rate", "gap"}}
-  (amounts as in the export, rate / gap / time_progress in percent / percentage points,
-  level 正常 | 黄色预警 | 红色预警, units ordered by rate descending);
+  "missing": [{"unit", "code"}], "total": {"budget", "spent", "rate", "gap"},
+  "incomplete": [{"unit", "code", "project", "row", "columns"}], "notes": [str]}
+  (amounts in 万元: an export in 元 — a 「单位：元」 title line or a 「…（元）」 header — is
+  divided by 10,000 and a note says so; rate / gap / time_progress in percent / percentage
+  points, level 正常 | 黄色预警 | 红色预警, units ordered by rate descending).  A row whose
+  budget or spent is blank, a dash or text is a finding (M501) and is left out of every
+  figure (listed in "incomplete" as 数据缺失, never computed as 0);
 - indicator lights: {"tool", "version", "period", "kind": "indicators",
   "counts": {"red", "yellow", "green", "blue", "none"}, "indicators": [{"unit", "project",
   "indicator", "level1", "target", "current", "forecast", "likelihood", "reason", "p",
@@ -47,6 +51,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
 _NUM = re.compile(r"^[-+]?\d+(\.\d+)?$")
+_TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
+_LABEL_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]|(万元|元)$")
 
 
 # --------------------------------------------------------------------------- periods
@@ -162,6 +168,7 @@ class ExportLine:
     project: str
     budget: float
     spent: float
+    missing: str = ""  # column labels whose amount is blank / a dash / text: the row is not computed
 
 
 def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], list[Finding]]:
@@ -183,9 +190,9 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
 
     skip = tuple(normalize(w) for w in pack.monitor.skip_words)
     lines: list[ExportLine] = []
-    findings: list[Finding] = []
     width = max(cols.values()) + 1
     header = {k: normalize(rows[start][j]) for k, j in cols.items()}
+    factors, findings = _amount_factors(rows, start, cols, path, sheet)
     for i in range(start + 1, len(rows)):
         row = list(rows[i]) + [""] * (width - len(rows[i]))
         unit = cell_text(row[cols["unit"]]) if "unit" in cols else ""
@@ -196,17 +203,45 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
         if any(normalize(t).startswith(skip) or normalize(t).endswith(skip)
                for t in (unit, code, project) if t):  # 合计 / 县财政局小计 / 总计：
             continue
-        budget, spent = parse_amount(row[cols["budget"]]), parse_amount(row[cols["spent"]])
-        for key, val in (("budget", budget), ("spent", spent)):
+        amounts = {k: parse_amount(row[cols[k]]) for k in ("budget", "spent")}
+        bad = [k for k, v in amounts.items() if v is None]
+        for key in bad:
             raw = cell_text(row[cols[key]])
-            if val is None and raw not in ("", "-", "—", "/"):
-                findings.append(Finding(
-                    code="M501", severity=Severity.WARNING, path=path, sheet=sheet,
-                    cell=a1(i + 1, cols[key] + 1), actual=raw,
-                    message=f"第 {i + 1} 行「{unit or code}」的金额「{raw}」不是数字，按 0 计算。"
-                            "请检查导出文件中该单元格。"))
-        lines.append(ExportLine(i + 1, unit, code, project, budget or 0.0, spent or 0.0))
+            findings.append(Finding(
+                code="M501", severity=Severity.WARNING, path=path, sheet=sheet,
+                cell=a1(i + 1, cols[key] + 1), actual=raw,
+                message=f"{Path(path).name} 工作表「{sheet}」第 {i + 1} 行（{unit or code}"
+                        f"{' ' + project if project else ''}）「{header[key]}」列"
+                        f"（{a1(i + 1, cols[key] + 1)}）{'为空' if not raw else f'为「{raw}」，不是数字'}："
+                        "该行不计入执行率和合计，列为数据缺失。请在导出文件中补上金额后重新运行。"))
+        budget, spent = ((amounts[k] or 0.0) * factors[k] for k in ("budget", "spent"))
+        lines.append(ExportLine(i + 1, unit, code, project, budget, spent,
+                                "、".join(header[k] for k in bad)))
     return lines, findings
+
+
+def _amount_factors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int], path: str,
+                    sheet: str) -> tuple[dict[str, float], list[Finding]]:
+    """Per amount column: 1 for 万元 (the default), 1/10000 for 元, from the column label
+    (「全年预算数（元）」) or else a title line above the header (「单位：元」)."""
+    from .model import Severity
+
+    title = next((m.group(1) for r in rows[:start] for c in r
+                  if isinstance(c, str) and (m := _TITLE_UNIT.search(normalize(c)))), None)
+    factors: dict[str, float] = {}
+    sources: list[str] = []
+    for key in ("budget", "spent"):
+        label = normalize(rows[start][cols[key]])
+        m = _LABEL_UNIT.search(label)
+        unit = (m.group(1) or m.group(2)) if m else title
+        factors[key] = 1 / 10000 if unit == "元" else 1.0
+        if unit == "元":
+            sources.append(f"「{label}」列" if m else f"表头上方的「单位：{title}」")
+    if not sources:
+        return factors, []
+    return factors, [Finding(
+        code="M502", severity=Severity.INFO, path=path, sheet=sheet,
+        message=f"金额单位：元（依据{'、'.join(dict.fromkeys(sources))}），已换算为万元（÷10000）。")]
 
 
 def detect_kind(path: str | Path) -> str:
@@ -271,6 +306,7 @@ class MonitorResult:
     total: Figures
     findings: list[Finding] = field(default_factory=list)
     source: str = ""  # sha256 of the export file
+    incomplete: list[dict[str, Any]] = field(default_factory=list)  # rows not computed: 数据缺失
 
     def to_dict(self) -> dict[str, Any]:
         tot = self.total.as_dict()
@@ -280,6 +316,8 @@ class MonitorResult:
             "units": [u.to_dict() for u in self.units],
             "missing": self.missing,
             "total": {k: tot[k] for k in ("budget", "spent", "rate", "gap")},
+            "incomplete": self.incomplete,
+            "notes": [f.message for f in self.findings if f.code == "M502"],
         }
 
     def ledger_rows(self) -> list[ExecutionRow]:
@@ -310,6 +348,7 @@ def compute_execution(lines: Sequence[ExportLine], period: Period, pack: RulePac
     by_unit: dict[str, UnitExecution] = {}
     findings: list[Finding] = []
     reported: set[str] = set()
+    incomplete: list[dict[str, Any]] = []
     for line in lines:
         unit = matcher.match(line.code, line.unit) if matcher else None
         if matcher and unit is None and (line.unit or line.code) not in reported:
@@ -317,6 +356,10 @@ def compute_execution(lines: Sequence[ExportLine], period: Period, pack: RulePac
             findings.append(matcher.unmatched(line.unit or line.code, path, f"第 {line.row} 行"))
         code = unit.code if unit else line.code
         name = unit.name if unit else (line.unit or line.code)
+        if line.missing:
+            incomplete.append({"unit": name, "code": code, "project": line.project, "row": line.row,
+                               "columns": line.missing})
+            continue
         ue = by_unit.setdefault(code or f"名称:{name}", UnitExecution(name, code))
         fig = ue.projects.setdefault(line.project, Figures())
         for f in (fig, ue.figures):
@@ -332,9 +375,9 @@ def compute_execution(lines: Sequence[ExportLine], period: Period, pack: RulePac
     total.finish(tp, pack)
     ordered = sorted(by_unit.values(), key=lambda u: (u.figures.rate is None,
                                                       -(u.figures.rate or 0), u.code, u.unit))
-    seen = {u.code for u in ordered}
+    seen = {u.code for u in ordered} | {i["code"] for i in incomplete}  # 数据缺失 is not 未报送
     missing = [{"unit": u.name, "code": u.code} for u in units if u.code not in seen]
-    return MonitorResult(str(period), tp, ordered, missing, total, findings)
+    return MonitorResult(str(period), tp, ordered, missing, total, findings, incomplete=incomplete)
 
 
 # --------------------------------------------------------------------------- indicator lights

@@ -69,6 +69,7 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "X307": (Severity.WARNING, "数据不足，无法复核得分"),
     "X308": (Severity.INFO, "定性指标未填自评得分"),
     "X309": (Severity.INFO, "全年预算数缺失，按年初预算数计算执行率"),
+    "X310": (Severity.ERROR, "目标值与实际值单位不一致，未计分"),
 }
 
 _CJK_TERM = re.compile(r"[\u4e00-\u9fff]")
@@ -303,6 +304,53 @@ def _unit_note(target: IndicatorValue, actual: IndicatorValue) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class UnitMismatch:
+    """A percentage compared with a unitless number ≤ scoring.fraction_max: 0.93 against 95%,
+    or a target typed as 1 (or =100%) against 98%.  Never rescaled by guess: not scored."""
+
+    key: str  # "target" | "actual": the cell that is probably mistyped
+    message: str  # Chinese, without the indicator name
+
+
+def _stated_unit(ind: Indicator, key: str, value: IndicatorValue) -> str | None:
+    """The unit the cell itself states (or the 度量单位 column), not one borrowed from the
+    other value of the row."""
+    if not ind.get("unit").blank:
+        return value.unit
+    fld = ind.get(key)
+    if fld.percent:
+        return "%"
+    if isinstance(fld.value, str):
+        return parse_value(fld.value).unit
+    return None
+
+
+def unit_mismatch(ind: Indicator, pack: RulePack) -> UnitMismatch | None:
+    """The row's target and actual disagree on %: one is a percentage, the other a bare
+    number in (0, fraction_max] (domain: never guess ×100)."""
+    target, actual = _parsed(ind, "target", ind.target), _parsed(ind, "actual", ind.actual)
+    quantitative = target.kind is actual.kind is ValueKind.QUANTITATIVE
+    if not quantitative or target.number is None or actual.number is None:
+        return None
+    a, b, top = _d(target.number), _d(actual.number), _d(pack.scoring.fraction_max)
+    t_unit, a_unit = _stated_unit(ind, "target", target), _stated_unit(ind, "actual", actual)
+    if t_unit == "%" and a_unit is None and 0 < b <= top:
+        return UnitMismatch("actual", f"实际完成值 {fmt(b)} 与目标值 {fmt(a)}% 单位不一致：若为 {fmt(b * 100)}%，"
+                                      f"请填写 {fmt(b * 100)}% 或设置百分比格式")
+    if a_unit == "%" and t_unit is None and 0 < a <= top:
+        return UnitMismatch("target", f"目标值 {fmt(a)} 与实际值 {fmt(b)}% 单位不一致，可能是把 {fmt(a * 100)}% "
+                                      f"输成了 {fmt(a)} 或公式，请核对")
+    return None
+
+
+def _mismatched(ind: Indicator, method: str, mismatch: UnitMismatch) -> IndicatorScore:
+    ref = _indicator_ref(ind, mismatch.key)
+    finding = _finding("X310", f"{_label(ind)}{mismatch.message}；该项暂不计分", ref,
+                       expected="目标值与实际值单位一致", actual="单位不一致")
+    return IndicatorScore(ind, method, None, "单位不一致，未计分", mismatch.message, (finding,))
+
+
 def _overshoot(ind: Indicator, a: Decimal, b: Decimal, pack: RulePack) -> tuple[Decimal, list[Finding]]:
     """B/A ≥ overshoot_ratio on a positive indicator: warning, optional deduction."""
     ratio = _d(pack.scoring.overshoot_ratio)
@@ -474,6 +522,8 @@ def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     if actual.kind is ValueKind.UNPARSEABLE:
         return _insufficient(ind, method, f"实际完成值无法识别（{actual.reason}）")
     if quantitative and actual.kind is ValueKind.QUANTITATIVE:
+        if (mismatch := unit_mismatch(ind, pack)) is not None:
+            return _mismatched(ind, method, mismatch)
         return _score_quantitative(ind, target, actual, w, pack)
     if quantitative:  # numeric target, completion text as actual
         return _score_qualitative(ind, actual, w, pack, "目标为定量值而实际完成值为文字，按定性三档计分")

@@ -112,8 +112,30 @@ def test_missing_data_scores_none_not_zero(pack, target, actual, weight, why):
 
 def test_fraction_typed_for_a_percent_is_flagged_not_rescaled(pack):
     result = score_indicator(ind("≥95%", 0.96, 10), pack)
-    assert result.score == 0.1  # 0.96 / 95 * 10 = 0.101 -> 0.1: scored as written
-    assert "96%" in result.note
+    assert result.score is None  # neither 0.96 % (0.1 points) nor a guessed 96 %
+    assert [(f.code, f.cell) for f in result.findings] == [("X310", "E12")]
+    assert "若为 96%，请填写 96% 或设置百分比格式" in result.findings[0].message
+
+
+@pytest.mark.parametrize(("target", "actual", "cell"), [
+    (1.0, "98%", "D12"),  # "=100%" typed as a formula: the target is 1
+    ("≥95%", "0.93", "E12"),  # a fraction written as text
+    ("=100%", 1.0, "E12"),
+])
+def test_percent_against_a_bare_fraction_is_not_scored(pack, target, actual, cell):
+    result = score_indicator(ind(target, actual, 10, 10), pack)
+    assert result.score is None
+    assert [(f.code, f.cell) for f in result.findings] == [("X310", cell)]
+
+
+@pytest.mark.parametrize(("target", "actual", "expected"), [
+    ("≥95%", 96.0, 10.0),  # a bare 96 against 95 %: plausible, scored
+    ("≥95%", 0.0, 0.0),  # 0 is 0 in any unit
+    ("≥2", "98%", 10.0),  # a bare target above fraction_max is not a fraction
+    ("≥1个", "98%", 10.0),  # the target states its own unit
+])
+def test_not_a_unit_mismatch(pack, target, actual, expected):
+    assert score_indicator(ind(target, actual, 10), pack).score == expected
 
 
 def test_formula_shows_numbers(pack):

@@ -93,6 +93,8 @@ def notice_cmd(
     from_json: Annotated[Path | None, typer.Option("--from", help="pbm validate --format json 的输出（退回修改意见）。")] = None,
     overdue_json: Annotated[Path | None, typer.Option("--overdue", help="整改逾期清单 JSON（单位、问题、期限、状态）。")] = None,
     apply_json: Annotated[Path | None, typer.Option("--apply", help="pbm apply --format json 的输出（年度总评）。")] = None,
+    units: Annotated[Path | None, typer.Option("--units", help="单位名录 units.xlsx（退回修改意见按名录归并单位、用规范名称称呼）；"
+                                                              "默认取台账中的单位名录或 pbm.toml 的 [workspace] units。")] = None,
     check_template: Annotated[Path | None, typer.Option("--check-template", help="检查模板：列出未知变量和未使用的变量。")] = None,
     check_kind: Annotated[str | None, typer.Option("--kind", help="与 --check-template 一起使用的通报类型。")] = None,
     rules: Annotated[str | None, typer.Option("--rules", help="规则包（national 或 TOML 文件）。")] = None,
@@ -100,7 +102,7 @@ def notice_cmd(
 ) -> None:
     from ..config import load
     from ..errors import UsageError
-    from ..render.context import KINDS, period_label
+    from ..render.context import KINDS, check_period
 
     pack = load(rules=rules, config=config)
     if check_template is not None:
@@ -110,14 +112,27 @@ def notice_cmd(
         raise UsageError(f"请指定通报类型：{'、'.join(KINDS)}，例如 pbm notice monthly --period 2026-10。")
     if not period and kind != "return":
         raise UsageError("请用 --period 指定期间，例如 --period 2026-10、2026Q3 或 2026。")
-    period = period or ""
-    if period:
-        period_label(period)  # validates the format
+    period = check_period(kind, period or "")
     day = _day(date)
     files = {"monitor": monitor_json, "rank": rank_json, "validate": from_json,
              "overdue": overdue_json, "apply": apply_json}
-    _run(kind, period, _inputs(kind, period, files, pack, db, day), pack, day, number,
-         output, fmt, force, template)
+    inputs = _inputs(kind, period, files, pack, db, day)
+    if kind == "return":
+        inputs["units"] = _units(units, pack, db)
+    _run(kind, period, inputs, pack, day, number, output, fmt, force, template)
+
+
+def _units(path: Path | None, pack: Any, db: str | None) -> list[Any]:
+    """The units directory: --units, else the ledger's (--db / pbm.toml), else [workspace] units."""
+    from ..units import read_units
+    from ..workspace import directory_units
+    from .output import err
+
+    found = read_units(path) if path is not None else directory_units(pack, db)
+    if not found:
+        err.print("提示：没有找到单位名录（可用 --units units.xlsx 或 --db 指定），"
+                  "退回修改意见按表内填写的单位名称分组，同一单位的不同写法会分成几份。", markup=False)
+    return found
 
 
 def _run(kind: str, period: str, inputs: dict[str, Any], pack: Any, day: dt.date, number: int | None,
@@ -138,5 +153,9 @@ def _run(kind: str, period: str, inputs: dict[str, Any], pack: Any, day: dt.date
             err.print("提示：" + message, markup=False)
 
     for n in notices:
-        for path in write_notice(n, output, fmt, force, template, warn):
+        own = template if n.kind == kind else None   # --template is for the letters, not the clerk's list
+        for path in write_notice(n, output, fmt, force, own, warn):
             err.print(f"已生成：{path}", markup=False)
+        if n.kind != kind:
+            warn(f"{n.context['file_count']} 个文件无法识别报送单位，未生成退回修改意见，"
+                 f"已列入「{n.context['title']}」，请核实后处理。")

@@ -34,6 +34,7 @@ from typing import Any
 from ..errors import UsageError
 from .context import clean, cn_list, cn_ordinal
 
+
 def _template_dir() -> Path:
     """report_templates/ beside the package (source checkout or installed as a package)."""
     import report_templates

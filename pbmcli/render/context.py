@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import RulePack
 from ..errors import UsageError
 from ..scoring import round_half_up
+from ..units import Unit, UnitMatcher
 
 KINDS = ("monthly", "quarterly", "annual", "return")
 
@@ -137,13 +139,34 @@ def doc_number(pack: RulePack, day: dt.date, number: int | None) -> str:
 def period_label(period: str) -> str:
     """2026-10 → 2026年10月; 2026Q3 → 2026年第三季度; 2026 → 2026年度."""
     p = period.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", p):
+    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", p)) and 1 <= int(m[2]) <= 12:
         return f"{m[1]}年{int(m[2])}月"
     if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", p):
         return f"{m[1]}年第{_CN_NUM[int(m[2])]}季度"
     if re.fullmatch(r"\d{4}", p):
         return f"{p}年度"
     raise UsageError(f"期间「{period}」格式不对，应为 2026-10（月）、2026Q3（季度）或 2026（年度）")
+
+
+_PERIOD_FORMS = {   # kind → (pattern, what the period must be, example)
+    "monthly": (r"\d{4}-(0?[1-9]|1[0-2])", "月份", "2026-10"),
+    "quarterly": (r"\d{4}[Qq][1-4]", "季度", "2026Q3"),
+    "annual": (r"\d{4}", "年度", "2026"),
+}
+_KIND_LABELS = {"monthly": "月度执行进度通报", "quarterly": "季度排名通报", "annual": "年度总评通报"}
+
+
+def check_period(kind: str, period: str) -> str:
+    """The period of ``kind`` (stripped), or a one-line UsageError naming the expected form."""
+    p = period.strip()
+    if kind not in _PERIOD_FORMS:
+        if p:
+            period_label(p)
+        return p
+    pattern, what, example = _PERIOD_FORMS[kind]
+    if not re.fullmatch(pattern, p):
+        raise UsageError(f"{_KIND_LABELS[kind]}的 --period 应为{what}，写成 {example} 这样，现为「{period}」。")
+    return p
 
 
 def unit_name(item: Any) -> str:
@@ -583,13 +606,66 @@ def finding_rows(files: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def group_by_unit(validate: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """validate JSON → {unit: [file dicts]} for units with at least one error/warning."""
-    units: dict[str, list[dict[str, Any]]] = {}
+@dataclass
+class ReturnGroups:
+    """Files with findings: per unit (one letter each) and those no unit could be found for."""
+
+    letters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # unit name → files
+    unidentified: list[dict[str, Any]] = field(default_factory=list)         # file + "reason"
+
+
+def _folders(path: Any) -> list[str]:
+    """Folder names of a file's path, nearest first (a zip counts as a folder)."""
+    return [p for p in reversed(str(path or "").replace("\\", "/").split("/")[:-1]) if p]
+
+
+def _directory_unit(f: dict[str, Any], matcher: UnitMatcher) -> tuple[Unit | None, str]:
+    """The unit of a file by the form's code / name / alias, else by a folder name; or why not."""
+    name = unit_name(f)
+    unit = matcher.match(f.get("unit_code") or f.get("code"), name)
+    if unit is None and not name:
+        unit = next((u for d in _folders(f.get("path")) if (u := matcher.match(None, d))), None)
+    if unit is not None:
+        return unit, ""
+    if not name:
+        return None, "表内没有填写单位名称（或不是可识别的绩效表格），所在文件夹名称也不是名录中的单位"
+    hint = matcher.suggest(name)
+    tip = f"，最接近的单位：{'、'.join(hint)}" if hint else ""
+    return None, f"表内单位名称「{name}」在单位名录中找不到（按编码、名称、简称均未匹配）{tip}"
+
+
+def group_for_return(validate: dict[str, Any], units: Sequence[Unit] | None = None) -> ReturnGroups:
+    """validate JSON → one group per unit (official name of the units directory when given,
+    else the name written on the form) + the files whose unit cannot be identified."""
+    matcher = UnitMatcher(units) if units else None
+    out = ReturnGroups()
     for f in validate.get("files", []):
-        if finding_rows([f]):
-            units.setdefault(unit_name(f) or "未识别单位", []).append(f)
-    return dict(sorted(units.items()))
+        if not finding_rows([f]):
+            continue
+        unit, reason = _directory_unit(f, matcher) if matcher else (None, "")
+        name = unit.name if unit else ("" if matcher else unit_name(f))
+        if name:
+            out.letters.setdefault(name, []).append(f)
+        else:
+            out.unidentified.append({**f, "reason": reason or "表内没有填写单位名称（或不是可识别的绩效表格）"})
+    out.letters = dict(sorted(out.letters.items()))
+    return out
+
+
+def build_unidentified(items: Sequence[dict[str, Any]], pack: RulePack, date: dt.date) -> dict[str, Any]:
+    """无法识别报送单位的文件清单 (for the clerk, not sent to anybody)."""
+    rows = []
+    for n, f in enumerate(items, 1):
+        (found,) = finding_rows([f]) or [{"items": []}]
+        errors = sum(i["action"] == "必须修改" for i in found["items"])
+        first = found["items"][0]["message"] if found["items"] else ""
+        rows.append([str(n), clean(str(f.get("path", "")).replace("\\", "/")), unit_name(f) or "（未填写）",
+                     clean(f.get("reason")), f"必须修改{errors}处、请核实{len(found['items']) - errors}处",
+                     first])
+    return {"title": "无法识别报送单位的文件清单", "authority": clean(pack.workspace.authority),
+            "date_cn": cn_date(date), "file_count": len(rows), "deadline_cn": deadline(pack, date, pack.notice.return_days),
+            "table_header": ["序号", "文件", "表内单位名称", "无法识别的原因", "审核问题", "主要问题"],
+            "table_rows": rows}
 
 
 def build_return(files: dict[str, Any] | Sequence[dict[str, Any]], unit: str, pack: RulePack,

@@ -46,14 +46,27 @@ def build_notices(kind: str, inputs: dict[str, Any], pack: RulePack, day: dt.dat
                                    pack=pack, date=day, number=number, overdue=overdue)
         return [Notice(kind, f"{period[:4]}年度总评通报", ctx, day)]
     if kind == "return":
-        units = context.group_by_unit(_need(inputs, "validate", kind))
-        out = []
-        for i, (unit, files) in enumerate(units.items()):
-            num = number + i if number is not None else None
-            ctx = context.build_return(files, unit, pack, day, num, period)
-            out.append(Notice(kind, f"退回修改意见-{unit}", ctx, day))
-        return out
+        return _return_notices(inputs, pack, day, number, period)
     raise UsageError(f"未知的通报类型「{kind}」，可选：{'、'.join(context.KINDS)}")
+
+
+def _return_notices(inputs: dict[str, Any], pack: RulePack, day: dt.date, number: int | None,
+                    period: str) -> list[Notice]:
+    """One letter per unit (units directory in inputs["units"] when known) + the clerk's list
+    of files whose unit cannot be identified."""
+    groups = context.group_for_return(_need(inputs, "validate", "return"), inputs.get("units"))
+    out = []
+    for i, (unit, files) in enumerate(groups.letters.items()):
+        num = number + i if number is not None else None
+        ctx = context.build_return(files, unit, pack, day, num, period)
+        out.append(Notice("return", f"退回修改意见-{unit}", ctx, day))
+    if groups.unidentified:
+        ctx = context.build_unidentified(groups.unidentified, pack, day)
+        out.append(Notice(UNIDENTIFIED, ctx["title"], ctx, day))
+    return out
+
+
+UNIDENTIFIED = "unidentified"   # template of the clerk's list (not a notice kind of the CLI)
 
 
 def sample_context(kind: str, pack: RulePack) -> dict[str, Any]:

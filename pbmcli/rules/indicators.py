@@ -163,7 +163,11 @@ def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     修正：写上单位，如“≥95%”“≥95个”；有“计量单位”栏的填在该栏。
     配置项：无。
     """
+    from ..scoring import unit_mismatch
+
     for ind, value in _quantitative_targets(sub, pack):
+        if sub.kind is FormKind.SELFEVAL and unit_mismatch(ind, pack) is not None:
+            continue  # S214 says it: the target (1) against a percentage actual (98%)
         if not value.unit and value.number is not None:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
                       expected=f"{value.operator or '≥'}{value.number:g}%")

@@ -139,6 +139,19 @@ def initial_budget_used(sub: Submission, pack: Any) -> Iterator[Outcome]:
     yield from ()
 
 
+@_scored("X310", "unit-mismatch-not-scored", Severity.ERROR, "目标值与实际值单位不一致，未计分",
+         ("scoring.fraction_max",))
+def unit_mismatch_not_scored(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：pbm score 复核时，年度指标值与实际完成值一个是百分数、另一个是不带单位且不大于 1.5 的数，该项不计分，总分按数据不足处理（与 pbm validate 的 S214 是同一检查）。
+    原因：0.93 可能是 93% 也可能是 0.93%；目标“=100%”在 Excel 中输成公式后单元格的值是 1。按原数计分会得出完全错误的得分，按 ×100 猜测也可能猜错，所以不猜，请填报单位核对。
+    示例：目标值“≥95%”，实际完成值 0.93（常规格式）；目标值输成公式 =100%（值为 1），实际完成值 98%。
+    修正：把百分数写成“93%”，或把单元格设置为百分比格式；目标值写成“≥100%”这样的文字。
+    配置项：scoring.fraction_max（不带单位的数不大于此值时视为可能是小数形式的百分数，默认 1.5）。
+    """
+    yield from ()
+
+
 def _cross(code: str, name: str, severity: Severity, title: str) -> Any:
     return rule(code=code, name=name, severity=severity, forms=_SELF, scope="score",
                 message="{where}：" + title + "——{detail}")

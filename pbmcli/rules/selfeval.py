@@ -254,8 +254,8 @@ def indicator_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：scoring.reverse_mode（反向指标算法）；scoring.score_tolerance（允许误差）；scoring.decimals。
     """
     for ind, result, own in _scored(sub, pack):
-        if result.method not in _QUANT:
-            continue
+        if result.method not in _QUANT or any(f.code == "X310" for f in result.findings):
+            continue  # a unit mismatch is S214's finding, not a score to compare
         if result.score is None:
             yield Insufficient(f"指标「{label(ind)}」{result.note or '数据不足'}，无法复核得分",
                                ind_ref(ind, "score"))
@@ -439,3 +439,22 @@ def required_number_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
             yield hit(f.ref, what=what, expected="数值", actual="（空）")
     if "annual" not in sub.funds:
         yield Insufficient("未找到项目资金（年度资金总额行），无法核对执行率和执行率得分")
+
+
+@rule(code="S214", name="unit-mismatch", severity=Severity.ERROR, forms=_SELF, settings=("scoring.fraction_max",),
+      message="{where}：指标「{name}」{detail}。在核对前该项无法复核得分。")
+def unit_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：年度指标值与实际完成值一个是百分数、另一个是不带单位且不大于 1.5 的数（如目标“≥95%”、实际 0.93；或目标 1、实际 98%），单位不一致。
+    原因：0.93 可能是 93% 也可能是 0.93%；“=100%”在 Excel 中会被当成公式，单元格的值变成 1。按原数计分会得出完全错误的得分（如 0.15 分、或实际值是目标值的 98 倍），按 ×100 猜测也可能猜错，所以不猜，该项不计分，请填报单位核对。
+    示例：目标值“≥95%”，实际完成值 0.93（常规格式）；目标值输成公式 =100%，实际完成值 98%。
+    修正：百分数写成“93%”，或把单元格设置为百分比格式；目标值写成“≥100%”这样的文字（不要以 = 开头）。
+    配置项：scoring.fraction_max（不带单位的数不大于此值时视为可能是小数形式的百分数，默认 1.5）。
+    """
+    from ..scoring import unit_mismatch as mismatch_of
+
+    for ind in rows(sub, pack):
+        found = mismatch_of(ind, pack)
+        if found is not None:
+            yield hit(ind_ref(ind, found.key), name=label(ind), detail=found.message,
+                      expected="目标值与实际值单位一致", actual="单位不一致")
