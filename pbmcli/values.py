@@ -30,6 +30,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .model import Field, IndicatorValue, Operator, ValueKind
@@ -329,10 +330,23 @@ def parse_value(raw: object, *, unit_hint: str | None = None, percent_format: bo
     fraction shown with a percent format (0.95 → 95 %).  ``operator_hint``: the
     指标性质 column (≥ ≤ = 正向 反向 定性), used when the value has no operator.
     """
+    if isinstance(raw, Field):
+        if raw.percent and isinstance(raw.value, float):
+            unit_hint, percent_format = "%", False
+        raw = raw.value
     try:
+        if raw is None or isinstance(raw, str | float | int):
+            return _parse_cached(raw, unit_hint, percent_format, operator_hint)
         return _parse(raw, unit_hint, percent_format, operator_hint)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop a batch
         return _unparseable(str(raw), f"指标值「{raw}」无法解析（{type(exc).__name__}）")
+
+
+@lru_cache(maxsize=16384)
+def _parse_cached(raw: object, unit_hint: str | None, percent_format: bool,
+                  operator_hint: str | None) -> IndicatorValue:
+    """Forms repeat the same spellings (≥95%, 按时完成 …): parse each once per process."""
+    return _parse(raw, unit_hint, percent_format, operator_hint)
 
 
 def _parse(raw: object, unit_hint: str | None, percent_format: bool,

@@ -7,6 +7,7 @@ command; 3 internal error (a bug).  Data goes to stdout, messages to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import traceback
 from dataclasses import dataclass
@@ -36,10 +37,9 @@ def make_streams_safe() -> None:
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and not encoding.startswith("utf"):
-            try:
+            # a detached or closed stream has nothing to protect
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-            except (ValueError, OSError):  # detached or closed stream: nothing to protect
-                pass
 
 
 def _safe_console(stderr: bool) -> Console:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..model import (
@@ -62,6 +63,7 @@ def header_field(sub: Submission, key: str) -> Field:
     return EMPTY
 
 
+@lru_cache(maxsize=4096)
 def norm_level(text: str) -> str:
     """Canonical 一级/二级 name: no spaces, numbering or "(50分)"; "产出" -> "产出指标"."""
     t = _SPACE.sub("", text or "")
@@ -98,12 +100,18 @@ def fmt_num(x: float | None, decimals: int = 4) -> str:
     return "0" if s in ("-0", "") else s
 
 
+@lru_cache(maxsize=64)
+def _normalised(words: tuple[str, ...], lower: bool = False) -> frozenset[str]:
+    """A pack's word list normalised once (rules run per cell; the lists never change)."""
+    return frozenset(norm_text(w).lower() if lower else norm_text(w) for w in words)
+
+
 def is_placeholder(text: Any, pack: Any) -> bool:
     """A whole-cell placeholder ("XX", "***", "略", "待定", "≥XX%")."""
     t = norm_text(text)
     if not t:
         return False
-    marks = {norm_text(p) for p in pack.goal.placeholders}
+    marks = _normalised(tuple(pack.goal.placeholders))
     core = t.lstrip(_OPS).rstrip("%％")
     for cand in (t, core):
         if cand in marks:
@@ -117,7 +125,7 @@ def is_blank_mark(f: Field, pack: Any) -> bool:
     """Blank, or a mark meaning "none" in an optional number cell ("——", "/", "无")."""
     if f.blank:
         return True
-    return isinstance(f.value, str) and norm_text(f.value) in {norm_text(m) for m in pack.goal.blank_marks}
+    return isinstance(f.value, str) and norm_text(f.value) in _normalised(tuple(pack.goal.blank_marks))
 
 
 def missing(f: Field) -> bool:
@@ -155,7 +163,7 @@ def is_not_applicable(ind: Indicator, pack: Any) -> bool:
     """An indicator marked 不适用 (flag, or the term written as target/actual)."""
     if ind.not_applicable:
         return True
-    terms = {norm_text(t).lower() for t in pack.scoring.not_applicable_terms}
+    terms = _normalised(tuple(pack.scoring.not_applicable_terms), lower=True)
     return any(norm_text(ind.get(k).value).lower() in terms for k in ("target", "actual")
                if isinstance(ind.get(k).value, str))
 
