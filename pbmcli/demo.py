@@ -94,7 +94,7 @@ def steps(ex: Path, out: Path, date: str) -> Iterator[Step]:
     yield Step("年度总评通报", ("notice", "annual", "--period", "2026", "--db", db,
                               "--date", date, "--number", "14", "-o", a(notices)))
     yield Step("退回修改意见函（每单位一份）",
-               ("notice", "return", "--from", a(out / "01-审核" / "审核结果.json"),
+               ("notice", "return", "--from", a(out / "01-审核" / "审核结果.json"), "--db", db,
                 "--date", date, "-o", a(notices / "退回修改意见")))
     yield Step("逾期整改事项", ("rectify", "overdue", "--db", db, "--date", date))
     yield Step("结果应用：下年度预算安排建议",

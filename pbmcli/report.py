@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import RulePack
-from .model import Finding, Severity
+from .model import Finding, Severity, Submission
 
 if TYPE_CHECKING:
     from .readers.inputs import InputItem
@@ -52,6 +52,7 @@ class FileResult:
     sha256: str = ""
     form: str = "unknown"  # goal | selfeval | monitor | unknown
     unit: str | None = None
+    unit_code: str | None = None  # 单位编码 as written on the form, when it has one
     project: str | None = None
     ok: bool = True  # no error-level finding
     findings: tuple[Finding, ...] = ()
@@ -82,6 +83,7 @@ class FileResult:
             "sha256": self.sha256,
             "form": self.form,
             "unit": self.unit,
+            "unit_code": self.unit_code,
             "project": self.project,
             "ok": self.ok,
             "findings": [f.to_dict() for f in self.findings],
@@ -186,8 +188,13 @@ def validate_item(item: InputItem, pack: RulePack) -> FileResult:
         return _unreadable(item, exc.code, exc.reason, pack)
     return FileResult.build(
         item.display, check(sub, pack), sha256=sub.sha256, form=sub.kind.value,
-        unit=sub.unit or None, project=sub.project or None, item=item,
+        unit=sub.unit or None, unit_code=_code(sub), project=sub.project or None, item=item,
     )
+
+
+def _code(sub: Submission) -> str | None:
+    value = sub.head("unit_code").value or sub.head("department_code").value
+    return str(value) if value not in (None, "") else None
 
 
 def crashed_item(item: InputItem, message: str) -> FileResult:

@@ -69,7 +69,8 @@ def test_annual_with_apply_has_two_attachments(tmp_path: Path, inputs: dict[str,
     assert res.exit_code == 0, res.output
     text = (tmp_path / "2026年度总评通报.md").read_text("utf-8")
     assert "附件：1.2026年度各单位预算绩效管理工作综合评价结果表" in text
-    assert "**附件2**" in text and "| 1 | 县水利局 | 小型水库维修养护 | 中 | 核减 | -10% | 270.00 |" in text
+    assert "**附件2**" in text and "| 1 | 县水利局 | 小型水库维修养护 | 中 | 核减 | -10% | 300.00 | 270.00 |" in text
+    assert "本年预算合计2600.00万元，建议下年度安排2450.00万元" in text
     assert not list(tmp_path.glob("*.docx"))
 
 
@@ -84,6 +85,71 @@ def test_return_letters_one_per_unit(tmp_path: Path, inputs: dict[str, Path]) ->
     assert [p.name for p in docs] == ["退回修改意见-县农业农村局.docx", "退回修改意见-县教育局.docx"]
     numbers = [next(p.text for p in docx.Document(str(d)).paragraphs if "〔" in p.text) for d in docs]
     assert numbers == ["示财绩〔2026〕20号", "示财绩〔2026〕21号"]
+
+
+def _units_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["示例县单位名录"])
+    ws.append(["单位编码", "单位名称", "简称/别名"])
+    ws.append(["201003", "示例县河口乡人民政府", "河口乡、河口乡政府"])
+    ws.append(["102001", "示例县卫生健康局", "县卫健局、卫健局"])
+    wb.save(path)
+    return path
+
+
+def _messy_validate(path: Path) -> Path:
+    bad = {"code": "G103", "severity": "error", "sheet": "表", "cell": "C8", "message": "资金总额不等于各项之和"}
+    files = [{"path": "收件/河口乡-申报表.xlsx", "form": "goal", "unit": "河口乡", "project": "甲", "findings": [bad]},
+             {"path": "收件/河口乡-自评表.xlsx", "form": "selfeval", "unit": "示例县河口乡人民政府",
+              "project": "乙", "findings": [bad]},
+             {"path": "收件/卫健局.xlsx", "form": "goal", "unit": "县卫健局", "project": "丙", "findings": [bad]},
+             {"path": "收件/通讯录.xlsx", "form": "unknown", "unit": None, "project": None,
+              "findings": [{**bad, "code": "F003", "message": "不是可识别的绩效表格"}]}]
+    path.write_text(json.dumps({"tool": "pbm", "files": files}, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_return_letters_use_the_units_directory(tmp_path: Path) -> None:
+    validate = _messy_validate(tmp_path / "validate.json")
+    res = _run("return", "--from", validate, "--units", _units_xlsx(tmp_path / "units.xlsx"),
+               "--date", "2026-11-22", "-f", "md", "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["无法识别报送单位的文件清单.md", "退回修改意见-示例县卫生健康局.md",
+                     "退回修改意见-示例县河口乡人民政府.md"]
+    letter = (tmp_path / "out" / "退回修改意见-示例县卫生健康局.md").read_text("utf-8")
+    assert "\n示例县卫生健康局：\n" in letter and "县卫健局：" not in letter
+    hekou = (tmp_path / "out" / "退回修改意见-示例县河口乡人民政府.md").read_text("utf-8")
+    assert "材料共2份" in hekou
+    clerk = (tmp_path / "out" / "无法识别报送单位的文件清单.md").read_text("utf-8")
+    assert "| 1 | 收件/通讯录.xlsx | （未填写） |" in clerk and "未识别单位" not in clerk
+    assert "无法识别报送单位" in res.output
+
+
+def test_return_letters_without_directory_say_so_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)   # no pbm.sqlite, no units.xlsx here
+    res = _run("return", "--from", _messy_validate(tmp_path / "validate.json"), "--date", "2026-11-22",
+               "-f", "md", "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    assert res.output.count("没有找到单位名录") == 1
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["无法识别报送单位的文件清单.md", "退回修改意见-县卫健局.md", "退回修改意见-河口乡.md",
+                     "退回修改意见-示例县河口乡人民政府.md"]
+
+
+def test_quarterly_without_groups_does_not_speak_of_groups(tmp_path: Path) -> None:
+    rank = S.rank()
+    rank["groups"] = [{"group": "全部单位", "rows": rank["groups"][0]["rows"]}]
+    path = tmp_path / "rank.json"
+    path.write_text(json.dumps(rank, ensure_ascii=False), "utf-8")
+    res = _run("quarterly", "-p", "2026Q3", "--rank", path, "-f", "md", "-o", tmp_path, "--date", "2026-11-22")
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "2026Q3综合排名通报.md").read_text("utf-8")
+    assert "组别" not in text
+    assert "对综合排名后3位的县交通运输局、县民政局、县水利局，由示例县财政局约谈" in text
 
 
 def test_own_template_and_check_template(tmp_path: Path, inputs: dict[str, Path]) -> None:
@@ -119,7 +185,13 @@ def test_from_the_ledger(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["monthly"], "--period"),
     (["weekly", "-p", "2026-10"], "通报类型"),
-    (["monthly", "-p", "2026年10月"], "期间"),
+    (["monthly", "-p", "2026年10月"], "月度执行进度通报的 --period 应为月份"),
+    (["monthly", "-p", "2026Q3"], "写成 2026-10 这样，现为「2026Q3」"),
+    (["monthly", "-p", "2026-13"], "应为月份"),
+    (["quarterly", "-p", "2026-10"], "季度排名通报的 --period 应为季度，写成 2026Q3 这样"),
+    (["quarterly", "-p", "2026"], "应为季度"),
+    (["annual", "-p", "2026Q4"], "年度总评通报的 --period 应为年度，写成 2026 这样"),
+    (["annual", "-p", "2026-12"], "应为年度"),
     (["monthly", "-p", "2026-10", "--date", "22/11/2026"], "--date"),
     (["monthly", "-p", "2026-10", "--db", "没有这个库.sqlite"], "台账"),
     (["quarterly", "-p", "2026Q3", "--rank", "缺失.json"], "找不到"),
@@ -129,6 +201,7 @@ def test_usage_errors_exit_2_in_chinese(tmp_path: Path, args: list[str], message
     monkeypatch.chdir(tmp_path)
     res = _run(*args)
     assert res.exit_code == 2 and message in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not list(tmp_path.iterdir())
 
 
 def test_bad_json_is_an_input_error(tmp_path: Path) -> None:

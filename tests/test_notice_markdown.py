@@ -121,3 +121,21 @@ def test_user_template_can_include_shipped_parts(tmp_path: Path, pack: RulePack)
     assert {"doc_number", "title", "signature", "date_cn", "total_rate"} <= used
     blocks = B.render_blocks("monthly", sample_context("monthly", pack), own)
     assert [b.kind for b in blocks] == ["docnum", "title", "p", "sign", "date"]
+
+
+def test_unidentified_list_template_matches_its_context(pack: RulePack, tmp_path: Path) -> None:
+    import docx
+
+    from pbmcli.render import Notice, write_notice
+    from pbmcli.render import context as C
+    from pbmcli.render.notices import UNIDENTIFIED
+
+    lost = [{"path": "收件/通讯录.xlsx", "unit": None, "reason": "表内没有填写单位名称",
+             "findings": [{"code": "F003", "severity": "error", "message": "不是可识别的绩效表格"}]}]
+    ctx = C.build_unidentified(lost, pack, dt.date(2026, 11, 22))
+    assert B.template_variables(B.template_path(UNIDENTIFIED)) == set(ctx)
+    (md, doc) = write_notice(Notice(UNIDENTIFIED, ctx["title"], ctx, dt.date(2026, 11, 22)), tmp_path)
+    assert "| 1 | 收件/通讯录.xlsx | （未填写） | 表内没有填写单位名称 | 必须修改1处、请核实0处 |" in md.read_text("utf-8")
+    word = docx.Document(str(doc))
+    assert word.paragraphs[0].text == "无法识别报送单位的文件清单"
+    assert word.tables[0].rows[1].cells[1].text == "收件/通讯录.xlsx"

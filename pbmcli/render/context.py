@@ -166,7 +166,7 @@ def check_period(kind: str, period: str) -> str:
     pattern, what, example = _PERIOD_FORMS[kind]
     if not re.fullmatch(pattern, p):
         raise UsageError(f"{_KIND_LABELS[kind]}的 --period 应为{what}，写成 {example} 这样，现为「{period}」。")
-    return p
+    return p.upper()
 
 
 def unit_name(item: Any) -> str:
@@ -448,9 +448,25 @@ def _project(a: dict[str, Any]) -> str:
     return f"{unit_name(a)}“{clean(a.get('project'))}”"
 
 
-def _action(a: dict[str, Any]) -> str:
-    """The apply action without its "未自评：" lead-in (the group label says it)."""
-    return re.sub(rf"^{_NO_SELFEVAL}[：:]\s*", "", clean(a.get("action"))) or "—"
+_STATES = {   # `pbm apply` state → (附件2 等级 column, sentence label)
+    "not_evaluated": (_NO_SELFEVAL, "未开展绩效自评"),
+    "insufficient": ("数据不足", "已报送自评表但复核数据不全"),
+}
+
+
+def _state(a: dict[str, Any]) -> str:
+    """graded / insufficient / not_evaluated (older apply JSON has no "state")."""
+    if clean(a.get("grade")):
+        return "graded"
+    state = clean(a.get("state"))
+    if state in _STATES:
+        return state
+    return "not_evaluated" if clean(a.get("action")).startswith(_NO_SELFEVAL) else "insufficient"
+
+
+def apply_grade(a: dict[str, Any]) -> str:
+    """The 等级 of an apply row as `pbm apply` shows it: 优…差, 未自评 or 数据不足."""
+    return clean(a.get("grade")) or _STATES[_state(a)][0]
 
 
 def apply_groups(apply: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -460,14 +476,14 @@ def apply_groups(apply: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]
     are in 附件2); the others name their projects."""
     groups: dict[tuple[str, str, float], list[dict[str, Any]]] = {}
     for a in apply or []:
-        grade = clean(a.get("grade")) or _NO_SELFEVAL
-        groups.setdefault((grade, _action(a), _as_float(a.get("change")) or 0.0), []).append(a)
-    order = [*_GRADE_KEYS, _NO_SELFEVAL]
+        groups.setdefault((apply_grade(a), clean(a.get("action")) or "—", _as_float(a.get("change")) or 0.0), []).append(a)
+    order = [*_GRADE_KEYS, *(g for g, _ in _STATES.values())]
     out = []
     for (grade, action, change), rows in sorted(groups.items(), key=lambda kv: (
             order.index(kv[0][0]) if kv[0][0] in order else len(order), kv[0][0], -kv[0][2])):
         named = bool(change) or grade not in ("优", "良")
-        label = "未开展绩效自评" if grade == _NO_SELFEVAL else f"自评复核等级为“{grade}”"
+        states = {g: label for g, label in _STATES.values()}
+        label = states.get(grade, f"自评复核等级为“{grade}”")
         out.append({"label": label, "count": len(rows), "action": action,
                     "change": change_text(change), "projects": [_project(a) for a in rows] if named else []})
     return out
@@ -491,7 +507,7 @@ def apply_table(apply: Sequence[dict[str, Any]] | None) -> list[list[str]]:
         action = clean(a.get("action")) or "—"
         if a.get("large_balance") and clean(a.get("note")):
             action += f"；{clean(a.get('note'))}"
-        rows.append([str(i), unit_name(a), clean(a.get("project")) or "—", clean(a.get("grade")) or "—",
+        rows.append([str(i), unit_name(a), clean(a.get("project")) or "—", apply_grade(a),
                      action, "—" if change is None else f"{change:g}%",
                      fmt_num(a.get("budget")), fmt_num(_suggested(a))])
     if rows:

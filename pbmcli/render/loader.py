@@ -78,7 +78,7 @@ def validate_dict(ledger: Any, period: str) -> dict[str, Any]:
                      "cell": f["cell"], "message": f["message"], "expected": "", "actual": ""}
                     for f in ledger.findings_of(s["id"])]
         files.append({"path": s["path"], "sha256": s["sha256"], "form": s["form"],
-                      "unit": s["unit_name"], "project": s["project"],
+                      "unit": s["unit_name"], "unit_code": s["unit_code"], "project": s["project"],
                       "ok": not any(f["severity"] == "error" for f in findings), "findings": findings})
     return {"tool": "pbm", "files": files, "summary": {"files": len(files)}}
 

@@ -132,20 +132,31 @@ def title_lines(text: str, capacity: float = TYPE_WIDTH_MM / 25.4 * 72 / TITLE_P
     """Split a long title into balanced lines (回行时词意完整、排列对称), each ≤ capacity."""
     import math
 
-    width = east_asian_width(text)
-    n = math.ceil(width / int(capacity))
+    cap = int(capacity)
+    n = math.ceil(east_asian_width(text) / cap)
     if n <= 1:
         return [text]
-    target = width / n
+    while (lines := _balanced(text, n, cap)) is None:
+        n += 1
+    return lines
+
+
+def _balanced(text: str, n: int, cap: int) -> list[str] | None:
+    """``text`` in ``n`` lines near the average width, or None when it cannot fit."""
+    target = east_asian_width(text) / n
     lines: list[str] = []
     rest = text
     while len(lines) < n - 1:
-        cands = [k for k in range(1, len(rest)) if east_asian_width(rest[:k]) <= int(capacity)]
+        left = n - len(lines) - 1   # lines still to come after this one
+        cands = [k for k in range(1, len(rest)) if east_asian_width(rest[:k]) <= cap
+                 and east_asian_width(rest[k:]) <= cap * left]
+        if not cands:
+            return None
         best = min(cands, key=lambda k: abs(east_asian_width(rest[:k]) - target)
                    + (0 if rest[k - 1] in _BREAK_AFTER else 3.0))
         lines.append(rest[:best])
         rest = rest[best:]
-    return [*lines, rest]
+    return [*lines, rest] if east_asian_width(rest) <= cap else None
 
 
 def east_asian_width(text: str, half: float = 0.5) -> float:

@@ -93,7 +93,7 @@ def _suggestion(unit: str, code: str, project: str, grade: str | None, action: s
     return {"unit": unit, "code": code, "project": project, "grade": grade, "total": None,
             "budget": budget, "spent": spent, "unspent": unspent, "large_balance": large,
             "action": action, "change": change, "suggested": budget * (1 + change / 100) - cut,
-            "note": note}
+            "note": note, "state": "graded" if grade else "not_evaluated"}
 
 
 def apply() -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ LINE_BREAK = "<br>"       # explicit line break inside a table cell
 CELL_MARGIN_TWIPS = 57   # 1 mm left and right inside each cell
 CELL_PAD_MM = 3.2        # both cell margins plus slack
 TABLE_SIZES = (12.0, 10.5, 9.0)   # 小四, 五号, 小五
+SHORT_CHARS = 6.0        # a column needing at most this many characters is never squeezed
 
 
 def cell_width(text: str) -> float:
@@ -41,7 +42,21 @@ def table_layout(rows: Sequence[Sequence[str]], total_mm: float = TYPE_WIDTH_MM
         natural = [n * size * 25.4 / 72 + CELL_PAD_MM for n in need]
         if sum(natural) <= total_mm:
             break
-    return size, [total_mm * n / sum(natural) for n in natural]
+    return size, _fit(natural, need, total_mm)
+
+
+def _fit(natural: list[float], need: list[float], total_mm: float) -> list[float]:
+    """Widths summing to ``total_mm``: when the table is too wide even at the smallest size,
+    short columns (numbers, grades, ranks) keep their width and only long text columns wrap."""
+    if sum(natural) <= total_mm:
+        return [total_mm * n / sum(natural) for n in natural]
+    short = [n <= SHORT_CHARS for n in need]
+    fixed = sum(w for w, s in zip(natural, short, strict=True) if s)
+    wrap = sum(w for w, s in zip(natural, short, strict=True) if not s)
+    if not wrap or fixed >= total_mm * 0.7:
+        return [total_mm * n / sum(natural) for n in natural]
+    scale = (total_mm - fixed) / wrap
+    return [w if s else w * scale for w, s in zip(natural, short, strict=True)]
 
 
 def _row_flags(row: Any, header: bool) -> None:
