@@ -311,6 +311,7 @@ def _resolve(data: dict[str, Any], origin: str, seen: tuple[str, ...]) -> tuple[
         return data, (origin,)
     if parent in seen:
         raise ConfigError(f"规则包循环继承：{' → '.join((*seen, parent))}")
+    src: tuple[str, ...]
     if parent in BUILTIN_PACKS:
         base, src = _builtin(parent), (f"内置规则包 {parent}",)
     else:
@@ -420,6 +421,8 @@ def _check_values(pack: RulePack) -> None:
 def load(rules: str | Path | None = None, config: str | Path | None = None,
          isolated: bool = False, cwd: Path | None = None) -> RulePack:
     """Resolve the rule pack: --rules, then --config / pbm.toml, then national."""
+    source: tuple[str, ...]
+    src: tuple[str, ...]
     base, source = _builtin("national"), ("内置规则包 national",)
     workspace: dict[str, Any] = {}
     cfg_path = Path(config) if config else (None if isolated else find_config(cwd))
