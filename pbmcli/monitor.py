@@ -31,6 +31,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,15 @@ from .config import RulePack
 from .errors import InputError, UsageError
 from .ledger import ExecutionRow
 from .model import Finding, Indicator, Operator, Submission
-from .units import Unit, UnitMatcher, cell_text, find_header, normalize, read_sheets
+from .units import (
+    Unit,
+    UnitMatcher,
+    cell_text,
+    find_header,
+    normalize,
+    read_sheets,
+    read_sheets_noted,
+)
 
 LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "正常", "黄色预警", "红色预警"
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", None: "无法判断"}
@@ -137,11 +146,14 @@ def warning_level(gap: float | None, pack: RulePack) -> str:
 
 
 def rounded(x: float | None, d: int = 2) -> float | None:
-    """Half-up rounding to ``d`` decimals (2.345 → 2.35); None passes through."""
+    """Half-up rounding to ``d`` decimals (2.345 → 2.35); None passes through, and so does a
+    non-finite value as None (never NaN/inf in JSON); a huge value needs no rounding."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    if x is None:
+    if x is None or not math.isfinite(x):
         return None
+    if abs(x) >= 1e15:  # beyond float's decimal precision: rounding changes nothing
+        return float(x)
     return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP))
 
 
@@ -149,11 +161,11 @@ def rounded(x: float | None, d: int = 2) -> float | None:
 
 
 def parse_amount(value: object) -> float | None:
-    """12,345.6 / "12,345.60" / "１２３万元" / "" / "-" → float or None."""
+    """12,345.6 / "12,345.60" / "１２３万元" / "" / "-" / NaN / inf → float or None (not a number)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     t = normalize(value).replace(",", "").replace("万元", "").replace("元", "")
     if t in ("", "-", "—", "/"):
         return None
@@ -174,11 +186,13 @@ class ExportLine:
 def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], list[Finding]]:
     """Read an execution export: header found by aliases, totals and blank rows skipped."""
     aliases = pack.monitor.aliases
-    for sheet, rows in read_sheets(path):
+    sheets, notes = read_sheets_noted(path)
+    for sheet, rows in sheets:
         found = find_header(rows, aliases, ("budget", "spent"), pack.monitor.header_scan_rows)
         if found is None or not ({"unit", "code"} & set(found[1])):
             continue
-        return _export_lines(rows, found[0], found[1], pack, str(path), sheet)
+        lines, findings = _export_lines(rows, found[0], found[1], pack, str(path), sheet)
+        return lines, notes + findings
     labels = "、".join(f"{k}（{'/'.join(v[:3])}）" for k, v in aliases.items())
     raise InputError(str(path), f"没有找到执行数据的表头。需要这些列：{labels}。"
                      "可在 pbm.toml 的 [monitor.aliases] 中补充本地的列名。", "F003")
@@ -192,7 +206,7 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
     lines: list[ExportLine] = []
     width = max(cols.values()) + 1
     header = {k: normalize(rows[start][j]) for k, j in cols.items()}
-    factors, findings = _amount_factors(rows, start, cols, path, sheet)
+    divisors, findings = _amount_divisors(rows, start, cols, path, sheet)
     for i in range(start + 1, len(rows)):
         row = list(rows[i]) + [""] * (width - len(rows[i]))
         unit = cell_text(row[cols["unit"]]) if "unit" in cols else ""
@@ -214,32 +228,32 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
                         f"{' ' + project if project else ''}）「{header[key]}」列"
                         f"（{a1(i + 1, cols[key] + 1)}）{'为空' if not raw else f'为「{raw}」，不是数字'}："
                         "该行不计入执行率和合计，列为数据缺失。请在导出文件中补上金额后重新运行。"))
-        budget, spent = ((amounts[k] or 0.0) * factors[k] for k in ("budget", "spent"))
+        budget, spent = ((amounts[k] or 0.0) / divisors[k] for k in ("budget", "spent"))
         lines.append(ExportLine(i + 1, unit, code, project, budget, spent,
                                 "、".join(header[k] for k in bad)))
     return lines, findings
 
 
-def _amount_factors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int], path: str,
-                    sheet: str) -> tuple[dict[str, float], list[Finding]]:
-    """Per amount column: 1 for 万元 (the default), 1/10000 for 元, from the column label
+def _amount_divisors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int], path: str,
+                     sheet: str) -> tuple[dict[str, float], list[Finding]]:
+    """Per amount column: divide by 1 for 万元 (the default), by 10000 for 元, from the column label
     (「全年预算数（元）」) or else a title line above the header (「单位：元」)."""
     from .model import Severity
 
     title = next((m.group(1) for r in rows[:start] for c in r
                   if isinstance(c, str) and (m := _TITLE_UNIT.search(normalize(c)))), None)
-    factors: dict[str, float] = {}
+    divisors: dict[str, float] = {}
     sources: list[str] = []
     for key in ("budget", "spent"):
         label = normalize(rows[start][cols[key]])
         m = _LABEL_UNIT.search(label)
         unit = (m.group(1) or m.group(2)) if m else title
-        factors[key] = 1 / 10000 if unit == "元" else 1.0
+        divisors[key] = 10000.0 if unit == "元" else 1.0
         if unit == "元":
             sources.append(f"「{label}」列" if m else f"表头上方的「单位：{title}」")
     if not sources:
-        return factors, []
-    return factors, [Finding(
+        return divisors, []
+    return divisors, [Finding(
         code="M502", severity=Severity.INFO, path=path, sheet=sheet,
         message=f"金额单位：元（依据{'、'.join(dict.fromkeys(sources))}），已换算为万元（÷10000）。")]
 

@@ -463,7 +463,7 @@ def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[s
         s = row.dimensions.get(d)
         basis = basis_text(d, detail.get(d), ranking.kind)
         if d in row.neutral:
-            basis = f"{basis}（{row.neutral[d]}，该维度不计分，权重按比例折算到其余维度）"
+            basis = f"{basis}；该维度对该单位不计分，权重按比例折算到其余维度"
         dims.append({"dimension": d, "label": DIM_LABELS[d], "weight": rounded(w), "score": s,
                      "points": rounded((s or 0.0) * w / 100),
                      "detail": ({m: rounded(v) for m, v in detail[d].items()}
@@ -489,7 +489,7 @@ def basis_text(dim: str, detail: Any, kind: str) -> str:
                         for g in detail)
     if dim == "selfeval":
         return "；".join(f"{s['project']}：复核得分 {s['total']:.2f}（{s['grade'] or '-'}）"
-                        if s["total"] is not None else f"{s['project']}：已报送，数据不足、待补正（不计分）"
+                        if s["total"] is not None else f"{s['project']}：自评表已报送，但复核数据不足、待补正"
                         for s in detail)
     if dim == "rectification":
         done = sum(1 for r in detail if r["on_time"])

@@ -109,17 +109,30 @@ def read_sheets(path: str | Path, max_rows: int = EXPORT_MAX_ROWS) -> list[tuple
     Spreadsheets go through the reader's sniffing and bounds (encrypted, renamed,
     far cells: F-coded InputError, never a crash).
     """
+    return read_sheets_noted(path, max_rows)[0]
+
+
+# what the reader noticed while opening a table → (rule code, severity) of the finding
+_ISSUE_CODES = {"wrong_extension": "F011", "out_of_bounds": "F009"}
+
+
+def read_sheets_noted(path: str | Path, max_rows: int = EXPORT_MAX_ROWS
+                      ) -> tuple[list[tuple[str, list[list[Any]]]], list[Finding]]:
+    """``read_sheets`` plus what the reader noticed (a renamed file read by its real format,
+    content beyond the bounds ignored) as warning findings naming the file."""
     p = Path(path)
     if not p.is_file():
         raise InputError(str(p), "文件不存在，请检查路径。")
     if p.stat().st_size == 0:
         raise InputError(str(p), "文件是空的（0 字节）。", "F008")
     if p.suffix.lower() in (".csv", ".txt"):
-        return [(p.stem, read_csv_rows(p))]
+        return [(p.stem, read_csv_rows(p))], []
     from .readers import open_item
 
     wb = open_item(p, max_rows=max_rows, max_cols=EXPORT_MAX_COLS)
-    return [(s.name, wb.sheet(s.name).rows) for s in wb.sheets]
+    notes = [Finding(_ISSUE_CODES.get(i.kind, "F001"), Severity.WARNING, f"{p.name}：{i.detail}", path=str(p))
+             for i in wb.issues if i.detail]
+    return [(s.name, wb.sheet(s.name).rows) for s in wb.sheets], notes
 
 
 def find_header(rows: Sequence[Sequence[Any]], aliases: dict[str, Sequence[str]],

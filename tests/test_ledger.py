@@ -223,3 +223,13 @@ def test_record_many_is_all_or_nothing(ledger: Ledger):
         ledger.record_many([good, bad])
     assert counts(ledger) == (0, 0, 0, 0)
     assert [r.status for r in ledger.record_many([good, good])] == ["new", "duplicate"]
+
+
+@pytest.mark.parametrize(("status", "deadline", "done_at", "on_time"), [
+    ("done", "2026-08-31", None, True),  # marked 已整改 without a date: no evidence it was late
+    ("done", "2026-08-31", "2026-08-31", True), ("done", "2026-08-31", "2026-09-01", False),
+    ("open", "2026-08-31", None, False)])
+def test_done_on_time(ledger: Ledger, status, deadline, done_at, on_time):
+    ledger.add_rectification(unit_code="A", unit_name="甲", problem="p", deadline=deadline, status=status,
+                             done_at=done_at)
+    assert ledger.rectifications()[0].done_on_time() is on_time

@@ -206,3 +206,90 @@ def test_monitor_without_record_creates_no_ledger(ws: Path):
     d = json.loads(invoke("monitor", str(path), "--period", "2026-10", "-f", "json"))
     assert not (ws / "pbm.sqlite").exists()
     assert [m["code"] for m in d["missing"]] == ["102", "201"]  # units read from units.xlsx
+
+
+# --------------------------------------------------------------------------- QA findings
+
+
+@pytest.mark.parametrize("args", [["rank", "--period", "2026"], ["rectify", "list"], ["rectify", "overdue"],
+                                  ["rectify", "done", "1", "--evidence", "x"], ["ledger"], ["apply", "--year", "2026"]])
+def test_read_only_commands_do_not_create_a_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args):
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "找不到台账" in "".join(res.output.split()) and "pbminit" in "".join(res.output.split())
+    assert not (tmp_path / "pbm.sqlite").exists()
+
+
+def test_ledger_units_with_duplicate_codes_stops_without_importing(tmp_path: Path):
+    units = write_rows(tmp_path / "units.xlsx", [HEADER[:2], ["101", "县财政局"], ["102", "县教育局"], ["101", "县卫健局"]])
+    db = tmp_path / "l.sqlite"
+    res = runner.invoke(app, ["ledger", "--db", str(db), "--units", str(units)])
+    assert res.exit_code == 2 and "重复" in res.output and "第2、4行" in "".join(res.output.split())
+    assert not db.exists()
+
+
+def test_rectify_done_twice_needs_force(ws: Path):
+    write_rows(ws / "rect.xlsx", [["单位", "问题", "整改期限"], ["财政局", "指标不细化", "2026-10-31"]])
+    invoke("rectify", "import", "rect.xlsx", "--date", "2026-11-01")
+    invoke("rectify", "done", "1", "--evidence", "材料一", "--date", "2026-11-20")
+    res = runner.invoke(app, ["rectify", "done", "1", "--evidence", "材料二", "--date", "2026-11-23"])
+    assert res.exit_code == 2 and "已于2026-11-20登记完成" in "".join(res.output.split())
+    item = json.loads(invoke("rectify", "list", "-f", "json"))[0]
+    assert (item["evidence"], item["done_at"]) == ("材料一", "2026-11-20")
+    invoke("rectify", "done", "1", "--evidence", "材料二", "--date", "2026-11-23", "--force")
+    assert json.loads(invoke("rectify", "list", "-f", "json"))[0]["evidence"] == "材料二"
+
+
+def test_formats_offered_are_the_formats_supported(ws: Path):
+    for args in (["ledger", "-f", "md"], ["ingest", "收件", "--period", "2026", "-f", "xlsx"],
+                 ["monitor", "x.xlsx", "--period", "2026-10", "-f", "md"]):
+        assert runner.invoke(app, args).exit_code == 2, args
+    write_rows(ws / "rect.xlsx", [["单位", "问题", "整改期限"], ["财政局", "指标不细化", "2026-10-31"]])
+    invoke("rectify", "import", "rect.xlsx", "--date", "2026-11-01")
+    assert "| 编号 | 单位 |" in invoke("rectify", "list", "-f", "md")
+    invoke("rectify", "overdue", "-f", "xlsx", "-o", "输出/逾期.xlsx", "--date", "2026-11-22", code=1)
+    from pbmcli.units import read_sheets
+
+    assert dict(read_sheets(ws / "输出" / "逾期.xlsx"))["整改事项"][1][2] == "指标不细化"
+    assert "md" in "".join(invoke("apply", "--help").split())
+    invoke("monitor", str(export(ws, 12, {"101": 95.0})), "--period", "2026-12", "--record")
+    md = invoke("apply", "--year", "2026", "-f", "md")
+    assert "| 单位 | 编码 | 项目 | 等级 |" in md and "| 县财政局 | 101 | 项目 | 未自评 |" in md
+
+
+def test_monitor_quiet_prints_only_the_result(ws: Path):
+    path = export(ws, 10, {"101": 90.0})
+    loud = runner.invoke(app, ["monitor", str(path), "--period", "2026-10"])
+    quiet = runner.invoke(app, ["monitor", str(path), "--period", "2026-10", "-q"])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "合计" in loud.output and "未报送" in loud.output
+    assert "合计" not in quiet.output and "未报送" not in quiet.output and "县财政局" in quiet.output
+
+
+def _selfeval(path: Path, unit: str, project: str) -> Path:
+    templates = pytest.importorskip("pbmcli.templates")
+    pytest.importorskip("pbmcli.readers.inputs")
+    return templates.write_template("selfeval", path, prefill={"unit": unit, "project": project})
+
+
+def test_ingest_missing_counts_the_ledger_and_table_fits_80_columns(ws: Path):
+    from rich.cells import cell_len
+
+    folder = ws / "收件" / "自评"
+    _selfeval(folder / "财政局-项目A-自评表.xlsx", "县财政局", "项目A")
+    _selfeval(folder / "教育局-项目B-自评表.xlsx", "县教育局", "项目B")
+    first = runner.invoke(app, ["ingest", str(folder), "--period", "2026", "--date", "2026-12-01"])
+    assert first.exit_code in (0, 1), first.output
+    later = ws / "补报" / "财政局-项目C-自评表.xlsx"
+    later.parent.mkdir()
+    _selfeval(later, "县财政局", "项目C")
+    res = runner.invoke(app, ["ingest", str(later), "--period", "2026", "-f", "json"])
+    assert [m["code"] for m in json.loads(res.stdout)["missing"]] == ["201"]  # 教育局 is in the ledger
+    table = runner.invoke(app, ["ingest", str(folder), str(later), "--period", "2026"])
+    lines = table.stdout.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), table.stdout
+    assert any("财政局-项目A-自" in line for line in lines), table.stdout  # not an 8-character column
+    assert "自评表" in table.output and "selfeval" not in table.output
+    assert str(folder) not in table.output and "已存在" in table.output
+    assert "未报送绩效自评表" in "".join(table.output.split()) and "城关镇" in table.output

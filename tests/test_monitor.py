@@ -50,7 +50,9 @@ def test_gbk_csv_with_title_lines(tmp_path: Path, pack):
     assert d["missing"] == [{"unit": "城关镇人民政府", "code": "201"}]
     assert d["total"] == {"budget": 1800.0, "spent": 1250.0, "rate": 69.44, "gap": -13.89}
     assert d["time_progress"] == 83.33
-    assert set(d) == {"tool", "version", "period", "time_progress", "units", "missing", "total"}
+    assert set(d) == {"tool", "version", "period", "time_progress", "units", "missing", "total", "incomplete",
+                      "notes"}
+    assert d["incomplete"] == [] and d["notes"] == []
 
 
 def test_xlsx_export_levels_and_unmatched_unit(tmp_path: Path, pack):
@@ -104,7 +106,8 @@ def test_warning_levels(gap, level, pack):
 
 
 @pytest.mark.parametrize(("raw", "value"), [
-    ("1,234.50", 1234.5), ("１２３", 123.0), ("100万元", 100.0), (7, 7.0), ("-", None), ("", None), ("abc", None)])
+    ("1,234.50", 1234.5), ("１２３", 123.0), ("100万元", 100.0), (7, 7.0), ("-", None), ("", None), ("abc", None),
+    (float("nan"), None), (float("inf"), None), ("inf", None)])
 def test_parse_amount(raw, value):
     assert parse_amount(raw) == value
 
@@ -201,3 +204,39 @@ def test_forms_use_their_cutoff_month(pack):
                      indicators=(_ind(_q(Operator.GE, 120), 60.0),))
     assert monitor_forms([sub], "2026-08", pack).to_dict()["indicators"][0]["p"] == 100.0  # 60 / (120 × 6/12)
     assert monitor_forms([sub], "2026-08", pack, {"m.xlsx": 5}).to_dict()["indicators"][0]["p"] == 120.0
+
+
+def test_dash_or_text_amount_is_a_finding_and_not_zero(tmp_path: Path, pack):
+    rows = [HEADER, ["101", "县财政局", "项目A", 100, 80], ["102", "县教育局", "项目C", 100, "—"],
+            ["201", "城关镇人民政府", "项目D", "/", "待核实"], ["102", "县教育局", "项目E", 200, 150]]
+    res = monitor_export(write_rows(tmp_path / "exec.xlsx", rows), "2026-10", pack, UNITS)
+    d = res.to_dict()
+    m501 = [f for f in res.findings if f.code == "M501"]
+    assert [f.cell for f in m501] == ["E3", "D4", "E4"]
+    assert "exec.xlsx" in m501[0].message and "第 3 行" in m501[0].message and "累计支出" in m501[0].message
+    assert [(i["code"], i["row"]) for i in d["incomplete"]] == [("102", 3), ("201", 4)]
+    edu = next(u for u in d["units"] if u["code"] == "102")
+    assert (edu["budget"], edu["spent"], edu["rate"]) == (200.0, 150.0, 75.0)  # 项目C left out, not 0
+    assert [u["code"] for u in d["units"]] == ["101", "102"]  # 城关镇: 数据缺失, never 0.00 / 红色预警
+    assert d["missing"] == [] and d["total"]["budget"] == 300.0
+
+
+@pytest.mark.parametrize(("title", "header"), [
+    (["金额单位：元"], HEADER[:3] + ["全年预算数", "累计支出"]),
+    (["2026年10月预算执行情况"], HEADER[:3] + ["全年预算数（元）", "累计支出（元）"])])
+def test_amounts_in_yuan_are_converted_to_wanyuan(tmp_path: Path, pack, title, header):
+    rows = [title, header, ["101", "县财政局", "项目A", 4_500_000, 3_000_000]]
+    res = monitor_export(write_rows(tmp_path / "yuan.xlsx", rows), "2026-10", pack, UNITS)
+    d = res.to_dict()
+    assert (d["units"][0]["budget"], d["units"][0]["spent"]) == (450.0, 300.0)
+    assert d["total"]["budget"] == 450.0 and d["units"][0]["rate"] == 66.67
+    assert len(d["notes"]) == 1 and "已换算为万元" in d["notes"][0]
+    assert res.ledger_rows()[0].budget == 450.0  # the ledger never mixes 元 and 万元
+
+
+def test_rounded_never_yields_nan_or_inf():
+    from pbmcli.monitor import rounded
+
+    assert rounded(2.345) == 2.35 and rounded(-2.345) == -2.35
+    assert rounded(float("inf")) is None and rounded(float("nan")) is None
+    assert rounded(1e308) == 1e308  # no decimal.InvalidOperation on a huge amount

@@ -107,7 +107,7 @@ def test_missing_units_and_red_black(ledger: Ledger, pack):
     d = rank(ledger, "2026-06", small).to_dict()
     assert d["missing"] == [{"unit": "丁镇", "code": "D"}]
     assert [r["code"] for r in d["red"]] == ["C"] and [r["code"] for r in d["black"]] == ["A"]
-    assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "missing"}
+    assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "missing", "weights", "notes"}
     assert set(d["groups"][0]["rows"][0]) == {"rank", "unit", "code", "score", "dimensions", "change"}
 
 
@@ -213,3 +213,65 @@ def test_ranking_ignores_input_order(values, rnd, pack):
     shuffled = rows()
     rnd.shuffle(shuffled)
     assert [(r.code, r.rank) for r in _sort_and_rank(shuffled, pack)["g"]] == first
+
+
+# --------------------------------------------------------------------------- missing-data policy
+
+
+def _insufficient_score():
+    """A self-evaluation whose recomputed total could not be computed (数据不足)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(total=None, self_total=95.0, grade=None, self_grade="优", difference=None,
+                           execution=SimpleNamespace(rate=None, budget=None, spent=None))
+
+
+def test_rectification_counts_only_items_due_by_today(tmp_path: Path, pack):
+    # today 2026-11-22, year 2026: an item due 2026-12-15 is not yet due (neutral, not 0);
+    # an item imported as 已整改 without a completion date counts as done on time
+    with Ledger.open(tmp_path / "l.sqlite", lambda: dt.datetime(2026, 11, 22)) as led:
+        led.upsert_units(UNITS[:3])
+        put_month(led, "2026-09", {"A": 75.0, "B": 75.0, "C": 75.0})  # all 100
+        led.add_rectification(unit_code="A", unit_name="甲局", problem="未来到期", deadline="2026-12-15")
+        led.add_rectification(unit_code="B", unit_name="乙局", problem="已整改无日期", deadline="2026-08-31",
+                              status="done")
+        led.add_rectification(unit_code="C", unit_name="丙镇", problem="逾期", deadline="2026-09-30")
+        res = rank(led, "2026", pack)
+        row = {r.code: r for r in res.rows()}
+        info = explain(res, "甲局", led)
+    assert row["A"].dimensions["rectification"] is None and "rectification" in row["A"].neutral
+    assert row["A"].score == 100.0  # re-weighted over execution only, not 0 points
+    assert row["B"].dimensions["rectification"] == 100.0 and row["B"].score == 100.0
+    assert row["C"].dimensions["rectification"] == 0.0 and row["C"].score == pytest.approx(80.0)
+    rect = next(d for d in info["dimensions"] if d["dimension"] == "rectification")
+    assert rect["weight"] == 0.0 and "无到期整改事项" in rect["basis"]
+    assert sum(d["weight"] for d in info["dimensions"]) == pytest.approx(100.0)
+    assert sum(d["points"] for d in info["dimensions"]) == pytest.approx(row["A"].score, abs=0.02)
+
+
+def test_insufficient_selfeval_is_pending_not_zero(ledger: Ledger, pack):
+    put_month(ledger, "2026-09", {"A": 75.0, "B": 75.0, "C": 75.0})
+    ledger.record_submission(make_sub("s1", "甲局"), [], _insufficient_score(), "2026", "A", "甲局")
+    ledger.record_submission(make_sub("s2", "乙局"), [], make_score(80.0), "2026", "B", "乙局")
+    res = rank(ledger, "2026", pack)
+    row = {r.code: r for r in res.rows()}
+    assert row["A"].dimensions["selfeval"] is None and "数据不足" in row["A"].neutral["selfeval"]
+    assert row["B"].dimensions["selfeval"] == 80.0
+    assert row["C"].dimensions["selfeval"] == 0.0  # did not submit: 0, the documented policy
+    basis = {d["dimension"]: d["basis"] for d in explain(res, "甲局", ledger)["dimensions"]}
+    assert "数据不足" in basis["selfeval"] and "0 分" not in basis["selfeval"]
+    assert "自评表按时报送" in basis["timeliness"]
+    assert any("—" in n for n in res.notes())
+
+
+def test_dropped_dimension_is_noted_and_display_weights_sum_to_100(ledger: Ledger, pack):
+    from pbmcli.ranking import display_weights
+
+    shown = display_weights({"execution": 40.0, "goal_quality": 20.0, "selfeval": 20.0, "timeliness": 10.0})
+    assert sum(shown.values()) == 100 and shown == {"execution": 45, "goal_quality": 22, "selfeval": 22,
+                                                    "timeliness": 11}
+    put_month(ledger, "2026-09", {"A": 75.0, "B": 37.5})
+    res = rank(ledger, "2026Q3", pack)
+    assert res.dropped == ["goal_quality", "selfeval", "rectification", "timeliness"]
+    assert res.notes() and "按期整改" in res.notes()[0] and "执行进度 100%" in res.notes()[0]
+    assert res.to_dict()["weights"] == {"execution": 100.0}

@@ -119,3 +119,15 @@ def test_title_line_mentioning_problem_is_not_a_header(ledger: Ledger, tmp_path:
     res = import_file(ledger, path, pack)
     assert [(r.unit_code, r.problem, r.status) for r in ledger.rectifications()] == [("101", "执行慢", "open")]
     assert len(res.added) == 1
+
+
+def test_done_twice_keeps_the_first_record_unless_forced(ledger: Ledger, tmp_path: Path, pack):
+    import_file(ledger, rect_list(tmp_path), pack)
+    complete(ledger, 1, "已细化指标", "2026-11-22")
+    with pytest.raises(UsageError, match="已于 2026-11-22 登记完成") as exc:
+        complete(ledger, 1, "另一份材料", "2026-11-25")
+    assert "已细化指标" in str(exc.value) and "--force" in str(exc.value)
+    item = ledger.rectification(1)
+    assert item is not None and (item.evidence, item.done_at) == ("已细化指标", "2026-11-22")
+    forced = complete(ledger, 1, "另一份材料", "2026-11-25", force=True)
+    assert (forced.evidence, forced.done_at) == ("另一份材料", "2026-11-25")

@@ -84,3 +84,11 @@ def test_unmatched_finding_names_text_and_suggests():
 def test_missing_units_are_weibaosong():
     assert missing_units(UNITS, ["101"]) == [
         {"unit": "县教育局", "code": "102"}, {"unit": "城关镇人民政府", "code": "201"}]
+
+
+def test_duplicate_codes_are_refused_with_rows(tmp_path: Path):
+    path = write_rows(tmp_path / "units.xlsx", [
+        ["单位编码", "单位名称"], ["101", "县财政局"], ["102", "县教育局"], ["101", "县卫健局"]])
+    with pytest.raises(InputError, match="重复") as exc:
+        read_units(path)
+    assert "「101」" in exc.value.reason and "第 2、4 行" in exc.value.reason and "未导入" in exc.value.reason

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -29,12 +30,27 @@ class Fmt(StrEnum):
     md = "md"
 
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="台账文件路径（默认取 pbm.toml 中 [workspace] db，即 pbm.sqlite）。")]
+class ScreenFmt(StrEnum):
+    """Commands whose result is a summary for the screen: table or json only."""
+
+    table = "table"
+    json = "json"
+
+
+class MonitorFmt(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="台账文件路径（默认取 pbm.toml 中 \\[workspace] 的 db，即 pbm.sqlite）。")]
 ConfigOpt = Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml 的路径（默认从当前目录向上查找）。")]
 RulesOpt = Annotated[str | None, typer.Option("--rules", help="规则包：内置名称（national）或 TOML 文件路径。")]
 OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="写入该文件（xlsx 格式必须指定）；不指定则输出到屏幕。")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖已存在的输出文件。")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="以该日期为“今天”（YYYY-MM-DD），默认为系统日期。")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="不显示提示信息，只输出结果。")]
+ListFmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、md、xlsx（xlsx 须用 -o 指定文件）。")]
 
 
 def _pack(rules: str | None, config: str | None) -> RulePack:
@@ -55,10 +71,11 @@ def _clock(date: str | None) -> Any:
     return lambda: dt.datetime.combine(day, dt.time(12, 0))
 
 
-def _ledger(pack: RulePack, db: str | None, date: str | None = None) -> Ledger:
+def _ledger(pack: RulePack, db: str | None, date: str | None = None, *, create: bool = False) -> Ledger:
+    """The ledger; only writing commands pass ``create=True`` (read-only ones stop on a missing ledger)."""
     from ..workspace import open_ledger
 
-    return open_ledger(pack, db, _clock(date))
+    return open_ledger(pack, db, _clock(date), create=create)
 
 
 def _json(data: Any, output: str | None, force: bool) -> None:
@@ -67,35 +84,59 @@ def _json(data: Any, output: str | None, force: bool) -> None:
     emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
 
 
-def _need_output(fmt: Fmt, output: str | None) -> None:
+def _need_output(fmt: StrEnum, output: str | None) -> None:
     from ..errors import UsageError
 
-    if fmt is Fmt.xlsx and not output:
+    if fmt == "xlsx" and not output:
         raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
 
 
-def _table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+def _table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:
+    """A console table.  Numbers and codes, and short words (自评表, 已存在), are never wrapped;
+    ``ratios`` (one per column, 0 = none) share the rest of the width among the long text columns."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     from .output import out
 
-    t = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False)
+    t = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, expand=bool(ratios))
     cells = [["" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
     for j, h in enumerate(header):
-        short = all(len(r[j]) <= 10 and r[j].isascii() for r in cells)  # numbers, codes: keep whole
-        t.add_column(h, overflow="fold", no_wrap=short, min_width=None if short else 8,
-                     justify="right" if short and cells else "left")
+        short = all(len(r[j]) <= 10 and (r[j].isascii() or r[j] == "—") for r in cells)  # numbers, codes
+        word = not short and all(cell_len(r[j]) <= 8 for r in cells)  # 自评表, 已存在: keep whole
+        ratio = ratios[j] if j < len(ratios) and ratios[j] else None
+        t.add_column(h, overflow="fold", no_wrap=short or word, min_width=None if short or word else 8,
+                     justify="right" if short and cells else "left", ratio=ratio)
     for r in cells:
         t.add_row(*r)
     out.print(t)
 
 
-def _notes(lines: list[str]) -> None:
+def _notes(lines: list[str], quiet: bool = False) -> None:
     from .output import err
 
+    if quiet:
+        return
     for line in lines:
         err.print(line, markup=False)
+
+
+def _emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], output: str | None,
+               force: bool, notes: Sequence[str] = (), sheet: str | None = None) -> None:
+    """A list as md (stdout or -o) or xlsx (-o); table / json are handled by the caller."""
+    if fmt is Fmt.xlsx:
+        from ..outputs import SheetSpec, write_xlsx
+
+        sheets = [SheetSpec(sheet or title[:31], header, rows)]
+        if notes:
+            sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
+        write_xlsx(output or "", sheets, force)
+    else:
+        from ..outputs import emit_text, markdown_table
+
+        text = f"# {title}\n\n" + markdown_table(header, rows) + "".join(f"\n{n}\n" for n in notes)
+        emit_text(text, output, force)
 
 
 # --------------------------------------------------------------------------- init / ledger
@@ -119,17 +160,18 @@ def init_cmd(directory: Annotated[Path, typer.Argument(help="工作区文件夹�
 
 @command("ledger", help="查看台账：已记录的期间、单位数、各类报表数量、被新版本替代的旧版本；--units 导入单位名录。")
 def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--units", help="导入（更新）单位名录 units.xlsx。")] = None,
-               fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+               fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..units import read_units
 
     pack = _pack(rules, config)
-    with _ledger(pack, db) as ledger:
-        if units:
-            n = ledger.upsert_units(read_units(units))
+    directory = read_units(units) if units else None  # a bad directory stops before the ledger is touched
+    with _ledger(pack, db, create=directory is not None) as ledger:
+        if directory is not None:
+            n = ledger.upsert_units(directory)
             _notes([f"已从 {units} 导入 {n} 个单位。"])
         summary = ledger.summary()
-    if fmt is Fmt.json:
+    if fmt is ScreenFmt.json:
         _json(summary, None, False)
         return
     _print_summary(summary)
@@ -157,7 +199,7 @@ def _print_summary(s: dict[str, Any]) -> None:
 def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、文件夹或 zip。")],
                period: Annotated[str, typer.Option("--period", "-p", help="所属期间：2026（年度）、2026Q3（季度）或 2026-08（月份）。")],
                db: DbOpt = None,
-               fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+               fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                date: Annotated[str | None, typer.Option("--date", help="收件日期（YYYY-MM-DD），用于判断是否按时报送；默认今天。")] = None,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..monitor import Period
@@ -165,19 +207,44 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
 
     pack = _pack(rules, config)
     Period.parse(period)
-    with _ledger(pack, db, date) as ledger:
+    with _ledger(pack, db, date, create=True) as ledger:
         res = ingest(ledger, paths, period, pack)
-    if fmt is Fmt.json:
+    if fmt is ScreenFmt.json:
         _json(res.to_dict(), None, False)
     else:
-        status = {"new": "新记录", "duplicate": "已存在（未改动）", "superseded": "新版本（旧版本保留）", "unreadable": "无法读取"}
-        _table(f"导入结果（{res.period}）", ["文件", "类型", "单位", "项目", "错误", "警告", "复核得分", "等级", "结果"],
-               [[i.path, i.form, i.unit, i.project, i.errors, i.warnings, i.total, i.grade, status[i.status]] for i in res.items])
-        _notes([f"{f.path}：{f.message}" for f in res.findings])
-        if res.missing:
-            _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
+        _ingest_table(res)
     if any(f.severity.value == "error" for f in res.findings) or any(i.errors for i in res.items):
         raise typer.Exit(1)
+
+
+FORM_SHORT = {"goal": "申报表", "selfeval": "自评表", "monitor": "监控表", "unknown": "未识别"}
+INGEST_STATUS = {"new": "新记录", "duplicate": "已存在", "superseded": "新版本", "unreadable": "无法读取"}
+
+
+def _file_name(display: str) -> str:
+    """The file name of a display path (a zip member: the member's name)."""
+    return display.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].rsplit("!", 1)[-1] or display
+
+
+def _ingest_table(res: Any) -> None:
+    """Short cells (file name, 申报表/自评表, 新版本 …) so the table stays readable at 80 columns."""
+    from .output import out
+
+    header = ["文件", "类型", "单位", "项目", "错误/警告", "复核得分", "结果"]
+    rows = [[_file_name(i.path), FORM_SHORT.get(i.form, i.form), i.unit, i.project, f"{i.errors}/{i.warnings}",
+             "" if i.total is None else f"{i.total:.2f} {i.grade or ''}".strip(), INGEST_STATUS[i.status]]
+            for i in res.items]
+    narrow = out.width < 100  # the project is nearly always in the file name: leave it out on narrow screens
+    keep = [j for j in range(len(header)) if not (narrow and header[j] == "项目")]
+    _table(f"导入结果（{res.period}）", [header[j] for j in keep], [[r[j] for j in keep] for r in rows],
+           ratios=(3, 0, 2) if narrow else (4, 0, 3, 3))
+    if any(i.status in ("superseded", "duplicate") for i in res.items):
+        _notes(["“新版本”：替代了台账中同一单位、项目、期间的旧版本（旧版本保留在历史中）；“已存在”：同一文件已导入过，未改动。"])
+    _notes([f"{_file_name(f.path)}：{f.message}" for f in res.findings])
+    by_form: dict[str, list[str]] = {}
+    for m in res.missing:
+        by_form.setdefault(m.get("form_label", ""), []).append(m["unit"])
+    _notes([f"未报送{form}（按台账中 {res.period} 的现行版本）：{'、'.join(units)}" for form, units in by_form.items()])
 
 
 # --------------------------------------------------------------------------- monitor
@@ -187,16 +254,17 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
                          "也可读取绩效运行监控表（文件或文件夹），给每个指标亮灯。")
 def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出文件，或绩效运行监控表所在的文件/文件夹。")],
                 period: Annotated[str, typer.Option("--period", "-p", help="月份，如 2026-10。")],
-                fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx。")] = Fmt.table,
+                fmt: Annotated[MonitorFmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx（须用 -o 指定文件）。")] = MonitorFmt.table,
                 output: OutputOpt = None, force: ForceOpt = False,
                 record: Annotated[bool, typer.Option("--record", help="把本月执行数据记入台账（供排名和通报使用）。")] = False,
+                quiet: QuietOpt = False,
                 db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from .. import monitor
 
     pack = _pack(rules, config)
     _need_output(fmt, output)
     if monitor.detect_kind(export) == "forms":
-        _lights(export, period, pack, fmt, output, force)
+        _lights(export, period, pack, fmt, output, force, quiet)
         return
     from ..workspace import directory_units
 
@@ -204,34 +272,38 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
     if not record:  # reading only: no ledger is created
         res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
     else:
-        with _ledger(pack, db) as ledger:
+        with _ledger(pack, db, create=True) as ledger:
             res = monitor.monitor_export(export, period, pack, ledger.units())
             status = ledger.record_execution(res.period, res.ledger_rows(), res.source)
             ledger.log_run("monitor", {"period": res.period, "path": export, "status": status})
         _notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
-                 "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]])
-    _notes([f.message for f in res.findings])
-    if fmt is Fmt.json:
+                 "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]], quiet)
+    _notes([f.message for f in res.findings], quiet)
+    if fmt is MonitorFmt.json:
         _json(res.to_dict(), output, force)
-    elif fmt is Fmt.xlsx:
+    elif fmt is MonitorFmt.xlsx:
         _monitor_xlsx(res, output or "", force)
     else:
-        _monitor_table(res)
+        _monitor_table(res, quiet)
 
 
-def _monitor_table(res: MonitorResult) -> None:
+def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
     d = res.to_dict()
-    _table(f"{d['period']} 预算执行进度（时间进度 {d['time_progress']:.2f}%）",
+    _table(f"{d['period']} 预算执行进度（时间进度 {d['time_progress']:.2f}%，金额单位：万元）",
            ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"],
            [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]])
     warn = [[u["unit"], p["project"], p["rate"], p["gap"], p["level"]]
             for u in d["units"] for p in u["projects"] if p["level"] != "正常"]
     if warn:
         _table("预警项目", ["单位", "项目", "执行率%", "偏差(百分点)", "预警"], warn)
+    if d["incomplete"]:
+        _table("数据缺失（金额为空或不是数字，未计入执行率和合计）", ["单位", "项目", "行号", "缺失的列"],
+               [[i["unit"], i["project"], i["row"], i["columns"]] for i in d["incomplete"]])
     t = d["total"]
-    _notes([f"合计：预算 {t['budget']:,.2f}，支出 {t['spent']:,.2f}，执行率 {t['rate'] or 0:.2f}%，偏差 {t['gap'] or 0:.2f} 个百分点。"])
+    _notes([f"合计：预算 {t['budget']:,.2f} 万元，支出 {t['spent']:,.2f} 万元，执行率 {t['rate'] or 0:.2f}%，"
+            f"偏差 {t['gap'] or 0:.2f} 个百分点。"], quiet)
     if d["missing"]:
-        _notes(["未报送：" + "、".join(m["unit"] for m in d["missing"])])
+        _notes(["未报送：" + "、".join(m["unit"] for m in d["missing"])], quiet)
 
 
 def _monitor_xlsx(res: MonitorResult, output: str, force: bool) -> None:
@@ -245,36 +317,40 @@ def _monitor_xlsx(res: MonitorResult, output: str, force: bool) -> None:
         SheetSpec("单位汇总", ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], units),
         SheetSpec("项目明细", ["单位", "编码", "项目", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], projects),
         SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in d["missing"]]),
+        SheetSpec("数据缺失", ["单位", "编码", "项目", "行号", "缺失的列"],
+                  [[i["unit"], i["code"], i["project"], i["row"], i["columns"]] for i in d["incomplete"]]),
         SheetSpec("说明", ["项目", "值"], [["期间", d["period"]], ["时间进度%", d["time_progress"]],
-                                          ["合计执行率%", d["total"]["rate"]]], autofilter=False),
+                                          ["合计执行率%", d["total"]["rate"]], ["金额单位", "万元"],
+                                          *[["说明", n] for n in d["notes"]]], autofilter=False),
     ], force)
 
 
-def _lights(path: str, period: str, pack: RulePack, fmt: Fmt, output: str | None, force: bool) -> None:
+def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str | None, force: bool,
+            quiet: bool = False) -> None:
     from ..monitor import monitor_forms
     from ..workspace import read_forms
 
     subs, findings, months = read_forms([path])
     res = monitor_forms(subs, period, pack, months)
-    _notes([f"{f.path}：{f.message}" for f in findings])
-    if fmt is Fmt.json:
+    _notes([f"{f.path}：{f.message}" for f in findings], quiet)
+    if fmt is MonitorFmt.json:
         _json(res.to_dict(), output, force)
         return
     rows = [[i["unit"], i["project"], i["indicator"], i["target"], i["current"], i["p"], i["light_label"], i["basis"]]
             for i in res.to_dict()["indicators"]]
     header = ["单位", "项目", "指标", "年度指标值", "当前完成值", "p", "灯", "依据"]
-    if fmt is Fmt.xlsx:
+    if fmt is MonitorFmt.xlsx:
         from ..outputs import SheetSpec, write_xlsx
 
         write_xlsx(output or "", [SheetSpec("指标亮灯", header, rows)], force)
     else:
-        _lights_table(res, header, rows)
+        _lights_table(res, header, rows, quiet)
 
 
-def _lights_table(res: LightsResult, header: list[str], rows: list[list[Any]]) -> None:
+def _lights_table(res: LightsResult, header: list[str], rows: list[list[Any]], quiet: bool = False) -> None:
     _table(f"{res.period} 绩效运行监控指标亮灯", header, rows)
     c = res.counts()
-    _notes([f"红灯 {c['red']}，黄灯 {c['yellow']}，绿灯 {c['green']}，蓝灯 {c['blue']}，无法判断 {c['none']}。"])
+    _notes([f"红灯 {c['red']}，黄灯 {c['yellow']}，绿灯 {c['green']}，蓝灯 {c['blue']}，无法判断 {c['none']}。"], quiet)
 
 
 # --------------------------------------------------------------------------- rank
@@ -313,16 +389,19 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
 
 
 def _rank_header(res: Ranking) -> tuple[list[str], list[str]]:
-    from ..ranking import DIM_SHORT
+    from ..ranking import DIM_SHORT, display_weights
 
     dims = list(res.weights)
     extra = ["执行率%", "偏差"] if res.kind == "month" else []
-    labels = [f"{DIM_SHORT[d]}\n{res.weights[d]:.0f}%" if res.kind != "month" else "进度得分" for d in dims]
+    shown = display_weights(res.weights)  # whole percents that sum to 100
+    labels = [f"{DIM_SHORT[d]}\n{shown[d]}%" if res.kind != "month" else "进度得分" for d in dims]
     return ["名次", "单位", "编码", "得分", *labels, *extra, "变化"], dims + (["rate", "gap"] if extra else [])
 
 
 def _rank_rows(res: Ranking, rows: list[Any], keys: list[str]) -> list[list[Any]]:
-    return [[r.rank, r.unit, r.code, r.score, *({**r.dimensions, **r.figures}.get(k) for k in keys), r.change]
+    """Rows of a ranking; a dimension not counted for a unit (neutral) shows "—"."""
+    return [[r.rank, r.unit, r.code, r.score,
+             *("—" if k in r.neutral else {**r.dimensions, **r.figures}.get(k) for k in keys), r.change]
             for r in rows]
 
 
@@ -347,6 +426,7 @@ def _rank_table(res: Ranking) -> None:
         _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
     if res.missing:
         _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
+    _notes(res.notes())
 
 
 def _rank_md(res: Ranking) -> str:
@@ -360,6 +440,7 @@ def _rank_md(res: Ranking) -> str:
     parts.append("黑榜：" + "、".join(r.unit for r in res.black()) + "\n")
     if res.missing:
         parts.append("未报送：" + "、".join(m["unit"] for m in res.missing) + "\n")
+    parts += [n + "\n" for n in res.notes()]
     return "\n".join(parts)
 
 
@@ -372,6 +453,8 @@ def _rank_xlsx(res: Ranking, output: str, force: bool) -> None:
     sheets += [SheetSpec("红榜", brief, [list(r.brief().values()) for r in res.red()]),
                SheetSpec("黑榜", brief, [list(r.brief().values()) for r in res.black()]),
                SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in res.missing])]
+    if res.notes():
+        sheets.append(SheetSpec("说明", ["说明"], [[n] for n in res.notes()], autofilter=False))
     write_xlsx(output, sheets, force)
 
 
@@ -386,6 +469,7 @@ def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool)
     out.print(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change']}", markup=False)
     rows = [[x["label"], x["weight"], x["score"], x["points"], x["basis"]] for x in d["dimensions"]]
     _table("得分构成", ["维度", "权重%", "维度得分", "折合得分", "依据"], rows)
+    _notes(d.get("notes") or [])
     if d.get("findings"):
         _table("目标申报审核问题", ["项目", "代码", "级别", "单元格", "问题"],
                [[f["project"], f["code"], Severity(f["severity"]).label, f["cell"], f["message"]] for f in d["findings"]])
@@ -405,7 +489,7 @@ def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审�
     from ..rectify import import_file, parse_date
 
     pack = _pack(rules, config)
-    with _ledger(pack, db, date) as ledger:
+    with _ledger(pack, db, date, create=True) as ledger:
         res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
     _notes([f.message for f in res.findings])
     from .output import out
@@ -416,53 +500,61 @@ def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审�
 @rectify_app.command("list", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")
 @guarded
 def rectify_list(status: Annotated[str | None, typer.Option("--status", help="open、done 或 overdue。")] = None,
-                 fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+                 fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
                  db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..rectify import list_items
 
     pack = _pack(rules, config)
+    _need_output(fmt, output)
     with _ledger(pack, db, date) as ledger:
         items = list_items(ledger, status, ledger.today())
-        _print_items(items, fmt, ledger.today())
+        _print_items(items, fmt, ledger.today(), output, force)
 
 
 @rectify_app.command("done", help="登记整改完成：pbm rectify done 编号 --evidence 整改情况或佐证材料。")
 @guarded
 def rectify_done(item_id: Annotated[int, typer.Argument(help="整改事项编号（pbm rectify list 可查看）。")],
                  evidence: Annotated[str, typer.Option("--evidence", help="整改情况或佐证材料（文件名、文号等）。")],
+                 force: Annotated[bool, typer.Option("--force", help="事项已登记完成时，仍用本次的整改情况和日期覆盖原登记。")] = False,
                  db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..rectify import complete
     from .output import out
 
     pack = _pack(rules, config)
     with _ledger(pack, db, date) as ledger:
-        item = complete(ledger, item_id, evidence, ledger.today().isoformat())
+        item = complete(ledger, item_id, evidence, ledger.today().isoformat(), force=force)
     late = "（逾期完成）" if not item.done_on_time() else ""
     out.print(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。", markup=False)
 
 
 @rectify_app.command("overdue", help="列出已逾期（期限已过、尚未完成）的整改事项。")
 @guarded
-def rectify_overdue(fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table 或 json。")] = Fmt.table,
+def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
                     db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..rectify import overdue
 
     pack = _pack(rules, config)
+    _need_output(fmt, output)
     with _ledger(pack, db, date) as ledger:
         items = overdue(ledger, ledger.today())
-        _print_items(items, fmt, ledger.today())
+        _print_items(items, fmt, ledger.today(), output, force)
     if items:
         raise typer.Exit(1)
 
 
-def _print_items(items: list[Rectification], fmt: Fmt, today: dt.date) -> None:
+def _print_items(items: list[Rectification], fmt: Fmt, today: dt.date, output: str | None = None,
+                 force: bool = False) -> None:
     if fmt is Fmt.json:
-        _json([{**r.to_dict(), "overdue": r.overdue(today)} for r in items], None, False)
+        _json([{**r.to_dict(), "overdue": r.overdue(today)} for r in items], output, force)
         return
     labels = {"open": "未完成", "done": "已完成"}
-    _table("整改事项", ["编号", "单位", "问题", "来源", "整改要求", "期限", "状态", "完成日期", "整改情况"],
-           [[r.id, r.unit_name, r.problem, r.source, r.requirement, r.deadline,
-             "已逾期" if r.overdue(today) else labels.get(r.status, r.status), r.done_at, r.evidence] for r in items])
+    header = ["编号", "单位", "问题", "来源", "整改要求", "期限", "状态", "完成日期", "整改情况"]
+    rows = [[r.id, r.unit_name, r.problem, r.source, r.requirement, r.deadline,
+             "已逾期" if r.overdue(today) else labels.get(r.status, r.status), r.done_at, r.evidence] for r in items]
+    if fmt is Fmt.table:
+        _table("整改事项", header, rows)
+    else:
+        _emit_rows(fmt, "整改事项", header, rows, output, force, [f"统计日期：{today.isoformat()}"])
 
 
 # --------------------------------------------------------------------------- apply
@@ -470,7 +562,7 @@ def _print_items(items: list[Rectification], fmt: Fmt, today: dt.date) -> None:
 
 @command("apply", help="结果应用：按自评等级和预算执行情况，给出下一年度各项目预算安排建议。")
 def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年度，如 2026。")],
-              fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx。")] = Fmt.table,
+              fmt: ListFmtOpt = Fmt.table,
               output: OutputOpt = None, force: ForceOpt = False,
               db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..apply import suggest
@@ -484,15 +576,14 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
         return
     header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算", "全年执行", "结余", "大额结余", "建议",
               "调整%", f"{year + 1}年建议数", "说明"]
-    rows = [[d["unit"], d["code"], d["project"], d["grade"] or "未评价", d["total"], d["budget"], d["spent"],
+    rows = [[s.unit, d["code"], d["project"], s.grade_label, d["total"], d["budget"], d["spent"],
              d["unspent"], "是" if d["large_balance"] else "", d["action"], d["change"], d["suggested"], d["note"]]
-            for d in res.to_dict()["rows"]]
-    if fmt is Fmt.xlsx:
-        from ..outputs import SheetSpec, write_xlsx
-
-        write_xlsx(output or "", [SheetSpec("结果应用建议", header, rows)], force)
+            for s, d in zip(res.rows, res.to_dict()["rows"], strict=True)]
+    basis = ["等级为各项目自评表的复核等级（不是单位的综合排名等级）；金额单位：万元。"]
+    if fmt is not Fmt.table:
+        _emit_rows(fmt, f"{year} 年度绩效评价结果应用建议", header, rows, output, force, basis, "结果应用建议")
     else:
         screen = [0, 2, 3, 5, 7, 9, 10, 11]  # the rest (code, spent, notes …) in json / xlsx
         _table(f"{year} 年度绩效评价结果应用建议", [header[i].replace("年建", "年\n建") for i in screen],
                [[r[i] for i in screen] for r in rows])
-        _notes([f"{r.unit} {r.project}：{r.note}" for r in res.rows if r.note])
+        _notes([f"{r.unit} {r.project}：{r.note}" for r in res.rows if r.note] + basis)
