@@ -139,3 +139,18 @@ def test_unidentified_list_template_matches_its_context(pack: RulePack, tmp_path
     word = docx.Document(str(doc))
     assert word.paragraphs[0].text == "无法识别报送单位的文件清单"
     assert word.tables[0].rows[1].cells[1].text == "收件/通讯录.xlsx"
+
+
+def test_ranking_notes_are_printed_under_the_table(pack: RulePack) -> None:
+    import datetime as dt
+
+    from pbmcli.render import samples
+    from pbmcli.render.blocks import render_blocks
+    from pbmcli.render.context import build_quarterly
+    from pbmcli.render.markdown import to_markdown
+
+    rank = samples.rank()
+    rank["notes"] = ["本期没有到期的整改事项，“问题按期整改”不计入，其余权重按比例折算。"]
+    ctx = build_quarterly(rank, [], pack, dt.date(2026, 11, 22), 13)
+    text = to_markdown(render_blocks("quarterly", ctx))
+    assert "注：本期没有到期的整改事项" in text

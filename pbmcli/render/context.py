@@ -411,6 +411,7 @@ def _ranking_common(rank: dict[str, Any], pack: RulePack, date: dt.date, number:
         "deadline_cn": deadline(pack, date),
         "table_header": header,
         "table_groups": groups,
+        "rank_notes": [clean(n) for n in rank.get("notes") or []],
     })
     return ctx
 
