@@ -320,7 +320,8 @@ class FileScore:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
+        """An unreadable file always fails the run (as in pbm validate), whatever its F code's severity."""
+        return self.unreadable or any(f.severity is Severity.ERROR for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         res = self.result
@@ -433,12 +434,12 @@ def crashed_score(item: InputItem, message: str) -> FileScore:
 def read_goal_item(item: InputItem, pack: RulePack) -> Submission | str:
     """An approved goal form, or the Chinese reason it is not used."""
     from .errors import InputError
-    from .readers import read_submission
+    from .readers import framed, read_submission
 
     try:
         sub = read_submission(item)
     except InputError as exc:
-        return f"无法读取：{exc.reason}"
+        return framed(exc).reason
     if sub.kind is not FormKind.GOAL:
         return f"{sub.kind.label}，不是绩效目标申报表"
     return sub

@@ -30,6 +30,8 @@ def _auto(sub: Submission, ref: CellRef | None) -> dict[str, Any]:
 
 def _to_finding(rule: Rule, sub: Submission, h: Hit, pack: Any) -> Finding:
     values = {**_auto(sub, h.ref), **h.values}
+    if rule.scope == "file" and h.ref is None:  # the file itself (F009, F011), not the form's sheet
+        values["where"] = where_text(None, None)
     if h.related is not None:
         values.setdefault("related", str(h.related))
     sheet = h.ref.sheet if h.ref else (sub.sheet or None)

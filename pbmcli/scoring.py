@@ -632,9 +632,14 @@ def _self_total(sub: Submission, execution: ExecutionScore,
     own = [s.self_score for s in scores if s.self_score is not None]
     if execution.self_score is not None:
         own.append(execution.self_score)
-    if not own:
+    if not own or not _as_float(_sum(own)):
         return None, "", None
     return _sum(own), "各项自评得分合计", None
+
+
+def _as_float(x: Decimal) -> bool:
+    """The sum fits a float (absurd 分值 such as 1e308 twice do not)."""
+    return math.isfinite(float(x))
 
 
 def _recomputed_total(execution: ExecutionScore, scores: Sequence[IndicatorScore],
@@ -645,6 +650,8 @@ def _recomputed_total(execution: ExecutionScore, scores: Sequence[IndicatorScore
     parts = _sum([execution.score, *(s.score for s in applicable if s.score is not None)])
     na_weight = _sum(s.weight or 0.0 for s in scores if not s.applicable)
     total, note = _rescale(parts, na_weight, pack.scoring.decimals)
+    if total is not None and not _as_float(total):
+        return None, ["各项得分之和超出可计算的范围（分值填写异常），未计算总分"]
     notes = [note] if note else []
     if total is not None:
         total, cap_note = _cap(total, execution.rate, pack)
@@ -680,13 +687,14 @@ def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
     scores = tuple(score_indicator(ind, pack) for ind in sub.indicators
                    if ind.block == "annual" and not _empty_row(ind))
     total, notes = _recomputed_total(execution, scores, pack)
+    notes += [f"{i.ref}：{i.detail}" if i.ref else i.detail for i in sub.issues if i.kind == "amount_in_yuan"]
     self_total, source, ref = _self_total(sub, execution, scores)
     if source == _UNCACHED:
         notes.append(f"{ref}：{source}" if ref else source)
         source = ""
     found = [*execution.findings, *(f for s in scores for f in s.findings)]
     difference = None
-    if total is not None and self_total is not None:
+    if total is not None and self_total is not None and _as_float(self_total - total):
         difference = float(_round(self_total - total, pack.scoring.decimals))
         found += _inflation(sub, total, self_total, source, ref, pack)
     grades = pack.grades

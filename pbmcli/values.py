@@ -200,7 +200,17 @@ def parse_date(text: str | None) -> tuple[int | None, int, int] | None:
     return (int(m.group(1)), 12, 31) if m else None
 
 
+CLIP = 40  # characters of a cell's text quoted in a message
+
+
+def clip(text: str, limit: int = CLIP) -> str:
+    """A cell's text for a message: long text cut, its length said ("…（共 13500 字）")."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 字）"
+
+
 def _unparseable(text: str, reason: str) -> IndicatorValue:
+    if len(text) > CLIP:  # the reason quotes the text: never a 10,000-character message
+        reason = reason.replace(text, clip(text))
     return IndicatorValue(ValueKind.UNPARSEABLE, text=text, reason=reason)
 
 
@@ -335,7 +345,7 @@ def parse_value(raw: object, *, unit_hint: str | None = None, percent_format: bo
             unit_hint, percent_format = "%", False
         raw = raw.value
     try:
-        if raw is None or isinstance(raw, str | float | int):
+        if raw is None or (isinstance(raw, str | float | int) and not isinstance(raw, bool)):  # True == 1
             return _parse_cached(raw, unit_hint, percent_format, operator_hint)
         return _parse(raw, unit_hint, percent_format, operator_hint)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop a batch

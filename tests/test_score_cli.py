@@ -102,10 +102,13 @@ def test_lone_unreadable_file_exits_2(folder):
 
 def test_rules_pack_changes_tolerance(folder, tmp_path):
     lenient = tmp_path / "lenient.toml"
-    lenient.write_text('extends = "national"\n[scoring]\ninflation_tolerance = 5.0\n', "utf-8")
+    lenient.write_text('extends = "national"\n[scoring]\ninflation_tolerance = 5.0\n'
+                       '[rules.severity]\nX305 = "warning"\n', "utf-8")
     code, out, _ = pbm("score", folder / "b_inflated.xlsx", "--rules", lenient, "-f", "json")
-    assert code == 0
-    assert json.loads(out)["summary"]["inflated"] == 0
+    assert code == 0  # no X301 any more, and the per-indicator X305 demoted to a warning
+    data = json.loads(out)
+    assert data["summary"]["inflated"] == 0
+    assert {(f["code"], f["severity"]) for f in data["results"][0]["findings"]} == {("X305", "warning")}
 
 
 def test_xlsx_report(folder, tmp_path):
@@ -113,13 +116,14 @@ def test_xlsx_report(folder, tmp_path):
     code, _, _ = pbm("score", folder, "-f", "xlsx", "-o", target)
     assert code == 1
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames[:3] == ["汇总", "农村公路养护工程", "乡村学校营养餐"]
+    # "序号-单位简称-项目" (the unit's first 8 characters), numbered like the scored files
+    assert wb.sheetnames[:3] == ["汇总", "1-示例县公路事务中-农村公路养护工程", "2-示例县教育局-乡村学校营养餐"]
     summary = wb["汇总"]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref
     rows = list(summary.iter_rows(min_row=2, values_only=True))
     inflated = next(r for r in rows if r[2] == "乡村学校营养餐")
     assert (inflated[4], inflated[5], inflated[6]) == (99.5, 97.13, 2.37)
-    detail = [r for r in wb["乡村学校营养餐"].iter_rows(min_row=2, values_only=True)]
+    detail = [r for r in wb["2-示例县教育局-乡村学校营养餐"].iter_rows(min_row=2, values_only=True)]
     assert any(r[2] == "养护任务完成及时率" and r[9] == 12.63 for r in detail)
     assert "问题清单" in wb.sheetnames
     code, _, err = pbm("score", folder, "-f", "xlsx", "-o", target)
@@ -189,3 +193,54 @@ def test_zip_archive_is_scored(folder, tmp_path):
     assert [r["project"] for r in data["results"]] == ["乡村学校营养餐"]
     assert data["results"][0]["total"] == 97.13
     assert len(data["skipped"]) == 1
+
+
+def test_sheet_names_are_legal_unique_and_numbered(tmp_path):
+    d = tmp_path / "in"
+    long_project = "县域[农村]公路:养护*工程?第一期/第二期\\合并项目（含桥梁）"
+    for n in range(2):  # the same unit and project twice: still two sheets
+        make_selfeval(d / f"{n}.xlsx", header={"project": long_project, "unit": "中共示例县委员会办公室机要科"})
+    target = tmp_path / "r.xlsx"
+    assert pbm("score", d, "-f", "xlsx", "-o", target)[0] == 0
+    names = openpyxl.load_workbook(target).sheetnames[1:3]
+    assert [n[:2] for n in names] == ["1-", "2-"] and len(set(names)) == 2
+    assert all(len(n) <= 31 and not set("[]:*?/\\") & set(n) for n in names)
+    assert names[0].startswith("1-示例县委员会办公-县域_农村_公路")  # "中共" dropped, 8 characters
+
+
+def test_scores_with_two_decimals_and_the_file_column(folder):
+    _, out, _ = pbm("score", folder, "--explain")
+    assert "a_clean.xlsx" in out.split("自评得分复核")[1].split("\n")[4]  # the summary names the file
+    assert "99.50" in out and "97.13" in out and "2.37" in out
+    assert "分值 20.00  自评 20.00  复核 20.00" in out
+    _, md, _ = pbm("score", folder, "-f", "md", "--explain")
+    row = next(line for line in md.splitlines() if line.startswith("| ") and "b_inflated.xlsx" in line)
+    assert "| 99.50 | 97.13 | 2.37 |" in row
+    assert "| 15.00 | 15.00 | 12.63 |" in md
+
+
+@pytest.mark.parametrize("make", ["missing", "text_only"])
+def test_no_spreadsheet_is_a_usage_error_as_in_validate(tmp_path, make):
+    path = tmp_path / "不存在.xlsx"
+    if make == "text_only":
+        path = tmp_path / "只有文本"
+        path.mkdir()
+        (path / "说明.txt").write_text("x", "utf-8")
+    code, _, err = pbm("score", path)
+    assert code == 2 and ("不存在" in err if make == "missing" else "没有找到可计分的表格文件" in err)
+    assert pbm("validate", path)[0] == 2
+
+
+def test_folder_without_a_selfeval_says_so_and_exits_zero(tmp_path):
+    make_goal(tmp_path / "目标" / "g.xlsx")
+    code, out, err = pbm("score", tmp_path / "目标", "-f", "json")
+    assert code == 0 and json.loads(out)["summary"]["skipped"] == 1
+    assert "没有找到绩效自评表" in err
+
+
+@pytest.mark.parametrize(("unit", "short"), [
+    ("示例县白沙乡人民政府", "示例县白沙乡"), ("中共示例县委员会办公室", "示例县委员会办公"), ("县卫健局", "县卫健局")])
+def test_short_unit_for_sheet_names(unit, short):
+    from pbmcli.cli.commands_score import short_unit
+
+    assert short_unit(unit) == short

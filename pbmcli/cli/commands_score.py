@@ -40,7 +40,10 @@ FINDING_HEADER = ["文件", "工作表", "单元格", "代码", "严重程度", 
 _COUNTS = [("files", "文件数"), ("scored", "已计分"), ("优", "优"), ("良", "良"), ("中", "中"),
            ("差", "差"), ("inflated", "自评虚高"), ("insufficient", "数据不足"),
            ("unreadable", "无法读取"), ("skipped", "已跳过")]
-_TABLE_HEADER = ["单位", "项目", "自评总分", "复核总分", "差值", "自评等级", "复核等级", "虚高", "执行率%"]
+_TABLE_HEADER = ["文件", "单位", "项目", "自评总分", "复核总分", "差值", "自评等级", "复核等级", "虚高", "执行率%"]
+# columns shown with 2 decimals in table / Markdown (scores, totals, rates)
+SUMMARY_FIXED = (4, 5, 6, 10, 11)
+DETAIL_FIXED = (7, 8, 9)
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -67,6 +70,16 @@ def _g(value: Any) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _2(value: Any) -> Any:
+    """A score or total as shown to people: always 2 decimals (100.00, 99.80, 98.00)."""
+    return f"{value:.2f}" if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def fixed(rows: list[list[Any]], cols: tuple[int, ...]) -> list[list[Any]]:
+    """Rows with the score columns ``cols`` as 2-decimal text (table and Markdown)."""
+    return [[_2(v) if i in cols else v for i, v in enumerate(row)] for row in rows]
 
 
 def _count(fs: FileScore, severity: str) -> int:
@@ -148,13 +161,15 @@ def render_table(report: ScoreReport, console: Console, explain: bool) -> None:
     from rich.text import Text
 
     console.print(_table("复核汇总", [label for _, label in _COUNTS], [_summary_counts(report)]))
-    short = [1, 2, 4, 5, 6, 7, 8, 9, 10]  # the file is named in the findings tables below
-    rows = [[row[i] for i in short] for row in map(summary_row, report.results)]
+    short = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10]
+    summary = fixed([summary_row(fs) for fs in report.results], SUMMARY_FIXED)
+    rows = [[row[i] for i in short] for row in summary]
     for row, fs in zip(rows, report.results, strict=True):
+        row[0] = Path(fs.path).name
         if fs.result is None:
-            row[:2] = [Path(fs.path).name, "无法读取"]
+            row[1] = "无法读取"
         elif fs.result.total is None:
-            row[3] = "数据不足"
+            row[4] = "数据不足"
     console.print(_table("自评得分复核", _TABLE_HEADER, rows))
     if explain:
         for fs in report.scored:
@@ -190,7 +205,7 @@ def _render_explain(fs: FileScore, console: Console) -> None:
         else:
             where = "/".join(x for x in (l1, l2) if x)
             head = f"  [{where}] {name}  目标 {_g(target)}  实际 {_g(actual)}  {method}"
-        head += f"  分值 {_g(weight)}  自评 {_g(own)}  复核 {_g(score)}"
+        head += f"  分值 {_g(_2(weight))}  自评 {_g(_2(own))}  复核 {_g(_2(score))}"
         console.print(Text(head + (f"  （{cell}）" if cell else "")))
         for line in (formula, note):
             if line:
@@ -225,10 +240,10 @@ def markdown_report(report: ScoreReport, explain: bool) -> str:
 
     parts = ["# 绩效自评得分复核", "", markdown_table([label for _, label in _COUNTS],
                                                     [_summary_counts(report)]), "## 项目汇总", "",
-             markdown_table(SUMMARY_HEADER, [summary_row(fs) for fs in report.results])]
+             markdown_table(SUMMARY_HEADER, fixed([summary_row(fs) for fs in report.results], SUMMARY_FIXED))]
     if explain:
         for fs in report.scored:
-            parts += [f"## {fs.path} 指标明细", "", markdown_table(DETAIL_HEADER, detail_rows(fs))]
+            parts += [f"## {fs.path} 指标明细", "", markdown_table(DETAIL_HEADER, fixed(detail_rows(fs), DETAIL_FIXED))]
     if any(fs.findings for fs in report.results):
         parts += ["## 发现的问题", "", markdown_table(FINDING_HEADER, finding_rows(report))]
     if report.skipped:
@@ -237,9 +252,29 @@ def markdown_report(report: ScoreReport, explain: bool) -> str:
     return "\n".join(parts)
 
 
-def _project_sheet_title(fs: FileScore) -> str:
+_UNIT_CHARS = 8  # of the unit's name in a sheet name (Excel allows 31 characters in all)
+_UNIT_PREFIX = ("中国共产党", "中共")
+_UNIT_SUFFIX = ("人民政府",)
+
+
+def short_unit(unit: str) -> str:
+    """A unit's name short enough for a sheet name: without 中共 / 人民政府, 8 characters
+    ("示例县白沙乡人民政府" → "示例县白沙乡")."""
+    for prefix in _UNIT_PREFIX:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            unit = unit[len(prefix):]
+    for suffix in _UNIT_SUFFIX:
+        if unit.endswith(suffix) and len(unit) > len(suffix):
+            unit = unit[:-len(suffix)]
+    return unit[:_UNIT_CHARS]
+
+
+def project_sheet_title(n: int, fs: FileScore) -> str:
+    """"序号-单位简称-项目" (sheet_name then cuts it to 31 characters and makes it legal)."""
     sub = fs.result.submission if fs.result else None
-    return (sub.project if sub and sub.project else Path(fs.path).stem) or "项目"
+    project = (sub.project if sub and sub.project else Path(fs.path).stem) or "项目"
+    unit = short_unit(sub.unit) if sub and sub.unit else "未填单位"
+    return f"{n}-{unit}-{project}"
 
 
 def xlsx_sheets(report: ScoreReport) -> list[Any]:
@@ -248,7 +283,7 @@ def xlsx_sheets(report: ScoreReport) -> list[Any]:
 
     taken: set[str] = set()
     first = sheet_name("汇总", taken)
-    names = [sheet_name(_project_sheet_title(fs), taken) for fs in report.scored]
+    names = [sheet_name(project_sheet_title(n, fs), taken) for n, fs in enumerate(report.scored, start=1)]
     rows = [summary_row(fs) for fs in report.results]
     links, n = {}, 0
     for i, fs in enumerate(report.results):
@@ -306,7 +341,8 @@ def _check_output(fmt: ReportFormat, output: str | None, force: bool) -> None:
 
 
 def _stop_if_nothing(paths: list[str], report: ScoreReport) -> None:
-    """A single unreadable file stops with exit 2; no input at all is a usage error."""
+    """A single unreadable file stops with exit 2; no input at all (a path that does not
+    exist, an empty folder) is a usage error, as in pbm validate."""
     from ..errors import InputError, UsageError
 
     lone = len(paths) == 1 and Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() != ".zip"
@@ -314,8 +350,20 @@ def _stop_if_nothing(paths: list[str], report: ScoreReport) -> None:
         res = report.results[0]
         first = res.findings[0] if res.findings else None
         raise InputError(res.path, first.message if first else "无法读取", first.code if first else "F001")
-    if not report.results and not report.skipped:
-        raise UsageError("没有找到可计分的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包）。")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing and not report.results:
+        raise UsageError(f"文件或文件夹不存在：{'、'.join(missing)}。请检查路径。")
+    if not report.results and not any(s.form != "unknown" for s in report.skipped):  # no spreadsheet read
+        raise UsageError("没有找到可计分的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），"
+                         f"已跳过 {len(report.skipped)} 项。")
+
+
+def no_selfeval_note(report: ScoreReport) -> str | None:
+    """Files were found but none is a self-evaluation: said plainly (exit 0: nothing is wrong)."""
+    if report.results:
+        return None
+    return (f"没有找到绩效自评表（已跳过 {len(report.skipped)} 个文件，原因见“已跳过”），没有可复核的得分。"
+            "请确认路径指向各单位报送的自评表。")
 
 
 @command("score", help="复核绩效自评表得分：按规则重新计算每个指标和预算执行率的得分、总分和等级，"
@@ -347,4 +395,9 @@ def score(
     report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
     _stop_if_nothing(paths, report)
     write_report(report, fmt, output, force, explain, no_color)
+    note = no_selfeval_note(report)
+    if note:
+        from .output import err
+
+        err.print(note, markup=False, highlight=False)
     raise typer.Exit(1 if report.has_errors else 0)

@@ -18,7 +18,7 @@ from .inputs import InputItem, Skipped, expand, read_bytes
 from .workbook import Sheet, SheetInfo, Workbook, open_workbook
 
 __all__ = [
-    "InputItem", "Sheet", "SheetInfo", "Skipped", "Workbook", "as_item", "expand", "open_item",
+    "InputItem", "Sheet", "SheetInfo", "Skipped", "Workbook", "as_item", "expand", "framed", "open_item",
     "open_workbook", "read_bytes", "read_submission",
 ]
 
@@ -29,7 +29,7 @@ def as_item(item: InputItem | str | Path) -> InputItem:
         return item
     path = Path(item)
     if not path.exists():
-        raise InputError(str(item), "文件不存在，请检查路径和文件名", "F001")
+        raise InputError(str(item), "文件不存在（请检查路径和文件名）", "F001")
     return InputItem(str(item), path)
 
 
@@ -38,7 +38,20 @@ def open_item(item: InputItem | str | Path, *, max_rows: int | None = None,
     """Read and open a spreadsheet (any supported format) without parsing a form:
     sniffed, size- and range-bounded, every failure an InputError with its F code."""
     item = as_item(item)
-    return open_workbook(read_bytes(item), item.display, max_rows=max_rows, max_cols=max_cols)
+    try:
+        wb = open_workbook(read_bytes(item), item.display, max_rows=max_rows, max_cols=max_cols)
+    except InputError as exc:  # callers print it as is: give the cause its rule's frame and fix
+        raise framed(exc) from None
+    wb.framed_errors = True
+    return wb
+
+
+def framed(exc: InputError) -> InputError:
+    """The reader's cause ("内容是CSV/纯文本，不是 Excel 工作簿") inside its F rule's message
+    ("文件的扩展名与内容不符：…。请用 Excel/WPS 打开后另存为 .xlsx…"), for plain error output."""
+    from ..engine import input_error_finding
+
+    return InputError(exc.path, input_error_finding(exc).message, exc.code)
 
 
 def read_submission(item: InputItem | str | Path) -> Submission:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from decimal import Decimal
 
 from ..errors import InputError
 from ..model import CellRef, Field, FormKind, ReadIssue, Submission
@@ -106,7 +107,7 @@ def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssu
     if not found:  # a form on a sheet named like an instruction sheet ("填表说明") still counts
         found = _forms_in(wb, [s for s in wb.sheets if s.name != META_SHEET and s not in _candidates(wb)])
     if not found:
-        raise InputError(wb.display, f"不是可识别的绩效表格：在各工作表中没有找到{_LOOKED_FOR}", "F003")
+        raise InputError(wb.display, f"在各工作表中没有找到{_LOOKED_FOR}", "F003")
     with_table = [f for f in found if _has_table(f[2])]
     found = with_table or found  # a cover sheet with only the title is not the form
     info, kind, labels = found[0]
@@ -248,6 +249,53 @@ _GROUP_GOALS = {"总体目标", "年度总体目标"}
 # ---------------------------------------------------------------- funds
 
 
+AMOUNT_IN_YUAN = "amount_in_yuan"
+_AMOUNT_COLS = {"initial", "budget", "spent", "amount", "forecast"}
+_YUAN_NOTE = re.compile(r"\((?:金额)?(?:单位)?(?:人民币)?元\)")  # labels are normalised: "(元)", "(单位元)"
+_UNIT_LINE = re.compile(r"^(?:金额|资金)?单位(?:人民币)?(万元|元)$|金额单位(?:人民币)?(万元|元)")
+
+
+def unit_in(label: str) -> str | None:
+    """"万元" / "元" when a normalised label states the amount unit, else None."""
+    if "万元" in label:
+        return "万元"
+    if _YUAN_NOTE.search(label):
+        return "元"
+    m = _UNIT_LINE.search(label)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+@dataclasses.dataclass
+class _Units:
+    """The amount unit of the funds block (its 项目资金 label or a 单位：元 line), which a
+    column header or row label stating its own unit overrides."""
+
+    default: str | None = None
+    where: CellRef | None = None
+
+    @classmethod
+    def of(cls, rd: Reader) -> _Units:
+        for r, c, label in rd.labels.cells:
+            if label.startswith("项目资金") or _UNIT_LINE.search(label):
+                unit = unit_in(label)
+                if unit is not None:
+                    return cls(unit, rd.ref(r, c))
+        return cls()
+
+    def amount(self, rd: Reader, f: Field, label: str, where: CellRef) -> Field:
+        """An amount in 万元: ÷ 10000 when its label (or the block's) says 元; the text keeps
+        what was written ("300000元"); one reader issue says so."""
+        own = unit_in(label)
+        unit, where = (own, where) if own else (self.default, self.where or where)
+        if unit != "元" or not isinstance(f.value, float) or "万" in f.text:
+            return f
+        if not any(i.kind == AMOUNT_IN_YUAN for i in rd.issues):
+            rd.issues.append(ReadIssue(AMOUNT_IN_YUAN, where, "元", "金额单位为元，已换算为万元"))
+        text = f.text if f.text and f.text != f"{f.value:g}" else format(Decimal(repr(f.value)).normalize(), "f")
+        return dataclasses.replace(f, value=float(Decimal(repr(f.value)) / 10000),
+                                   text=text if text.endswith("元") else text + "元")
+
+
 def _fund_header(rd: Reader) -> tuple[int, dict[str, int], bool] | None:
     """The 项目资金 column-header row (年初预算数 / 全年预算数 / 全年执行数 …)."""
     for r in sorted(rd.labels.by_row):
@@ -267,7 +315,7 @@ def _fund_row_key(label: str) -> str | None:
     return FUND_ROW_BY_LABEL.get(label) or FUND_ROW_BY_LABEL.get(base(label))
 
 
-def _funds_table(rd: Reader, hr: int, cols: dict[str, int]) -> dict[str, dict[str, Field]]:
+def _funds_table(rd: Reader, hr: int, cols: dict[str, int], units: _Units) -> dict[str, dict[str, Field]]:
     first = min(cols.values())
     rows: dict[str, dict[str, Field]] = {}
     for r in range(hr + 1, min(hr + 9, rd.sheet.nrows)):
@@ -277,7 +325,7 @@ def _funds_table(rd: Reader, hr: int, cols: dict[str, int]) -> dict[str, dict[st
             if rows and not any(keys):
                 break
             continue
-        rows[key] = {col: _fund_cell(rd, r, c, col) for col, c in cols.items()}
+        rows[key] = {col: _fund_cell(rd, r, c, col, hr, units) for col, c in cols.items()}
     return rows
 
 
@@ -286,12 +334,15 @@ _FUND_WHAT = {"initial": "年初预算数", "budget": "全年预算数", "spent"
               "forecast_rate": "预计执行率"}
 
 
-def _fund_cell(rd: Reader, r: int, c: int, col: str) -> Field:
+def _fund_cell(rd: Reader, r: int, c: int, col: str, hr: int, units: _Units) -> Field:
     f = rd.column_cell(r, c)
-    return rd.number(f, _FUND_WHAT[col]) if col in _FUND_WHAT else f
+    if col not in _FUND_WHAT:
+        return f
+    f = rd.number(f, _FUND_WHAT[col])
+    return units.amount(rd, f, rd.labels.label_at(hr, c), rd.ref(hr, c)) if col in _AMOUNT_COLS else f
 
 
-def _funds_labelled(rd: Reader) -> dict[str, dict[str, dict[str, Field]]]:
+def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, Field]]]:
     """Goal-form funds: 中期/年度资金总额 blocks, each row label with its amount to the right."""
     funds: dict[str, dict[str, dict[str, Field]]] = {}
     block_at: dict[int, tuple[int, str]] = {}  # column -> (row, block) of the last total label
@@ -307,11 +358,12 @@ def _funds_labelled(rd: Reader) -> dict[str, dict[str, dict[str, Field]]]:
             block = above[1] if above and r - above[0] <= 6 else "annual"
         row = funds.setdefault(block, {})
         if key not in row:
-            row[key] = {"amount": rd.number(rd.right_of(r, c), _FUND_WHAT["amount"])}
+            f = rd.number(rd.right_of(r, c), _FUND_WHAT["amount"])
+            row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
     return funds
 
 
-def _funds_horizontal(rd: Reader) -> dict[str, dict[str, dict[str, Field]]] | None:
+def _funds_horizontal(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, Field]]] | None:
     """Goal-form funds written as columns (资金总额 | 财政拨款 | 其他资金) with one row per
     block below (中期 / 年度, or a single unlabelled row = 年度)."""
     for r in sorted(rd.labels.by_row):
@@ -329,19 +381,21 @@ def _funds_horizontal(rd: Reader) -> dict[str, dict[str, dict[str, Field]]] | No
             block = "midterm" if "中期" in left else "annual"
             if block in funds or (row > r + 1 and not left):
                 break
-            funds[block] = {k: {"amount": rd.number(rd.column_cell(row, c), _FUND_WHAT["amount"])}
+            funds[block] = {k: {"amount": units.amount(rd, rd.number(rd.column_cell(row, c), _FUND_WHAT["amount"]),
+                                                       rd.labels.label_at(r, c), rd.ref(r, c))}
                             for k, c in cols.items()}
         return funds
     return None
 
 
 def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool]:
+    units = _Units.of(rd)
     head = _fund_header(rd)
     if head is None:
-        horizontal = _funds_horizontal(rd)
-        return (horizontal if horizontal is not None else _funds_labelled(rd)), False
+        horizontal = _funds_horizontal(rd, units)
+        return (horizontal if horizontal is not None else _funds_labelled(rd, units)), False
     hr, cols, ab = head
-    rows = _funds_table(rd, hr, cols)
+    rows = _funds_table(rd, hr, cols, units)
     return ({"annual": rows} if rows else {}), ab
 
 
@@ -366,7 +420,7 @@ def parse_workbook(wb: Workbook) -> Submission:
     """Identify the form in ``wb`` and read it into a Submission (raises InputError F003)."""
     meta_kind, version, meta_issues = read_meta(wb)
     if meta_kind == "units":
-        raise InputError(wb.display, "这是单位名录（units）模板，不是绩效表格", "F003")
+        raise InputError(wb.display, "这是单位名录（units）模板", "F003")
     name, kind, labels, sheet_issues = choose_sheet(wb)
     rd = Reader(wb.sheet(name), labels)
     header = read_header(rd)

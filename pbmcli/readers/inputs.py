@@ -99,6 +99,23 @@ def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
             yield InputItem(shown, path, info.filename)
 
 
+def shown_path(path: str | Path) -> str:
+    """A path for messages and reports: file names that are raw GBK bytes (a Windows zip
+    unpacked on Linux) decoded, never a lone surrogate (unwritable as UTF-8)."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs.sort()
@@ -112,7 +129,7 @@ def _folder_items(folder: Path) -> Iterator[InputItem | Skipped]:
 
 
 def _file_items(path: Path, in_folder: bool) -> Iterator[InputItem | Skipped]:
-    display = str(path)
+    display = shown_path(path)
     if path.suffix.lower() == ".zip":
         yield from _zip_items(path, display)
         return
@@ -160,7 +177,7 @@ def read_bytes(item: InputItem) -> bytes:
         with zipfile.ZipFile(item.path) as zf:
             info = zf.getinfo(item.member)
             if info.file_size > MAX_MEMBER_BYTES:
-                raise InputError(item.display, f"解压后 {info.file_size // 1024 // 1024} MB，超过上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB，已拒绝读取", "F009")
+                raise InputError(item.display, f"解压后 {info.file_size // 1024 // 1024} MB，超过上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB", "F009")
             with zf.open(info) as fh:
                 data = fh.read(MAX_MEMBER_BYTES + 1)
     except FileNotFoundError:
@@ -168,9 +185,9 @@ def read_bytes(item: InputItem) -> bytes:
     except KeyError:
         raise InputError(item.display, "压缩包中找不到该文件（压缩包在处理过程中被改动）", "F001") from None
     except ZIP_ERRORS:
-        raise InputError(item.display, "压缩包中的该文件已损坏，无法解压；请重新打包后再报送", "F001") from None
+        raise InputError(item.display, "压缩包中的该文件已损坏，无法解压", "F001") from None
     if len(data) > MAX_MEMBER_BYTES:
-        raise InputError(item.display, "解压后超过大小上限，已拒绝读取", "F009")
+        raise InputError(item.display, "解压后超过大小上限", "F009")
     return data
 
 
@@ -178,7 +195,7 @@ def _read_file(item: InputItem) -> bytes:
     try:
         size = item.path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(item.display, f"文件 {size // 1024 // 1024} MB，超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB，不是正常的绩效表格", "F009")
+            raise InputError(item.display, f"文件 {size // 1024 // 1024} MB，超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB", "F009")
         with item.path.open("rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
@@ -186,6 +203,6 @@ def _read_file(item: InputItem) -> bytes:
     except IsADirectoryError:
         raise InputError(item.display, "这是文件夹，不是文件", "F001") from None
     except PermissionError:
-        raise InputError(item.display, "没有读取该文件的权限（可能正被其他程序占用），请关闭后重试", "F001") from None
+        raise InputError(item.display, "没有读取权限（可能正被其他程序占用，请关闭该程序后重试）", "F001") from None
     except OSError as exc:
-        raise InputError(item.display, f"无法读取文件（{exc.strerror or exc}）", "F001") from None
+        raise InputError(item.display, f"系统报告读取错误（{exc.strerror or exc}）", "F001") from None

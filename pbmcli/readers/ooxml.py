@@ -96,9 +96,14 @@ class Ooxml:
         if real is None:
             return b""
         try:
-            return self.zf.read(real)
+            info = self.zf.getinfo(real)
+            with self.zf.open(info) as fh:  # never more than the declared size (a lying zip bomb)
+                data = fh.read(info.file_size + 1)
         except ZIP_ERRORS as exc:
-            raise InputError(self.display, f"文件已损坏，部件「{real}」无法解压（{str(exc)[:120]}）", "F001") from None
+            raise InputError(self.display, f"部件「{real}」已损坏，无法解压（{str(exc)[:120]}）", "F001") from None
+        if len(data) > info.file_size:
+            raise InputError(self.display, f"部件「{real}」解压后超过其声明的大小，文件已损坏（或是压缩炸弹）", "F001")
+        return data
 
     def _sheet_parts(self) -> dict[str, str]:
         rels = {}

@@ -163,11 +163,19 @@ class Workbook:
     max_rows: int = MAX_ROWS
     max_cols: int = MAX_COLS
     _cache: dict[str, Sheet] = field(default_factory=dict, repr=False)
+    framed_errors: bool = False  # set by readers.open_item: its callers print errors as they are
 
     def sheet(self, name: str) -> Sheet:
         """Load one sheet (bounded), cached."""
         if name not in self._cache:
-            self._cache[name] = self._load(name)
+            try:
+                self._cache[name] = self._load(name)
+            except InputError as exc:
+                if not self.framed_errors:
+                    raise
+                from . import framed
+
+                raise framed(exc) from None
         return self._cache[name]
 
     def _load(self, name: str) -> Sheet:
@@ -187,7 +195,7 @@ class Workbook:
             merged = _clip_merges(cal.merged_cell_ranges or [], self.max_rows, self.max_cols)
         except BaseException as exc:  # noqa: BLE001 - calamine raises many types (and Rust panics)
             _reraise_interrupts(exc)
-            raise InputError(self.display, f"工作表「{name}」无法读取（{_short(exc)}），文件可能已损坏，请用 Excel/WPS 打开后另存再报送", "F001") from None
+            raise InputError(self.display, f"工作表「{name}」的内容已损坏（{_short(exc)}）", "F001") from None
         rows = [row[:self.max_cols] for row in rows]
         return Sheet(name, rows, merged, percent, uncached)
 
@@ -226,9 +234,9 @@ def sniff(data: bytes, display: str) -> str:
 
 def _sniff(data: bytes, display: str) -> tuple[str, zipfile.ZipFile | None]:
     if not data:
-        raise InputError(display, "文件为空（0 字节），请重新导出或重新报送", "F008")
+        raise InputError(display, "文件为空（0 字节）", "F008")
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(display, f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB，超出允许的大小，不是正常的绩效表格", "F009")
+        raise InputError(display, f"文件大于 {MAX_FILE_BYTES // 1024 // 1024} MB，正常的绩效表格不会这么大", "F009")
     if data.startswith(_OLE_MAGIC):
         return _sniff_ole(data, display), None
     if data.startswith(_ZIP_MAGIC):
@@ -238,12 +246,12 @@ def _sniff(data: bytes, display: str) -> tuple[str, zipfile.ZipFile | None]:
 
 def _sniff_ole(data: bytes, display: str) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise InputError(display, "文件已加密（设置了打开密码），请去掉密码后重新报送", "F002")
+        raise InputError(display, "文件设置了打开密码", "F002")
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
         return "xls"
     if "WordDocument".encode("utf-16-le") in data:
-        raise InputError(display, "这是 Word 文档（.doc），不是 Excel 表格，请报送绩效表格的 Excel 文件", "F003")
-    raise InputError(display, "文件是 Office 复合文档但不含工作簿，无法作为表格读取", "F003")
+        raise InputError(display, "这是 Word 文档（.doc），不是 Excel 表格", "F003")
+    raise InputError(display, "这是 Office 复合文档，其中没有工作簿", "F003")
 
 
 def _sniff_zip(data: bytes, display: str) -> tuple[str, zipfile.ZipFile]:
@@ -251,37 +259,37 @@ def _sniff_zip(data: bytes, display: str) -> tuple[str, zipfile.ZipFile]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
     except ZIP_ERRORS:
-        raise InputError(display, "文件已损坏或不完整（压缩结构无法读取），请用 Excel/WPS 打开后另存为 .xlsx 重新报送", "F001") from None
+        raise InputError(display, "文件的压缩结构已损坏或不完整", "F001") from None
     check_zip_limits(zf.infolist(), display)
     if "xl/workbook.xml" in names or any(n.lower() == "xl/workbook.xml" for n in names):
         return "xlsx", zf
     if "mimetype" in names and _member(zf, "mimetype", display).strip().startswith(_ODS_MIME):
         return "ods", zf
     if "word/document.xml" in names:
-        raise InputError(display, "这是 Word 文档（.docx），不是 Excel 表格，请报送绩效表格的 Excel 文件", "F003")
+        raise InputError(display, "这是 Word 文档（.docx），不是 Excel 表格", "F003")
     if "[Content_Types].xml" in names:
-        raise InputError(display, "文件是 Office 文档但不含工作簿（不是 Excel 表格）", "F003")
-    raise InputError(display, "文件是普通 zip 压缩包，不是 Excel 表格；请解压后报送其中的表格，或直接把 .zip 交给 pbm", "F011")
+        raise InputError(display, "这是 Office 文档，其中没有工作簿", "F003")
+    raise InputError(display, "内容是普通 zip 压缩包，不是 Excel 工作簿（若是表格的压缩包，请解压后报送其中的表格）", "F011")
 
 
 def _member(zf: zipfile.ZipFile, name: str, display: str) -> bytes:
     try:
         return zf.read(name)
     except ZIP_ERRORS:
-        raise InputError(display, "文件已损坏（压缩内容无法解压），请用 Excel/WPS 打开后另存再报送", "F001") from None
+        raise InputError(display, "压缩内容已损坏，无法解压", "F001") from None
 
 
 def check_zip_limits(infos: list[zipfile.ZipInfo], display: str) -> None:
     """Refuse zips whose member count or declared sizes exceed the limits (F009)."""
     if len(infos) > MAX_MEMBERS:
-        raise InputError(display, f"压缩包内文件数 {len(infos)} 超过上限 {MAX_MEMBERS}，已拒绝读取", "F009")
+        raise InputError(display, f"压缩包内文件数 {len(infos)} 超过上限 {MAX_MEMBERS}", "F009")
     total = 0
     for info in infos:
         if info.file_size > MAX_MEMBER_BYTES:
-            raise InputError(display, f"压缩包成员「{info.filename}」解压后 {info.file_size // 1024 // 1024} MB，超过单个成员上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB（可能是压缩炸弹），已拒绝读取", "F009")
+            raise InputError(display, f"压缩包成员「{info.filename}」解压后 {info.file_size // 1024 // 1024} MB，超过单个成员上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB（可能是压缩炸弹）", "F009")
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise InputError(display, f"压缩包解压后共 {total // 1024 // 1024} MB，超过上限 {MAX_TOTAL_BYTES // 1024 // 1024} MB，已拒绝读取", "F009")
+        raise InputError(display, f"压缩包解压后共 {total // 1024 // 1024} MB，超过上限 {MAX_TOTAL_BYTES // 1024 // 1024} MB", "F009")
 
 
 def _not_spreadsheet(data: bytes, display: str) -> InputError:
@@ -296,8 +304,8 @@ def _not_spreadsheet(data: bytes, display: str) -> InputError:
                 what = "CSV/纯文本"
             else:
                 what = "纯文本"
-            return InputError(display, f"文件内容是{what}，不是 Excel 工作簿（扩展名与内容不符）；请在 Excel/WPS 中打开后另存为 .xlsx 再报送", "F011")
-    return InputError(display, "文件内容无法识别为电子表格（可能已损坏或不是表格文件），请重新导出或重新报送", "F001")
+            return InputError(display, f"内容是{what}，不是 Excel 工作簿", "F011")
+    return InputError(display, "内容无法识别为电子表格（可能已损坏，或不是 Excel/WPS 表格）", "F001")
 
 
 def _decode_text(head: bytes) -> str | None:
@@ -324,10 +332,10 @@ def _calamine(data: bytes, display: str) -> Any:
     try:
         return pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
-        raise InputError(display, "文件已加密（设置了打开密码），请去掉密码后重新报送", "F002") from None
+        raise InputError(display, "文件设置了打开密码", "F002") from None
     except BaseException as exc:  # noqa: BLE001 - calamine raises many types (and Rust panics)
         _reraise_interrupts(exc)
-        raise InputError(display, f"文件已损坏，无法读取（{_short(exc)}）；请用 Excel/WPS 打开后另存再报送", "F001") from None
+        raise InputError(display, f"文件内容已损坏（{_short(exc)}）", "F001") from None
 
 
 def open_workbook(data: bytes, display: str, *, max_rows: int | None = None,
@@ -343,18 +351,18 @@ def open_workbook(data: bytes, display: str, *, max_rows: int | None = None,
     if expected is not None and expected != fmt:
         issues.append(ReadIssue(
             "wrong_extension", None, _suffix(display),
-            f"文件扩展名是「{_suffix(display)}」，但内容是{_FMT_LABEL[fmt]}；已按实际格式读取，建议改正扩展名"))
+            f"扩展名是「{_suffix(display)}」，内容却是{_FMT_LABEL[fmt]}，已按实际格式读取"))
     ooxml = Ooxml(zf, display, bounds) if zf is not None and fmt == "xlsx" else None
     if ooxml is not None and ooxml.sanitized is not None:  # far cells were dropped first
         data = ooxml.sanitized
-        issues += [ReadIssue("out_of_bounds", CellRef(name, "A1") if name else None, "",
-                             f"工作表「{name}」在第 {bounds[0]} 行或第 {bounds[1]} 列之外还有内容，已忽略（表格不应超出此范围）")
+        issues += [ReadIssue("out_of_bounds", None, name,  # the sheet, not a cell: the message names it
+                             f"工作表「{name}」在第 {bounds[0]} 行或第 {bounds[1]} 列之外还有内容，已忽略这些内容")
                    for name in ooxml.cut]
     book = _calamine(data, display)
     try:
         meta = book.sheets_metadata
     except BaseException as exc:  # noqa: BLE001
         _reraise_interrupts(exc)
-        raise InputError(display, f"无法读取工作表列表（{_short(exc)}），文件可能已损坏", "F001") from None
+        raise InputError(display, f"工作表列表已损坏（{_short(exc)}）", "F001") from None
     sheets = [SheetInfo(m.name, i, str(m.visible).endswith("Visible")) for i, m in enumerate(meta)]
     return Workbook(display, fmt, sheets, issues, book, ooxml, data if fmt != "xlsx" else b"", *bounds)

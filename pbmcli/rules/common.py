@@ -80,11 +80,13 @@ def norm_text(text: Any) -> str:
 
 def shown(f: Field) -> str:
     """The cell as the user sees it (for messages)."""
+    from ..values import clip
+
     if f.text:
-        return f.text
+        return clip(f.text)
     if f.value is None:
         return "（空）"
-    return fmt_num(f.value) if isinstance(f.value, float) else str(f.value)
+    return fmt_num(f.value) if isinstance(f.value, float) else clip(str(f.value))
 
 
 def blank_state(f: Field) -> str:

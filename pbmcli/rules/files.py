@@ -29,7 +29,7 @@ def _nothing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_file_rule("F001", "file-unreadable", ERROR,
-            "{where}无法读取（文件已损坏或不是表格文件）：{reason}。" + _FIX_OPEN)
+            "{where}无法读取：{reason}。" + _FIX_OPEN)
 def file_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：文件无法作为表格读取（已损坏、被截断或根本不是 Excel/WPS 表格）。

@@ -79,6 +79,21 @@ def no_indicators(sub: Submission, pack: Any) -> Iterator[Outcome]:
         yield hit(None, expected="至少一行指标", actual="0 行")
 
 
+@rule(code="H104", name="amounts-in-yuan", severity=Severity.INFO, forms=ALL_FORMS,
+      message="{where}：{reason}（÷10000），各项金额按万元审核和计算。请核对换算后的金额；今后请按模板以万元填报。")
+def amounts_in_yuan(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：项目资金的标签、栏目名称或“单位：元”一行注明金额单位为元，读取时已把金额换算为万元。
+    原因：规则的金额门槛（如事前评估 50 万元）和报告都以万元为单位；按元读成万元会把 30 万元当成 300000 万元。
+    示例：“项目资金（元）”下年度资金总额填 300000，按 30 万元审核。
+    修正：无需修改即可审核；建议按模板以万元填报。执行率、分值和得分不受影响。
+    配置项：无。
+    """
+    for issue in sub.issues:
+        if issue.kind == "amount_in_yuan":
+            yield hit(issue.ref, reason=issue.detail, expected="万元", actual="元")
+
+
 @rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,
       message="{where}：{need}，无法进行 {rules} 检查。请补全数据后重新提交。")
 def data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:

@@ -8,6 +8,7 @@ said on stderr.  Exports that may kill the process run in a child under RLIMIT_A
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +53,7 @@ EXPORTS: dict[str, tuple[Callable[[Path], Path], bool, str]] = {
     "truncated_zip": (_on(hf.truncated_zip), False, "损坏"),
     "encrypted": (_on(hf.encrypted), False, "密码"),
     "xls_renamed": (hf.export_xls_renamed, False, "read"),
-    "csv_renamed": (hf.export_csv_renamed, False, "read"),
+    "csv_renamed": (hf.export_csv_renamed, False, "read or 扩展名"),  # read as CSV, or refused (F011)
     "zip_bomb": (_on(hf.zip_bomb), True, "上限"),
     "laughs_shared_strings": (_on(hf.laughs_shared_strings), True, "无法读取"),
     "laughs_sheet_ref": (_on(hf.laughs_sheet_ref), True, "无法读取"),
@@ -74,26 +75,31 @@ def test_hostile_export(name: str, corpus: Corpus) -> None:
     path = corpus.export(name, build)
     run = _monitor(path, child)
     assert_clean_run(run)
-    if expected == "read":
-        assert run.exit_code in (0, 1)
+    if expected.startswith("read") and run.exit_code in (0, 1):
         total = _strict_json(run.stdout)["total"]
         assert {k: total[k] for k in TOTAL} == TOTAL
+    elif expected.startswith("read or "):
+        assert run.exit_code == 2 and expected[len("read or "):] in squash(run.stderr)
     else:
         assert run.exit_code == 2
         assert squash(expected) in squash(run.stderr) and path.name in run.stderr
 
 
+def _said(run: Run) -> str:
+    """What monitor told the clerk: stderr, and the notes of its JSON."""
+    notes = _strict_json(run.stdout).get("notes", []) if run.exit_code in (0, 1) else []
+    return squash(run.stderr + json.dumps(notes, ensure_ascii=False))
+
+
 @pytest.mark.parametrize("name", ["xls_renamed", "csv_renamed"])
 def test_renamed_export_is_read_and_the_extension_reported(name: str, corpus: Corpus) -> None:
     build, child, _ = EXPORTS[name]
-    run = _monitor(corpus.export(name, build), child)
-    assert "扩展名" in squash(run.stderr)
+    assert "扩展名" in _said(_monitor(corpus.export(name, build), child))
 
 
 def test_far_cell_in_export_is_reported(corpus: Corpus) -> None:
     build, _, _ = EXPORTS["far_cell"]
-    run = _monitor(corpus.export("far_cell", build), True)
-    assert "已忽略" in squash(run.stderr)
+    assert "已忽略" in _said(_monitor(corpus.export("far_cell", build), True))
 
 
 @pytest.mark.parametrize("value", [b"inf", b"NaN", b"1E+308", b"-1E+308"])
@@ -103,10 +109,11 @@ def test_non_finite_or_absurd_amount_is_no_crash(value: bytes, corpus: Corpus, t
     assert_clean_run(run)
     assert run.exit_code in (0, 1)
     data = _strict_json(run.stdout)  # NaN/Infinity are not JSON
-    assert data["total"]["spent"] == 1000.0
-    if value in (b"inf", b"NaN"):  # not a number: said, with the row and unit, and counted as 0
-        assert "第 3 行" in run.stderr and "县财政局" in run.stderr
-        assert data["total"]["budget"] == 500.0
+    assert all(v is None or math.isfinite(v) for v in data["total"].values())
+    if value in (b"inf", b"NaN"):  # not a number: said, naming the row, unit and cell
+        assert "第 3 行" in run.stderr and "县财政局" in run.stderr and "D3" in run.stderr
+    else:
+        assert data["total"]["spent"] == 1000.0
     out = tmp_path / "监控.xlsx"  # the xlsx writer refuses NaN/inf: none may reach it
     assert_clean_run(invoke("monitor", "-p", "2026-10", "--db", tmp_path / "台账.sqlite", "--format", "xlsx",
                             "-o", out, path))
@@ -116,5 +123,29 @@ def test_non_finite_or_absurd_amount_is_no_crash(value: bytes, corpus: Corpus, t
 def test_text_amounts_are_findings(corpus: Corpus) -> None:
     run = _monitor(corpus.export("bad_amounts", hf.export_bad_amounts), False)
     assert_clean_run(run)
-    assert "「NaN」不是数字" in squash(run.stderr) and "「-inf」不是数字" in squash(run.stderr)
-    assert _strict_json(run.stdout)["total"]["budget"] == 500.0  # NaN counted as 0, said so
+    said = squash(run.stderr)
+    assert "「NaN」" in said and "「-inf」" in said and said.count("不是数字") >= 2
+    assert "D3" in said and "E4" in said  # each bad cell named
+    assert all(v is None or math.isfinite(v) for v in _strict_json(run.stdout)["total"].values())
+
+
+TABLE_CASES = {"zero_byte": "0 字节", "truncated_zip": "损坏", "encrypted": "密码", "zip_bomb": "上限",
+               "far_cell": ""}
+
+
+def test_hostile_tables_for_units_and_rectification(corpus: Corpus, tmp_path: Path) -> None:
+    """units.xlsx (template --units, ledger --units) and 整改清单 (rectify import) are read by the
+    same bounded reader: an unreadable table stops with its Chinese reason, a far cell never kills."""
+    files = {name: corpus.export(name, EXPORTS[name][0]) for name in TABLE_CASES}
+    db = tmp_path / "台账.sqlite"
+    invocations = [args for path in files.values() for args in (
+        ["template", "selfeval", "--units", path, "--out-dir", tmp_path / f"分发_{path.stem}"],
+        ["ledger", "--units", path, "--db", db],
+        ["rectify", "import", path, "--db", db])]
+    runs = run_isolated(*invocations)
+    assert len(runs) == 3 * len(TABLE_CASES)
+    for i, (name, reason) in enumerate(TABLE_CASES.items()):
+        for run in runs[3 * i:3 * i + 3]:
+            assert_clean_run(run)
+            if reason:
+                assert run.exit_code == 2 and squash(reason) in squash(run.stderr), (name, run.stderr)
