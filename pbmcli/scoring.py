@@ -63,7 +63,7 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "X301": (Severity.ERROR, "自评得分虚高"),
     "X302": (Severity.WARNING, "指标值设定偏低"),
     "X303": (Severity.INFO, "完成情况按同义词归档"),
-    "X304": (Severity.WARNING, "定性指标自评得分不在完成档次内"),
+    "X304": (Severity.ERROR, "定性指标自评得分不在完成档次内"),
     "X305": (Severity.ERROR, "单项自评得分与复核得分不一致"),
     "X306": (Severity.WARNING, "定性指标完成情况无法归档"),
     "X307": (Severity.WARNING, "数据不足，无法复核得分"),

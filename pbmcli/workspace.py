@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import RulePack
+from .engine import input_error_finding
 from .errors import InputError, PbmError, UsageError
 from .ledger import Clock, Ledger
 from .model import Finding, Severity, Submission
@@ -217,7 +218,7 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
             sub = read(item)
         except InputError as exc:
             result.items.append(IngestItem(item.display, "unreadable"))
-            result.findings.append(Finding(exc.code, Severity.ERROR, exc.reason, path=item.display))
+            result.findings.append(input_error_finding(exc))
             continue
         pending.append(_prepare(sub, item.display, period, pack, matcher, result))
         result.items.append(pending[-1][0])
@@ -291,7 +292,7 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list
         try:
             sub = read(item)
         except InputError as exc:
-            findings.append(Finding(exc.code, Severity.ERROR, exc.reason, path=item.display))
+            findings.append(input_error_finding(exc))
             continue
         if sub.kind.value == kind:
             subs.append(sub)

@@ -65,7 +65,7 @@ def completion_synonym(sub: Submission, pack: Any) -> Iterator[Outcome]:
     yield from ()
 
 
-@_scored("X304", "qualitative-band-score", Severity.WARNING, "定性指标自评得分不在完成档次内",
+@_scored("X304", "qualitative-band-score", Severity.ERROR, "定性指标自评得分不在完成档次内",
          ("scoring.qualitative_bands",))
 def qualitative_band_score(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
