@@ -80,7 +80,7 @@ def check(sub: Submission, pack: Any) -> list[Finding]:
     short: list[tuple[Rule, Insufficient]] = []
     for code in sorted(RULES):
         rule = RULES[code]
-        if rule.scope == "score" or sub.kind not in rule.forms or not pack.rules.enabled(code):
+        if rule.scope in ("score", "ledger", "monitor") or sub.kind not in rule.forms or not pack.rules.enabled(code):
             continue
         found, lacking = run_rule(rule, sub, pack)
         findings += found
