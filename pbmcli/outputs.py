@@ -50,6 +50,7 @@ class SheetSpec:
     autofilter: bool = True
     hyperlinks: Mapping[tuple[int, int], str] = field(default_factory=dict)
     wrap: bool = True  # wrap long text in body cells
+    num_formats: Mapping[int, str] = field(default_factory=dict)  # column -> Excel number format
 
 
 _OS_REASONS = {
@@ -168,6 +169,8 @@ def _write_sheet(wb: Any, spec: SheetSpec, name: str, formats: dict[str, Any]) -
     for c, title in enumerate(spec.header):
         ws.write_string(0, c, str(title), formats["header"])
     body = formats["wrap"] if spec.wrap else formats["body"]
+    numbers = {c: wb.add_format({"valign": "top", "num_format": fmt})
+               for c, fmt in spec.num_formats.items()}
     for r, row in enumerate(spec.rows, start=1):
         height = row_height(row, widths) if spec.wrap else None
         if height:
@@ -177,7 +180,7 @@ def _write_sheet(wb: Any, spec: SheetSpec, name: str, formats: dict[str, Any]) -
             if url:
                 ws.write_url(r, c, url, formats["link"], string=str(value if value is not None else url))
             else:
-                _write_cell(ws, r, c, value, body)
+                _write_cell(ws, r, c, value, numbers.get(c, body))
     ws.set_landscape()  # print: A4 landscape, one page wide, header on every page
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

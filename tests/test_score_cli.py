@@ -244,3 +244,19 @@ def test_short_unit_for_sheet_names(unit, short):
     from pbmcli.cli.commands_score import short_unit
 
     assert short_unit(unit) == short
+
+
+def test_xlsx_totals_show_two_decimals(tmp_path):
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from pbmcli.cli import app
+
+    src = Path(__file__).resolve().parent.parent / "examples" / "submissions" / "2026" / "自评"
+    out = tmp_path / "复核.xlsx"
+    result = CliRunner().invoke(app, ["score", str(src), "--format", "xlsx", "-o", str(out), "-q"])
+    assert result.exit_code in (0, 1), result.output
+    sheet = openpyxl.load_workbook(out)["汇总"]
+    header = [c.value for c in sheet[1]]
+    total = sheet.cell(row=2, column=header.index("复核总分") + 1)
+    assert total.number_format == "0.00"

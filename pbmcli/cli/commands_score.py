@@ -290,10 +290,13 @@ def xlsx_sheets(report: ScoreReport) -> list[Any]:
         if fs.result is not None:
             links[(i, 2)] = f"internal:'{names[n]}'!A1"
             n += 1
+    two = "0.00"  # totals, scores and rates always show 2 decimals (100.00, 99.80)
     sheets = [SheetSpec(first, SUMMARY_HEADER, rows, hyperlinks=links,
-                        widths=[36, 22, 30, 7, 10, 10, 12, 9, 9, 9, 13, 10, 7, 7, 30, 40])]
+                        widths=[36, 22, 30, 7, 10, 10, 12, 9, 9, 9, 13, 10, 7, 7, 30, 40],
+                        num_formats={4: two, 5: two, 6: two, 10: two, 11: two})]
     widths = [11, 13, 28, 14, 14, 8, 60, 7, 9, 9, 36, 12]
-    sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths)
+    sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths,
+                         num_formats={7: two, 8: two, 9: two})
                for name, fs in zip(names, report.scored, strict=True)]
     if any(fs.findings for fs in report.results):
         sheets.append(SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
