@@ -504,8 +504,26 @@ def _uncached_cell(ind: Indicator, method: str) -> IndicatorScore | None:
     return None
 
 
+# Several rules ask for the same indicator's score while checking one form; the
+# result depends only on (indicator, pack), both immutable, so it is kept by
+# identity (holding the objects, so an id is never reused while cached).
+_MEMO: dict[int, tuple[Indicator, RulePack, IndicatorScore]] = {}
+_MEMO_MAX = 4096
+
+
 def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     """Recompute one indicator's score from its target, actual value and 分值."""
+    hit = _MEMO.get(id(ind))
+    if hit is not None and hit[0] is ind and hit[1] is pack:
+        return hit[2]
+    result = _score_indicator(ind, pack)
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[id(ind)] = (ind, pack, result)
+    return result
+
+
+def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     target = _parsed(ind, "target", ind.target)
     actual = _parsed(ind, "actual", ind.actual)
     if _is_not_applicable(ind, pack, target, actual):
