@@ -163,10 +163,16 @@ class _Workers:
 
     def results(self, chunk: Sequence[Any], fut: Future[list[Any]]) -> list[Any]:
         """A chunk's results, in order; isolates the items of a chunk whose worker died."""
+        from concurrent.futures import CancelledError
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             return fut.result()
+        except CancelledError:  # cancelled when the pool restarted for another chunk's dead worker
+            try:
+                return self._executor().submit(_run_chunk, chunk).result()
+            except (BrokenProcessPool, CancelledError):
+                self.restart()
         except BrokenProcessPool:
             self.restart()
         return [self._isolated(item) for item in chunk]
