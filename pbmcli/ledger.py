@@ -127,7 +127,8 @@ class Rectification:
 
     def overdue(self, today: dt.date) -> bool:
         """Deadline passed and not done."""
-        return self.status != "done" and bool(self.deadline) and self.deadline < today.isoformat()
+        deadline = self.deadline or ""
+        return self.status != "done" and deadline != "" and deadline < today.isoformat()
 
     def done_on_time(self) -> bool:
         """Done, and by the deadline.  An item recorded as done without a completion date
@@ -418,7 +419,7 @@ class Ledger:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (unit_code, unit_name, problem, source, requirement, deadline, status, evidence,
              done_at, self.now(), key))
-        return int(cur.lastrowid) if cur.rowcount else None
+        return int(cur.lastrowid) if cur.rowcount and cur.lastrowid is not None else None
 
     def rectifications(self, status: str | None = None) -> list[Rectification]:
         sql, args = "SELECT * FROM rectifications", []

@@ -305,10 +305,10 @@ def _timeliness(ledger: Ledger, subs: list[sqlite3.Row], p: Period, pack: RulePa
         on_time = r["recorded_at"][:10] <= dues[r["period"]]
         k = (unit_key(r["unit_code"], r["unit_name"]), r["form"])
         first[k] = first.get(k, False) or on_time
-    for k in {unit_key(r["unit_code"], r["unit_name"]) for r in subs}:
-        hits = {f: first.get((k, f), False) for f in forms}
-        facts.scores[k]["timeliness"] = sum(hits.values()) / len(forms) * 100
-        facts.details[k]["timeliness"] = hits
+    for unit in {unit_key(r["unit_code"], r["unit_name"]) for r in subs}:
+        hits = {f: first.get((unit, f), False) for f in forms}
+        facts.scores[unit]["timeliness"] = sum(hits.values()) / len(forms) * 100
+        facts.details[unit]["timeliness"] = hits
 
 
 def _rectification(ledger: Ledger, p: Period, facts: _Facts) -> None:

@@ -13,7 +13,7 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ def read_sheets_noted(path: str | Path, max_rows: int = EXPORT_MAX_ROWS
     return [(s.name, wb.sheet(s.name).rows) for s in wb.sheets], notes
 
 
-def find_header(rows: Sequence[Sequence[Any]], aliases: dict[str, Sequence[str]],
+def find_header(rows: Sequence[Sequence[Any]], aliases: Mapping[str, Sequence[str]],
                 required: Iterable[str], scan: int = 30,
                 min_cols: int = 2) -> tuple[int, dict[str, int]] | None:
     """The first row (within ``scan``) whose labels cover ``required`` and at least ``min_cols``
@@ -148,7 +148,7 @@ def find_header(rows: Sequence[Sequence[Any]], aliases: dict[str, Sequence[str]]
     return None
 
 
-def match_columns(row: Sequence[Any], aliases: dict[str, Sequence[str]]) -> dict[str, int]:
+def match_columns(row: Sequence[Any], aliases: Mapping[str, Sequence[str]]) -> dict[str, int]:
     """Map keys to column indexes: exact label first, then the longest alias contained."""
     labels = [label_key(c) for c in row]
     cols: dict[str, int] = {}

@@ -109,7 +109,8 @@ class _Cfb:
         return self.data[start:start + self.ssize]
 
     def chain(self, start: int, table: tuple[int, ...]) -> list[int]:
-        out, sid = [], start
+        out: list[int] = []
+        sid = start
         while sid < len(table) and len(out) <= len(table):
             out.append(sid)
             sid = table[sid]

@@ -84,7 +84,7 @@ def _candidates(wb: Workbook) -> list[SheetInfo]:
 
 
 def _forms_in(wb: Workbook, sheets: list[SheetInfo]) -> list[tuple[SheetInfo, FormKind, LabelIndex]]:
-    found = []
+    found: list[tuple[SheetInfo, FormKind, LabelIndex]] = []
     for info in sorted(sheets, key=lambda s: (not s.visible, s.index)):
         labels = LabelIndex.build(wb.sheet(info.name))
         kind = detect_kind(labels)

@@ -72,11 +72,12 @@ def execution_rate_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
     if not candidates:
         return  # blank: S213; text: F012
     ex = score_execution(sub, pack)
-    if ex.rate is None:
+    rate = ex.rate
+    if rate is None:
         yield _exec_insufficient(sub, ex)
         return
-    best = min(candidates, key=lambda c: abs(c - ex.rate))
-    if not close_enough(best, ex.rate, 0.01, 6):
+    best = min(candidates, key=lambda c: abs(c - rate))
+    if not close_enough(best, rate, 0.01, 6):
         yield hit(f.ref, actual=shown(f), expected=f"{fmt_num(ex.rate, 2)}%")
 
 
