@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import OutputExistsError
+from .errors import OutputExistsError, PbmError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,8 +31,11 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
     ``force`` (checked before anything is written).
     """
     target = check_writable(path, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise write_error(target, exc) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -39,9 +43,23 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
         # mkstemp creates 0600; give the file the permissions a normal save would
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
+    except OSError as exc:  # disk full, no permission, the file open in Excel/WPS …
+        raise write_error(target, exc) from None
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        tmp_path.unlink(missing_ok=True)
+
+
+_WHY = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限，或文件正被 Excel/WPS 打开",
+        errno.EPERM: "没有写入权限，或文件正被 Excel/WPS 打开", errno.EROFS: "磁盘或文件夹是只读的",
+        errno.ENOTDIR: "路径中有同名的文件，无法建立文件夹", errno.EEXIST: "路径中有同名的文件，无法建立文件夹",
+        errno.ENAMETOOLONG: "文件名或路径太长"}
+
+
+def write_error(target: Path, exc: OSError) -> PbmError:
+    """An OSError while writing an output, as one Chinese line (exit 2: not a bug)."""
+    why = _WHY.get(exc.errno or 0, exc.strerror or str(exc))
+    return PbmError(f"无法写入 {target}：{why}。请检查磁盘空间和文件夹权限、关闭正在打开该文件的程序，"
+                    "或换一个输出位置。")
 
 
 def _umask() -> int:

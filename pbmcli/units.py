@@ -98,9 +98,11 @@ def read_csv_rows(path: Path) -> list[list[Any]]:
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
-# bounds for tabular exports (far larger than a form, still bounded)
-EXPORT_MAX_ROWS = 1_000_000
-EXPORT_MAX_COLS = 100
+# bounds for tabular exports (far larger than a form, still bounded).  python-calamine
+# allocates rows × columns densely up to the farthest cell: 1,000,000 × 100 let one cell
+# at CV999999 abort the process; 100,000 × 60 is ~6M cells (a few hundred MB at most).
+EXPORT_MAX_ROWS = 100_000
+EXPORT_MAX_COLS = 60
 
 
 def read_sheets(path: str | Path, max_rows: int = EXPORT_MAX_ROWS) -> list[tuple[str, list[list[Any]]]]:

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -238,6 +239,35 @@ def test_rename_failure_leaves_no_temp_file(small: Path, tmp_path: Path, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
+WRITERS: dict[str, Callable[[Path, Path], list[str | Path]]] = {
+    "validate-xlsx": OUTPUTS["validate-xlsx"],
+    "template": OUTPUTS["template"],
+    "template-units": lambda s, o: ["template", "selfeval", "--units", EXAMPLES / "units.xlsx", "--out-dir", o / "分发"],
+    "annotate": lambda s, o: ["validate", "-q", "--annotate", o / "批注", s / "forms"],
+    "notice": lambda s, o: ["notice", "monthly", "-p", "2026-10", "--db", s / "pbm.sqlite", "-o", o / "通报",
+                            "--date", "2026-11-05"],
+    "init": lambda s, o: ["init", o / "工作区"],
+}
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_disk_full_is_a_chinese_error_for_every_writer(name: str, small: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every output goes through fileio: a full disk at the final rename is exit 2 (annotate: a
+    note on that copy), never an internal error, and leaves no temp file."""
+    from pbmcli import fileio
+
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "replace", disk_full)
+    run = invoke(*WRITERS[name](small, tmp_path))
+    assert_clean_run(run)
+    assert run.exit_code in ((1,) if name == "annotate" else (2,)), run.stderr
+    assert "磁盘空间不足" in squash(run.stderr)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
 def test_output_under_a_file_is_a_chinese_error(small: Path, tmp_path: Path) -> None:
     (tmp_path / "不是文件夹").write_text("x", "utf-8")
     run = invoke("validate", "-q", "--format", "json", "-o", tmp_path / "不是文件夹" / "a.json", small / "forms")
@@ -260,24 +290,53 @@ def _integrity(db: Path) -> str:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-@pytest.mark.parametrize("delay", [0.6, 1.2, 2.0])
-def test_ingest_killed_midway_leaves_a_consistent_ledger(delay: float, tmp_path: Path) -> None:
-    forms = _forms(tmp_path / "收表", 40)
+@pytest.fixture(scope="module")
+def versions_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 versions of one unit's self-evaluation (distinct bytes, same unit and project):
+    ingesting them writes 300 submissions, each superseding the previous one."""
+    root = tmp_path_factory.mktemp("versions")
+    form = hf._form(root / "自评.xlsx").read_bytes()
+    archive = root / "三百个版本.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for i in range(300):
+            z.writestr(f"第{i:03d}版.xlsx", hf._variant(form, i))
+    return archive
+
+
+def _rows(db: Path, sql: str) -> int:
+    try:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+_WHOLE = ("SELECT COUNT(*) FROM submissions s LEFT JOIN scores c ON c.submission_id = s.id"
+          " WHERE c.submission_id IS NULL")  # a submission without its score: a torn write
+
+
+@pytest.mark.parametrize("after", [1, 60, 150])
+def test_ingest_killed_midway_leaves_a_consistent_ledger(after: int, versions_zip: Path, tmp_path: Path) -> None:
+    """SIGKILL a real `pbm ingest` while it writes; the ledger opens, passes integrity_check,
+    holds whole transactions only, and a re-run completes it without duplicates."""
     db = tmp_path / "pbm.sqlite"
-    cmd = [sys.executable, "-m", "pbmcli", "ingest", str(forms), "-p", "2026", "--db", str(db), "-f", "json"]
+    cmd = [sys.executable, "-m", "pbmcli", "ingest", str(versions_zip), "-p", "2026", "--db", str(db), "-f", "json"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-    time.sleep(delay)
+    deadline = time.monotonic() + 60
+    while _rows(db, "SELECT COUNT(*) FROM submissions") < after and time.monotonic() < deadline:
+        assert proc.poll() is None, "ingest finished before it could be killed: make the batch bigger"
+        time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    if db.exists():
-        assert _integrity(db) == "ok"
-        _ok(invoke("ledger", "--db", db))
-    again = _ok(invoke("ingest", forms, "-p", "2026", "--db", db, "-f", "json"))
-    items = again.json()["items"]
-    assert len(items) == 40 and {i["status"] for i in items} <= {"new", "duplicate"}
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 40
     assert _integrity(db) == "ok"
+    assert _rows(db, _WHOLE) == 0
+    assert _rows(db, "SELECT COUNT(*) FROM submissions WHERE superseded_by IS NULL") == 1
+    _ok(invoke("ledger", "--db", db))
+    again = _ok(invoke("ingest", versions_zip, "-p", "2026", "--db", db, "-f", "json"))
+    assert len(again.json()["items"]) == 300
+    assert _rows(db, "SELECT COUNT(*) FROM submissions") == 300
+    assert _rows(db, "SELECT COUNT(*) FROM submissions WHERE superseded_by IS NULL") == 1
+    assert _rows(db, _WHOLE) == 0 and _integrity(db) == "ok"
 
 
 CORRUPT = {
@@ -319,3 +378,27 @@ def test_corrupt_ledger_is_reported_and_never_overwritten(kind: str, command: st
     assert run.exit_code == 2, run.stdout
     assert "台账" in run.stderr or str(db.name) in run.stderr
     assert db.read_bytes() == before
+
+
+# ---------------------------------------------------------------- user notice templates (sandboxed)
+
+HOSTILE_TEMPLATES = {
+    "dunder": '{{ "".__class__.__mro__[1].__subclasses__() }}',
+    "huge_range": "{% for i in range(100000000) %}x{% endfor %}",
+    "missing_include": '{% include "/etc/passwd" %}',
+    "huge_string": '{{ "a" * 1000000000 }}',
+    "huge_power": "{{ 7 ** 3000000 }}",
+    "syntax": "{% for %}",
+    "undefined": "{{ no_such_variable.x }}",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_TEMPLATES)
+def test_hostile_user_template_is_refused_in_chinese(name: str, small: Path, tmp_path: Path) -> None:
+    template = tmp_path / f"{name}.md.j2"
+    template.write_text(HOSTILE_TEMPLATES[name] + "\n", "utf-8")
+    run = invoke("notice", "monthly", "-p", "2026-10", "--db", small / "pbm.sqlite", "--template", template,
+                 "-o", tmp_path / "通报", "--format", "md", "--date", "2026-11-05")
+    assert_clean_run(run)
+    assert run.exit_code == 2 and "模板" in run.stderr
+    assert not (tmp_path / "通报").exists() or not any((tmp_path / "通报").iterdir())

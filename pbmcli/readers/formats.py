@@ -38,9 +38,11 @@ def ods_percent_cells(data: bytes, sheet: str) -> Cells:
     """(row, col) of percentage cells of ``sheet`` (0-based)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if zf.getinfo("content.xml").file_size > MAX_MEMBER_BYTES:
+            info = zf.getinfo("content.xml")
+            if info.file_size > MAX_MEMBER_BYTES:
                 return frozenset()
-            xml = zf.read("content.xml")
+            with zf.open(info) as fh:  # bounded: never inflate past the declared size
+                xml = fh.read(info.file_size + 1)
     except ZIP_ERRORS:
         return frozenset()
     target = sheet.encode("utf-8")
@@ -187,6 +189,38 @@ def _sheet_cells(stream: bytes, offset: int, percent_xf: set[int]) -> Cells:
                         and row < MAX_ROWS and first + i < MAX_COLS:
                     out.add((row, first + i))
     return frozenset(out)
+
+
+def xls_dimensions_broken(data: bytes) -> bool:
+    """True when a sheet's DIMENSIONS record is impossible (first row after the last, beyond
+    65,536 rows or 256 columns).  python-calamine sizes the sheet from it before reading a
+    cell: a corrupt record makes it allocate hundreds of GB and abort the whole process."""
+    try:
+        stream = (cfb := _Cfb(data)).stream("Workbook") or cfb.stream("Book")
+        if stream is None:
+            return False
+        _, sheets = _globals(stream)
+        for offset in sheets.values():
+            for rtype, body in _records(stream, offset):
+                if rtype == 0x0200 and _bad_dimensions(body):
+                    return True
+                if rtype == 0x0200:
+                    break
+    except (struct.error, IndexError, ValueError, MemoryError):
+        return False  # not parseable here: calamine decides (and reports F001)
+    return False
+
+
+def _bad_dimensions(body: bytes) -> bool:
+    if len(body) >= 14:  # BIFF8: 32-bit rows
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", body, 0)
+        max_rows = 65_536
+    elif len(body) >= 8:  # BIFF5: 16-bit rows
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", body, 0)
+        max_rows = 16_384
+    else:
+        return True
+    return not (first_row <= last_row <= max_rows and first_col <= last_col <= 256)
 
 
 def xls_percent_cells(data: bytes, sheet: str) -> Cells:

@@ -273,8 +273,10 @@ def _sniff_zip(data: bytes, display: str) -> tuple[str, zipfile.ZipFile]:
 
 
 def _member(zf: zipfile.ZipFile, name: str, display: str) -> bytes:
-    try:
-        return zf.read(name)
+    try:  # never inflate past the declared size: a member lying about it fails its CRC check
+        info = zf.getinfo(name)
+        with zf.open(info) as fh:
+            return fh.read(min(info.file_size, MAX_MEMBER_BYTES) + 1)
     except ZIP_ERRORS:
         raise InputError(display, "压缩内容已损坏，无法解压", "F001") from None
 
@@ -358,6 +360,12 @@ def open_workbook(data: bytes, display: str, *, max_rows: int | None = None,
         issues += [ReadIssue("out_of_bounds", None, name,  # the sheet, not a cell: the message names it
                              f"工作表「{name}」在第 {bounds[0]} 行或第 {bounds[1]} 列之外还有内容，已忽略这些内容")
                    for name in ooxml.cut]
+    if fmt == "xls":
+        from .formats import xls_dimensions_broken
+
+        if xls_dimensions_broken(data):
+            raise InputError(display, "文件已损坏（工作表的行列范围记录不合理），无法安全读取；"
+                             "请用 Excel/WPS 打开后另存为 .xlsx 再报送", "F001")
     book = _calamine(data, display)
     try:
         meta = book.sheets_metadata

@@ -66,11 +66,35 @@ def cell(value: Any) -> str:
     return clean(value).replace(CELL_SEP, "｜")
 
 
-def _env(sandboxed: bool, loader_dir: Path | None) -> Any:
-    import jinja2
+MAX_REPEAT = 1_000_000  # "x" * n and 10 ** n in a user's template: beyond this it is refused
+
+
+def _bounded_sandbox() -> Any:
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
-    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    class BoundedSandbox(SandboxedEnvironment):
+        """The sandbox bounds range(); this also bounds repetition and powers."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            seq = (str, list, tuple)
+            size = (len(left) * right if isinstance(left, seq) and isinstance(right, int) else
+                    len(right) * left if isinstance(right, seq) and isinstance(left, int) else 0)
+            if operator == "**" and isinstance(right, int) and abs(right) > 64:
+                size = MAX_REPEAT + 1
+            if size > MAX_REPEAT:
+                raise SecurityError(f"运算结果过大（{operator}）")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
+def _env(sandboxed: bool, loader_dir: Path | None) -> Any:
+    import jinja2
+
+    cls = _bounded_sandbox() if sandboxed else jinja2.Environment
     # a user's folder first, then the shipped partials (_head, _sign, _colophon …)
     dirs = [str(d) for d in (loader_dir, TEMPLATE_DIR) if d is not None]
     env = cls(loader=jinja2.FileSystemLoader(dirs),
@@ -104,6 +128,10 @@ def render_lines(kind: str, context: dict[str, Any], template: Path | None = Non
         raise UsageError(f"模板 {exc.filename or name} 第 {exc.lineno} 行语法错误：{exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise UsageError(f"模板 {name} 试图执行不允许的操作：{exc}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise UsageError(f"模板 {name} 引用的模板「{exc.name}」不存在（只能引用模板所在文件夹中的文件）") from None
+    except (jinja2.TemplateError, OverflowError, MemoryError, RecursionError) as exc:
+        raise UsageError(f"模板 {name} 无法生成通报（{type(exc).__name__}：{str(exc)[:120]}），请检查模板") from None
 
 
 def template_variables(path: Path) -> set[str]:

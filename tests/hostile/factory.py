@@ -485,3 +485,81 @@ def lying_zip_bomb(folder: Path, base: Builder | None = None, part: str = "xl/wo
     p = folder / f"谎报大小_{part.rsplit('/', 1)[-1]}.xlsx"
     p.write_bytes(bytes(data))
     return p
+
+
+def ods_form(path: Path) -> Path:
+    """A small .ods with the form's first rows (pandas + odfpy, test extras)."""
+    import pandas as pd
+
+    rows = [["项目支出绩效自评表", None], ["项目名称", "农村公路养护"], ["主管部门", "示例县交通运输局"]]
+    pd.DataFrame(rows).to_excel(path, engine="odf", header=False, index=False)
+    return path
+
+
+def lying_ods_mimetype(folder: Path, inflated_mb: int = 160) -> Path:
+    """An .ods whose `mimetype` member inflates to ``inflated_mb`` MB while its headers claim 4 KB."""
+    import struct
+
+    src = ods_form(folder / "_o.ods")
+    with zipfile.ZipFile(src) as z:
+        items = [(i.filename, z.read(i)) for i in z.infolist()]
+    src.unlink()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in items:
+            out.writestr(name, data + b" " * (inflated_mb * 1024 * 1024) if name == "mimetype" else data)
+    data = bytearray(buf.getvalue())
+    for sig, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        pos = data.find(sig)
+        while pos >= 0:
+            if data[pos + name_at:pos + name_at + 8] == b"mimetype":
+                struct.pack_into("<I", data, pos + size_at, 4096)
+            pos = data.find(sig, pos + 4)
+    p = folder / "谎报大小_mimetype.ods"
+    p.write_bytes(bytes(data))
+    return p
+
+
+# LibreOffice writes number-rows-repeated="1048559" for trailing rows; a hostile file repeats values
+ODS_REPEATS = {
+    "rows": b'<table:table-row table:number-rows-repeated="1048570"><table:table-cell office:value-type='
+            b'"float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
+    "cols": b'<table:table-row><table:table-cell table:number-columns-repeated="16380" office:value-type='
+            b'"float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>',
+    "both": b'<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-'
+            b'repeated="16380" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+            b"</table:table-row>",
+}
+
+
+def ods_repeated(folder: Path, variant: str) -> Path:
+    """An .ods whose last row repeats a value a million times (rows, columns or both)."""
+    src = ods_form(folder / f"_r{variant}.ods")
+    extra = ODS_REPEATS[variant]
+
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"</table:table>", extra + b"</table:table>", 1) if name == "content.xml" else data
+
+    return _rewrite(src, folder / f"重复百万行_{variant}.ods", change)
+
+
+def xls_bad_dimensions(folder: Path) -> Path:
+    """A corrupt .xls whose DIMENSIONS record says first row 983040 > last row 3 (python-calamine
+    trusts it and aborts the process allocating hundreds of GB)."""
+    import struct
+
+    data = bytearray(xls_renamed(folder).read_bytes())
+    (folder / "其实是xls.xlsx").unlink()
+    pos = data.find(b"\x00\x02\x0e\x00")  # record 0x0200, 14 bytes: rwMic, rwMac, colMic, colMac
+    struct.pack_into("<I", data, pos + 4, 0x000F0000)
+    p = folder / "尺寸记录损坏.xls"
+    p.write_bytes(bytes(data))
+    return p
+
+
+def far_cell_at(folder: Path, ref: str, base: Builder | None = None) -> Path:
+    """One valued cell at ``ref`` (e.g. CV999999: far, yet inside a loose table bound)."""
+    row = int("".join(ch for ch in ref if ch.isdigit()))
+    cell = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
+    return _patched(folder, f"远端单元格_{ref}.xlsx", lambda d: d.replace(b"</sheetData>", cell + b"</sheetData>", 1),
+                    base)

@@ -28,6 +28,7 @@ ISOLATED: dict[str, Expect] = {
     "laughs_sheet": Expect("", ""),  # declared, never referenced: the form is read as usual
     "dimension_claim": Expect("", ""),  # <dimension ref="A1:XFD1048576"/> is metadata only
     "far_cell": Expect("F009", "已忽略"),  # the far cell is dropped and reported; the form is read
+    "xls_bad_dimensions": Expect("F001", "损坏", unreadable=True),  # checked before calamine sees it
 }
 
 
@@ -95,6 +96,15 @@ def test_lying_zip_bomb_stays_within_memory(corpus: Corpus) -> None:
     assert monitor.exit_code == 2 and "内部错误" not in monitor.stderr and "损坏" in monitor.stderr
 
 
+def test_lying_ods_mimetype_stays_within_memory(corpus: Corpus) -> None:
+    """The first member read to tell .ods from other zips must be bounded too."""
+    case = corpus.case("lying_ods_mimetype")
+    batch, alone = run_isolated(["validate", "-q", "-j", "1", "--format", "json", case.folder],
+                                ["validate", "-q", case.hostile], memory=TIGHT_MEMORY)
+    check_batch(case, Expect("F001", "损坏", unreadable=True), batch)
+    check_alone(case, Expect("F001", "损坏", unreadable=True), alone)
+
+
 _DYING_WORKER = r"""
 import os, sys
 from pbmcli import report
@@ -135,3 +145,11 @@ def test_a_worker_that_dies_does_not_take_the_batch_down(tmp_path: Path) -> None
     dead = [f for f in files if "致命" in f["path"]]
     assert [f["findings"][0]["code"] for f in dead] == ["F001"]
     assert sum(1 for f in files if f["form"] == "selfeval") == SMALL_BATCH + 5
+
+
+def test_ods_repeated_rows_and_columns(tmp_path: Path) -> None:
+    """number-rows/columns-repeated in the millions: read bounded, or refused; never a crash."""
+    files = [hf.ods_repeated(tmp_path, v) for v in hf.ODS_REPEATS]
+    runs = run_isolated(*(["validate", "-q", "--format", "json", f] for f in files))
+    for run in runs:
+        assert not run.crash and run.exit_code in (0, 1, 2) and "内部错误" not in run.stderr
