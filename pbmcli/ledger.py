@@ -193,11 +193,16 @@ class Ledger:
             conn.close()
             raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
                               "请从备份恢复，或用 --db 指定另一个台账文件。")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs
-        conn.execute("PRAGMA foreign_keys=ON")
-        ledger = cls(conn, p, clock or _utcnow)
-        ledger._migrate()
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs
+            conn.execute("PRAGMA foreign_keys=ON")
+            ledger = cls(conn, p, clock or _utcnow)
+            ledger._migrate()
+        except sqlite3.OperationalError as exc:  # e.g. another pbm is creating the same ledger
+            conn.close()
+            raise LedgerError(f"台账文件 {p} 暂时无法使用（{exc}）：可能有另一个 pbm 命令正在写入，"
+                              "请稍后重试。") from None
         return ledger
 
     def close(self) -> None:
