@@ -154,3 +154,17 @@ def test_goal_and_selfeval_in_one_folder(tmp_path: Path) -> None:
     make_selfeval(tmp_path / "2自评.xlsx")
     items, _ = expand([tmp_path])
     assert [read_submission(i).kind.value for i in items] == ["goal", "selfeval"]
+
+
+def test_zip_members_with_backslash_paths_are_read(tmp_path):
+    import zipfile
+
+    from pbmcli.readers.inputs import expand
+
+    archive = tmp_path / "windows.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("城关镇\\自评表.xlsx", b"PK")
+        zf.writestr("..\\..\\逃逸.xlsx", b"PK")
+    items, skipped = expand([archive])
+    assert sorted(i.display.rsplit("/", 1)[-1] for i in items) == ["自评表.xlsx", "逃逸.xlsx"]
+    assert skipped == []

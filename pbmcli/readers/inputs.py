@@ -88,7 +88,9 @@ def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
     except ZIP_ERRORS:
         yield Skipped(display, "压缩包已损坏或不完整，无法列出其中的文件；请重新打包后再报送")
         return
-    named = sorted(((member_name(i), i) for i in infos if not i.is_dir()), key=lambda p: p[0])
+    # Windows zip tools may store "dir\\file.xlsx": treat backslashes as folder separators
+    named = sorted(((member_name(i).replace("\\", "/"), i) for i in infos if not i.is_dir()),
+                   key=lambda p: p[0])
     for name, info in named:
         shown = f"{display}/{name.lstrip('/')}"
         if name.lower().endswith(".zip"):
