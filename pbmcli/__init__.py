@@ -26,7 +26,7 @@ _API = {
     "check": "pbmcli.engine",
     "score_submission": "pbmcli.scoring",
     "validate_paths": "pbmcli.report",
-    "score_paths": "pbmcli.crosscheck",
+    "score_paths": "pbmcli.score_report",
     "rank": "pbmcli.ranking",
     "Ledger": "pbmcli.ledger",
 }

@@ -14,9 +14,9 @@ from pbmcli.crosscheck import (
     normalise_name,
     project_key,
     same_value,
-    score_paths,
 )
 from pbmcli.readers import read_submission
+from pbmcli.score_report import score_paths
 from pbmcli.values import parse_value
 
 try:

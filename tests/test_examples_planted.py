@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pbmcli.config import default_pack
-from pbmcli.crosscheck import score_paths
 from pbmcli.report import validate_paths
+from pbmcli.score_report import score_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SUBMISSIONS = EXAMPLES / "submissions"

@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from test_examples_files import EXAMPLES, _load_generator
 
 from pbmcli.model import FormKind
 from pbmcli.readers import read_submission
 from pbmcli.readers.inputs import expand
-from test_examples_files import EXAMPLES, _load_generator
 
 GEN = _load_generator()
 CATALOG = GEN.build_catalog()
