@@ -17,9 +17,12 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .readers.labels import Lexicon
 
 BUILTIN_PACKS = ("national",)
 CONFIG_NAME = "pbm.toml"
@@ -213,8 +216,16 @@ class RulePack:
     apply: Apply
     notice: Notice
     workspace: Workspace = field(default_factory=Workspace)
+    # label variants added to the reader's lexicon: {section: {field: (label, …)}}
+    labels: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     source: tuple[str, ...] = ()  # files merged, in order (for `pbm config show`)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def lexicon(self) -> Lexicon:
+        """The reader's lexicon with this pack's [labels] additions."""
+        from .readers.labels import lexicon_for
+
+        return lexicon_for(self.labels)
 
     def with_selection(self, select: list[str] | None, ignore: list[str] | None) -> RulePack:
         """Apply CLI --select / --ignore on top of the pack's own."""
@@ -300,7 +311,8 @@ def _type_label(default: Any) -> str:
 
 
 # tables whose keys are data, not setting names
-_OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "aliases", "weights_rank"}
+_OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "aliases", "weights_rank",
+                "header", "extra", "fund_columns", "fund_rows", "indicator", "goals"}
 
 _META = {"extends", "name", "description", "workspace"}
 
@@ -378,11 +390,32 @@ def build(data: dict[str, Any], source: tuple[str, ...] = ()) -> RulePack:
         apply=_section(Apply, data["apply"], "apply"),
         notice=_section(Notice, data["notice"], "notice"),
         workspace=_section(Workspace, ws, "workspace"),
+        labels=_labels(data.get("labels", {})),
         source=source,
         raw=data,
     )
     _check_values(pack)
     return pack
+
+
+def _labels(data: dict[str, Any]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """[labels]: every section and field must be one the reader knows; each value a list of
+    label texts.  The built-in lexicon is checked here so a typo is a config error, not a
+    silently ignored variant."""
+    from .readers.labels import builtin_lexicon
+
+    lex = builtin_lexicon()
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for sec, fields in data.items():
+        if sec not in lex.tables or not isinstance(fields, dict):
+            raise ConfigError(f"[labels] 中没有「{sec}」这一类标签；可用的类别：{'、'.join(lex.tables)}")
+        for key, syns in fields.items():
+            if key not in lex.tables[sec]:
+                raise ConfigError(f"[labels.{sec}] 中没有字段「{key}」；可用的字段：{'、'.join(lex.tables[sec])}")
+            if not isinstance(syns, list) or not all(isinstance(x, str) and x.strip() for x in syns):
+                raise ConfigError(f"[labels.{sec}] {key} 应为标签文字的列表，如 {key} = [\"某某标签\"]")
+        out[sec] = {k: tuple(v) for k, v in fields.items()}
+    return out
 
 
 def _check_values(pack: RulePack) -> None:

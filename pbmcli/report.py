@@ -183,7 +183,7 @@ def validate_item(item: InputItem, pack: RulePack) -> FileResult:
     from .readers import read_submission
 
     try:
-        sub = read_submission(item)
+        sub = read_submission(item, pack.lexicon())
     except InputError as exc:
         return _unreadable(item, exc.code, exc.reason, pack)
     return FileResult.build(

@@ -169,7 +169,7 @@ def score_item(item: InputItem, pack: RulePack) -> FileScore:
     from .readers import read_submission
 
     try:
-        sub = read_submission(item)
+        sub = read_submission(item, pack.lexicon())
     except InputError as exc:
         return _unreadable(item, exc.code, exc.reason, pack)
     if sub.kind is not FormKind.SELFEVAL:
@@ -192,7 +192,7 @@ def read_goal_item(item: InputItem, pack: RulePack) -> Submission | str:
     from .readers import framed, read_submission
 
     try:
-        sub = read_submission(item)
+        sub = read_submission(item, pack.lexicon())
     except InputError as exc:
         return framed(exc).reason
     if sub.kind is not FormKind.GOAL:

@@ -112,7 +112,7 @@ _COUNTERS = ("个工作日", "工作日", "个月", "人次", "万元", "小时"
 def normalise_text(text: str) -> str:
     """Fold full-width forms and operator look-alikes; drop all whitespace."""
     s = unicodedata.normalize("NFKC", text)
-    s = s.replace("≧", "≥").replace("⩾", "≥").replace("≦", "≤").replace("⩽", "≤")
+    s = s.replace("≧", "≥").replace("⩾", "≥").replace("≦", "≤").replace("⩽", "≤").replace("═", "=")
     s = s.replace("。", "").replace("(含)", "").replace("[含]", "")
     return re.sub(r"\s+", "", s)
 
@@ -174,6 +174,13 @@ def _clean_unit(unit: str) -> str | None:
     if unit in ("百分比", "百分率") or unit.startswith("%"):
         return "%"
     return unit
+
+
+def _ten_thousands(number: float | None, unit: str | None) -> tuple[float | None, str | None]:
+    """"6.8万户" is 68000 户 (so it equals "68000户"); 万元 stays an amount unit."""
+    if number is None or unit is None or len(unit) < 2 or unit[0] != "万" or unit == "万元":
+        return number, unit
+    return float(Decimal(repr(number)) * 10000), unit[1:]
 
 
 def _is_deadline(s: str) -> bool:
@@ -264,6 +271,7 @@ def _read_number(s: str, unit_hint: str | None) -> tuple[float | None, str | Non
     if m:
         number = _to_float(m.group("num"))
         unit = _clean_unit(m.group("unit")) or (_clean_unit(normalise_text(unit_hint)) if unit_hint else None)
+        number, unit = _ten_thousands(number, unit)
         return number, unit, ops, body
     count = _parse_count(body)
     if count is None:

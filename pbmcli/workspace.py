@@ -215,7 +215,7 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     pending: list[tuple[IngestItem, tuple[Any, ...]]] = []
     for item in items:
         try:
-            sub = read(item)
+            sub = read(item, pack.lexicon())
         except InputError as exc:
             result.items.append(IngestItem(item.display, "unreadable"))
             result.findings.append(input_error_finding(exc))
@@ -277,7 +277,8 @@ def _title_month(item: Any, sub: Submission) -> int | None:
     return cutoff_month([t for t in texts if "月" in t])
 
 
-def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list[Submission], list[Finding], dict[str, int]]:
+def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
+               pack: RulePack | None = None) -> tuple[list[Submission], list[Finding], dict[str, int]]:
     """Forms of one kind under ``paths`` (others and unreadable files become findings) and
     the cut-off month found in each form's title rows."""
     expand = _optional("pbmcli.readers.inputs", "expand")
@@ -290,7 +291,7 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor") -> tuple[list
     months: dict[str, int] = {}
     for item in items:
         try:
-            sub = read(item)
+            sub = read(item, pack.lexicon() if pack is not None else None)
         except InputError as exc:
             findings.append(input_error_finding(exc))
             continue

@@ -330,7 +330,7 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
     from ..monitor import monitor_forms
     from ..workspace import read_forms
 
-    subs, findings, months = read_forms([path])
+    subs, findings, months = read_forms([path], pack=pack)
     res = monitor_forms(subs, period, pack, months)
     _notes([f"{f.path}：{f.message}" for f in findings], quiet)
     if fmt is MonitorFmt.json:

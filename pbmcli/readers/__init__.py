@@ -15,11 +15,12 @@ from ..errors import InputError
 from ..model import Submission
 from .forms import parse_workbook
 from .inputs import InputItem, Skipped, expand, read_bytes
+from .labels import Lexicon, builtin_lexicon, lexicon_for
 from .workbook import Sheet, SheetInfo, Workbook, open_workbook
 
 __all__ = [
-    "InputItem", "Sheet", "SheetInfo", "Skipped", "Workbook", "as_item", "expand", "framed", "open_item",
-    "open_workbook", "read_bytes", "read_submission",
+    "InputItem", "Lexicon", "Sheet", "SheetInfo", "Skipped", "Workbook", "as_item", "expand", "framed", "open_item",
+    "builtin_lexicon", "lexicon_for", "open_workbook", "read_bytes", "read_submission",
 ]
 
 
@@ -54,9 +55,11 @@ def framed(exc: InputError) -> InputError:
     return InputError(exc.path, input_error_finding(exc).message, exc.code)
 
 
-def read_submission(item: InputItem | str | Path) -> Submission:
-    """Read one form; ``path`` is the display name, ``sha256`` that of the bytes."""
+def read_submission(item: InputItem | str | Path, lexicon: Lexicon | None = None) -> Submission:
+    """Read one form; ``path`` is the display name, ``sha256`` that of the bytes.
+    ``lexicon``: the labels to recognise (default: pbm's own, ``pack_lexicon(pack)`` for a
+    rule pack's additions)."""
     item = as_item(item)
     data = read_bytes(item)
-    sub = parse_workbook(open_workbook(data, item.display))
+    sub = parse_workbook(open_workbook(data, item.display), lexicon)
     return dataclasses.replace(sub, path=item.display, sha256=hashlib.sha256(data).hexdigest())

@@ -16,19 +16,7 @@ from decimal import Decimal
 from ..errors import InputError
 from ..model import CellRef, Field, FormKind, ReadIssue, Submission
 from .cells import Reader
-from .labels import (
-    EXTRA_BY_LABEL,
-    FUND_COL_BY_LABEL,
-    FUND_ROW_BY_LABEL,
-    GOAL_BY_LABEL,
-    GOALS,
-    HEADER_BY_LABEL,
-    INDICATOR_COLS,
-    LabelIndex,
-    base,
-    has_ab,
-    norm,
-)
+from .labels import LabelIndex, Lexicon, base, builtin_lexicon, has_ab, norm
 from .table import read_tables
 from .workbook import SheetInfo, Workbook
 
@@ -83,29 +71,28 @@ def _candidates(wb: Workbook) -> list[SheetInfo]:
     return [s for s in wb.sheets if s.name != META_SHEET and not _SKIP_SHEET.search(s.name)]
 
 
-def _forms_in(wb: Workbook, sheets: list[SheetInfo]) -> list[tuple[SheetInfo, FormKind, LabelIndex]]:
+def _forms_in(wb: Workbook, sheets: list[SheetInfo],
+              lex: Lexicon) -> list[tuple[SheetInfo, FormKind, LabelIndex]]:
     found: list[tuple[SheetInfo, FormKind, LabelIndex]] = []
     for info in sorted(sheets, key=lambda s: (not s.visible, s.index)):
-        labels = LabelIndex.build(wb.sheet(info.name))
+        labels = LabelIndex.build(wb.sheet(info.name), lex)
         kind = detect_kind(labels)
         if kind is not FormKind.UNKNOWN:
             found.append((info, kind, labels))
     return found
 
 
-_NAME_LABELS = {norm(n) for n in INDICATOR_COLS["name"]}
-
-
 def _has_table(labels: LabelIndex) -> bool:
     """The sheet has an indicator table header (三级指标 / 指标名称)."""
-    return any(label in _NAME_LABELS for _, _, label in labels.cells)
+    return any(labels.lex.key("indicator", label) == "name" for _, _, label in labels.cells)
 
 
-def choose_sheet(wb: Workbook) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
+def choose_sheet(wb: Workbook, lex: Lexicon | None = None) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
     """The sheet holding the form: first visible one, else a hidden one (with an issue)."""
-    found = _forms_in(wb, _candidates(wb))
+    lex = lex or builtin_lexicon()
+    found = _forms_in(wb, _candidates(wb), lex)
     if not found:  # a form on a sheet named like an instruction sheet ("填表说明") still counts
-        found = _forms_in(wb, [s for s in wb.sheets if s.name != META_SHEET and s not in _candidates(wb)])
+        found = _forms_in(wb, [s for s in wb.sheets if s.name != META_SHEET and s not in _candidates(wb)], lex)
     if not found:
         raise InputError(wb.display, f"在各工作表中没有找到{_LOOKED_FOR}", "F003")
     with_table = [f for f in found if _has_table(f[2])]
@@ -154,25 +141,25 @@ def _version_key(version: str) -> tuple[int, ...]:
 # ---------------------------------------------------------------- header, goals, extra
 
 
-def _labelled(rd: Reader, table: dict[str, str]) -> dict[str, Field]:
+def _labelled(rd: Reader, section: str) -> dict[str, Field]:
     """First occurrence of each labelled field, value to the right (or inline)."""
     out: dict[str, Field] = {}
     for r, c, label in rd.labels.cells:
-        key = table.get(label) or table.get(base(label))
+        key = rd.labels.lex.key(section, label)
         if key is not None and key not in out:
             out[key] = rd.right_of(r, c)
     for r, c in rd.labels.colon:
-        key, inline = _inline_key(rd, r, c, table)
+        key, inline = _inline_key(rd, r, c, section)
         if key is not None and key not in out and inline is not None:
             out[key] = inline
     return out
 
 
-def _inline_key(rd: Reader, r: int, c: int, table: dict[str, str]) -> tuple[str | None, Field | None]:
+def _inline_key(rd: Reader, r: int, c: int, section: str) -> tuple[str | None, Field | None]:
     raw = rd.sheet.text(r, c)
     for sep in ("：", ":"):
         left, found, right = raw.partition(sep)
-        key = table.get(norm(left)) if found else None
+        key = rd.labels.lex.by_label[section].get(norm(left)) if found else None
         if key is not None and right.strip():
             return key, dataclasses.replace(rd.sheet.field(r, c), value=right.strip(), text=raw)
     return None, None
@@ -211,7 +198,7 @@ _TEXT_KEYS = ("unit_code", "department_code", "phone", "contact", "leader", "fin
 
 
 def read_header(rd: Reader) -> dict[str, Field]:
-    header = _labelled(rd, HEADER_BY_LABEL)
+    header = _labelled(rd, "header")
     for key in _TEXT_KEYS:  # codes typed as numbers (301 → "301", never "301.0")
         f = header.get(key)
         if f is not None and isinstance(f.value, float) and f.value.is_integer():
@@ -225,13 +212,14 @@ def read_goals(rd: Reader) -> dict[str, Field]:
     """预期目标/实际完成情况 (or 中期目标/年度目标) below their labels when they head a row
     of goal labels, else to the right.  Specific labels win over group labels."""
     out: dict[str, Field] = {}
-    order = {norm(s): i for syns in GOALS.values() for i, s in enumerate(syns)}
-    cells = sorted(((order[lbl], r, c, lbl) for r, c, lbl in rd.labels.cells if lbl in GOAL_BY_LABEL))
+    goals = rd.labels.lex.by_label["goals"]
+    order = {norm(s): i for syns in rd.labels.lex.tables["goals"].values() for i, s in enumerate(syns)}
+    cells = sorted(((order[lbl], r, c, lbl) for r, c, lbl in rd.labels.cells if lbl in goals))
     for _, r, c, label in cells:
-        key = GOAL_BY_LABEL[label]
+        key = goals[label]
         if key in out:
             continue
-        row_goals = sum(1 for _, lbl in rd.labels.by_row.get(r, ()) if lbl in GOAL_BY_LABEL)
+        row_goals = sum(1 for _, lbl in rd.labels.by_row.get(r, ()) if lbl in goals)
         _, end = rd.sheet.span_end(r, c)
         if label in _GROUP_GOALS:
             if not rd.labels.is_label(r, end + 1):  # "年度总体目标 | text": a value holder
@@ -302,7 +290,7 @@ def _fund_header(rd: Reader) -> tuple[int, dict[str, int], bool] | None:
         cols: dict[str, int] = {}
         ab = False
         for c, label in rd.labels.by_row[r]:
-            key = FUND_COL_BY_LABEL.get(label) or FUND_COL_BY_LABEL.get(base(label))
+            key = rd.labels.lex.key("fund_columns", label)
             if key is not None and key not in cols:
                 cols[key] = c
                 ab = ab or has_ab(label)
@@ -311,15 +299,15 @@ def _fund_header(rd: Reader) -> tuple[int, dict[str, int], bool] | None:
     return None
 
 
-def _fund_row_key(label: str) -> str | None:
-    return FUND_ROW_BY_LABEL.get(label) or FUND_ROW_BY_LABEL.get(base(label))
+def _fund_row_key(rd: Reader, label: str) -> str | None:
+    return rd.labels.lex.key("fund_rows", label)
 
 
 def _funds_table(rd: Reader, hr: int, cols: dict[str, int], units: _Units) -> dict[str, dict[str, Field]]:
     first = min(cols.values())
     rows: dict[str, dict[str, Field]] = {}
     for r in range(hr + 1, min(hr + 9, rd.sheet.nrows)):
-        keys = [_fund_row_key(lbl) for c, lbl in rd.labels.by_row.get(r, ()) if c < first]
+        keys = [_fund_row_key(rd, lbl) for c, lbl in rd.labels.by_row.get(r, ()) if c < first]
         key = next((k for k in keys if k), None)
         if key is None or key in rows:
             if rows and not any(keys):
@@ -347,7 +335,7 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
     funds: dict[str, dict[str, dict[str, Field]]] = {}
     block_at: dict[int, tuple[int, str]] = {}  # column -> (row, block) of the last total label
     for r, c, label in rd.labels.cells:
-        key = _fund_row_key(label)
+        key = _fund_row_key(rd, label)
         if key is None:
             continue
         if key == "total":
@@ -369,7 +357,7 @@ def _funds_horizontal(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str
     for r in sorted(rd.labels.by_row):
         cols = {}
         for c, label in rd.labels.by_row[r]:
-            key = _fund_row_key(label)
+            key = _fund_row_key(rd, label)
             if key is not None and key not in cols:
                 cols[key] = c
         if len(cols) < 2 or "total" not in cols:
@@ -416,12 +404,12 @@ def _uncached_issues(rd: Reader) -> list[ReadIssue]:
             for r, c in sorted(rd.sheet.uncached)]
 
 
-def parse_workbook(wb: Workbook) -> Submission:
+def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
     """Identify the form in ``wb`` and read it into a Submission (raises InputError F003)."""
     meta_kind, version, meta_issues = read_meta(wb)
     if meta_kind == "units":
         raise InputError(wb.display, "这是单位名录（units）模板", "F003")
-    name, kind, labels, sheet_issues = choose_sheet(wb)
+    name, kind, labels, sheet_issues = choose_sheet(wb, lex)
     rd = Reader(wb.sheet(name), labels)
     header = read_header(rd)
     goals = read_goals(rd)
@@ -436,5 +424,5 @@ def parse_workbook(wb: Workbook) -> Submission:
         path=wb.display, kind=kind, sheet=name, template_version=version,
         variant=_variant(kind, funds_ab or table.ab, table.columns),
         header=header, funds=funds, goals=goals, indicators=tuple(table.indicators),
-        totals=table.totals, extra=_labelled(rd, EXTRA_BY_LABEL), issues=tuple(issues),
+        totals=table.totals, extra=_labelled(rd, "extra"), issues=tuple(issues),
     )

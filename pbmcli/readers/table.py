@@ -9,21 +9,14 @@ are read until a 总分/合计 row, the next header row, a footer label or the e
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Field, Indicator, IndicatorValue
 from ..values import parse_value
 from .cells import Reader
-from .labels import (
-    EXTRA_BY_LABEL,
-    HEADER_BY_LABEL,
-    INDICATOR_BY_LABEL,
-    TOTAL_LABELS,
-    base,
-    canon_level,
-    has_ab,
-)
+from .labels import base, has_ab
 
 _NUMERIC = ("weight", "score")
 _OWN = {"name", "target", "actual", "weight", "score", "current", "forecast"}
@@ -55,7 +48,7 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
     cols: dict[str, int] = {}
     ab = False
     for c, label in rd.labels.by_row.get(r, ()):
-        key = INDICATOR_BY_LABEL.get(label) or INDICATOR_BY_LABEL.get(base(label))
+        key = rd.labels.lex.key("indicator", label)
         if key is None:
             continue
         if key in cols:  # a repeated column starts the next side-by-side block
@@ -100,8 +93,9 @@ def _block_name(rd: Reader, g: Group, floor: int, first_of_two: bool) -> str:
 def _stop_row(rd: Reader, r: int, header_rows: set[int]) -> bool:
     if r in header_rows:
         return True
+    by = rd.labels.lex.by_label
     for _, label in rd.labels.by_row.get(r, ()):
-        if label in EXTRA_BY_LABEL or label in HEADER_BY_LABEL:
+        if label in by["extra"] or label in by["header"]:
             return True
     return False
 
@@ -109,7 +103,7 @@ def _stop_row(rd: Reader, r: int, header_rows: set[int]) -> bool:
 def _total_row(rd: Reader, r: int, g: Group) -> bool:
     """A 总分/合计 row: the label sits left of or in the 三级指标 column."""
     last = g.cols.get("name", min(g.cols.values()) + 1)
-    return any(c <= last and (label in TOTAL_LABELS or label.startswith("总分"))
+    return any(c <= last and (label in rd.labels.lex.total_labels or label.startswith("总分"))
                for c, label in rd.labels.by_row.get(r, ()))
 
 
@@ -141,9 +135,10 @@ class _FillDown:
             values["level2"] = self.level2
 
 
-def _level_field(f: Field) -> Field:
+def _level_field(rd: Reader, f: Field) -> Field:
     if isinstance(f.value, str):
-        return Field(canon_level(f.value), f.ref, f.text or f.value, f.percent, f.formula_uncached)
+        return Field(rd.labels.lex.canon_level(f.value), f.ref, f.text or f.value, f.percent,
+                     f.formula_uncached)
     return f
 
 
@@ -155,7 +150,7 @@ def _row_values(rd: Reader, g: Group, r: int) -> tuple[dict[str, Field], set[str
         f = rd.column_cell(r, c)
         mine = rd.sheet.anchor(r, c)[0] == r
         if key in ("level1", "level2"):
-            f = _level_field(f)
+            f = _level_field(rd, f)
         elif key in _NUMERIC and mine:
             f = rd.number(f, _COL_WHAT[key])
         values[key] = f
@@ -178,10 +173,22 @@ def _parse_field(f: Field | None, unit_hint: str | None, op_hint: str | None = N
     return _parse(f.value, unit_hint, op_hint)
 
 
+_NAME_UNIT = re.compile(r"[(（]\s*([^()（）\d]{1,6}?)\s*[)）]\s*$")
+
+
+def unit_in_name(name: str) -> str | None:
+    """The unit written in an indicator's name: "惠及户数（户）" → "户", "完成率(%)" → "%"."""
+    m = _NAME_UNIT.search(name)
+    return m.group(1) if m else None
+
+
 def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorValue | None]:
     unit = values.get("unit")
     nature = values.get("nature")
+    name = values.get("name")
     unit_hint = str(unit.value) if unit is not None and not unit.blank else None
+    if unit_hint is None and name is not None and isinstance(name.value, str):
+        unit_hint = unit_in_name(name.value)
     op_hint = str(nature.value) if nature is not None and not nature.blank else None
     target = _parse_field(values.get("target"), unit_hint, op_hint)
     if "actual" not in values:

@@ -137,12 +137,13 @@ def _quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicato
             yield ind, value
 
 
-@rule(code="I106", name="target-operator-missing", severity=Severity.ERROR, forms=(FormKind.GOAL,),
-      message="{where}：指标「{name}」的指标值「{actual}」缺少指标性质符号。请写成「{expected}」这样的形式（≥、≤、＝、＞、＜）。")
+@rule(code="I106", name="target-operator-missing", severity=Severity.WARNING, forms=(FormKind.GOAL,),
+      message="{where}：指标「{name}」的指标值「{actual}」没有写指标性质符号，已按「{expected}」（越高越好）理解。"
+              "如是越低越好或必须相等的指标，请改为 ≤ 或 ＝。")
 def target_operator_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：申报表的定量指标值没有写指标性质（≥、>、=、≤、<）。自评表的年度指标值照抄批复目标，不重复检查（复核时按 ≥ 计分）。
-    原因：没有符号就不知道是越高越好（正向）、越低越好（反向）还是必须相等，无法计分。
+    说明：申报表的定量指标值没有写指标性质（≥、>、=、≤、<），审核和复核时按 ≥（正向）理解。自评表的年度指标值照抄批复目标，不重复检查。
+    原因：没有符号时多数指标是越高越好，但成本、时限类指标可能是越低越好，需要单位确认。
     示例：指标值只写“95%”“12个”。
     修正：加上符号，如“≥95%”“≤3个工作日”“=100%”；也可在“指标性质”栏单独填写。
     配置项：无。
@@ -153,13 +154,14 @@ def target_operator_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
                       expected=f"≥{value.display()}")
 
 
-@rule(code="I107", name="target-unit-missing", severity=Severity.ERROR, forms=_BOTH,
-      message="{where}：指标「{name}」的指标值「{actual}」缺少计量单位。请写成「{expected}」这样的形式（%、个、人次、万元、天……）。")
+@rule(code="I107", name="target-unit-missing", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：指标「{name}」的指标值「{actual}」没有计量单位，无法判断是百分比、个数还是金额。"
+              "请写成「{expected}」这样的形式，或在指标名称后注明单位（如“惠及户数（户）”）。")
 def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：定量指标值只有数字，没有计量单位。
-    原因：“≥95”可能是 95%、95 个还是 95 万元，无法判断，也无法与实际完成值比较。
-    示例：指标值写“≥95”，且没有单独的计量单位栏。
+    说明：定量指标值只有数字，指标值、计量单位栏和指标名称中都没有计量单位。
+    原因：“≥95”可能是 95%、95 个还是 95 万元，需要单位核实；不影响按数值比较计分。
+    示例：指标值写“≥95”，没有单独的计量单位栏，指标名称也没有注明单位。名称写“惠及户数（户）”时不报。
     修正：写上单位，如“≥95%”“≥95个”；有“计量单位”栏的填在该栏。
     配置项：无。
     """
@@ -170,7 +172,16 @@ def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
             continue  # S214 says it: the target (1) against a percentage actual (98%)
         if not value.unit and value.number is not None:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
-                      expected=f"{value.operator or '≥'}{value.number:g}%")
+                      expected=_with_unit(ind.name, value))
+
+
+def _with_unit(name: str, value: Any) -> str:
+    """The advised spelling: "%" only for a rate's name (…率 / …度), else a generic unit note."""
+    op = value.operator or "≥"
+    stem = name.rstrip("）)").strip()
+    if stem.endswith(("率", "满意度", "覆盖面")):
+        return f"{op}{value.number:g}%"
+    return f"{op}{value.number:g}＋单位（如 个、人次、户、万元）"
 
 
 @rule(code="I108", name="target-unreadable", severity=Severity.ERROR, forms=_BOTH,

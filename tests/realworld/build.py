@@ -1,0 +1,86 @@
+"""Build the real-world corpus workbooks from their transcriptions.
+
+Each ``forms/<id>.toml`` is a faithful transcription of one published form
+(see README.md beside this file for the format).  This script turns it into an
+.xlsx with openpyxl, cell by cell, with the merges and number formats it lists.
+It never imports pbm: the corpus must not depend on the code it tests.
+
+    python tests/realworld/build.py OUT_DIR [ID ...]
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+HERE = Path(__file__).resolve().parent
+FORMS = HERE / "forms"
+
+
+def load(form_id: str) -> dict[str, Any]:
+    with (FORMS / f"{form_id}.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def all_ids() -> list[str]:
+    return sorted(p.stem for p in FORMS.glob("*.toml"))
+
+
+def _cell_value(raw: Any) -> tuple[Any, str | None]:
+    """A transcribed cell: "" (blank), a string, a number, or {v = …, fmt = "0.00%"}."""
+    if isinstance(raw, dict):
+        return raw.get("v"), raw.get("fmt")
+    if raw == "":
+        return None, None
+    return raw, None
+
+
+def _fill_sheet(ws: Any, spec: dict[str, Any]) -> None:
+    widths: dict[int, int] = {}
+    for r, row in enumerate(spec.get("rows", []), start=1):
+        for c, raw in enumerate(row, start=1):
+            value, fmt = _cell_value(raw)
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if fmt:
+                cell.number_format = fmt
+            widths[c] = max(widths.get(c, 8), min(40, len(str(value)) * 2))
+    for rng in spec.get("merges", []):
+        ws.merge_cells(rng)
+    for c, w in widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = w
+
+
+def build(form_id: str, out_dir: Path) -> Path:
+    """Write ``out_dir/<file name>`` for one transcription and return its path."""
+    spec = load(form_id)
+    wb = Workbook()
+    sheets = spec.get("sheets") or [spec["sheet"]]
+    for i, sheet in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = sheet.get("name", f"Sheet{i + 1}")
+        _fill_sheet(ws, sheet)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / spec.get("file_name", f"{form_id}.xlsx")
+    wb.save(path)
+    return path
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    out = Path(argv[0])
+    for form_id in argv[1:] or all_ids():
+        print(build(form_id, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
