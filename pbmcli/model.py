@@ -31,6 +31,12 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+# the rows of the funds block that add up to its total, and their Chinese names
+FUND_PARTS = ("appropriation", "superior", "carryover", "special", "other")
+FUND_ROW_NAMES = {"total": "资金总额", "appropriation": "财政拨款", "superior": "上级补助资金",
+                  "carryover": "上年结转", "special": "财政专户管理资金", "other": "其他资金"}
+
+
 class FormKind(StrEnum):
     """Which form a workbook holds, identified by content (title and labels)."""
 
@@ -197,6 +203,13 @@ class IndicatorValue:
 EMPTY_VALUE = IndicatorValue(ValueKind.EMPTY)
 
 
+def _as_text(v: float | str | None) -> str:
+    """A name cell as text: a number typed in it reads "88", never "88.0"."""
+    if v is None:
+        return ""
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 @dataclass(frozen=True, slots=True)
 class Indicator:
     """One row of the 绩效指标 table.
@@ -221,18 +234,15 @@ class Indicator:
 
     @property
     def level1(self) -> str:
-        v = self.get("level1").value
-        return str(v) if v is not None else ""
+        return _as_text(self.get("level1").value)
 
     @property
     def level2(self) -> str:
-        v = self.get("level2").value
-        return str(v) if v is not None else ""
+        return _as_text(self.get("level2").value)
 
     @property
     def name(self) -> str:
-        v = self.get("name").value
-        return str(v) if v is not None else ""
+        return _as_text(self.get("name").value)
 
     @property
     def weight(self) -> float | None:
@@ -263,8 +273,9 @@ class Submission:
 
     ``funds`` = {block: {row: {column: Field}}}:
       blocks "annual" (年度) and "midterm" (中期, goal forms);
-      rows "total" (年度资金总额/资金总额), "appropriation" (财政拨款),
-      "carryover" (上年结转), "other" (其他资金);
+      rows "total" (年度资金总额/资金总额/总额), then its parts (``FUND_PARTS``):
+      "appropriation" (财政拨款/财政资金), "superior" (上级补助), "carryover" (上年结转),
+      "special" (财政专户管理资金), "other" (其他资金/单位资金);
       columns for self-evaluations "initial" (年初预算数), "budget" (全年预算数),
       "spent" (全年执行数), "weight" (分值), "rate" (执行率), "score" (得分);
       for goal forms "amount".

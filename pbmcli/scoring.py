@@ -36,6 +36,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from .model import (
+    EMPTY,
+    FUND_PARTS,
     CellRef,
     Field,
     Finding,
@@ -399,8 +401,10 @@ def _score_quantitative(ind: Indicator, target: IndicatorValue, actual: Indicato
 
 
 def _self_score_check(ind: Indicator, score: Decimal, formula: str, pack: RulePack) -> list[Finding]:
+    from .rules.common import close_enough  # the comparison S206 uses, so both agree
+
     own = _own(ind)
-    if own is None or abs(_d(own) - score) <= _d(pack.scoring.score_tolerance):
+    if own is None or close_enough(own, float(score), pack.scoring.score_tolerance, pack.scoring.decimals, 1):
         return []
     msg = f"{_label(ind)}自评得分 {fmt(own)} 与按公式复核的得分 {fmt(score)} 不一致（{formula}），请按复核得分修改"
     return [_finding("X305", msg, _indicator_ref(ind, "score"), expected=fmt(score), actual=fmt(own))]
@@ -560,9 +564,30 @@ def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
 
 # --- execution ---------------------------------------------------------------------------------
 
+_AMOUNTS = ("initial", "budget", "spent")
+
+
+def money_rows(sub: Submission) -> tuple[str, ...]:
+    """The funding rows that hold the money when the 年度资金总额 row does not: its amounts
+    are all 0 or blank while rows under it (其中：财政拨款 …) are not.  Empty otherwise."""
+    total = sub.funds.get("annual", {}).get("total", {})
+    if any(parse_number(total.get(c, EMPTY)) for c in _AMOUNTS):
+        return ()
+    parts = sub.funds.get("annual", {})
+    return tuple(p for p in FUND_PARTS if any(parse_number(parts.get(p, {}).get(c, EMPTY)) for c in _AMOUNTS))
+
+
 def _fund_number(sub: Submission, col: str) -> tuple[float | None, Field]:
+    """An amount of the 年度资金总额 row; when that row is all zeros but its parts hold the
+    money, the sum of the parts (the total row's cell stays the reference)."""
     fld = sub.fund("annual", "total", col)
-    return parse_number(fld), fld
+    rows = money_rows(sub) if col in _AMOUNTS else ()
+    if not rows:
+        return parse_number(fld), fld
+    values = [parse_number(sub.fund("annual", r, col)) for r in rows]
+    if all(v is None for v in values):
+        return parse_number(fld), fld
+    return float(sum((_d(v) for v in values if v is not None), Decimal(0))), fld
 
 
 _INITIAL_USED = "全年预算数未填，按年初预算数计算执行率"
@@ -578,6 +603,13 @@ def _budget(sub: Submission) -> tuple[float | None, Field, list[Finding]]:
         return None, bfield, []
     return initial, ifield, [_finding("X309", _INITIAL_USED, bfield.ref or ifield.ref,
                                       expected="全年预算数", actual="空")]
+
+
+def _consistent(own: float, score: Decimal, pack: RulePack) -> bool:
+    """A self-score agrees with the recomputed one at the precision it is written in (S202's test)."""
+    from .rules.common import close_enough
+
+    return close_enough(own, float(score), pack.scoring.score_tolerance, pack.scoring.decimals, 1)
 
 
 def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
@@ -600,7 +632,7 @@ def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
     score = _round(max(min(rate, Decimal(1)), Decimal(0)) * _d(points), pack.scoring.decimals)
     formula = (f"执行率 = 全年执行数 {fmt(spent)} ÷ 全年预算数 {fmt(budget)} = {fmt(rate * 100)}%；"
                f"得分 = min(执行率, 100%) × 分值 {fmt(points)} = {fmt(score)}")
-    if own is not None and abs(_d(own) - score) > _d(pack.scoring.score_tolerance):
+    if own is not None and not _consistent(own, score, pack):
         found.append(_finding("X305", f"预算执行率自评得分 {fmt(own)} 与复核得分 {fmt(score)} 不一致"
                                       f"（{formula}），请按复核得分修改",
                               ofield.ref, expected=fmt(score), actual=fmt(own)))
@@ -699,6 +731,20 @@ def _empty_row(ind: Indicator) -> bool:
     return all(ind.get(k).blank for k in ("name", "target", "actual", "weight", "score"))
 
 
+def _one_synonym_note(found: list[Finding]) -> list[Finding]:
+    """X303 once per form: "达成预期指标" on eight rows is one remark, not eight."""
+    synonyms = [f for f in found if f.code == "X303"]
+    if len(synonyms) <= 1:
+        return found
+    texts = list(dict.fromkeys(f.actual or "" for f in synonyms))
+    shown = "、".join(f"「{t}」" for t in texts[:3]) + ("等" if len(texts) > 3 else "")
+    first = synonyms[0]
+    ref = CellRef(first.sheet, first.cell) if first.sheet and first.cell else None
+    note = _finding("X303", f"{len(synonyms)} 项定性指标的完成情况写作{shown}，不是三档标准表述，"
+                            f"已按同义词归入对应档次计分", ref, expected=first.expected, actual="、".join(texts))
+    return [note if f is first else f for f in found if f.code != "X303" or f is first]
+
+
 def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
     """Score a self-evaluation: execution + indicators, rescaling, caps, grades, findings."""
     execution = score_execution(sub, pack)
@@ -710,7 +756,7 @@ def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
     if source == _UNCACHED:
         notes.append(f"{ref}：{source}" if ref else source)
         source = ""
-    found = [*execution.findings, *(f for s in scores for f in s.findings)]
+    found = _one_synonym_note([*execution.findings, *(f for s in scores for f in s.findings)])
     difference = None
     if total is not None and self_total is not None and _as_float(self_total - total):
         difference = float(_round(self_total - total, pack.scoring.decimals))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Field, Indicator, IndicatorValue, ReadIssue, Submission
+from ..model import FUND_ROW_NAMES, Field, Indicator, IndicatorValue, ReadIssue, Submission
 
 SCHEMA = "pbm.inspect/1"
 
@@ -78,8 +78,7 @@ KEY_LABELS = {
     "current": "截至当前完成情况", "conclusion": "评价结论", "problems": "存在问题",
     "measures": "改进措施", "grade": "自评等级", "weight": "分值", "score": "得分",
 }
-FUND_ROW_LABELS = {"total": "资金总额", "appropriation": "财政拨款", "carryover": "上年结转",
-                   "other": "其他资金"}
+FUND_ROW_LABELS = FUND_ROW_NAMES
 FUND_COL_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "weight": "分值",
                    "rate": "执行率", "score": "得分", "amount": "金额", "forecast": "全年预计执行数",
                    "forecast_rate": "预计执行率", "reason": "偏差原因"}

@@ -404,6 +404,18 @@ def _uncached_issues(rd: Reader) -> list[ReadIssue]:
             for r, c in sorted(rd.sheet.uncached)]
 
 
+def _leftover_issue(leftovers: list[Field]) -> list[ReadIssue]:
+    """One note for all template rows left in the indicator table (never one per row)."""
+    if not leftovers:
+        return []
+    leftovers = sorted(leftovers, key=lambda f: f.ref.row if f.ref else 0)
+    rows = sorted({f.ref.row for f in leftovers if f.ref is not None})
+    shown = "、".join(f"「{f.text or f.value}」" for f in leftovers[:3]) + ("等" if len(leftovers) > 3 else "")
+    where = "、".join(str(r) for r in rows[:8]) + ("…" if len(rows) > 8 else "")
+    return [ReadIssue("template_leftover", leftovers[0].ref, shown,
+                      f"指标表第 {where} 行是模板遗留内容（{shown}），不是指标，未计入审核和计分")]
+
+
 def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
     """Identify the form in ``wb`` and read it into a Submission (raises InputError F003)."""
     meta_kind, version, meta_issues = read_meta(wb)
@@ -419,7 +431,10 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
         total = funds.setdefault("annual", {}).setdefault("total", {})
         for key, f in table.execution.items():
             total.setdefault(key, f)
-    issues = [*wb.issues, *meta_issues, *sheet_issues, *rd.issues, *_uncached_issues(rd)]
+    issues = [*wb.issues, *meta_issues, *sheet_issues, *rd.issues, *_uncached_issues(rd),
+              *_leftover_issue(table.leftovers + ([] if version else table.level_only)),
+              *(ReadIssue("level1_inferred", f.ref, l2, f"一级指标为空，已按二级指标「{l2}」归入「{l1}」")
+                for f, l2, l1 in table.inferred)]
     return Submission(
         path=wb.display, kind=kind, sheet=name, template_version=version,
         variant=_variant(kind, funds_ab or table.ab, table.columns),

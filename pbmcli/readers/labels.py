@@ -23,7 +23,7 @@ _SPACE_COLON = re.compile(r"[\s:：]+")
 _SUFFIX = re.compile(r"\([^()]*\)$")  # "(A)", "(B/A)", "(万元)", "(权重)", "(计算方法或评判标准)"
 _AB = re.compile(r"\((?:[A-Z](?:/[A-Z])?)\)$")
 
-_LEVEL_SUFFIX = re.compile(r"[(（]\s*(?:[\d.\-~—–至]+\s*分?|[A-Za-z]+)\s*[)）]\s*分?$")
+_LEVEL_SUFFIX = re.compile(r"[(（][^()（）]*[)）]\s*分?$")
 _LEVEL_TAIL = re.compile(r"(?:等|类)$")
 
 SECTIONS = ("header", "extra", "fund_columns", "fund_rows", "indicator", "goals")
@@ -39,6 +39,7 @@ class Lexicon:
     totals: tuple[str, ...]
     levels: tuple[str, ...]
     level_aliases: dict[str, str]
+    level_parents: dict[str, tuple[str, ...]]
     leftover_exact: frozenset[str]
     leftover_patterns: tuple[re.Pattern[str], ...]
     instruction_patterns: tuple[re.Pattern[str], ...]
@@ -108,6 +109,7 @@ def _load_builtin() -> Lexicon:
         totals=tuple(data["totals"]["row"]),
         levels=tuple(data["levels"]["known"]),
         level_aliases={norm(k): v for k, v in data["levels"].get("aliases", {}).items()},
+        level_parents={k: tuple(v) for k, v in data["levels"]["parents"].items()},
         leftover_exact=frozenset(norm(x) for x in data["leftovers"]["exact"]),
         leftover_patterns=tuple(re.compile(p) for p in data["leftovers"]["patterns"]),
         instruction_patterns=tuple(re.compile(p) for p in data["instructions"]["patterns"]),

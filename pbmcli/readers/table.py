@@ -9,6 +9,7 @@ are read until a 总分/合计 row, the next header row, a footer label or the e
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,11 @@ class Group:
     cols: dict[str, int]
     block: str = "annual"
     ab: bool = False
+    bottom: int = -1  # last header row (two-row headers: 年度指标值 over 指标性质 / 指标值 / 度量单位)
+    spans: dict[str, int] = field(default_factory=dict)  # key -> last column of its header cell
+
+    def __post_init__(self) -> None:
+        self.bottom = max(self.bottom, self.row)
 
 
 @dataclass
@@ -41,6 +47,9 @@ class TableResult:
     columns: set[str] = field(default_factory=set)
     ab: bool = False
     last_row: int = -1
+    leftovers: list[Field] = field(default_factory=list)  # template rows that are not indicators
+    level_only: list[Field] = field(default_factory=list)  # rows holding only a 一级/二级 name
+    inferred: list[tuple[Field, str, str]] = field(default_factory=list)  # (blank 一级 cell, 二级, 一级)
 
 
 def _groups_in_row(rd: Reader, r: int) -> list[Group]:
@@ -57,7 +66,31 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
         cols[key] = c
         ab = ab or has_ab(label)
     groups.append(Group(r, cols, ab=ab))
-    return [g for g in groups if "name" in g.cols and len(g.cols.keys() & {"level1", "level2", "target"})]
+    found = [g for g in groups if "name" in g.cols and len(g.cols.keys() & {"level1", "level2", "target"})]
+    for g in found:
+        _sub_header(rd, g)
+    return found
+
+
+def _sub_header(rd: Reader, g: Group) -> None:
+    """Extend a header over the rows its cells are merged down to, and take the sub-labels
+    written there (年度指标值 over 指标性质 | 指标值 | 度量单位; 分值 and 得分 merged down)."""
+    first, last = min(g.cols.values()), max(rd.sheet.span_end(g.row, c)[1] for c in g.cols.values())
+    bottom = max(rd.sheet.span_end(g.row, c)[0] for c in g.cols.values())
+    subs: dict[str, int] = {}
+    for c, label in rd.labels.by_row.get(g.row + 1, ()):
+        key = rd.labels.lex.key("indicator", label)
+        if key is not None and first <= c <= last and rd.sheet.anchor(g.row + 1, c)[0] == g.row + 1:
+            subs[key] = c
+    if subs and (bottom > g.row or any(rd.sheet.span_end(g.row, c)[1] > c for c in g.cols.values())):
+        bottom = max(bottom, g.row + 1)
+        for key, c in subs.items():
+            parent = next((k for k, pc in g.cols.items() if pc <= c <= rd.sheet.span_end(g.row, pc)[1]), None)
+            if parent is None or parent == key or key not in g.cols or parent in subs:
+                g.cols[key] = c
+    g.bottom = bottom
+    g.spans = {k: rd.sheet.span_end(g.row, c)[1] if rd.sheet.anchor(g.row, c) == (g.row, c) else c
+               for k, c in g.cols.items()}
 
 
 def find_groups(rd: Reader) -> list[Group]:
@@ -118,11 +151,27 @@ def _is_execution(values: dict[str, Field], own: set[str]) -> bool:
 
 @dataclass
 class _FillDown:
+    """一级 / 二级 names carried down from merged or blank cells.
+
+    Two repairs of real layouts: a 一级 cell merged across the 二级 column that holds a
+    二级 name ("社会公众或服务对象满意度指标" over B:C) is that 二级 under its parent; and a
+    blank, unmerged 一级 cell whose row's 二级 belongs to another 一级 than the one above
+    ("社会效益指标" after the 产出 rows) takes the 二级's parent (a reader note says so).
+    """
+
+    rd: Reader
+    g: Group
     level1: Field | None = None
     level2: Field | None = None
+    inferred: list[tuple[Field, str, str]] = field(default_factory=list)
 
-    def apply(self, values: dict[str, Field]) -> None:
+    def apply(self, r: int, values: dict[str, Field], own: set[str]) -> None:
+        lex = self.rd.labels.lex
         l1, l2 = values.get("level1"), values.get("level2")
+        if (l1 is not None and not l1.blank and "level2" in self.g.cols and l1.value in lex.level_parents
+                and self._spans_level2(l1)):  # a 二级 name in a 一级 cell merged over the 二级 column
+            values["level2"] = l2 = l1
+            l1 = dataclasses.replace(l1, value=lex.level_parents[str(l1.value)][0])
         if l1 is not None and not l1.blank:
             if self.level1 is None or l1.value != self.level1.value:
                 self.level2 = None
@@ -131,8 +180,30 @@ class _FillDown:
             self.level2 = l2
         if self.level1 is not None:
             values["level1"] = self.level1
+            self._infer_parent(r, values, own)
         if self.level2 is not None:
             values["level2"] = self.level2
+
+    def _spans_level2(self, f: Field) -> bool:
+        if f.ref is None:
+            return False
+        r, c = f.ref.row - 1, f.ref.col - 1
+        return self.rd.sheet.span_end(r, c)[1] >= self.g.cols["level2"]
+
+    def _infer_parent(self, r: int, values: dict[str, Field], own: set[str]) -> None:
+        l2 = values.get("level2")
+        c1 = self.g.cols.get("level1")
+        if l2 is None or l2.blank or c1 is None or "level1" in own or self.level1 is None:
+            return
+        if self.rd.sheet.is_merged(r, c1):
+            return  # merged: the 一级 really spans this row (a wrong parent is I103's to report)
+        parents = self.rd.labels.lex.level_parents.get(str(l2.value))
+        if not parents or self.level1.value in parents:
+            return
+        blank = self.rd.blank(r, c1)
+        self.inferred.append((blank, str(l2.value), parents[0]))
+        self.level1 = Field(parents[0], blank.ref, "")
+        values["level1"] = self.level1
 
 
 def _level_field(rd: Reader, f: Field) -> Field:
@@ -142,11 +213,26 @@ def _level_field(rd: Reader, f: Field) -> Field:
     return f
 
 
+def _value_column(rd: Reader, g: Group, key: str, col: int, r: int) -> int:
+    """The column holding ``key`` on row r: its header's column, or, when the header cell
+    is merged across columns ("一级指标" over A:B) and that cell is empty, the first
+    column under the header that holds something of its own."""
+    end = g.spans.get(key, col)
+    if end == col or not rd.sheet.field(r, col).blank:
+        return col
+    taken = set(g.cols.values())
+    for c in range(col + 1, end + 1):
+        if c not in taken and rd.sheet.anchor(r, c)[1] == c and not rd.sheet.field(r, c).blank:
+            return c
+    return col
+
+
 def _row_values(rd: Reader, g: Group, r: int) -> tuple[dict[str, Field], set[str]]:
     """The row's fields, and the keys whose cell belongs to this row (not merged from above)."""
     values: dict[str, Field] = {}
     own: set[str] = set()
-    for key, c in g.cols.items():
+    for key, col in g.cols.items():
+        c = _value_column(rd, g, key, col, r)
         f = rd.column_cell(r, c)
         mine = rd.sheet.anchor(r, c)[0] == r
         if key in ("level1", "level2"):
@@ -198,21 +284,51 @@ def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorVa
 
 def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult) -> None:
     """Read the rows of one block into ``result``."""
-    fill = _FillDown()
-    r = g.row + 1
+    fill = _FillDown(rd, g)
+    r = g.bottom + 1
     while r < rd.sheet.nrows and not _stop_row(rd, r, header_rows):
         if _total_row(rd, r, g):
             _read_totals(rd, g, r, result)
             r += 1
             break
         values, own = _row_values(rd, g, r)
-        fill.apply(values)
-        if own & _OWN:
+        fill.apply(r, values, own)
+        if own & _OWN and not _leftover(rd, values, own, result):
             _add_row(g, r, values, own, result)
+        elif own & {"level1", "level2"} and not own & _OWN:  # a level name alone on its row
+            result.level_only.append(values["level2" if "level2" in own else "level1"])
         r += 1
     result.last_row = max(result.last_row, r - 1)
+    result.inferred += fill.inferred
     result.columns |= set(g.cols)
     result.ab = result.ab or g.ab
+
+
+_MEASURED = ("target", "actual", "weight", "score", "current", "forecast")
+
+
+def _leftover(rd: Reader, values: dict[str, Field], own: set[str], result: TableResult) -> bool:
+    """A template row, not an indicator: its name is a leftover ("……", "指标1", "其中：")
+    and nothing measurable is written beside it (or only leftovers, or "其中" sub-items
+    with no 分值 in a table that has 分值)."""
+    lex = rd.labels.lex
+    name = values.get("name")
+    text = str(name.value) if name is not None and "name" in own and name.value is not None else ""
+    measured = [k for k in _MEASURED if k in own and not lex.is_leftover(_str(values[k]))]
+    if text and lex.is_leftover(text) and not measured:
+        result.leftovers.append(values["name"])
+        return True
+    if text.lstrip().startswith("其中") and "weight" in values and "weight" not in own:
+        result.leftovers.append(values["name"])  # a "其中：" breakdown of the row above
+        return True
+    if not text and not measured and own & _OWN:  # only leftovers written ("…" as 指标值)
+        result.leftovers.append(next(values[k] for k in _MEASURED if k in own))
+        return True
+    return False
+
+
+def _str(f: Field) -> str:
+    return f"{f.value:g}" if isinstance(f.value, float) else str(f.value or "")
 
 
 def _add_row(g: Group, r: int, values: dict[str, Field], own: set[str], result: TableResult) -> None:
@@ -240,7 +356,7 @@ def read_tables(rd: Reader, goal: bool) -> TableResult:
     the first is 中期, the second 年度)."""
     groups = find_groups(rd)
     result = TableResult()
-    header_rows = {g.row for g in groups}
+    header_rows = {r for g in groups for r in range(g.row, g.bottom + 1)}
     by_row: dict[int, list[Group]] = {}
     for g in groups:
         by_row.setdefault(g.row, []).append(g)

@@ -99,6 +99,10 @@ class Sheet:
     def is_continuation(self, r: int, c: int) -> bool:
         return (r, c) in self._anchor
 
+    def is_merged(self, r: int, c: int) -> bool:
+        """(r, c) lies in a merged range (as its anchor or a covered cell)."""
+        return (r, c) in self._anchor or (r, c) in self._span
+
     def span_end(self, r: int, c: int) -> tuple[int, int]:
         """Bottom-right cell of the merged range anchored at (r, c), else (r, c)."""
         return self._span.get(self.anchor(r, c), self.anchor(r, c))

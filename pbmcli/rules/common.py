@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model import (
     EMPTY,
+    FUND_ROW_NAMES,
     CellRef,
     Field,
     Indicator,
@@ -42,8 +43,7 @@ FIELD_LABELS = {
     "score": "得分",
     "reason": "偏差原因分析及改进措施",
 }
-FUND_ROWS = {"total": "资金总额", "appropriation": "财政拨款", "carryover": "上年结转",
-             "other": "其他资金"}
+FUND_ROWS = FUND_ROW_NAMES
 FUND_COLS = {"amount": "金额", "initial": "年初预算数", "budget": "全年预算数",
              "spent": "全年执行数", "weight": "分值", "rate": "执行率", "score": "得分"}
 BLOCKS = {"annual": "年度", "midterm": "中期"}

@@ -6,7 +6,17 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import CellRef, Field, FormKind, Indicator, Operator, Severity, Submission, ValueKind
+from ..model import (
+    FUND_PARTS,
+    CellRef,
+    Field,
+    FormKind,
+    Indicator,
+    Operator,
+    Severity,
+    Submission,
+    ValueKind,
+)
 from .common import (
     BLOCKS,
     cost_l2,
@@ -25,7 +35,7 @@ from .common import (
 from .registry import Insufficient, NotApplicable, Outcome, hit, rule
 
 _GOAL = (FormKind.GOAL,)
-_COMPONENTS = ("appropriation", "carryover", "other")
+_COMPONENTS = FUND_PARTS
 
 
 def fund_amount(sub: Submission, block: str, row: str) -> Field:

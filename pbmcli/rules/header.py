@@ -94,6 +94,22 @@ def amounts_in_yuan(sub: Submission, pack: Any) -> Iterator[Outcome]:
             yield hit(issue.ref, reason=issue.detail, expected="万元", actual="元")
 
 
+@rule(code="H105", name="template-leftovers", severity=Severity.INFO, forms=_BOTH,
+      message="{where}：{detail}。如这些行确是指标，请补全三级指标名称和指标值；否则可删除。")
+def template_leftovers(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：指标表中有模板遗留的行（只有一级或二级指标名称、“……”“指标1”之类的示例文字），读取时不当作指标。
+    原因：模板里预留的空行和示例行常被原样留下；把它们当作指标会产生大量误报。每张表最多提示一次。
+    示例：二级指标“经济效益指标”一行，三级指标、指标值都空白；三级指标写“……”。
+    修正：无需修改即可审核；整理表格时可删除这些行。
+    配置项：无（遗留内容的写法见读取词表 lexicon.toml 的 [leftovers]）。
+    """
+    for issue in sub.issues:
+        if issue.kind == "template_leftover":
+            yield hit(issue.ref, detail=issue.detail, expected="指标行或删除", actual=issue.text)
+            return
+
+
 @rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,
       message="{where}：{need}，无法进行 {rules} 检查。请补全数据后重新提交。")
 def data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import CellRef, Field, FormKind, Indicator, Severity, Submission, ValueKind
+from ..model import (
+    FUND_ROW_NAMES,
+    CellRef,
+    Field,
+    FormKind,
+    Indicator,
+    Severity,
+    Submission,
+    ValueKind,
+)
 from .common import (
     FIELD_LABELS,
     FUND_COLS,
@@ -459,3 +468,29 @@ def unit_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
         if found is not None:
             yield hit(ind_ref(ind, found.key), name=label(ind), detail=found.message,
                       expected="目标值与实际值单位一致", actual="单位不一致")
+
+
+@rule(code="S215", name="funds-total-zero", severity=Severity.ERROR, forms=_SELF,
+      message="{where}：年度资金总额行的年初预算数、全年预算数、全年执行数都为 0 或空，但{rows}填有资金"
+              "（全年预算数 {budget}、全年执行数 {spent}）。请在年度资金总额行填写合计数；"
+              "复核已按这些行的合计计算执行率和执行率得分。")
+def funds_total_zero(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：年度资金总额行全是 0（或空），资金却填在“其中：财政拨款”等分项行里。
+    原因：执行率和执行率得分以年度资金总额行为准；这一行为 0 时，表上的执行率、得分（常常也是 0）都不对。复核时改按有资金的分项行合计计算，并在本条说明。
+    示例：年度资金总额 0 / 0 / 0，其中：本年财政拨款 90 / 89.974 / 89.974。
+    修正：年度资金总额行填写各分项的合计，并据此重新计算执行率和得分。
+    配置项：无。
+    """
+    from ..scoring import money_rows, score_execution
+
+    rows_ = money_rows(sub)
+    if not rows_:
+        return
+    ex = score_execution(sub, pack)
+    total = exec_field(sub, "budget")
+    names = "、".join(f"「{FUND_ROW_NAMES[r]}」" for r in rows_)
+    yield hit(total.ref or exec_field(sub, "spent").ref, rows=names + "行",
+              budget=fmt_num(ex.budget) if ex.budget is not None else "（空）",
+              spent=fmt_num(ex.spent) if ex.spent is not None else "（空）",
+              expected="资金总额行填写合计", actual="0")

@@ -48,6 +48,8 @@ def _fill_sheet(ws: Any, spec: dict[str, Any]) -> None:
             if value is None:
                 continue
             cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text typed as "=8个", not a formula
             if fmt:
                 cell.number_format = fmt
             widths[c] = max(widths.get(c, 8), min(40, len(str(value)) * 2))
