@@ -32,9 +32,10 @@ class Severity(StrEnum):
 
 
 # the rows of the funds block that add up to its total, and their Chinese names
-FUND_PARTS = ("appropriation", "superior", "carryover", "special", "other")
+FUND_PARTS = ("appropriation", "superior", "carryover", "special", "own", "other")
 FUND_ROW_NAMES = {"total": "资金总额", "appropriation": "财政拨款", "superior": "上级补助资金",
-                  "carryover": "上年结转", "special": "财政专户管理资金", "other": "其他资金"}
+                  "carryover": "上年结转", "special": "财政专户管理资金", "own": "单位自有资金",
+                  "other": "其他资金"}
 
 
 class FormKind(StrEnum):
@@ -275,7 +276,7 @@ class Submission:
       blocks "annual" (年度) and "midterm" (中期, goal forms);
       rows "total" (年度资金总额/资金总额/总额), then its parts (``FUND_PARTS``):
       "appropriation" (财政拨款/财政资金), "superior" (上级补助), "carryover" (上年结转),
-      "special" (财政专户管理资金), "other" (其他资金/单位资金);
+      "special" (财政专户管理资金), "own" (自有资金), "other" (其他资金/单位资金);
       columns for self-evaluations "initial" (年初预算数), "budget" (全年预算数),
       "spent" (全年执行数), "weight" (分值), "rate" (执行率), "score" (得分);
       for goal forms "amount".

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ..errors import InputError
 from ..model import CellRef, Field, FormKind, ReadIssue, Submission
+from ..values import parse_number
 from .cells import Reader
 from .labels import LabelIndex, Lexicon, base, builtin_lexicon, has_ab, norm
 from .table import read_tables
@@ -336,6 +337,9 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
     block_at: dict[int, tuple[int, str]] = {}  # column -> (row, block) of the last total label
     for r, c, label in rd.labels.cells:
         key = _fund_row_key(rd, label)
+        inline = None if key is not None else _inline_amount(rd, r, c, label)
+        if inline is not None:
+            key, label = inline[0], inline[1]
         if key is None:
             continue
         if key == "total":
@@ -346,9 +350,31 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
             block = above[1] if above and r - above[0] <= 6 else "annual"
         row = funds.setdefault(block, {})
         if key not in row:
-            f = rd.number(rd.right_of(r, c), _FUND_WHAT["amount"])
+            f = inline[2] if inline is not None else rd.number(rd.right_of(r, c), _FUND_WHAT["amount"])
             row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
     return funds
+
+
+_INLINE_AMOUNT = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、])?(?P<label>[^\d()]+?)"
+                            r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>万元|元)?(?:\(.*\))?[;；,，。]?$")
+
+
+def _inline_amount(rd: Reader, r: int, c: int, label: str) -> tuple[str, str, Field] | None:
+    """A funds row written in one cell: "年度资金总额:16", "其中 :上级资金16",
+    "三、其他:3683.3970万元" → (row key, label, amount Field of that cell)."""
+    m = _INLINE_AMOUNT.match(label)
+    if m is None:
+        return None
+    name = m.group("label")
+    key = _fund_row_key(rd, name) or _fund_row_key(rd, name + "资金")
+    if key is None:
+        return None
+    number = parse_number(m.group("num"))
+    if number is None:
+        return None
+    f = rd.sheet.field(r, c)
+    unit = m.group("unit") or ""
+    return key, name + (f"({unit})" if unit == "元" else ""), dataclasses.replace(f, value=number, text=f.text)
 
 
 def _funds_horizontal(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, Field]]] | None:

@@ -200,7 +200,8 @@ class _FillDown:
         parents = self.rd.labels.lex.level_parents.get(str(l2.value))
         if not parents or self.level1.value in parents:
             return
-        blank = self.rd.blank(r, c1)
+        above = self.level1.ref
+        blank = self.rd.blank(r, above.col - 1 if above is not None else c1)  # where 一级 names are written
         self.inferred.append((blank, str(l2.value), parents[0]))
         self.level1 = Field(parents[0], blank.ref, "")
         values["level1"] = self.level1

@@ -210,11 +210,32 @@ def cost_positive_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
 _YES = re.compile(r"^(是|有|已|已开展|已完成|√|✓|开展|完成)")
 
 
+_TICKED = "√✓✔☑■▇●"
+_BOXES = "□☐○"
+
+
+def ticked(text: str) -> str:
+    """A check-box cell reduced to what is ticked: "新增项目□延续项目√" → "延续项目";
+    text without check boxes is returned as it is."""
+    if not any(ch in text for ch in _TICKED + _BOXES):
+        return text
+    parts = re.split(f"([{_TICKED}{_BOXES}])", text.strip())
+    marks_first = parts[0] == ""  # "□新增 ☑延续": each box precedes its option
+    chosen = []
+    for i, part in enumerate(parts):
+        if part and part in _TICKED:
+            j = i + 1 if marks_first else i - 1
+            chosen.append(parts[j].strip() if 0 <= j < len(parts) else "")
+    return "、".join(c for c in chosen if c)
+
+
 def _is_new(sub: Submission) -> tuple[bool, CellRef | None]:
     flag, attr = sub.head("new_project"), sub.head("attribute")
-    if isinstance(flag.value, str) and (flag.value.strip() in ("是", "新增") or "新增" in flag.value):
-        return True, flag.ref
-    if isinstance(attr.value, str) and "新增" in attr.value:
+    if isinstance(flag.value, str):
+        value = ticked(flag.value).strip()
+        if value in ("是", "新增") or "新增" in value:
+            return True, flag.ref
+    if isinstance(attr.value, str) and "新增" in ticked(attr.value):
         return True, attr.ref
     return False, None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import FormKind, Severity, Submission
+from ..model import Field, FormKind, Severity, Submission
+from ..values import clip, parse_number
 from .common import HEADER_LABELS, header_field, is_placeholder, missing, shown
 from .registry import ALL_FORMS, Outcome, hit, rule
 
@@ -52,7 +53,7 @@ _HINTS = {
       message="{where}：必填项「{field}」填的是占位符「{actual}」。请改为实际内容。")
 def header_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：表头必填项只填了占位符，如“XX”“***”“略”“待定”。
+    说明：表头必填项只填了占位符，如“XX”“***”“略”“待定”，或模板的填写说明（“请填写…”“（200字以内）”）。
     原因：占位符等于没有填写，模板里的示例文字也常被原样提交。
     示例：项目名称填“XX项目”之外的“XX”；年度总体目标填“略”。
     修正：把占位符替换为实际内容。
@@ -60,7 +61,8 @@ def header_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     for key in required_keys(sub, pack):
         f = header_field(sub, key)
-        if not f.blank and is_placeholder(f.value, pack):
+        if not f.blank and (is_placeholder(f.value, pack)
+                            or (isinstance(f.value, str) and pack.lexicon().is_instruction(f.value))):
             yield hit(f.ref, field=HEADER_LABELS.get(key, key), actual=shown(f),
                       expected="实际内容")
 
@@ -108,6 +110,50 @@ def template_leftovers(sub: Submission, pack: Any) -> Iterator[Outcome]:
         if issue.kind == "template_leftover":
             yield hit(issue.ref, detail=issue.detail, expected="指标行或删除", actual=issue.text)
             return
+
+
+_TEXT_FIELDS = (("goals", "annual", "年度目标（预期目标）"), ("goals", "annual_actual", "实际完成情况"),
+                ("goals", "midterm", "中期目标"), ("extra", "conclusion", "评价结论"),
+                ("extra", "problems", "存在问题"), ("extra", "measures", "改进措施"))
+
+
+def _text_fields(sub: Submission) -> Iterator[tuple[str, Field]]:
+    for where, key, name in _TEXT_FIELDS:
+        f = getattr(sub, where).get(key)
+        if f is not None and not f.blank and f.ref is not None:
+            yield name, f
+
+
+@rule(code="H106", name="goal-text-only-numbers", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：「{field}」只填了数字「{actual}」，没有写目标内容。请用文字写明年度要完成的任务和效果（或实际完成情况）。")
+def goal_text_only_numbers(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：年度总体目标、实际完成情况等文字栏只填了一个数字（常见的是预算数、执行数）。
+    原因：目标栏应说明做什么、做到什么程度，只写金额无法审核目标是否合理、是否完成。
+    示例：预期目标填“287”，实际完成情况填“171”。
+    修正：用文字概括年度任务、产出和效果。
+    配置项：无。
+    """
+    for name, f in _text_fields(sub):
+        if parse_number(f.value) is not None:
+            yield hit(f.ref, field=name, actual=shown(f), expected="目标内容")
+
+
+@rule(code="H107", name="instruction-text-left", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：「{field}」填的是模板的填写说明「{actual}」，不是本单位的内容。请按实际情况填写。")
+def instruction_text_left(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：文字栏（年度目标、实际完成情况、评价结论、存在问题、改进措施等）里留着模板的填写说明。
+    原因：“结合自评情况，说明…（200字以内）”“请填写…”这类文字是模板提示，留着等于没有填写。表头必填项（项目名称等）留着说明文字由 H102 报告。
+    示例：评价结论一栏写着“……(100字以内)”。
+    修正：删去说明文字，填写实际内容。
+    配置项：无（说明文字的写法见读取词表 lexicon.toml 的 [instructions]）。
+    """
+    lex = pack.lexicon()
+    required = {header_field(sub, k).ref for k in required_keys(sub, pack)}
+    for name, f in _text_fields(sub):
+        if isinstance(f.value, str) and lex.is_instruction(f.value) and f.ref not in required:
+            yield hit(f.ref, field=name, actual=clip(f.value, 40), expected="实际内容")
 
 
 @rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,

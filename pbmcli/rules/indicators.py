@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..model import FormKind, Indicator, Severity, Submission, ValueKind
+from ..values import parse_number
 from .common import (
     FIELD_LABELS,
     blank_state,
@@ -95,18 +97,25 @@ def level2_wrong_parent(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @rule(code="I104", name="indicator-name-missing", severity=Severity.ERROR, forms=_BOTH,
-      message="{where}：第 {row} 行有指标值或分值，但三级指标名称为空。请填写具体的三级指标名称（如“培训人数”）。")
+      message="{where}：第 {row} 行有指标值或分值，但三级指标名称{state}。请填写具体的三级指标名称（如“培训人数”）。")
 def indicator_name_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：指标行没有三级指标名称。
+    说明：指标行没有三级指标名称，或名称只是一个数字。
     原因：三级指标是具体考核的内容，没有名称就不知道考核什么。
-    示例：一级、二级指标和指标值都填了，三级指标一栏空白。
+    示例：一级、二级指标和指标值都填了，三级指标一栏空白；三级指标栏只填了“88”。
     修正：填写具体、可衡量的三级指标名称。
     配置项：无。
     """
     for ind in sub.indicators:
-        if missing(ind.get("name")):
-            yield hit(ind_ref(ind, "name"), row=ind.row, expected="三级指标名称", actual="（空）")
+        f = ind.get("name")
+        if missing(f):
+            yield hit(ind_ref(ind, "name"), row=ind.row, expected="三级指标名称", actual="（空）", state="为空")
+        elif parse_number(f.value) is not None and not _CJK.search(ind.name):
+            yield hit(ind_ref(ind, "name"), row=ind.row, expected="三级指标名称", actual=ind.name,
+                      state=f"只填了数字「{ind.name}」")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @rule(code="I105", name="target-missing", severity=Severity.ERROR, forms=_BOTH,
@@ -255,3 +264,18 @@ def indicator_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
             if _placeholder_cell(ind, key, pack):
                 yield hit(ind_ref(ind, key), field=FIELD_LABELS[key], actual=shown(ind.get(key)),
                           expected="实际内容")
+
+
+@rule(code="I111", name="level1-inferred", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：{detail}。请在该行填写一级指标名称（或与上方的一级指标单元格合并）。")
+def level1_inferred(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：一级指标单元格为空（也不在合并单元格内），而该行的二级指标属于另一个一级指标，读取时按二级指标归类。
+    原因：空白的一级指标通常沿用上一行；但“社会效益指标”不可能属于上方的“产出指标”，按二级指标归入“效益指标”才对得上权重和覆盖检查。
+    示例：产出指标的几行之后，一行二级指标为“社会效益指标”，一级指标栏空白。
+    修正：在该行填写“效益指标”，或把它与同一一级指标的其他行合并。
+    配置项：无（二级与一级的对应关系见读取词表 lexicon.toml 的 [levels.parents]）。
+    """
+    for issue in sub.issues:
+        if issue.kind == "level1_inferred":
+            yield hit(issue.ref, detail=issue.detail, expected="一级指标名称", actual="（空）")

@@ -494,3 +494,21 @@ def funds_total_zero(sub: Submission, pack: Any) -> Iterator[Outcome]:
               budget=fmt_num(ex.budget) if ex.budget is not None else "（空）",
               spent=fmt_num(ex.spent) if ex.spent is not None else "（空）",
               expected="资金总额行填写合计", actual="0")
+
+
+@rule(code="S216", name="actual-with-operator", severity=Severity.WARNING, forms=_SELF,
+      message="{where}：指标「{name}」的实际完成值「{actual}」带有比较符号，像是照抄了年度指标值。"
+              "复核时按 {expected} 计算；请填写实际达到的数值。")
+def actual_with_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：实际完成值写成“≥80%”这样带比较符号的形式。
+    原因：实际完成值应是实际达到的数，带符号说明可能照抄了目标值，实际情况不明。复核时按其中的数值计算。
+    示例：年度指标值“≥80%”，实际完成值也写“≥80%”。
+    修正：填写实际达到的数值，如“86%”。
+    配置项：无。
+    """
+    for ind in rows(sub, pack):
+        value = target_value(ind, pack, "actual")
+        if value.kind is ValueKind.QUANTITATIVE and value.operator is not None and value.number is not None:
+            yield hit(ind_ref(ind, "actual"), name=label(ind), actual=shown(ind.get("actual")),
+                      expected=f"{value.number:g}{value.unit or ''}")
