@@ -43,6 +43,7 @@ class Lexicon:
     leftover_exact: frozenset[str]
     leftover_patterns: tuple[re.Pattern[str], ...]
     instruction_patterns: tuple[re.Pattern[str], ...]
+    patterns: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = field(default_factory=dict)
     by_label: dict[str, dict[str, str]] = field(default_factory=dict)
     total_labels: frozenset[str] = frozenset()
     all_labels: frozenset[str] = frozenset()
@@ -56,9 +57,15 @@ class Lexicon:
         object.__setattr__(self, "all_labels", frozenset(every | {norm(x) for x in _EXTRA_BLOCK_LABELS}))
 
     def key(self, section: str, label: str) -> str | None:
-        """The field a normalised label names in ``section`` (also tried without a bracket note)."""
+        """The field a normalised label names in ``section``: an exact label (also without a
+        bracket note), else the first of the section's patterns that matches."""
         table = self.by_label[section]
-        return table.get(label) or table.get(base(label))
+        found = table.get(label) or table.get(base(label))
+        if found is None and label and len(label) <= 24:
+            for key, pattern in self.patterns.get(section, ()):
+                if pattern.search(label):
+                    return key
+        return found
 
     def synonyms(self, section: str, key: str) -> tuple[str, ...]:
         return self.tables[section].get(key, ())
@@ -113,6 +120,8 @@ def _load_builtin() -> Lexicon:
         leftover_exact=frozenset(norm(x) for x in data["leftovers"]["exact"]),
         leftover_patterns=tuple(re.compile(p) for p in data["leftovers"]["patterns"]),
         instruction_patterns=tuple(re.compile(p) for p in data["instructions"]["patterns"]),
+        patterns={sec: tuple((key, re.compile(p)) for key, pats in keys.items() for p in pats)
+                  for sec, keys in data.get("patterns", {}).items()},
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..model import Field, FormKind, Severity, Submission
-from ..values import clip, parse_number
+from ..values import clip
 from .common import HEADER_LABELS, header_field, is_placeholder, missing, shown
 from .registry import ALL_FORMS, Outcome, hit, rule
 
@@ -117,6 +118,9 @@ _TEXT_FIELDS = (("goals", "annual", "年度目标（预期目标）"), ("goals",
                 ("extra", "problems", "存在问题"), ("extra", "measures", "改进措施"))
 
 
+_AMOUNT_ONLY = re.compile(r"^\s*[-+]?[\d,，]+(?:\.\d+)?\s*(?:万元|元|%)?\s*$")
+
+
 def _text_fields(sub: Submission) -> Iterator[tuple[str, Field]]:
     for where, key, name in _TEXT_FIELDS:
         f = getattr(sub, where).get(key)
@@ -135,7 +139,7 @@ def goal_text_only_numbers(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：无。
     """
     for name, f in _text_fields(sub):
-        if parse_number(f.value) is not None:
+        if isinstance(f.value, float) or _AMOUNT_ONLY.match(str(f.value)):
             yield hit(f.ref, field=name, actual=shown(f), expected="目标内容")
 
 
