@@ -750,7 +750,12 @@ def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
     execution = score_execution(sub, pack)
     scores = tuple(score_indicator(ind, pack) for ind in sub.indicators
                    if ind.block == "annual" and not _empty_row(ind))
+    unscored = next((i for i in sub.issues if i.kind == "no_score_columns"), None)
+    if unscored is not None:  # S217 says it once; no "分值为空" on every row
+        scores = tuple(dataclasses.replace(s, findings=()) for s in scores)
     total, notes = _recomputed_total(execution, scores, pack)
+    if unscored is not None:
+        notes = [unscored.detail]
     notes += [f"{i.ref}：{i.detail}" if i.ref else i.detail for i in sub.issues if i.kind == "amount_in_yuan"]
     self_total, source, ref = _self_total(sub, execution, scores)
     if source == _UNCACHED:

@@ -18,7 +18,7 @@ from ..model import CellRef, Field, FormKind, ReadIssue, Submission
 from ..values import parse_number
 from .cells import Reader
 from .labels import LabelIndex, Lexicon, base, builtin_lexicon, has_ab, norm
-from .table import read_tables
+from .table import TableResult, read_tables
 from .workbook import SheetInfo, Workbook
 
 META_SHEET = "_pbm_meta"
@@ -430,6 +430,17 @@ def _uncached_issues(rd: Reader) -> list[ReadIssue]:
             for r, c in sorted(rd.sheet.uncached)]
 
 
+def _no_score_columns(rd: Reader, kind: FormKind, table: TableResult) -> list[ReadIssue]:
+    """A self-evaluation whose indicator table has neither 分值 nor 得分 (转移支付 and other
+    local templates): it can be checked but not scored; said once, at the table's heading."""
+    if kind is not FormKind.SELFEVAL or not table.indicators or table.columns & {"weight", "score"}:
+        return []
+    head = min(table.header_rows) if table.header_rows else 0
+    c = min((c for c, _ in rd.labels.by_row.get(head, ())), default=0)
+    return [ReadIssue("no_score_columns", rd.ref(head, c), "",
+                      "绩效指标表没有分值、得分栏（也没有总分），只能审核填报内容，不能按评分规则复核得分")]
+
+
 def _leftover_issue(leftovers: list[Field]) -> list[ReadIssue]:
     """One note for all template rows left in the indicator table (never one per row)."""
     if not leftovers:
@@ -460,7 +471,8 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
     issues = [*wb.issues, *meta_issues, *sheet_issues, *rd.issues, *_uncached_issues(rd),
               *_leftover_issue(table.leftovers + ([] if version else table.level_only)),
               *(ReadIssue("level1_inferred", f.ref, l2, f"一级指标为空，已按二级指标「{l2}」归入「{l1}」")
-                for f, l2, l1 in table.inferred)]
+                for f, l2, l1 in table.inferred),
+              *_no_score_columns(rd, kind, table)]
     return Submission(
         path=wb.display, kind=kind, sheet=name, template_version=version,
         variant=_variant(kind, funds_ab or table.ab, table.columns),

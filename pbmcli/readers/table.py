@@ -50,6 +50,7 @@ class TableResult:
     leftovers: list[Field] = field(default_factory=list)  # template rows that are not indicators
     level_only: list[Field] = field(default_factory=list)  # rows holding only a 一级/二级 name
     inferred: list[tuple[Field, str, str]] = field(default_factory=list)  # (blank 一级 cell, 二级, 一级)
+    header_rows: list[int] = field(default_factory=list)
 
 
 def _groups_in_row(rd: Reader, r: int) -> list[Group]:
@@ -72,6 +73,16 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
     return found
 
 
+def _unlabelled_level2(rd: Reader, g: Group) -> None:
+    """一级指标 | (no heading) | 三级指标: the column between, with no heading of its own,
+    is the 二级 column (its heading was lost in the copy or never typed)."""
+    if "level2" in g.cols or "level1" not in g.cols or "name" not in g.cols:
+        return
+    c = rd.sheet.span_end(g.row, g.cols["level1"])[1] + 1
+    if c < g.cols["name"] and not rd.sheet.text(g.row, c) and c not in g.cols.values():
+        g.cols["level2"] = c
+
+
 def _sub_header(rd: Reader, g: Group) -> None:
     """Extend a header over the rows its cells are merged down to, and take the sub-labels
     written there (年度指标值 over 指标性质 | 指标值 | 度量单位; 分值 and 得分 merged down)."""
@@ -88,6 +99,7 @@ def _sub_header(rd: Reader, g: Group) -> None:
             parent = next((k for k, pc in g.cols.items() if pc <= c <= rd.sheet.span_end(g.row, pc)[1]), None)
             if parent is None or parent == key or key not in g.cols or parent in subs:
                 g.cols[key] = c
+    _unlabelled_level2(rd, g)
     g.bottom = bottom
     g.spans = {k: rd.sheet.span_end(g.row, c)[1] if rd.sheet.anchor(g.row, c) == (g.row, c) else c
                for k, c in g.cols.items()}
@@ -301,6 +313,7 @@ def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult)
         r += 1
     result.last_row = max(result.last_row, r - 1)
     result.inferred += fill.inferred
+    result.header_rows.append(g.row)
     result.columns |= set(g.cols)
     result.ab = result.ab or g.ab
 

@@ -131,7 +131,7 @@ def _anchor(annual: list[Indicator], l1: str) -> CellRef | None:
     return ind_ref(rows[0], "level1") if rows else None
 
 
-def _targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
+def quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
     for ind in sub.indicators:
         value = target_value(ind, pack)
         if value.kind is ValueKind.QUANTITATIVE and value.number is not None:
@@ -150,7 +150,7 @@ def satisfaction_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：goal.satisfaction_min（百分数，默认 90）。
     """
     floor = pack.goal.satisfaction_min
-    for ind, v in _targets(sub, pack):
+    for ind, v in quantitative_targets(sub, pack):
         if norm_level(ind.level1) != "满意度指标" or not v.is_percent:
             continue
         if v.operator in (Operator.LE, Operator.LT):
@@ -160,7 +160,7 @@ def satisfaction_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
                       expected=f"≥{fmt_num(floor)}%", floor=fmt_num(floor))
 
 
-def _exempt(ind: Indicator, words: tuple[str, ...]) -> bool:
+def name_has(ind: Indicator, words: tuple[str, ...]) -> bool:
     name = norm_text(ind.name)
     return any(w in name for w in words)
 
@@ -177,17 +177,17 @@ def percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：goal.percent_max（默认 100）；goal.percent_max_exempt（名称含这些词的不检查）。
     """
     limit = pack.goal.percent_max
-    for ind, v in _targets(sub, pack):
-        if v.is_percent and v.number > limit + 1e-9 and not _exempt(ind, pack.goal.percent_max_exempt):
+    for ind, v in quantitative_targets(sub, pack):
+        if v.is_percent and v.number > limit + 1e-9 and not name_has(ind, pack.goal.percent_max_exempt):
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
                       expected=f"{fmt_num(limit)}%")
 
 
-def _is_cost(ind: Indicator, v: Any, pack: Any) -> bool:
+def is_cost(ind: Indicator, v: Any, pack: Any) -> bool:
     if norm_level(ind.level1) in cost_l2(pack) or norm_level(ind.level2) in cost_l2(pack):
         return not v.is_percent
     money = bool(v.unit) and str(v.unit).endswith("元")
-    return money and _exempt(ind, pack.goal.cost_keywords)
+    return money and name_has(ind, pack.goal.cost_keywords)
 
 
 @rule(code="G106", name="cost-positive-operator", severity=Severity.WARNING, forms=_GOAL,
@@ -201,8 +201,8 @@ def cost_positive_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
     修正：改为“≤500元”。
     配置项：goal.cost_keywords（识别成本指标的关键词）。
     """
-    for ind, v in _targets(sub, pack):
-        if v.operator in (Operator.GE, Operator.GT) and _is_cost(ind, v, pack):
+    for ind, v in quantitative_targets(sub, pack):
+        if v.operator in (Operator.GE, Operator.GT) and is_cost(ind, v, pack):
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
                       op=str(v.operator), expected=f"≤{fmt_num(v.number)}{v.unit or ''}")
 

@@ -170,7 +170,7 @@ def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：定量指标值只有数字，指标值、计量单位栏和指标名称中都没有计量单位。
     原因：“≥95”可能是 95%、95 个还是 95 万元，需要单位核实；不影响按数值比较计分。
-    示例：指标值写“≥95”，没有单独的计量单位栏，指标名称也没有注明单位。名称写“惠及户数（户）”时不报。
+    示例：指标值写“≥95”，没有单独的计量单位栏，指标名称也没有注明单位。名称写“惠及户数（户）”，或名称是“…率”“…比例”“…满意度”这类比率时不报。
     修正：写上单位，如“≥95%”“≥95个”；有“计量单位”栏的填在该栏。
     配置项：无。
     """
@@ -179,17 +179,22 @@ def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     for ind, value in _quantitative_targets(sub, pack):
         if sub.kind is FormKind.SELFEVAL and unit_mismatch(ind, pack) is not None:
             continue  # S214 says it: the target (1) against a percentage actual (98%)
-        if not value.unit and value.number is not None:
+        if not value.unit and value.number is not None and not _rate_name(ind.name):
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
                       expected=_with_unit(ind.name, value))
 
 
+_RATE_NAME = re.compile(r"(?:率|比例|比率|占比|比重|满意度|覆盖面)\s*$")
+
+
+def _rate_name(name: str) -> bool:
+    """A rate's name (…率 / …比例 / …满意度): its bare number is a percentage, nothing to ask."""
+    return bool(_RATE_NAME.search(re.sub(r"[(（][^()（）]*[)）]\s*$", "", name.strip())))
+
+
 def _with_unit(name: str, value: Any) -> str:
-    """The advised spelling: "%" only for a rate's name (…率 / …度), else a generic unit note."""
+    """The advised spelling for a count or an amount (rates are not reported)."""
     op = value.operator or "≥"
-    stem = name.rstrip("）)").strip()
-    if stem.endswith(("率", "满意度", "覆盖面")):
-        return f"{op}{value.number:g}%"
     return f"{op}{value.number:g}＋单位（如 个、人次、户、万元）"
 
 
@@ -216,7 +221,7 @@ def target_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
       message="{where}：指标「{name}」与 {related_cell} 的指标重复（{why}）。请删除重复行或改为不同的指标。")
 def indicator_duplicated(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：同一指标区域中出现重复指标：一级、二级、三级名称都相同，或三级名称和指标值都相同。
+    说明：同一指标区域中出现重复指标：一级、二级、三级名称都相同，或三级名称和指标值都相同，或不同的指标用了同一个三级名称。
     原因：重复指标会重复计分，也说明指标设置不够用心。
     示例：“产出指标/数量指标/培训人数 ≥100人次”出现两次。
     修正：删除重复的一行，或把它改成另一项指标。
@@ -224,6 +229,7 @@ def indicator_duplicated(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     by_path: dict[tuple[str, ...], Indicator] = {}
     by_value: dict[tuple[str, ...], Indicator] = {}
+    by_name: dict[tuple[str, ...], Indicator] = {}
     for ind in sub.indicators:
         name = norm_text(ind.name)
         if not name:
@@ -233,6 +239,9 @@ def indicator_duplicated(sub: Submission, pack: Any) -> Iterator[Outcome]:
         first, why = by_path.get(path), "一级、二级、三级名称均相同"
         if first is None:
             first, why = by_value.get(pair), "三级名称和指标值均相同"
+        if first is None:
+            first, why = by_name.get((ind.block, name)), "三级名称相同，无法区分考核内容"
+        by_name.setdefault((ind.block, name), ind)
         if first is not None:
             ref = ind_ref(first, "name")
             yield hit(ind_ref(ind, "name"), name=label(ind), why=why, related=ref,
@@ -279,3 +288,38 @@ def level1_inferred(sub: Submission, pack: Any) -> Iterator[Outcome]:
     for issue in sub.issues:
         if issue.kind == "level1_inferred":
             yield hit(issue.ref, detail=issue.detail, expected="一级指标名称", actual="（空）")
+
+
+def _funds_total(sub: Submission) -> float | None:
+    """The year's funds in 万元: 年度资金总额 (全年预算数, else the goal form's amount)."""
+    row = sub.funds.get("annual", {}).get("total", {})
+    for col in ("budget", "amount", "initial"):
+        f = row.get(col)
+        if f is not None and f.number:
+            return f.number
+    return None
+
+
+@rule(code="I112", name="cost-over-funds", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：成本指标「{name}」的指标值 {actual} 超过本项目年度资金总额 {expected} 万元。"
+              "请核对成本指标的数值和单位（是否把总投资、多年资金写成了年度成本）。")
+def cost_over_funds(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：成本类指标以万元（或元）表示的指标值大于项目的年度资金总额。
+    原因：年度成本不应超过年度资金；超过时多半是把总投资、多年资金或别的项目的数写进了成本指标。
+    示例：年度资金总额 372.29 万元，成本指标“道路交通设施 713万元”。
+    修正：按本年度实际安排的资金改正成本指标值。
+    配置项：goal.cost_keywords（名称含这些词且单位为元的也算成本指标）。
+    """
+    from .goal import is_cost
+
+    total = _funds_total(sub)
+    if total is None:
+        return
+    for ind, value in _quantitative_targets(sub, pack):
+        if value.unit not in ("万元", "元") or value.number is None or not is_cost(ind, value, pack):
+            continue
+        amount = value.number / 10000 if value.unit == "元" else value.number
+        if amount > total * 1.0001 + pack.goal.funds_tolerance:
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected=f"{total:g}")

@@ -393,7 +393,7 @@ def total_weight_not_100(sub: Submission, pack: Any) -> Iterator[Outcome]:
       message="{where}：指标「{name}」的实际完成值{state}。请填写实际完成的数值（含单位）或完成情况。")
 def actual_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：自评表中指标的实际完成值为空。
+    说明：自评表中指标的实际完成值为空（写了“无”“/”但在偏差原因栏说明了原因的，不报）。
     原因：没有实际完成值就无法判断目标是否完成，也无法复核得分。
     示例：年度指标值“≥100人次”，实际完成值一栏空白或只写“/”。
     修正：填写实际完成的数值和单位（如“120人次”），定性指标填“达成年度指标”等三档表述；确实不适用的写“不适用”。
@@ -403,6 +403,8 @@ def actual_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
         f = ind.get("actual")
         if f.formula_uncached or (not f.blank and is_placeholder(f.value, pack)):
             continue
+        if not f.blank and not missing(ind.get("reason")):
+            continue  # "无" with the reason written beside it (没有轮换、动用库存): explained
         if f.blank or target_value(ind, pack, "actual").kind is ValueKind.EMPTY:
             yield hit(ind_ref(ind, "actual"), name=label(ind), actual=shown(f) if not f.blank else "（空）",
                       expected="实际完成值", state=blank_state(f))
@@ -512,3 +514,40 @@ def actual_with_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
         if value.kind is ValueKind.QUANTITATIVE and value.operator is not None and value.number is not None:
             yield hit(ind_ref(ind, "actual"), name=label(ind), actual=shown(ind.get("actual")),
                       expected=f"{value.number:g}{value.unit or ''}")
+
+
+@rule(code="S217", name="no-score-columns", severity=Severity.INFO, forms=_SELF,
+      message="{where}：{detail}。如本地区要求复核得分，请使用带分值、得分栏的自评表。")
+def no_score_columns(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：自评表的绩效指标表既没有分值栏也没有得分栏（常见于专项转移支付、衔接资金等地方模板）。
+    原因：没有分值就无法按财预〔2020〕10号的规则复核得分和总分；表格内容仍逐项审核。每张表只提示一次。
+    示例：栏目为 一级指标 / 二级指标 / 三级指标 / 年度指标值 / 全年完成值 / 未完成原因和改进措施。
+    修正：无需修改；需要评分的，改用带分值、得分栏的自评表。
+    配置项：无。
+    """
+    for issue in sub.issues:
+        if issue.kind == "no_score_columns":
+            yield hit(issue.ref, detail=issue.detail, expected="分值、得分栏", actual="无")
+            return
+
+
+@rule(code="S218", name="target-percent-over-max", severity=Severity.WARNING, forms=_SELF,
+      settings=("goal.percent_max", "goal.percent_max_exempt"),
+      message="{where}：指标「{name}」的年度指标值 {actual} 超过 {expected}，比率不应超过 {expected}。"
+              "请与批复的绩效目标核对（可能是录入错误，如“≥90%”误为“290%”）。")
+def target_percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：自评表中以百分比表示的年度指标值超过 100%（增长率、增幅等增长类指标除外）。
+    原因：年度指标值应照抄批复的目标；合格率、满意度等比率超过 100% 多半是录入或转换错误。申报表中的同类问题是 G105（错误）；自评表中目标已经批复，这里只提醒核对。
+    示例：市民满意度 年度指标值“290%”。
+    修正：按批复的绩效目标改正年度指标值。
+    配置项：goal.percent_max（默认 100）；goal.percent_max_exempt（名称含这些词的不检查）。
+    """
+    from .goal import name_has, quantitative_targets
+
+    limit = pack.goal.percent_max
+    for ind, v in quantitative_targets(sub, pack):
+        if v.is_percent and v.number > limit + 1e-9 and not name_has(ind, pack.goal.percent_max_exempt):
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected=f"{fmt_num(limit)}%")
