@@ -1132,12 +1132,12 @@ def _goal_mistakes(P: dict[str, Project]) -> list[Form]:
 def _goal_mistakes_2(P: dict[str, Project]) -> list[Form]:
     g, out = GOAL_DIR, []
     p = clone(P["clinic"])
-    u, o = find(p, "乡村医生执业资格持证率"), find(p, "补助资金拨付到位率")
-    p.indicators[u].target, p.indicators[o].target = "≥95", "≥120%"
+    u, o = find(p, "补助村卫生室数量"), find(p, "补助资金拨付到位率")
+    p.indicators[u].target, p.indicators[o].target = "≥186", "≥120%"
     out.append(Form(f"{g}/卫健局-村卫生室运行补助-绩效目标申报表.xlsx", "goal", p, dept_name="县卫健局",
                     unit_name="县卫健局",
-                    plants=[Plant("quantitative_missing_unit", ("ind", u, "target"), "指标值“≥95”缺少计量单位",
-                                  "≥95%"),
+                    plants=[Plant("quantitative_missing_unit", ("ind", u, "target"), "指标值“≥186”缺少计量单位",
+                                  "≥186个"),
                             Plant("percent_over_100", ("ind", o, "target"), "比率类指标的目标“≥120%”超过100%",
                                   "不超过100%，如“≥95%”")]))
     p = clone(P["disabled"])
