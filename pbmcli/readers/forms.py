@@ -388,6 +388,8 @@ def _funds_horizontal(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str
                 cols[key] = c
         if len(cols) < 2 or "total" not in cols:
             continue
+        if any(isinstance(rd.right_of(r, c).value, float) for c in cols.values()):
+            return None  # "资金总额 | 35 | 其中：财政拨款 | 35": labels with their amounts beside them
         funds: dict[str, dict[str, dict[str, Field]]] = {}
         first = min(cols.values())
         for row in range(r + 1, min(r + 4, rd.sheet.nrows)):

@@ -73,6 +73,19 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
     return found
 
 
+def _recipient_targets(rd: Reader, g: Group) -> None:
+    """No 指标值 column, but columns headed by other text right of the known ones (one target
+    column per recipient township: 笏石街道办 | 埭头镇): the first of them is read as the
+    target (checks run on it)."""
+    if "target" in g.cols:
+        return
+    last = max(rd.sheet.span_end(g.row, c)[1] for c in g.cols.values())
+    for c, label in rd.labels.by_row.get(g.row, ()):
+        if c > last and label and rd.labels.lex.key("indicator", label) is None:
+            g.cols["target"] = c
+            return
+
+
 def _unlabelled_level2(rd: Reader, g: Group) -> None:
     """一级指标 | (no heading) | 三级指标: the column between, with no heading of its own,
     is the 二级 column (its heading was lost in the copy or never typed)."""
@@ -100,6 +113,7 @@ def _sub_header(rd: Reader, g: Group) -> None:
             if parent is None or parent == key or key not in g.cols or parent in subs:
                 g.cols[key] = c
     _unlabelled_level2(rd, g)
+    _recipient_targets(rd, g)
     g.bottom = bottom
     g.spans = {k: rd.sheet.span_end(g.row, c)[1] if rd.sheet.anchor(g.row, c) == (g.row, c) else c
                for k, c in g.cols.items()}

@@ -26,7 +26,7 @@ def required_keys(sub: Submission, pack: Any) -> tuple[str, ...]:
       message="{where}：必填项「{field}」{state}。请填写{field}（{hint}）。")
 def required_header_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。
+    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。模板里根本没有“实施单位”一栏（只有主管部门，或只有预算单位）的，以另一栏为准，不报。
     原因：缺少这些内容，无法确定表格属于哪个单位、哪个项目，也无法审核目标是否合理。
     示例：“实施单位”右侧单元格空白；申报表“年度总体目标”未填写。
     修正：在对应单元格填写完整名称；年度总体目标应概括本年度要完成的主要任务和预期效果。
@@ -34,12 +34,18 @@ def required_header_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     for key in required_keys(sub, pack):
         f = header_field(sub, key)
+        other = _STANDS_IN.get(key)
+        if f.ref is None and other is not None and not missing(header_field(sub, other)):
+            continue  # the template has no such field: the unit is its own department, or vice versa
         if missing(f) and not f.formula_uncached:
             name = HEADER_LABELS.get(key, key)
             state = "为空" if f.ref else "未找到（表中没有这一栏，或栏目名称被改动）"
             yield hit(f.ref, field=name, expected=f"填写{name}", actual="（空）", state=state,
                       hint=_HINTS.get(key, "按实际情况填写"))
 
+
+# a field a template may not have at all, and the field that then names the same body
+_STANDS_IN = {"unit": "department", "department": "unit"}
 
 _HINTS = {
     "project": "与预算批复中的项目名称一致",
