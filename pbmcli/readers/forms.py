@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from ..errors import InputError
-from ..model import CellRef, Field, FormKind, ReadIssue, Submission
+from ..model import FUND_PARTS, CellRef, Field, FormKind, ReadIssue, Submission
 from ..values import parse_number
 from .cells import Reader
 from .labels import LabelIndex, Lexicon, base, builtin_lexicon, has_ab, norm
@@ -342,16 +342,18 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
             key, label = inline[0], inline[1]
         if key is None:
             continue
-        if key == "total":
-            block = "midterm" if "中期" in label else "annual"
+        if key in ("total", "total_midterm"):
+            block = "midterm" if "中期" in label or key == "total_midterm" else "annual"
+            key = "total"
             block_at[c] = (r, block)
         else:
             above = block_at.get(c)
             block = above[1] if above and r - above[0] <= 6 else "annual"
         row = funds.setdefault(block, {})
-        if key not in row:
+        if key not in row or row[key]["amount"].blank:  # a later label with an amount wins over none
             f = inline[2] if inline is not None else rd.number(rd.right_of(r, c), _FUND_WHAT["amount"])
-            row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
+            if key not in row or not f.blank:
+                row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
     return funds
 
 
@@ -386,7 +388,7 @@ def _funds_horizontal(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str
             key = _fund_row_key(rd, label)
             if key is not None and key not in cols:
                 cols[key] = c
-        if len(cols) < 2 or "total" not in cols:
+        if "total" not in cols or not cols.keys() & set(FUND_PARTS):
             continue
         if any(isinstance(rd.right_of(r, c).value, float) for c in cols.values()):
             return None  # "资金总额 | 35 | 其中：财政拨款 | 35": labels with their amounts beside them
@@ -452,7 +454,7 @@ def _leftover_issue(leftovers: list[Field]) -> list[ReadIssue]:
     shown = "、".join(f"「{f.text or f.value}」" for f in leftovers[:3]) + ("等" if len(leftovers) > 3 else "")
     where = "、".join(str(r) for r in rows[:8]) + ("…" if len(rows) > 8 else "")
     return [ReadIssue("template_leftover", leftovers[0].ref, shown,
-                      f"指标表第 {where} 行是模板遗留内容（{shown}），不是指标，未计入审核和计分")]
+                      f"指标表第 {where} 行不是单独的指标（模板遗留或“其中”分项：{shown}），未计入审核和计分")]
 
 
 def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:

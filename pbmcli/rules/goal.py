@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model import (
     FUND_PARTS,
+    FUND_ROW_NAMES,
     CellRef,
     Field,
     FormKind,
@@ -46,11 +47,11 @@ def fund_amount(sub: Submission, block: str, row: str) -> Field:
 
 @rule(code="G101", name="funds-unbalanced", severity=Severity.ERROR, forms=_GOAL,
       settings=("goal.funds_tolerance",),
-      message="{where}：{block}资金总额为 {actual} 万元，但财政拨款、上年结转、其他资金合计为 {expected} 万元，"
+      message="{where}：{block}资金总额为 {actual} 万元，但{parts}合计为 {expected} 万元，"
               "相差 {diff} 万元。请核对资金总额及其构成。")
 def funds_unbalanced(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：项目资金（年度，有中期时也含中期）的资金总额不等于 财政拨款 + 上年结转 + 其他资金。
+    说明：项目资金（年度，有中期时也含中期）的资金总额不等于表中各项资金（财政拨款、上级补助、上年结转、自有资金、其他资金等）之和。
     原因：资金构成不平衡说明金额填错或漏填，预算批复金额无法核对。
     示例：年度资金总额 100 万元，其中财政拨款 80 万元、其他资金 10 万元，合计 90 万元。
     修正：核对各项金额，使总额等于各项之和；没有的项目填 0 或“——”。
@@ -76,8 +77,10 @@ def _balance(sub: Submission, pack: Any, block: str) -> Iterator[Outcome]:
         return
     expected = sum(v for v in values if v is not None)
     if abs(amount - expected) > pack.goal.funds_tolerance + 1e-9:
+        named = "、".join(FUND_ROW_NAMES[row] for row, p in zip(_COMPONENTS, parts, strict=True) if p.ref)
         yield hit(total.ref, block=BLOCKS[block], actual=fmt_num(amount), expected=fmt_num(expected),
-                  diff=fmt_num(abs(amount - expected)), related=next((p.ref for p in parts if p.ref), None))
+                  diff=fmt_num(abs(amount - expected)), related=next((p.ref for p in parts if p.ref), None),
+                  parts=named or "各项资金")
 
 
 @rule(code="G102", name="funds-total-missing", severity=Severity.ERROR, forms=_GOAL,

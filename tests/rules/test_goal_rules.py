@@ -56,7 +56,8 @@ def test_clean_goal_has_no_findings(goal, run):
         ({"D13": None}, [("I105", "D13")]),
         ({"D13": "/"}, [("I105", "D13")]),
         ({"D13": "95%"}, [("I106", "D13")]),
-        ({"D13": "≥95"}, [("I107", "D13")]),
+        ({"D12": "≥1000"}, [("I107", "D12")]),  # a count with no unit
+        ({"D13": "≥95"}, []),  # 培训合格率: a rate's bare number is a percentage
         ({"D13": "90%-95%"}, [("I108", "D13")]),
         # I110 placeholders
         ({"D13": "≥XX%"}, [("I110", "D13")]),
@@ -123,11 +124,11 @@ def test_no_indicators(goal, run):
 def test_messages_name_cell_found_and_expected(goal, national):
     from pbmcli.engine import check
 
-    [f] = check(goal({"D13": "≥95"}), national)
+    [f] = check(goal({"D12": "≥1000"}), national)
     # a bare number is a warning (I107): it can still be compared, the unit is to be checked
     assert (f.code, f.severity.value) == ("I107", "warning")
-    assert "工作表「目标申报表」D13" in f.message and "≥95" in f.message
-    assert f.actual == "≥95"
+    assert "工作表「目标申报表」D12" in f.message and "≥1000" in f.message
+    assert f.actual == "≥1000" and f.expected == "≥1000＋单位（如 个、人次、户、万元）"
     [g] = check(goal({"B9": 10.0}), national)
     assert (g.actual, g.expected) == ("100", "90") and "相差 10 万元" in g.message
 

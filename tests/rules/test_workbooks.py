@@ -103,9 +103,9 @@ def test_goal_funds_unbalanced(tmp_path):
 
 
 def test_goal_target_without_unit_and_low_satisfaction(tmp_path):
-    inds = _with(_with(GOAL_INDICATORS, 1, target="≥90"), 5, target="≥80%")
+    inds = _with(_with(GOAL_INDICATORS, 0, target="≥90"), 5, target="≥80%")
     sub, found = _read(make_goal(tmp_path / "g.xlsx", indicators=inds))
-    assert found == [("I107", _cell(sub, GOAL_INDICATORS[1].name, "target")),
+    assert found == [("I107", _cell(sub, GOAL_INDICATORS[0].name, "target")),
                      ("G104", _cell(sub, GOAL_INDICATORS[5].name, "target"))]
 
 
