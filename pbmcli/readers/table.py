@@ -53,6 +53,9 @@ class TableResult:
     header_rows: list[int] = field(default_factory=list)
 
 
+_STRUCTURAL = {"level1", "level2", "name", "target"}  # repeated, they start a side-by-side block
+
+
 def _groups_in_row(rd: Reader, r: int) -> list[Group]:
     groups: list[Group] = []
     cols: dict[str, int] = {}
@@ -60,6 +63,9 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
     for c, label in rd.labels.by_row.get(r, ()):
         key = rd.labels.lex.key("indicator", label)
         if key is None:
+            continue
+        if key in cols and key not in _STRUCTURAL:  # 指标性质 (正向) and 指标方向 (=) side by side
+            cols.setdefault("direction" if key == "nature" else f"{key}_2", c)
             continue
         if key in cols:  # a repeated column starts the next side-by-side block
             groups.append(Group(r, cols, ab=ab))
@@ -286,7 +292,8 @@ def _parse_field(f: Field | None, unit_hint: str | None, op_hint: str | None = N
     return _parse(f.value, unit_hint, op_hint)
 
 
-_NAME_UNIT = re.compile(r"[(（]\s*([^()（）\d]{1,6}?)\s*[)）]\s*$")
+_SYMBOLS = {"≥", "≤", "=", ">", "<", ">=", "<=", "＝", "≧", "≦", "﹦", "═"}
+_NAME_UNIT = re.compile(r"[(（]\s*([^()（）\d≥≤<>=*＊%％]{1,6}?|%|％)\s*[)）]\s*$")
 
 
 def unit_in_name(name: str) -> str | None:
@@ -299,6 +306,9 @@ def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorVa
     unit = values.get("unit")
     nature = values.get("nature")
     name = values.get("name")
+    direction = values.get("direction")
+    if direction is not None and isinstance(direction.value, str) and direction.value.strip() in _SYMBOLS:
+        nature = direction  # 指标性质 "正向" beside 指标方向 "=": the symbol is the operator
     unit_hint = str(unit.value) if unit is not None and not unit.blank else None
     if unit_hint is None and name is not None and isinstance(name.value, str):
         unit_hint = unit_in_name(name.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -179,8 +180,9 @@ def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     for ind, value in _quantitative_targets(sub, pack):
         if sub.kind is FormKind.SELFEVAL and unit_mismatch(ind, pack) is not None:
             continue  # S214 says it: the target (1) against a percentage actual (98%)
-        if not value.unit and value.number is not None and not _rate_name(ind.name):
-            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+        if not value.unit and value.number is not None and not _rate_name(ind.name) and not _date_serial(ind, value):
+            where = ind.get("unit").ref or ind_ref(ind, "target")  # the 计量单位 cell when the form has one
+            yield hit(where, name=label(ind), actual=shown(ind.get("target")),
                       expected=_with_unit(ind.name, value))
 
 
@@ -323,3 +325,53 @@ def cost_over_funds(sub: Submission, pack: Any) -> Iterator[Outcome]:
         if amount > total * 1.0001 + pack.goal.funds_tolerance:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
                       expected=f"{total:g}")
+
+
+_DATE_NAME = re.compile(r"时间|日期|时限|期限|截止|完成于")
+
+
+def _date_serial(ind: Indicator, value: Any) -> bool:
+    """A 时效 value that is an Excel date serial shown as a number (44561 = 2021-12-31)."""
+    n = value.number
+    return (n is not None and float(n).is_integer() and 36526 <= n <= 54789  # 2000-01-01 … 2049-12-31
+            and bool(_DATE_NAME.search(ind.name) or "时效" in ind.level2))
+
+
+@rule(code="I113", name="date-as-number", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：时效指标「{name}」的指标值「{actual}」是日期的序列号（即 {expected}），单元格丢了日期格式。"
+              "请把单元格设为日期格式，或直接写“{expected}前”。")
+def date_as_number(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：时效类指标的指标值是 36526～54789 之间的整数，这是 Excel 的日期序列号（2000～2049 年），单元格丢了日期格式。
+    原因：显示成“44,561”的时限无法审核，也无法与完成时间比较。
+    示例：“项目财政资金到位时间”指标值 44561（即 2021-12-31）。
+    修正：把单元格设为日期格式，或写成“2021年12月31日前”。
+    配置项：无。
+    """
+    import datetime as dt
+
+    for ind, value in _quantitative_targets(sub, pack):
+        if _date_serial(ind, value):
+            day = dt.date(1899, 12, 30) + dt.timedelta(days=int(value.number))
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected=f"{day.year}年{day.month}月{day.day}日")
+
+
+@rule(code="I114", name="cost-target-zero", severity=Severity.WARNING, forms=_BOTH,
+      message="{where}：成本指标「{name}」的指标值为 {actual}，成本为零无法考核。"
+              "如金额不足 1 万元，请改用元为单位或保留小数（如“≤0.35万元/人”）。")
+def cost_target_zero(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：成本类指标（以元或万元计）的指标值为 0。
+    原因：成本指标应写明预算控制数；0 通常是把几千元按万元取整后成了 0。
+    示例：“出差单位成本 0 万元/人”“办公费总成本 0 万元”。
+    修正：改用元为单位，或保留小数。
+    配置项：goal.cost_keywords。
+    """
+    from .goal import is_cost
+
+    for ind, value in _quantitative_targets(sub, pack):
+        unit = value.unit or shown(ind.get("unit"))
+        if value.number == 0 and "元" in unit and is_cost(ind, dataclasses.replace(value, unit=unit), pack):
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=f"{shown(ind.get('target'))}{'' if value.unit else unit}",
+                      expected="大于 0 的成本控制数")
