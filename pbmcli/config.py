@@ -98,6 +98,8 @@ class IndicatorTree:
     accept_other: bool
     tree_2021: dict[str, tuple[str, ...]]
     tree_2015: dict[str, tuple[str, ...]]
+    # 10号 annex 2 evaluation framework (决策 / 过程 beside 产出 / 效益), accepted as well
+    framework: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def primary(self) -> dict[str, tuple[str, ...]]:
@@ -311,7 +313,7 @@ def _type_label(default: Any) -> str:
 
 
 # tables whose keys are data, not setting names
-_OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "aliases", "weights_rank",
+_OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "framework", "aliases", "weights_rank",
                 "header", "extra", "fund_columns", "fund_rows", "indicator", "goals"}
 
 _META = {"extends", "name", "description", "workspace"}

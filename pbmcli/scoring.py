@@ -528,6 +528,12 @@ def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
 
 
 def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
+    from .rules.common import is_process
+
+    if is_process(ind, pack) and ind.weight is not None and _own(ind) is not None:
+        own = min(max(_d(_own(ind) or 0.0), Decimal(0)), _d(ind.weight))
+        return IndicatorScore(ind, QUALITATIVE, float(_round(own, pack.scoring.decimals)),
+                              f"过程指标（决策、管理），沿用自评得分 {fmt(own)}", "过程指标")
     target = _parsed(ind, "target", ind.target)
     actual = _parsed(ind, "actual", ind.actual)
     if _is_not_applicable(ind, pack, target, actual):

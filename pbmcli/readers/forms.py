@@ -307,9 +307,14 @@ def _fund_row_key(rd: Reader, label: str) -> str | None:
 def _funds_table(rd: Reader, hr: int, cols: dict[str, int], units: _Units) -> dict[str, dict[str, Field]]:
     first = min(cols.values())
     rows: dict[str, dict[str, Field]] = {}
+    # "年度资金总额" merged down beside the column headings: the row under them is the total
+    heading = [_fund_row_key(rd, lbl) for c, lbl in rd.labels.by_row.get(hr, ()) if c < first]
+    merged_total = "total" in heading
     for r in range(hr + 1, min(hr + 9, rd.sheet.nrows)):
         keys = [_fund_row_key(rd, lbl) for c, lbl in rd.labels.by_row.get(r, ()) if c < first]
         key = next((k for k in keys if k), None)
+        if key is None and merged_total and r == hr + 1:
+            key = "total"
         if key is None or key in rows:
             if rows and not any(keys):
                 break
@@ -472,6 +477,10 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
         total = funds.setdefault("annual", {}).setdefault("total", {})
         for key, f in table.execution.items():
             total.setdefault(key, f)
+    totals = dict(table.totals)
+    own = header.pop("self_score", None)
+    if own is not None and "score" not in totals and isinstance(own.value, float):
+        totals["score"] = own  # "自评得分 | 98" in the header rows: the form's stated total
     issues = [*wb.issues, *meta_issues, *sheet_issues, *rd.issues, *_uncached_issues(rd),
               *_leftover_issue(table.leftovers + ([] if version else table.level_only)),
               *(ReadIssue("level1_inferred", f.ref, l2, f"一级指标为空，已按二级指标「{l2}」归入「{l1}」")
@@ -481,5 +490,5 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
         path=wb.display, kind=kind, sheet=name, template_version=version,
         variant=_variant(kind, funds_ab or table.ab, table.columns),
         header=header, funds=funds, goals=goals, indicators=tuple(table.indicators),
-        totals=table.totals, extra=_labelled(rd, "extra"), issues=tuple(issues),
+        totals=totals, extra=_labelled(rd, "extra"), issues=tuple(issues),
     )

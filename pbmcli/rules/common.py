@@ -204,8 +204,13 @@ def cost_l2(pack: Any) -> set[str]:
 def trees(pack: Any) -> list[dict[str, set[str]]]:
     """Accepted trees, normalised names: the primary one, then the other if accepted."""
     it = pack.indicator_tree
-    chosen = [it.primary] + ([it.other] if it.accept_other else [])
+    chosen = [it.primary] + ([it.other] if it.accept_other else []) + ([it.framework] if it.framework else [])
     return [{norm_level(k): {norm_level(x) for x in v} for k, v in t.items()} for t in chosen]
+
+
+def is_process(ind: Indicator, pack: Any) -> bool:
+    """A 决策 / 过程 row of the evaluation framework (annex 2): no 指标值 is expected."""
+    return norm_level(ind.level1) in {norm_level(k) for k in pack.indicator_tree.framework}
 
 
 def home_level1(ind: Indicator, pack: Any) -> str:

@@ -14,6 +14,7 @@ from .common import (
     blank_state,
     ind_ref,
     is_placeholder,
+    is_process,
     label,
     missing,
     norm_level,
@@ -131,7 +132,7 @@ def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     for ind in sub.indicators:
         f = ind.get("target")
-        if f.formula_uncached or ind.not_applicable or _placeholder_cell(ind, "target", pack):
+        if f.formula_uncached or ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
         if f.blank or target_value(ind, pack).kind is ValueKind.EMPTY:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f) if not f.blank else "（空）",
@@ -140,7 +141,7 @@ def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 def _quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
     for ind in sub.indicators:
-        if ind.not_applicable or _placeholder_cell(ind, "target", pack):
+        if ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
         value = target_value(ind, pack)
         if value.kind is ValueKind.QUANTITATIVE:
@@ -211,7 +212,7 @@ def target_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：无。
     """
     for ind in sub.indicators:
-        if ind.not_applicable or _placeholder_cell(ind, "target", pack):
+        if ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
         value = target_value(ind, pack)
         if value.kind is ValueKind.UNPARSEABLE:
@@ -270,7 +271,7 @@ def indicator_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
     keys = _PLACEHOLDER_KEYS + (("actual",) if sub.kind is FormKind.SELFEVAL else ())
     for ind in sub.indicators:
         for key in keys:
-            if key == "actual" and ind.not_applicable:
+            if (key == "actual" and ind.not_applicable) or (key == "target" and is_process(ind, pack)):
                 continue
             if _placeholder_cell(ind, key, pack):
                 yield hit(ind_ref(ind, key), field=FIELD_LABELS[key], actual=shown(ind.get(key)),
