@@ -307,6 +307,9 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
     return _number_value(text, number, unit, op or op_hint)
 
 
+_SENTENCE_CJK = 8  # Chinese characters from which a value with numbers is a descriptive sentence
+
+
 def _classify_rest(text: str, s: str, body: str, ops: list[Operator]) -> IndicatorValue:
     """Text that is not operator + number + unit: a term, a deadline, or unreadable."""
     has_digit = any(ch.isdigit() for ch in s)
@@ -318,6 +321,9 @@ def _classify_rest(text: str, s: str, body: str, ops: list[Operator]) -> Indicat
         return _qualitative(unicodedata.normalize("NFKC", text).strip())
     if has_digit and _CJK.search(s) is None and re.search(r"\d\D+\d", body) is None:
         return _unparseable(text, f"「{text}」的单位无法识别；请写成“运算符+数值+单位”，如 ≥95%、≤3个工作日")
+    if has_digit and len(_CJK.findall(s)) >= _SENTENCE_CJK:
+        # "对学校2400平米体育场馆补贴5万元": a sentence describing the target, read as a term
+        return _qualitative(unicodedata.normalize("NFKC", text).strip())
     if has_digit:
         return _unparseable(
             text, f"「{text}」中含有多个数字或多余文字，无法确定指标值；请写成“运算符+数值+单位”，如 ≥95%、≤3个工作日")

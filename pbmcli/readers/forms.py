@@ -347,6 +347,8 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
             key, label = inline[0], inline[1]
         if key is None:
             continue
+        if key in ("total", "total_midterm") and inline is None and _column_heading(rd, r, c):
+            continue  # "资金来源 | 资金总额" headings: the amounts are in the rows below
         if key in ("total", "total_midterm"):
             block = "midterm" if "中期" in label or key == "total_midterm" else "annual"
             key = "total"
@@ -360,6 +362,14 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
             if key not in row or not f.blank:
                 row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
     return funds
+
+
+def _column_heading(rd: Reader, r: int, c: int) -> bool:
+    """A label with nothing to its right and a number right under it heads a column."""
+    if not rd.right_of(r, c).blank:
+        return False
+    below = rd.below(r, c)
+    return isinstance(below.value, float)
 
 
 _INLINE_AMOUNT = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、])?(?P<label>[^\d()]+?)"

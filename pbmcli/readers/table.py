@@ -296,10 +296,14 @@ _SYMBOLS = {"≥", "≤", "=", ">", "<", ">=", "<=", "＝", "≧", "≦", "﹦",
 _NAME_UNIT = re.compile(r"[(（]\s*([^()（）\d≥≤<>=*＊%％]{1,6}?|%|％)\s*[)）]\s*$")
 
 
+_NAME_HINT = re.compile(r"[(（]\s*[≥≤<>=]?\s*[*＊Xx×]+\s*([^()（）\d*＊]{1,6})\s*[)）]\s*$")
+
+
 def unit_in_name(name: str) -> str | None:
-    """The unit written in an indicator's name: "惠及户数（户）" → "户", "完成率(%)" → "%"."""
-    m = _NAME_UNIT.search(name)
-    return m.group(1) if m else None
+    """The unit written in an indicator's name: "惠及户数（户）" → "户", "完成率(%)" → "%",
+    the template hint "项目总投入(≥**万元)" → "万元"."""
+    m = _NAME_UNIT.search(name) or _NAME_HINT.search(name)
+    return m.group(1).strip() if m else None
 
 
 def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorValue | None]:

@@ -108,6 +108,10 @@ def _normalised(words: tuple[str, ...], lower: bool = False) -> frozenset[str]:
     return frozenset(norm_text(w).lower() if lower else norm_text(w) for w in words)
 
 
+_UNIT_ONLY = re.compile(r"^[≥≤<>=]?(?:万|千|百)?(?:公里|千米|米|平方米|立方米|亩|公顷|人次|人|户|个|项|次|元|"
+                        r"万元|吨|天|座|处|所|家|台|套|件|辆|株|棵|条|批|场|篇|册|%)$")
+
+
 def is_placeholder(text: Any, pack: Any) -> bool:
     """A whole-cell placeholder ("XX", "***", "略", "待定", "≥XX%")."""
     t = norm_text(text)
@@ -115,6 +119,10 @@ def is_placeholder(text: Any, pack: Any) -> bool:
         return False
     marks = _normalised(tuple(pack.goal.placeholders))
     core = t.lstrip(_OPS).rstrip("%％")
+    if t[0] in _OPS and not core:
+        return True  # "≧ %": the template's operator and unit with no number
+    if _UNIT_ONLY.match(t):
+        return True  # "公里", "万人": only the template's unit is left
     for cand in (t, core):
         if cand in marks:
             return True

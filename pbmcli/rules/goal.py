@@ -25,6 +25,7 @@ from .common import (
     home_level1,
     ind_ref,
     is_blank_mark,
+    is_placeholder,
     label,
     missing,
     norm_level,
@@ -198,16 +199,17 @@ def is_cost(ind: Indicator, v: Any, pack: Any) -> bool:
       message="{where}：成本指标「{name}」的目标「{actual}」使用了“{op}”，成本应设上限。请改为「{expected}」。")
 def cost_positive_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：成本类指标（二级为成本指标，或名称含“成本、费用、单价、造价”等且单位为元/万元）使用了 ≥ 或 >。
+    说明：成本类指标（二级为成本指标，或名称含“成本、费用、单价、造价”等且单位为元/万元）使用了 ≥ 或 >，或没有写符号（按 ≥ 理解）。
     原因：成本越低越好，应设上限（≤）；写成“≥”等于鼓励多花钱。
     示例：“人均培训成本 ≥500元”。
     修正：改为“≤500元”。
     配置项：goal.cost_keywords（识别成本指标的关键词）。
     """
     for ind, v in quantitative_targets(sub, pack):
-        if v.operator in (Operator.GE, Operator.GT) and is_cost(ind, v, pack):
+        if v.operator in (Operator.GE, Operator.GT, None) and v.number and is_cost(ind, v, pack):
+            op = str(v.operator) if v.operator else "≥（未写符号，按 ≥ 理解）"
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
-                      op=str(v.operator), expected=f"≤{fmt_num(v.number)}{v.unit or ''}")
+                      op=op, expected=f"≤{fmt_num(v.number)}{v.unit or ''}")
 
 
 _YES = re.compile(r"^(是|有|已|已开展|已完成|√|✓|开展|完成)")
@@ -281,11 +283,11 @@ def pre_assessment_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="G108", name="target-vague", severity=Severity.WARNING, forms=_GOAL,
       settings=("goal.vague_words", "goal.qualitative_standard"),
-      message="{where}：指标「{name}」的指标值「{actual}」表述模糊（含“{word}”且没有数值），年底无法判断是否完成。"
+      message="{where}：指标「{name}」的指标值「{actual}」{why}，年底无法判断是否完成。"
               "请改为可衡量的目标（{expected}）。")
 def target_vague(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：定性指标值含“提高、改善、加强、有效”等模糊字眼且没有任何数值，无法考核。
+    说明：定性指标值含“提高、改善、加强、有效”等模糊字眼且没有任何数值，无法考核；数量、成本指标的指标值写成文字（或一句含数字的描述），没有写成“符号＋数值＋单位”。
     原因：目标必须可衡量（SMART 原则），“有效提升”这类表述年底无从判断完成与否。
     示例：“群众生活水平有效提升”。“效果明显”“应保尽保”等规范定性表述不报。
     修正：改为定量目标（如“≥95%”），或写明可判断的标准（如“较上年提高 5 个百分点”）。
@@ -295,12 +297,21 @@ def target_vague(sub: Submission, pack: Any) -> Iterator[Outcome]:
     for ind in sub.indicators:
         f = ind.get("target")
         text = norm_text(f.value) if isinstance(f.value, str) else ""
-        if not text or text in standard or re.search(r"\d", text):
+        if (not text or text in standard or is_placeholder(f.value, pack)
+                or target_value(ind, pack).kind is not ValueKind.QUALITATIVE):
             continue
-        if target_value(ind, pack).kind is not ValueKind.QUALITATIVE:
+        measured = norm_level(ind.level2) in _MEASURED_L2 | cost_l2(pack)
+        if re.search(r"\d", text):
+            if measured:
+                yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f),
+                          why="是一句描述，没有写成“符号＋数值＋单位”", expected="如“≥2400平方米”“≤5万元”")
             continue
         word = next((w for w in pack.goal.vague_words if w in text), None)
-        if word:
-            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f), word=word,
+        if word or measured:
+            why = f"表述模糊（含“{word}”且没有数值）" if word else f"没有数值（{ind.level2}应可计量）"
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f), why=why,
                       expected="如“≥95%”或“较上年提高5个百分点”")
+
+
+_MEASURED_L2 = {"数量指标"}  # with the cost 二级: their targets are numbers
 
