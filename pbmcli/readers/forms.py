@@ -224,12 +224,22 @@ def read_goals(rd: Reader) -> dict[str, Field]:
         _, end = rd.sheet.span_end(r, c)
         if label in _GROUP_GOALS:
             if not rd.labels.is_label(r, end + 1):  # "年度总体目标 | text": a value holder
-                out[key] = rd.right_of(r, c)
+                out[key] = _right_or_below(rd, r, c)
         elif row_goals >= 2:
             out[key] = rd.below(r, c)
         else:
-            out[key] = rd.right_of(r, c)
+            out[key] = _right_or_below(rd, r, c)
     return out
+
+
+def _right_or_below(rd: Reader, r: int, c: int) -> Field:
+    """The text right of a goal label, or under it when the label fills its row
+    ("年度目标" merged across the form, the goal text in the row below)."""
+    right = rd.right_of(r, c)
+    if not right.blank:
+        return right
+    below = rd.below(r, c)
+    return below if isinstance(below.value, str) and not below.blank else right
 
 
 _GROUP_GOALS = {"总体目标", "年度总体目标"}
