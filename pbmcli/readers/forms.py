@@ -198,6 +198,52 @@ def _year(rd: Reader, header: dict[str, Field]) -> None:
 _TEXT_KEYS = ("unit_code", "department_code", "phone", "contact", "leader", "finance_leader")
 
 
+def _heading_row(rd: Reader) -> int | None:
+    """The row of a list-style sheet whose cells head columns: 项目名称 beside the
+    indicator headings (单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)."""
+    lex = rd.labels.lex
+    for r, cells in rd.labels.by_row.items():
+        keys = {lex.key("header", lbl) for _, lbl in cells} | {lex.key("indicator", lbl) for _, lbl in cells}
+        if "project" in keys and "name" in keys:
+            return r
+    return None
+
+
+def _column_layout(rd: Reader, header: dict[str, Field], goals: dict[str, Field],
+                   funds: dict[str, dict[str, dict[str, Field]]]) -> None:
+    """List-style sheets (one row per indicator, the project's fields in columns merged or
+    written on its first row): each field is read on the first project's row; a
+    department subtotal row above it (unit column filled, no project) is the 主管部门."""
+    hr = _heading_row(rd)
+    if hr is None:
+        return
+    lex = rd.labels.lex
+    cols = {lex.key("header", lbl) or lex.key("goals", lbl) or _budget_key(lbl): c
+            for c, lbl in rd.labels.by_row[hr]}
+    pc = cols.get("project")
+    first = next((r for r in range(hr + 1, rd.sheet.nrows)
+                  if pc is not None and rd.sheet.anchor(r, pc)[1] == pc and rd.sheet.text(r, pc)), None)
+    if first is None:
+        return
+    for key, c in cols.items():
+        if key in lex.tables["header"]:
+            header[key] = rd.sheet.field(first, c)
+        elif key in lex.tables["goals"]:
+            goals[key] = rd.sheet.field(first, c)
+    if "unit" in cols and "department" not in cols:
+        above = [r for r in range(hr + 1, first) if rd.sheet.text(r, cols["unit"])]
+        if above:
+            header["department"] = rd.sheet.field(above[-1], cols["unit"])
+    if "budget" in cols:
+        units = _Units.of(rd)
+        f = rd.number(rd.sheet.field(first, cols["budget"]), _FUND_WHAT["amount"])
+        funds.setdefault("annual", {})["total"] = {"amount": units.amount(rd, f, "", rd.ref(hr, cols["budget"]))}
+
+
+def _budget_key(label: str) -> str | None:
+    return "budget" if label in ("预算数", "预算金额", "项目预算数", "年度预算数") else None
+
+
 def read_header(rd: Reader) -> dict[str, Field]:
     header = _labelled(rd, "header")
     for key in _TEXT_KEYS:  # codes typed as numbers (301 → "301", never "301.0")
@@ -492,6 +538,7 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
     header = read_header(rd)
     goals = read_goals(rd)
     funds, funds_ab = read_funds(rd)
+    _column_layout(rd, header, goals, funds)
     table = read_tables(rd, goal=kind is FormKind.GOAL)
     if table.execution:
         total = funds.setdefault("annual", {}).setdefault("total", {})
