@@ -299,6 +299,8 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
         retry = _read_number(s[m.end():], unit_hint) if m and not m.group().endswith("第") else None
         if retry is not None and retry[0] is not None:
             number, unit, ops, body = retry
+    if number is not None and unit is not None and len(_CJK.findall(unit)) > _UNIT_MAX_CJK:
+        number = None  # "1000元/人给补助对象兑付补助": a sentence around a number, not a unit
     if number is None:
         return _classify_rest(text, s, body, ops)
     op = _resolve_op(text, ops)
@@ -307,6 +309,7 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
     return _number_value(text, number, unit, op or op_hint)
 
 
+_UNIT_MAX_CJK = 6  # a unit is short: 个工作日, 人次, 万元/人, 平方米
 _SENTENCE_CJK = 8  # Chinese characters from which a value with numbers is a descriptive sentence
 
 

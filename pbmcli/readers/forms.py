@@ -421,11 +421,15 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
 
 
 def _column_heading(rd: Reader, r: int, c: int) -> bool:
-    """A label with nothing to its right and a number right under it heads a column."""
-    if not rd.right_of(r, c).blank:
-        return False
-    below = rd.below(r, c)
-    return isinstance(below.value, float)
+    """A label heading a column of amounts: nothing to its right and a number under it
+    ("资金来源 | 资金总额"), or a heading to its right over the amounts ("年度资金总额 |
+    金额(万元)" with the amounts under 金额)."""
+    right = rd.right_of(r, c)
+    if right.blank:
+        return isinstance(rd.below(r, c).value, float)
+    if isinstance(right.value, str) and right.ref is not None:
+        return isinstance(rd.below(right.ref.row - 1, right.ref.col - 1).value, float)
+    return False
 
 
 _INLINE_AMOUNT = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、])?(?P<label>[^\d()]+?)"

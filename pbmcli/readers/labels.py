@@ -26,6 +26,9 @@ _AB = re.compile(r"\((?:[A-Z](?:/[A-Z])?)\)$")
 _LEVEL_SUFFIX = re.compile(r"[(（][^()（）]*[)）]\s*分?$")
 _LEVEL_TAIL = re.compile(r"(?:等|类)$")
 
+_ENUM_HEAD = re.compile(r"^(?:\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[、.]|\(\d+\))")
+_ENUM_TOTAL = re.compile(r"(?:小计|合计)$")
+
 SECTIONS = ("header", "extra", "fund_columns", "fund_rows", "indicator", "goals")
 _EXTRA_BLOCK_LABELS = ("项目资金", "项目资金(万元)", "绩效指标", "年度绩效指标", "中期绩效指标", "中期资金总额")
 
@@ -61,6 +64,10 @@ class Lexicon:
         bracket note), else the first of the section's patterns that matches."""
         table = self.by_label[section]
         found = table.get(label) or table.get(base(label))
+        if found is None and label:
+            bare = _ENUM_TOTAL.sub("", _ENUM_HEAD.sub("", label))  # "(一)财政拨款小计" → "财政拨款"
+            if bare != label:
+                found = table.get(bare) or table.get(base(bare))
         if found is None and label and len(label) <= 24:
             for key, pattern in self.patterns.get(section, ()):
                 if pattern.search(label):

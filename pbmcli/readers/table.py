@@ -208,6 +208,10 @@ class _FillDown:
             if self.level1 is None or l1.value != self.level1.value:
                 self.level2 = None
             self.level1 = l1
+        if l2 is not None and self.level1 is not None and l2.value == self.level1.value:
+            only = [k for k, ps in lex.level_parents.items() if ps[0] == l2.value and k != l2.value]
+            if len(only) == 1:  # 满意度指标 / 满意度指标: the 二级 is its one child
+                values["level2"] = l2 = dataclasses.replace(l2, value=only[0])
         if l2 is not None and not l2.blank:
             self.level2 = l2
         if self.level1 is not None:
