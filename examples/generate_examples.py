@@ -1109,7 +1109,7 @@ def _goal_mistakes(P: dict[str, Project]) -> list[Form]:
     out.append(Form(f"{g}/河口乡-{YEAR}农村人居环境整治-绩效目标.xlsx", "goal", p, annex="附件2",
                     plants=[Plant("duplicate_indicator", ("ind", d + 1, "name"),
                                   "“新建改造农村户厕数量 ≥420户”重复填写两行", "删除重复行"),
-                            Plant("level2_wrong_parent", ("ind", w, "l1"),
+                            Plant("level2_wrong_parent", ("ind", w, "l2"),
                                   "二级指标“质量指标”放在一级指标“效益指标”之下", "质量指标应属于产出指标")]))
     p = clone(P["fitness"])
     p.indicators.pop(find(p, "器材维修响应时间"))

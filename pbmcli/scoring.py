@@ -72,6 +72,7 @@ FINDING_CODES: dict[str, tuple[Severity, str]] = {
     "X308": (Severity.INFO, "定性指标未填自评得分"),
     "X309": (Severity.INFO, "全年预算数缺失，按年初预算数计算执行率"),
     "X310": (Severity.ERROR, "目标值与实际值单位不一致，未计分"),
+    "X316": (Severity.WARNING, "自评得分低于按公式计算的得分"),
 }
 
 _CJK_TERM = re.compile(r"[\u4e00-\u9fff]")
@@ -406,6 +407,10 @@ def _self_score_check(ind: Indicator, score: Decimal, formula: str, pack: RulePa
     own = _own(ind)
     if own is None or close_enough(own, float(score), pack.scoring.score_tolerance, pack.scoring.decimals, 1):
         return []
+    if own < score:
+        msg = (f"{_label(ind)}自评得分 {fmt(own)} 低于按公式计算的 {fmt(score)}（{formula}），"
+               f"如有扣分理由请在偏差原因中写明")
+        return [_finding("X316", msg, _indicator_ref(ind, "score"), expected=fmt(score), actual=fmt(own))]
     msg = f"{_label(ind)}自评得分 {fmt(own)} 与按公式复核的得分 {fmt(score)} 不一致（{formula}），请按复核得分修改"
     return [_finding("X305", msg, _indicator_ref(ind, "score"), expected=fmt(score), actual=fmt(own))]
 
@@ -639,8 +644,11 @@ def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
     formula = (f"执行率 = 全年执行数 {fmt(spent)} ÷ 全年预算数 {fmt(budget)} = {fmt(rate * 100)}%；"
                f"得分 = min(执行率, 100%) × 分值 {fmt(points)} = {fmt(score)}")
     if own is not None and not _consistent(own, score, pack):
-        found.append(_finding("X305", f"预算执行率自评得分 {fmt(own)} 与复核得分 {fmt(score)} 不一致"
-                                      f"（{formula}），请按复核得分修改",
+        lower = _d(own) < score
+        found.append(_finding("X316" if lower else "X305",
+                              f"预算执行率自评得分 {fmt(own)} {'低于' if lower else '与'}复核得分 {fmt(score)}"
+                              f"{'' if lower else ' 不一致'}（{formula}），"
+                              f"{'如有扣分理由请写明' if lower else '请按复核得分修改'}",
                               ofield.ref, expected=fmt(score), actual=fmt(own)))
     return ExecutionScore(budget, spent, float(rate * 100), points, float(score), formula, note,
                           own, ref, tuple(found))

@@ -397,8 +397,8 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
     funds: dict[str, dict[str, dict[str, Field]]] = {}
     block_at: dict[int, tuple[int, str]] = {}  # column -> (row, block) of the last total label
     for r, c, label in rd.labels.cells:
-        key = _fund_row_key(rd, label)
-        inline = None if key is not None else _inline_amount(rd, r, c, label)
+        inline = _inline_amount(rd, r, c, label)  # "年度资金总额:16", "其中 :上级资金16"
+        key = _fund_row_key(rd, label) if inline is None else None
         if inline is not None:
             key, label = inline[0], inline[1]
         if key is None:

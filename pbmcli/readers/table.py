@@ -75,8 +75,22 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
     groups.append(Group(r, cols, ab=ab))
     found = [g for g in groups if "name" in g.cols and len(g.cols.keys() & {"level1", "level2", "target"})]
     for g in found:
+        _super_header(rd, g)
         _sub_header(rd, g)
     return found
+
+
+def _super_header(rd: Reader, g: Group) -> None:
+    """Headings on the row above, merged down into this header row (实际完成值, 分值, 得分
+    over two rows, the 年度指标值 group's sub-labels on this row): the table's columns too."""
+    if g.row == 0:
+        return
+    first = min(g.cols.values())
+    for c, label in rd.labels.by_row.get(g.row - 1, ()):
+        key = rd.labels.lex.key("indicator", label)
+        if (key is not None and key not in g.cols and c >= first - 1
+                and rd.sheet.span_end(g.row - 1, c)[0] >= g.row and c not in g.cols.values()):
+            g.cols[key] = c
 
 
 def _recipient_targets(rd: Reader, g: Group) -> None:

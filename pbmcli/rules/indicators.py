@@ -94,7 +94,7 @@ def level2_wrong_parent(sub: Submission, pack: Any) -> Iterator[Outcome]:
             continue  # I101 / I102 report unknown names
         if not any(l2 in t.get(l1, set()) for t in accepted):
             parents = sorted({k for t in accepted for k, v in t.items() if l2 in v})
-            yield hit(ind_ref(ind, "level1"), level2=ind.level2, actual=ind.level1,
+            yield hit(ind_ref(ind, "level2"), level2=ind.level2, actual=ind.level1,
                       expected="、".join(f"「{p}」" for p in parents))
 
 

@@ -215,3 +215,15 @@ def goal_ambiguous(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：无。
     """
     yield from ()
+
+
+@_scored("X316", "self-score-below", Severity.WARNING, "自评得分低于按公式计算的得分", _S)
+def self_score_below(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：pbm score 复核时某项（指标或预算执行率）的自评得分低于按公式计算的得分（与 pbm validate 的 S219 是同一检查）。
+    原因：少计分不抬高等级，但与数据对不上；单位可能另有扣分理由，应在偏差原因中写明。高于公式的是 X305（错误）。
+    示例：实际完成值等于目标值，分值 20，自评 19 分。
+    修正：写明扣分理由，或按公式改正得分。
+    配置项：scoring.score_tolerance；scoring.decimals。
+    """
+    yield from ()

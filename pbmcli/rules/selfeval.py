@@ -105,7 +105,7 @@ def _exec_insufficient(sub: Submission, ex: Any) -> Insufficient:
       message="{where}：预算执行率得分填写为 {actual}，按 min(执行率, 100%) × 分值 计算应为 {expected}。请改正得分。")
 def execution_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：预算执行率的得分不等于 min(全年执行数 ÷ 全年预算数, 1) × 分值。
+    说明：预算执行率的得分高于 min(全年执行数 ÷ 全年预算数, 1) × 分值（低于的由 S219 提醒）。
     原因：执行率得分按统一公式计算（执行率不先四舍五入），得分填错会虚增或少计总分。
     示例：执行率 90%、分值 10，得分却填 10。
     修正：按公式重新计算，保留两位小数（四舍五入）。
@@ -121,8 +121,8 @@ def execution_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
     if ex.score is None:
         yield _exec_insufficient(sub, ex)
         return
-    if _in_range(own, ex.points) and not close_enough(own, ex.score, pack.scoring.score_tolerance,
-                                                      pack.scoring.decimals, 1):
+    if _in_range(own, ex.points) and own > ex.score and not close_enough(
+            own, ex.score, pack.scoring.score_tolerance, pack.scoring.decimals, 1):
         yield hit(f.ref, actual=fmt_num(own), expected=fmt_num(ex.score, pack.scoring.decimals))
 
 
@@ -257,7 +257,7 @@ def _scored(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any, float]
       message="{where}：指标「{name}」自评得分 {actual}，按公式复核应为 {expected}（{formula}）。请按复核结果改正得分。")
 def indicator_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：定量指标的自评得分与按公式复核的得分不一致（超出允许误差）。
+    说明：定量指标的自评得分高于按公式复核的得分（超出允许误差；低于的由 S219 提醒）。
     原因：正向指标 实际值≥目标值 得满分，否则 实际值÷目标值×分值；反向指标 实际值≤目标值 得满分，否则 目标值÷实际值×分值；得分不超过分值。
     示例：目标“≥100人次”，实际 80 人次，分值 10，应得 8 分，自评却填 10 分。
     修正：按复核结果改正得分；按表中得分的小数位比较（至少一位小数）。
@@ -269,7 +269,8 @@ def indicator_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
         if result.score is None:
             yield Insufficient(f"指标「{label(ind)}」{result.note or '数据不足'}，无法复核得分",
                                ind_ref(ind, "score"))
-        elif not close_enough(own, result.score, pack.scoring.score_tolerance, pack.scoring.decimals, 1):
+        elif own > result.score and not close_enough(own, result.score, pack.scoring.score_tolerance,
+                                                     pack.scoring.decimals, 1):
             yield hit(ind_ref(ind, "score"), name=label(ind), actual=fmt_num(own),
                       expected=fmt_num(result.score), formula=result.formula)
 
@@ -551,3 +552,32 @@ def target_percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
         if v.is_percent and v.number > limit + 1e-9 and not name_has(ind, pack.goal.percent_max_exempt):
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
                       expected=f"{fmt_num(limit)}%")
+
+
+@rule(code="S219", name="self-score-below-formula", severity=Severity.WARNING, forms=_SELF,
+      settings=("scoring.score_tolerance", "scoring.decimals"),
+      message="{where}：{what}自评得分 {actual} 低于按公式计算的 {expected}（{formula}）。"
+              "如有扣分理由，请在偏差原因中写明；否则请按公式改正。")
+def self_score_below_formula(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：预算执行率或定量指标的自评得分低于按公式计算的得分。
+    原因：少计分不会抬高等级，但表上的得分与数据对不上；单位可能另有扣分理由（如质量问题），应写明。高于公式的由 S202 / S206 报告（错误）。
+    示例：目标“=100%”、实际 100%、分值 20，自评 19 分，偏差原因空白。
+    修正：在偏差原因中说明扣分理由，或按公式改正得分。
+    配置项：scoring.score_tolerance；scoring.decimals。
+    """
+    from ..scoring import score_execution
+
+    tol, dec = pack.scoring.score_tolerance, pack.scoring.decimals
+    f = exec_field(sub, "score")
+    own = number_of(f)
+    ex = score_execution(sub, pack) if own is not None else None
+    if ex is not None and ex.score is not None and own is not None and own < ex.score \
+            and _in_range(own, ex.points) and not close_enough(own, ex.score, tol, dec, 1):
+        yield hit(f.ref, what="预算执行率", actual=fmt_num(own), expected=fmt_num(ex.score, dec),
+                  formula=ex.formula)
+    for ind, result, mine in _scored(sub, pack):
+        if result.method in _QUANT and result.score is not None and mine < result.score \
+                and _in_range(mine, ind.weight) and not close_enough(mine, result.score, tol, dec, 1):
+            yield hit(ind_ref(ind, "score"), what=f"指标「{label(ind)}」", actual=fmt_num(mine),
+                      expected=fmt_num(result.score), formula=result.formula)

@@ -145,7 +145,7 @@ def _findings(path: Path, sub: Any, pack: Any) -> list[Any]:
 
 
 # pbm score's finding and pbm validate's finding for the same check (docs/rules.md)
-SAME_CHECK = {"X305": ("S202", "S206"), "X304": ("S207",), "X310": ("S214",)}
+SAME_CHECK = {"X305": ("S202", "S206"), "X304": ("S207",), "X310": ("S214",), "X316": ("S219",)}
 
 
 @pytest.mark.parametrize("form_id", IDS)

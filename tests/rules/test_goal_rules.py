@@ -49,7 +49,7 @@ def test_clean_goal_has_no_findings(goal, run):
         ({"A15": "费用指标"}, [("I101", "A15")]),
         ({"A12": "产出", "A13": "产出指标(50分)", "B14": "时 效", "B17": "服务对象满意度"}, []),
         ({"B15": "成本费用指标"}, [("I102", "B15")]),
-        ({"B16": "数量指标"}, [("I103", "A16")]),
+        ({"B16": "数量指标"}, [("I103", "B16")]),  # at the 二级 cell that is misplaced
         ({"A15": "产出指标", "B15": "成本指标"}, []),  # 2015 tree accepted
         # I104-I108 names and values
         ({"C13": None}, [("I104", "C13")]),
@@ -151,7 +151,7 @@ def test_2015_style_satisfaction_under_benefit_is_accepted(goal, run, pack):
     strict = dataclasses.replace(pack, indicator_tree=dataclasses.replace(pack.indicator_tree, accept_other=False))
     from pbmcli.engine import check
 
-    assert [(f.code, f.cell) for f in check(goal({"A17": "效益指标"}), strict)] == [("I103", "A17")]
+    assert [(f.code, f.cell) for f in check(goal({"A17": "效益指标"}), strict)] == [("I103", "B17")]
 
 
 def test_operator_is_required_on_goal_forms_only(goal, selfeval, run):
