@@ -310,7 +310,8 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
 
 
 _UNIT_MAX_CJK = 6  # a unit is short: 个工作日, 人次, 万元/人, 平方米
-_SENTENCE_CJK = 8  # Chinese characters from which a value with numbers is a descriptive sentence
+_SENTENCE_CJK = 8
+_SENTENCE_MAX = 80  # longer text around numbers is not a target that can be read  # Chinese characters from which a value with numbers is a descriptive sentence
 
 
 def _classify_rest(text: str, s: str, body: str, ops: list[Operator]) -> IndicatorValue:
@@ -324,7 +325,7 @@ def _classify_rest(text: str, s: str, body: str, ops: list[Operator]) -> Indicat
         return _qualitative(unicodedata.normalize("NFKC", text).strip())
     if has_digit and _CJK.search(s) is None and re.search(r"\d\D+\d", body) is None:
         return _unparseable(text, f"「{text}」的单位无法识别；请写成“运算符+数值+单位”，如 ≥95%、≤3个工作日")
-    if has_digit and len(_CJK.findall(s)) >= _SENTENCE_CJK:
+    if has_digit and len(_CJK.findall(s)) >= _SENTENCE_CJK and len(s) <= _SENTENCE_MAX:
         # "对学校2400平米体育场馆补贴5万元": a sentence describing the target, read as a term
         return _qualitative(unicodedata.normalize("NFKC", text).strip())
     if has_digit:

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from ..errors import InputError
-from ..model import FUND_PARTS, CellRef, Field, FormKind, ReadIssue, Submission
+from ..model import EMPTY, FUND_PARTS, CellRef, Field, FormKind, ReadIssue, Submission
 from ..values import parse_number
 from .cells import Reader
 from .labels import LabelIndex, Lexicon, base, builtin_lexicon, has_ab, norm
@@ -351,8 +351,9 @@ def _fund_header(rd: Reader) -> tuple[int, dict[str, int], bool] | None:
             if key is not None and key not in cols:
                 cols[key] = c
                 ab = ab or has_ab(label)
-        if len(cols.keys() & {"initial", "budget", "spent"}) >= 2:
-            return r, cols, ab
+        amounts = cols.keys() & {"initial", "budget", "spent"}
+        if len(amounts) >= 2 and sum(isinstance(rd.right_of(r, cols[k]).value, float) for k in amounts) < 2:
+            return r, cols, ab  # (label | amount pairs along the row are _funds_pairs' layout)
     return None
 
 
@@ -481,9 +482,44 @@ def _funds_horizontal(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str
     return None
 
 
+def _funds_pairs(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, Field]]] | None:
+    """Self-evaluation funds written as label | amount pairs along rows (河北):
+    预算数 | 6.84 | 到位数 | 6.84 | 执行数 | 6.84, then 其中：财政资金 | … under each label;
+    the 预算执行进度(%) heading above its value."""
+    lex = rd.labels.lex
+    for r in sorted(rd.labels.by_row):
+        pairs: dict[str, int] = {}
+        for c, label in rd.labels.by_row[r]:
+            key = lex.key("fund_columns", label)
+            if key in ("initial", "budget", "spent") and isinstance(rd.right_of(r, c).value, float):
+                pairs.setdefault(key, c)
+        if len(pairs) < 2:
+            continue
+        total = {k: _fund_pair(rd, r, c, k, units) for k, c in pairs.items()}
+        for c, label in rd.labels.by_row.get(r - 1, ()):
+            if lex.key("fund_columns", label) == "rate" and isinstance(rd.below(r - 1, c).value, float):
+                total["rate"] = rd.below(r - 1, c)
+        rows: dict[str, dict[str, Field]] = {"total": total}
+        for rr in range(r + 1, min(r + 6, rd.sheet.nrows)):
+            for k, c in pairs.items():
+                text = rd.labels.label_at(rr, c)
+                part = _fund_row_key(rd, text) or (_fund_row_key(rd, text + "资金") if text else None)
+                if part in FUND_PARTS:
+                    rows.setdefault(part, {})[k] = _fund_pair(rd, rr, c, k, units)
+        return {"annual": rows}
+    return None
+
+
+def _fund_pair(rd: Reader, r: int, c: int, key: str, units: _Units) -> Field:
+    f = rd.number(rd.right_of(r, c), _FUND_WHAT[key])
+    return units.amount(rd, f, rd.labels.label_at(r, c), rd.ref(r, c))
+
+
 def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool]:
     units = _Units.of(rd)
     head = _fund_header(rd)
+    if head is None and (pairs := _funds_pairs(rd, units)) is not None:
+        return pairs, False
     if head is None:
         horizontal = _funds_horizontal(rd, units)
         return (horizontal if horizontal is not None else _funds_labelled(rd, units)), False
@@ -543,7 +579,8 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
     goals = read_goals(rd)
     funds, funds_ab = read_funds(rd)
     _column_layout(rd, header, goals, funds)
-    table = read_tables(rd, goal=kind is FormKind.GOAL)
+    weight = funds.get("annual", {}).get("total", {}).get("weight", EMPTY).number
+    table = read_tables(rd, goal=kind is FormKind.GOAL, funds_weight=weight)
     if table.execution:
         total = funds.setdefault("annual", {}).setdefault("total", {})
         for key, f in table.execution.items():

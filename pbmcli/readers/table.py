@@ -73,6 +73,9 @@ def _groups_in_row(rd: Reader, r: int) -> list[Group]:
         cols[key] = c
         ab = ab or has_ab(label)
     groups.append(Group(r, cols, ab=ab))
+    for prev, g in zip(groups, groups[1:], strict=False):
+        if "level1" not in g.cols and "level1" in prev.cols:  # 一级指标 | 二级(长期) … | 二级(年度) …
+            g.cols["level1"] = prev.cols["level1"]
     found = [g for g in groups if "name" in g.cols and len(g.cols.keys() & {"level1", "level2", "target"})]
     for g in found:
         _super_header(rd, g)
@@ -91,6 +94,20 @@ def _super_header(rd: Reader, g: Group) -> None:
         if (key is not None and key not in g.cols and c >= first - 1
                 and rd.sheet.span_end(g.row - 1, c)[0] >= g.row and c not in g.cols.values()):
             g.cols[key] = c
+
+
+def _free_target(rd: Reader, g: Group, subs: dict[str, int]) -> None:
+    """预期指标值 over 符号 | (no heading) | 单位: the value is the column the sub-labels
+    leave free."""
+    c0 = g.cols.get("target")
+    if c0 is None or "target" in subs:
+        return
+    end = rd.sheet.span_end(g.row, c0)[1]
+    taken = set(subs.values())
+    if c0 in taken:
+        free = [c for c in range(c0, end + 1) if c not in taken and not rd.sheet.text(g.row + 1, c)]
+        if free:
+            g.cols["target"] = free[0]
 
 
 def _recipient_targets(rd: Reader, g: Group) -> None:
@@ -132,6 +149,7 @@ def _sub_header(rd: Reader, g: Group) -> None:
             parent = next((k for k, pc in g.cols.items() if pc <= c <= rd.sheet.span_end(g.row, pc)[1]), None)
             if parent is None or parent == key or key not in g.cols or parent in subs:
                 g.cols[key] = c
+        _free_target(rd, g, subs)
     _unlabelled_level2(rd, g)
     _recipient_targets(rd, g)
     g.bottom = bottom
@@ -162,6 +180,11 @@ def _block_name(rd: Reader, g: Group, floor: int, first_of_two: bool) -> str:
     for r in range(max(floor + 1, g.row - 2), g.row):
         texts += [t for c in range(first, last + 1) if _block_title(t := rd.labels.label_at(r, c))]
     texts = [t for t in texts if "指标" in t]  # block titles and headers, not 中期目标 goal labels
+    own = [rd.labels.label_at(g.row, c) for c in g.cols.values()]
+    if any("长期" in t or "中期" in t for t in own) and not any("年度" in t for t in own):
+        return "midterm"  # 二级指标(长期) | 三级指标(长期) | 指标值(长期)
+    if any("年度" in t for t in own) and not any("长期" in t or "中期" in t for t in own):
+        return "annual"
     if any("中期" in t for t in texts):
         return "midterm"
     if any("年度" in t for t in texts):
@@ -341,7 +364,8 @@ def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorVa
     return target, _parse_field(values["actual"], unit_hint or target.unit)
 
 
-def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult) -> None:
+def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult,
+               funds_weight: float | None = None) -> None:
     """Read the rows of one block into ``result``."""
     fill = _FillDown(rd, g)
     r = g.bottom + 1
@@ -353,7 +377,7 @@ def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult)
         values, own = _row_values(rd, g, r)
         fill.apply(r, values, own)
         if own & _OWN and not _leftover(rd, values, own, result):
-            _add_row(g, r, values, own, result)
+            _add_row(g, r, values, own, result, funds_weight)
         elif own & {"level1", "level2"} and not own & _OWN:  # a level name alone on its row
             result.level_only.append(values["level2" if "level2" in own else "level1"])
         r += 1
@@ -391,8 +415,13 @@ def _str(f: Field) -> str:
     return f"{f.value:g}" if isinstance(f.value, float) else str(f.value or "")
 
 
-def _add_row(g: Group, r: int, values: dict[str, Field], own: set[str], result: TableResult) -> None:
-    if _is_execution(values, own):
+def _add_row(g: Group, r: int, values: dict[str, Field], own: set[str], result: TableResult,
+             funds_weight: float | None = None) -> None:
+    # the 预算执行率 row is the execution item (or repeats it), unless the funds block scores the
+    # execution with another 分值: then it is an indicator like any other (产出/数量, 分值 20)
+    row_weight = values["weight"].number if "weight" in values else None
+    separate = funds_weight is not None and row_weight is not None and abs(row_weight - funds_weight) > 1e-9
+    if _is_execution(values, own) and not separate:
         for key in ("weight", "score"):
             if key in values and not values[key].blank:
                 result.execution.setdefault(key, values[key])
@@ -411,7 +440,7 @@ def _read_totals(rd: Reader, g: Group, r: int, result: TableResult) -> None:
             result.totals[key] = rd.number(f, "总分" + _COL_WHAT[key])
 
 
-def read_tables(rd: Reader, goal: bool) -> TableResult:
+def read_tables(rd: Reader, goal: bool, funds_weight: float | None = None) -> TableResult:
     """Every indicator block of the sheet (unlabelled pairs of blocks in a goal form:
     the first is 中期, the second 年度)."""
     groups = find_groups(rd)
@@ -427,6 +456,6 @@ def read_tables(rd: Reader, goal: bool) -> TableResult:
         for i, g in enumerate(row_groups):
             pair = (len(row_groups) == 2 and i == 0) or (len(row_groups) == 1 and len(rows) == 2 and n == 0)
             g.block = _block_name(rd, g, floor, goal and pair)
-            read_group(rd, g, header_rows - {row}, result)
+            read_group(rd, g, header_rows - {row}, result, funds_weight)
         floor = result.last_row
     return result
