@@ -88,6 +88,8 @@ _HINT_OPS = {
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+"
 _NUMBER_UNIT = re.compile(rf"^(?P<num>{_NUM})(?P<unit>\D*)$")
 _RANGE = re.compile(rf"^(?:{_NUM})%?\D{{0,6}}?(?:-|~|至|到|—|–)+(?:{_NUM})\D*$")
+_PERIOD = re.compile(r"^(?:19|20)\d\d[./年]\d{1,2}月?(?:[./]\d{1,2}日?)?[-~至到—–]+"
+                     r"(?:(?:19|20)\d\d[./年])?\d{1,2}月?(?:[./]\d{1,2}日?)?$")
 _DATE = re.compile(r"\d\s*(?:年|月|日|号|季度)")
 _YEAR = re.compile(r"(?:19|20)\d\d年")
 _DEADLINE = re.compile(r"\d(?:年|月|日|号)(?:底|末|前|中旬|上旬|下旬|份|\d)")
@@ -287,6 +289,8 @@ def _parse_text(text: str, unit_hint: str | None, op_hint: Operator | None) -> I
         return _unparseable(text, f"单元格显示错误值「{text}」（公式出错），请修正公式或直接填写数值")
     if s in _PLACEHOLDERS:
         return _unparseable(text, f"「{text}」是占位文字，请填写具体的指标值")
+    if _PERIOD.match(s):  # "2023.07-2024.01", "2021年1月-12月": a period, read as a 时效 term
+        return _qualitative(unicodedata.normalize("NFKC", text).strip())
     if _RANGE.match(s.lstrip("≥≤<>=")):
         return _unparseable(
             text, f"「{text}」是一个区间，无法确定唯一的指标值；请只填一个值，并用 ≥ 或 ≤ 表示方向（如 ≥90%）")

@@ -397,6 +397,7 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
     """Goal-form funds: 中期/年度资金总额 blocks, each row label with its amount to the right."""
     funds: dict[str, dict[str, dict[str, Field]]] = {}
     block_at: dict[int, tuple[int, str]] = {}  # column -> (row, block) of the last total label
+    twins = _twin_totals(rd)
     for r, c, label in rd.labels.cells:
         inline = _inline_amount(rd, r, c, label)  # "年度资金总额:16", "其中 :上级资金16"
         key = _fund_row_key(rd, label) if inline is None else None
@@ -407,7 +408,7 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
         if key in ("total", "total_midterm") and inline is None and _column_heading(rd, r, c):
             continue  # "资金来源 | 资金总额" headings: the amounts are in the rows below
         if key in ("total", "total_midterm"):
-            block = "midterm" if "中期" in label or key == "total_midterm" else "annual"
+            block = twins.get((r, c)) or ("midterm" if "中期" in label or key == "total_midterm" else "annual")
             key = "total"
             block_at[c] = (r, block)
         else:
@@ -419,6 +420,19 @@ def _funds_labelled(rd: Reader, units: _Units) -> dict[str, dict[str, dict[str, 
             if key not in row or not f.blank:
                 row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
     return funds
+
+
+def _twin_totals(rd: Reader) -> dict[tuple[int, int], str]:
+    """Two 资金总额 labels on one row ("资金总额 | 10000万元 | 当年资金总额 | 10000万元"): the one
+    saying 当年/本年/年度 is the year's, the other the whole period's (中期)."""
+    out: dict[tuple[int, int], str] = {}
+    for r, cells in rd.labels.by_row.items():
+        totals = [(c, lbl) for c, lbl in cells if _fund_row_key(rd, lbl) in ("total", "total_midterm")]
+        yearly = [c for c, lbl in totals if any(w in lbl for w in ("当年", "本年", "年度"))]
+        if len(totals) == 2 and len(yearly) == 1:
+            for c, _ in totals:
+                out[(r, c)] = "annual" if c in yearly else "midterm"
+    return out
 
 
 def _column_heading(rd: Reader, r: int, c: int) -> bool:
