@@ -87,7 +87,21 @@ def check(sub: Submission, pack: Any) -> list[Finding]:
         short += lacking
     covered = {(f.sheet or "", f.cell) for f in findings if f.cell}
     findings += _insufficient(sub, short, covered, pack)
-    return sorted(findings, key=Finding.sort_key)
+    return sorted(_one_per_cell(findings), key=Finding.sort_key)
+
+
+def _one_per_cell(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and cell: a merged 一级 cell over six rows is one mistake, said once."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in findings:
+        if f.cell:
+            key = (f.code, f.sheet or "", f.cell)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(f)
+    return out
 
 
 def file_finding(code: str, path: str, pack: Any | None = None, **values: Any) -> Finding:

@@ -6,6 +6,7 @@ Each ``forms/<id>.toml`` is a faithful transcription of one published form
 It never imports pbm: the corpus must not depend on the code it tests.
 
     python tests/realworld/build.py OUT_DIR [ID ...]
+    python tests/realworld/build.py --manifest > tests/realworld/manifest.md
 """
 
 from __future__ import annotations
@@ -74,7 +75,40 @@ def build(form_id: str, out_dir: Path) -> Path:
     return path
 
 
+_LEVELS = {"county": "县区乡镇", "city": "市州", "province": "省级"}
+_KINDS = {"goal": "绩效目标表", "selfeval": "绩效自评表"}
+
+
+def manifest() -> str:
+    """The corpus table of contents (manifest.md), one row per transcription."""
+    lines = [
+        "# 真实表格样本清单（自动生成，请勿手改）",
+        "",
+        "由 `python tests/realworld/build.py --manifest > tests/realworld/manifest.md` 从 forms/*.toml 生成。"
+        "每张表的转录、人工推导的读取结果、应报问题和复核算式都在对应的 .toml 文件里。",
+        "",
+        "| 编号 | 省份 | 层级 | 表格 | 截断 | 应报问题 | 复核总分 | 来源 | 发布日期 | 读取日期 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    provinces: set[str] = set()
+    for form_id in all_ids():
+        spec = load(form_id)
+        exp = spec.get("expected", {})
+        provinces.add(spec["province"])
+        total = exp.get("total", "")
+        total = "数据不足" if total == "insufficient" else (f"{total:g}" if isinstance(total, float | int) else "")
+        lines.append(
+            f"| `{form_id}` | {spec['province']} | {_LEVELS[spec['level']]} | {_KINDS[spec['kind']]} | "
+            f"{'是' if spec.get('truncated') else '否'} | {len(exp.get('findings', []))} | {total} | "
+            f"{spec['source_url']} | {spec.get('published') or '—'} | {spec['retrieved']} |")
+    lines += ["", f"共 {len(all_ids())} 张，{len(provinces)} 个省（区、市）。", ""]
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["--manifest"]:
+        sys.stdout.write(manifest())
+        return 0
     if not argv:
         print(__doc__)
         return 2

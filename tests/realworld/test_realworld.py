@@ -96,6 +96,11 @@ def test_corpus_is_large_enough() -> None:
         assert s["source_url"].startswith("http") and s["retrieved"]
 
 
+def test_manifest_md_is_up_to_date() -> None:
+    committed = (HERE / "manifest.md").read_text("utf-8")
+    assert committed == build.manifest(), "run: python tests/realworld/build.py --manifest > tests/realworld/manifest.md"
+
+
 @pytest.mark.parametrize("form_id", IDS)
 def test_reading(form_id: str, built: dict[str, Path], pack: Any) -> None:
     spec = build.load(form_id)
@@ -176,3 +181,22 @@ def test_total(form_id: str, built: dict[str, Path], pack: Any) -> None:
         assert result.total is None
     else:
         assert result.total is not None and abs(result.total - float(exp["total"])) <= 0.01, result.total
+
+
+@pytest.mark.parametrize("form_id", IDS)
+def test_one_finding_per_rule_and_cell(form_id: str, built: dict[str, Path], pack: Any) -> None:
+    """A merged cell over several rows is one mistake: never the same code twice at a cell."""
+    from pbmcli.engine import check
+
+    cells = [(f.code, f.cell) for f in check(_read(built[form_id], pack), pack) if f.cell]
+    assert len(cells) == len(set(cells))
+
+
+def test_template_leftovers_are_noted_once_per_form(built: dict[str, Path], pack: Any) -> None:
+    from pbmcli.engine import check
+
+    with_leftovers = [i for i in IDS if build.load(i)["expected"].get("leftover_rows")]
+    assert len(with_leftovers) >= 5
+    for form_id in with_leftovers:
+        notes = [f for f in check(_read(built[form_id], pack), pack) if f.code == "H105"]
+        assert len(notes) == 1 and notes[0].severity.value == "info", form_id
