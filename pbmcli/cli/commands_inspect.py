@@ -18,13 +18,17 @@ def inspect(
     file: str = typer.Argument(..., help="要查看的表格文件（.xlsx / .xlsm / .xls / .ods）。", metavar="FILE"),
     fmt: str = typer.Option("table", "--format", "-f",
                             help="输出格式：table（便于阅读的表格，默认）或 json（稳定的机器可读格式，schema pbm.inspect/1）。"),
+    config: str = typer.Option(None, "--config", help="配置文件 pbm.toml（默认从当前目录向上查找）；其中的 [labels] 补充栏目名称的写法。",
+                               metavar="FILE"),
 ) -> None:
     if fmt not in _FORMATS:
         raise UsageError(f"--format 只能是 table 或 json，现为「{fmt}」")
+    from ..config import load
     from ..readers import read_submission
     from ..readers.dump import submission_dict
 
-    data = submission_dict(read_submission(file))
+    lex = load(config=config).lexicon()
+    data = submission_dict(read_submission(file, lex), lex)
     if fmt == "json":
         typer.echo(_json(data))
     else:
@@ -83,6 +87,24 @@ def _print_tables(data: dict[str, Any]) -> None:
     _print_funds(data, Table, out)
     _print_indicators(data, Table, out)
     _print_issues(data, Table, out)
+    _print_not_found(data, Table, out)
+
+
+def _print_not_found(data: dict[str, Any], table: Any, out: Any) -> None:
+    """Expected fields not found, and the labels looked for: what to add under [labels]."""
+    missing = data.get("not_found") or []
+    if not missing:
+        return
+    from rich.text import Text
+
+    t = table(title=Text("未找到的栏目（表中栏目名称若是别的写法，可在 pbm.toml 的 [labels] 中补充）"),
+              title_justify="left")
+    for col in ("位置", "栏目", "查找过的名称", "在 pbm.toml 中补充"):
+        t.add_column(col)
+    for m in missing:
+        looked = "、".join(m["looked_for"]) + (f" 等 {len(m['looked_for']) + m['more']} 种" if m["more"] else "")
+        _row(t, m["section_name"], m["name"], looked, f"[labels.{m['section']}] {m['key']} = [\"…\"]")
+    out.print(t)
 
 
 def _safe(text: str) -> str:

@@ -8,16 +8,20 @@ Schema "pbm.inspect/1" (stable; fields are only ever added):
                      "actual": VALUE | null, "weight", "score", "not_applicable",
                      "cells": {key: "B13"}, "fields": {key: FIELD}}],
      "totals": {key: FIELD}, "extra": {key: FIELD},
-     "issues": [{"kind", "sheet", "cell", "text", "detail"}]}
+     "issues": [{"kind", "sheet", "cell", "text", "detail"}],
+     "not_found": [{"section", "key", "name", "looked_for": [label, …], "more": int}]}
     FIELD = {"value", "text", "sheet", "cell", "percent", "formula_uncached"}
     VALUE = {"kind", "text", "display", "operator", "number", "unit", "term", "reason"}
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import FUND_ROW_NAMES, Field, Indicator, IndicatorValue, ReadIssue, Submission
+
+if TYPE_CHECKING:
+    from .labels import Lexicon
 
 SCHEMA = "pbm.inspect/1"
 
@@ -54,7 +58,55 @@ def _fields(d: dict[str, Field]) -> dict[str, Any]:
     return {k: field_dict(f) for k, f in d.items()}
 
 
-def submission_dict(sub: Submission) -> dict[str, Any]:
+# fields a form of each kind is expected to have: (section, key) in the lexicon
+_EXPECTED: dict[str, tuple[tuple[str, str], ...]] = {
+    "goal": (("header", "project"), ("header", "department"), ("header", "unit"), ("goals", "annual"),
+             ("fund_rows", "total"), ("indicator", "level1"), ("indicator", "level2"),
+             ("indicator", "name"), ("indicator", "target")),
+    "selfeval": (("header", "project"), ("header", "department"), ("header", "unit"), ("fund_rows", "total"),
+                 ("fund_columns", "budget"), ("fund_columns", "spent"), ("fund_columns", "weight"),
+                 ("fund_columns", "score"), ("indicator", "level1"), ("indicator", "level2"),
+                 ("indicator", "name"), ("indicator", "target"), ("indicator", "actual"),
+                 ("indicator", "weight"), ("indicator", "score")),
+}
+_SECTION_NAMES = {"header": "表头", "goals": "目标", "fund_rows": "项目资金（行）",
+                  "fund_columns": "项目资金（栏）", "indicator": "绩效指标（栏）"}
+_SHOWN_LABELS = 8
+
+
+def _found(sub: Submission, section: str, key: str) -> bool:
+    annual = sub.funds.get("annual", {})
+    if section == "header":
+        return key in sub.header and sub.header[key].ref is not None
+    if section == "goals":
+        return key in sub.goals and sub.goals[key].ref is not None
+    if section == "fund_rows":
+        return bool(annual.get(key))
+    if section == "fund_columns":
+        return any(key in row for row in annual.values())
+    return any(key in ind.fields for ind in sub.indicators)
+
+
+def not_found(sub: Submission, lex: Lexicon | None = None) -> list[dict[str, Any]]:
+    """Every field a form of this kind is expected to have that the reader did not find, with
+    the labels it looked for (so a clerk can see which variant to add in pbm.toml [labels])."""
+    from .labels import builtin_lexicon
+
+    lex = lex or builtin_lexicon()
+    out = []
+    for section, key in _EXPECTED.get(sub.kind.value, ()):
+        if section == "indicator" and not sub.indicators:
+            continue  # no table at all: H103 says so; the columns would all be listed
+        if _found(sub, section, key):
+            continue
+        labels = lex.synonyms(section, key)
+        out.append({"section": section, "section_name": _SECTION_NAMES[section], "key": key,
+                    "name": KEY_LABELS.get(key, labels[0] if labels else key),
+                    "looked_for": list(labels[:_SHOWN_LABELS]), "more": max(0, len(labels) - _SHOWN_LABELS)})
+    return out
+
+
+def submission_dict(sub: Submission, lex: Lexicon | None = None) -> dict[str, Any]:
     """Everything the reader understood, as JSON-ready data."""
     return {
         "schema": SCHEMA, "path": sub.path, "sha256": sub.sha256, "kind": sub.kind.value,
@@ -64,6 +116,7 @@ def submission_dict(sub: Submission) -> dict[str, Any]:
         "indicators": [indicator_dict(i) for i in sub.indicators],
         "totals": _fields(sub.totals), "extra": _fields(sub.extra),
         "issues": [issue_dict(i) for i in sub.issues],
+        "not_found": not_found(sub, lex),
     }
 
 
@@ -77,6 +130,9 @@ KEY_LABELS = {
     "annual": "年度目标", "annual_actual": "实际完成情况", "midterm": "中期目标",
     "current": "截至当前完成情况", "conclusion": "评价结论", "problems": "存在问题",
     "measures": "改进措施", "grade": "自评等级", "weight": "分值", "score": "得分",
+    "superior_department": "上级主管部门", "total": "资金总额", "budget": "全年预算数", "spent": "全年执行数",
+    "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
+    "actual": "实际完成值",
 }
 FUND_ROW_LABELS = FUND_ROW_NAMES
 FUND_COL_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "weight": "分值",
@@ -84,4 +140,6 @@ FUND_COL_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "s
                    "forecast_rate": "预计执行率", "reason": "偏差原因"}
 BLOCK_LABELS = {"annual": "年度", "midterm": "中期"}
 VARIANT_LABELS = {"national": "全国通用格式", "city_ab": "市级格式（A/B 标注）",
-                  "sichuan": "四川格式（指标性质/度量单位）"}
+                  "sichuan": "指标性质/指标值/度量单位分栏格式",
+                  "sichuan_zp": "四川部门预算项目支出绩效自评表格式（预算执行情况：总额/财政资金/财政专户管理资金/单位资金）",
+                  "list": "清单格式（一行一个指标，单位、项目、预算数列在左侧）"}

@@ -545,7 +545,13 @@ def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool
 # ---------------------------------------------------------------- assembly
 
 
-def _variant(kind: FormKind, ab: bool, columns: set[str]) -> str:
+def _variant(rd: Reader, kind: FormKind, ab: bool, columns: set[str],
+             funds: dict[str, dict[str, dict[str, Field]]]) -> str:
+    """The layout family, for people (pbm inspect): see dump.VARIANT_LABELS."""
+    if _heading_row(rd) is not None:
+        return "list"
+    if "special" in funds.get("annual", {}):
+        return "sichuan_zp"  # 总额 / 财政资金 / 财政专户管理资金 / 单位资金
     if ab:
         return "city_ab"
     if kind is not FormKind.MONITOR and columns & {"nature", "unit"}:
@@ -610,7 +616,7 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
               *_no_score_columns(rd, kind, table)]
     return Submission(
         path=wb.display, kind=kind, sheet=name, template_version=version,
-        variant=_variant(kind, funds_ab or table.ab, table.columns),
+        variant=_variant(rd, kind, funds_ab or table.ab, table.columns, funds),
         header=header, funds=funds, goals=goals, indicators=tuple(table.indicators),
         totals=totals, extra=_labelled(rd, "extra"), issues=tuple(issues),
     )
