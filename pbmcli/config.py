@@ -451,6 +451,19 @@ def _check_values(pack: RulePack) -> None:
     for ok, message in checks:
         if not ok:
             raise ConfigError(message)
+    _check_severities(pack.rules.severity)
+
+
+def _check_severities(overrides: dict[str, Any]) -> None:
+    """[rules] severity: known codes, and levels error / warning / info (any letter case)."""
+    from .rules import resolve, suggest
+
+    for code, level in overrides.items():
+        if resolve(str(code)) is None:
+            near = "、".join(suggest(str(code))) or "（无相近代码）"
+            raise ConfigError(f"[rules] severity 中的规则代码「{code}」不存在；相近的代码：{near}（pbm rules list 可查看全部）")
+        if str(level).lower() not in ("error", "warning", "info"):
+            raise ConfigError(f"[rules] severity 中「{code}」的级别「{level}」无效，只能是 error、warning 或 info")
 
 
 def load(rules: str | Path | None = None, config: str | Path | None = None,

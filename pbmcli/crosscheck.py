@@ -27,20 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Finding, FormKind, Indicator, IndicatorValue, Severity, Submission, ValueKind
+from .model import Finding, FormKind, Indicator, IndicatorValue, Submission, ValueKind
 from .scoring import select_findings
 from .values import normalise_text
 
 if TYPE_CHECKING:
     from .config import RulePack
 
-CROSS_CODES: dict[str, tuple[Severity, str]] = {
-    "X311": (Severity.WARNING, "自评表新增了绩效目标中没有的指标"),
-    "X312": (Severity.WARNING, "自评表缺少已批复绩效目标中的指标"),
-    "X313": (Severity.ERROR, "年度指标值与已批复的绩效目标不一致"),
-    "X314": (Severity.WARNING, "未找到对应的已批复绩效目标"),
-    "X315": (Severity.WARNING, "匹配到多份绩效目标申报表"),
-}
 
 _STRIP = re.compile(r"[\s()\[\]{}<>《》【】〔〕\"'“”‘’「」『』]+")
 
@@ -110,8 +103,11 @@ class GoalIndex:
 def _finding(code: str, message: str, sub: Submission, ref_sheet: str | None, cell: str | None,
              *, related: str | None = None, expected: str | None = None,
              actual: str | None = None) -> Finding:
-    return Finding(code, CROSS_CODES[code][0], message, path=sub.path, sheet=ref_sheet, cell=cell,
-                   expected=expected, actual=actual, related=related)
+    """An X311–X315 finding, phrased and graded by the rules registry."""
+    from .rules import finding_for
+
+    return finding_for(code, path=sub.path, sheet=ref_sheet, cell=cell, detail=message,
+                       expected=expected, actual=actual, related=related)
 
 
 def match_goal(sub: Submission, index: GoalIndex) -> GoalMatch:

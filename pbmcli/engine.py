@@ -14,7 +14,7 @@ from typing import Any
 from .errors import InputError
 from .model import CellRef, Finding, Submission
 from .rules import RULES, Hit, Insufficient, Rule, finding_for
-from .rules.registry import effective_severity, where_text
+from .rules.registry import rule_finding, where_text
 
 INSUFFICIENT = "H190"
 
@@ -35,9 +35,9 @@ def _to_finding(rule: Rule, sub: Submission, h: Hit, pack: Any) -> Finding:
     if h.related is not None:
         values.setdefault("related", str(h.related))
     sheet = h.ref.sheet if h.ref else (sub.sheet or None)
-    return Finding(rule.code, effective_severity(rule, pack), rule.render(values), sub.path, sheet,
-                   h.ref.cell if h.ref else None, h.expected, h.actual,
-                   str(h.related) if h.related is not None else None)
+    return rule_finding(rule, values, pack, path=sub.path, sheet=sheet, cell=h.ref.cell if h.ref else None,
+                        expected=h.expected, actual=h.actual,
+                        related=str(h.related) if h.related is not None else None)
 
 
 def run_rule(rule: Rule, sub: Submission, pack: Any) -> tuple[list[Finding], list[tuple[Rule, Insufficient]]]:

@@ -200,7 +200,8 @@ def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], lis
 
 def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
                   pack: RulePack, path: str, sheet: str) -> tuple[list[ExportLine], list[Finding]]:
-    from .model import Severity, a1
+    from .model import a1
+    from .rules import finding_for
 
     skip = tuple(normalize(w) for w in pack.monitor.skip_words)
     lines: list[ExportLine] = []
@@ -221,13 +222,12 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
         bad = [k for k, v in amounts.items() if v is None]
         for key in bad:
             raw = cell_text(row[cols[key]])
-            findings.append(Finding(
-                code="M501", severity=Severity.WARNING, path=path, sheet=sheet,
-                cell=a1(i + 1, cols[key] + 1), actual=raw,
-                message=f"{Path(path).name} 工作表「{sheet}」第 {i + 1} 行（{unit or code}"
-                        f"{' ' + project if project else ''}）「{header[key]}」列"
-                        f"（{a1(i + 1, cols[key] + 1)}）{'为空' if not raw else f'为「{raw}」，不是数字'}："
-                        "该行不计入执行率和合计，列为数据缺失。请在导出文件中补上金额后重新运行。"))
+            findings.append(finding_for(
+                "M501", path=path, sheet=sheet, cell=a1(i + 1, cols[key] + 1), actual=raw,
+                detail=f"{Path(path).name} 第 {i + 1} 行（{unit or code}"
+                       f"{' ' + project if project else ''}）「{header[key]}」列"
+                       f"{'为空' if not raw else f'为「{raw}」，不是数字'}："
+                       "该行不计入执行率和合计，列为数据缺失。请在导出文件中补上金额后重新运行。"))
         budget, spent = ((amounts[k] or 0.0) / divisors[k] for k in ("budget", "spent"))
         lines.append(ExportLine(i + 1, unit, code, project, budget, spent,
                                 "、".join(header[k] for k in bad)))
@@ -238,7 +238,7 @@ def _amount_divisors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, 
                      sheet: str) -> tuple[dict[str, float], list[Finding]]:
     """Per amount column: divide by 1 for 万元 (the default), by 10000 for 元, from the column label
     (「全年预算数（元）」) or else a title line above the header (「单位：元」)."""
-    from .model import Severity
+    from .rules import finding_for
 
     title = next((m.group(1) for r in rows[:start] for c in r
                   if isinstance(c, str) and (m := _TITLE_UNIT.search(normalize(c)))), None)
@@ -253,9 +253,9 @@ def _amount_divisors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, 
             sources.append(f"「{label}」列" if m else f"表头上方的「单位：{title}」")
     if not sources:
         return divisors, []
-    return divisors, [Finding(
-        code="M502", severity=Severity.INFO, path=path, sheet=sheet,
-        message=f"金额单位：元（依据{'、'.join(dict.fromkeys(sources))}），已换算为万元（÷10000）。")]
+    return divisors, [finding_for(
+        "M502", path=path, sheet=sheet,
+        detail=f"金额单位：元（依据{'、'.join(dict.fromkeys(sources))}），已换算为万元（÷10000）。")]
 
 
 def detect_kind(path: str | Path) -> str:

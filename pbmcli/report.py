@@ -22,6 +22,7 @@ Summary counts (``summary`` in the JSON), all counting FILES, not findings:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from .readers.inputs import InputItem
 
 # a crash inside pbm on one file (a bug) is reported on that file, phrased here
-_CRASH = ("无法读取该文件：读取或检查时发生内部错误（{message}），请将该文件反馈给开发人员。"
-          "其余文件不受影响。")
 
 
 def _passes(findings: Sequence[Finding], unreadable: bool) -> bool:
@@ -59,6 +58,7 @@ class FileResult:
     skipped_reason: str | None = None  # set only for items that were not read
     unreadable: bool = False  # the reader could not read it as a form
     item: InputItem | None = field(default=None, compare=False)  # source, for --annotate
+    internal_error: str | None = None  # pbm itself failed on this file (a bug): exit 3
 
     @classmethod
     def build(cls, path: str, findings: Iterable[Finding], unreadable: bool = False,
@@ -87,6 +87,7 @@ class FileResult:
             "project": self.project,
             "ok": self.ok,
             "findings": [f.to_dict() for f in self.findings],
+            **({"internal_error": self.internal_error} if self.internal_error else {}),
         }
 
 
@@ -129,6 +130,11 @@ class ValidationReport:
     @property
     def has_errors(self) -> bool:
         return self.summary.errors > 0
+
+    @property
+    def internal_errors(self) -> list[tuple[str, str]]:
+        """(path, error) of the files pbm itself failed on (bugs: the command exits 3)."""
+        return [(r.path, r.internal_error) for r in self.files if r.internal_error]
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract (README)."""
@@ -197,10 +203,26 @@ def _code(sub: Submission) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def crashed_item(item: InputItem, message: str) -> FileResult:
-    """Result for a file whose reading or checking raised an unexpected error (a bug)."""
-    finding = Finding("F001", Severity.ERROR, _CRASH.format(message=message), path=item.display)
-    return FileResult.build(item.display, [finding], unreadable=True, item=item)
+def crashed_item(item: InputItem, message: str, pack: RulePack | None = None) -> FileResult:
+    """Result for a file whose reading or checking failed.  A worker process killed by the
+    file (a native crash or memory exhausted on hostile input) is the file's problem: F001.
+    A Python exception is a bug of pbm, not a finding about the file: exit 3 after the batch."""
+    from .batch import WORKER_DIED
+
+    if message == WORKER_DIED:
+        from .config import default_pack
+
+        finding = batch_finding("F001", pack or default_pack(), item.display, reason=message, actual=message)
+        return FileResult.build(item.display, [finding] if finding else [], unreadable=True, item=item)
+    return FileResult(item.display, ok=False, item=item, internal_error=message)
+
+
+def internal_errors_text(paths_and_errors: Sequence[tuple[str, str]]) -> str:
+    """The one message a command prints before exit 3 when pbm failed on some files."""
+    shown = "；".join(f"{p}（{e}）" for p, e in paths_and_errors[:3])
+    more = f" 等 {len(paths_and_errors)} 个文件" if len(paths_and_errors) > 3 else ""
+    return (f"内部错误：处理 {shown}{more} 时程序出错（这是 pbm 的缺陷，不是表格的问题）。"
+            "其余文件已正常处理并输出；请把这些文件和本提示反馈给开发人员。")
 
 
 # --- batch-level checks ----------------------------------------------------------------------
@@ -257,7 +279,7 @@ def validate_paths(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
 
     items, skipped = expand(paths)
     results = list(run_batch(items, validate_item, pack, jobs=jobs, progress=progress,
-                             on_error=crashed_item, label="审核中"))
+                             on_error=functools.partial(crashed_item, pack=pack), label="审核中"))
     skipped_results = [FileResult(s.display, skipped_reason=s.reason) for s in skipped]
     return ValidationReport.build(add_batch_findings(results, pack), skipped_results)
 

@@ -9,6 +9,7 @@ public JSON contract (README).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,7 @@ class FileScore:
     skipped_reason: str | None = None
     unreadable: bool = False
     goal: str | None = None  # path of the matched approved goal (with --goals)
+    internal_error: str | None = None  # pbm itself failed on this file (a bug): exit 3
 
     @property
     def has_errors(self) -> bool:
@@ -83,6 +85,7 @@ class FileScore:
         sub = res.submission if res else None
         return {
             "path": self.path, "sha256": self.sha256, "form": self.form,
+            **({"internal_error": self.internal_error} if self.internal_error else {}),
             "unit": (sub.unit or None) if sub else None,
             "project": (sub.project or None) if sub else None,
             "year": sub.year if sub else None,
@@ -130,6 +133,11 @@ class ScoreReport:
     @property
     def has_errors(self) -> bool:
         return any(r.has_errors for r in self.results)
+
+    @property
+    def internal_errors(self) -> list[tuple[str, str]]:
+        """(path, error) of the files pbm itself failed on (bugs: the command exits 3)."""
+        return [(r.path, r.internal_error) for r in self.results if r.internal_error]
 
     def summary(self) -> dict[str, Any]:
         grades = [r.result.grade for r in self.scored if r.result]
@@ -179,11 +187,16 @@ def score_item(item: InputItem, pack: RulePack) -> FileScore:
     return FileScore(item.display, sub.sha256, sub.kind.value, result, result.findings)
 
 
-def crashed_score(item: InputItem, message: str) -> FileScore:
-    """A file whose reading or scoring raised an unexpected error (a bug): F001, batch goes on."""
-    msg = f"读取或计分时发生内部错误（{message}），请将该文件反馈给开发人员"
-    return FileScore(item.display, findings=(Finding("F001", Severity.ERROR, msg, path=item.display),),
-                     unreadable=True)
+def crashed_score(item: InputItem, message: str, pack: RulePack | None = None) -> FileScore:
+    """A file whose reading or scoring failed: a worker killed by the file is F001 (as in
+    pbm validate); a Python exception is a bug of pbm (exit 3 after the batch), never a finding."""
+    from .batch import WORKER_DIED
+
+    if message == WORKER_DIED:
+        from .config import default_pack
+
+        return _unreadable(item, "F001", message, pack or default_pack())
+    return FileScore(item.display, internal_error=message)
 
 
 def read_goal_item(item: InputItem, pack: RulePack) -> Submission | str:
@@ -253,7 +266,7 @@ def score_paths(paths: Sequence[str | Path], pack: RulePack,
 
     items, skipped = expand(paths)
     files = list(run_batch(items, score_item, pack, jobs=jobs, progress=progress,
-                           on_error=crashed_score))
+                           on_error=functools.partial(crashed_score, pack=pack)))
     info = None
     if goals:
         files, info = _with_goals(files, goals, pack, jobs)

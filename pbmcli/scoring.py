@@ -43,7 +43,6 @@ from .model import (
     Finding,
     Indicator,
     IndicatorValue,
-    Severity,
     Submission,
     ValueKind,
 )
@@ -60,20 +59,6 @@ from .values import (
 if TYPE_CHECKING:
     from .config import RulePack
 
-# code → (severity, Chinese title).  `pbm rules explain` text lives in the rules registry.
-FINDING_CODES: dict[str, tuple[Severity, str]] = {
-    "X301": (Severity.ERROR, "自评得分虚高"),
-    "X302": (Severity.WARNING, "指标值设定偏低"),
-    "X303": (Severity.INFO, "完成情况按同义词归档"),
-    "X304": (Severity.ERROR, "定性指标自评得分不在完成档次内"),
-    "X305": (Severity.ERROR, "单项自评得分与复核得分不一致"),
-    "X306": (Severity.WARNING, "定性指标完成情况无法归档"),
-    "X307": (Severity.WARNING, "数据不足，无法复核得分"),
-    "X308": (Severity.INFO, "定性指标未填自评得分"),
-    "X309": (Severity.INFO, "全年预算数缺失，按年初预算数计算执行率"),
-    "X310": (Severity.ERROR, "目标值与实际值单位不一致，未计分"),
-    "X316": (Severity.WARNING, "自评得分低于按公式计算的得分"),
-}
 
 _CJK_TERM = re.compile(r"[\u4e00-\u9fff]")
 
@@ -178,23 +163,21 @@ class ScoreResult:
 
 def _finding(code: str, message: str, ref: CellRef | None, *, expected: object = None,
              actual: object = None) -> Finding:
-    severity = FINDING_CODES[code][0]
-    where = f"{ref}：" if ref else ""
-    return Finding(code, severity, where + message, sheet=ref.sheet if ref else None,
-                   cell=ref.cell if ref else None,
-                   expected=None if expected is None else str(expected),
-                   actual=None if actual is None else str(actual))
+    """An X3xx finding, phrased and graded by the rules registry (the detail is the reason)."""
+    from .rules import finding_for
+
+    return finding_for(code, sheet=ref.sheet if ref else None, cell=ref.cell if ref else None,
+                       detail=message, expected=None if expected is None else str(expected),
+                       actual=None if actual is None else str(actual))
 
 
 def select_findings(findings: Iterable[Finding], pack: RulePack, path: str = "") -> list[Finding]:
-    """Apply the pack's rule selection and severity overrides; set the path."""
-    out = []
-    for f in findings:
-        if not pack.rules.enabled(f.code):
-            continue
-        override = pack.rules.severity.get(f.code)
-        sev = Severity(override) if override else f.severity
-        out.append(dataclasses.replace(f, severity=sev, path=path or f.path))
+    """Apply the pack's rule selection and severity overrides (the registry's, as for every
+    other finding); set the path."""
+    from .rules import graded
+
+    out = [dataclasses.replace(graded(f, pack), path=path or f.path) for f in findings
+           if pack.rules.enabled(f.code)]
     return sorted(out, key=Finding.sort_key)
 
 

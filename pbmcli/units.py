@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .model import Finding, Severity
+from .model import Finding
 
 _ALIAS_SPLIT = re.compile(r"[、,，;；/／\s]+")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
@@ -132,7 +132,10 @@ def read_sheets_noted(path: str | Path, max_rows: int = EXPORT_MAX_ROWS
     from .readers import open_item
 
     wb = open_item(p, max_rows=max_rows, max_cols=EXPORT_MAX_COLS)
-    notes = [Finding(_ISSUE_CODES.get(i.kind, "F001"), Severity.WARNING, f"{p.name}：{i.detail}", path=str(p))
+    from .rules import finding_for
+
+    notes = [finding_for(_ISSUE_CODES.get(i.kind, "F001"), path=str(p), reason=f"{p.name}：{i.detail}",
+                         actual=i.detail)
              for i in wb.issues if i.detail]
     return [(s.name, wb.sheet(s.name).rows) for s in wb.sheets], notes
 
@@ -261,11 +264,11 @@ class UnitMatcher:
         hint = self.suggest(text)
         tip = f"最接近的单位：{'、'.join(hint)}" if hint else "单位名录中没有相近的名称"
         loc = f"（{where}）" if where else ""
-        return Finding(
-            code="U401", severity=Severity.WARNING, path=path, actual=text,
-            message=(f"单位「{text}」{loc}在单位名录中找不到（按编码、名称、简称均未匹配）。"
-                     f"{tip}。请核对单位名称，或在单位名录的「简称/别名」列补充该写法。"),
-        )
+        from .rules import finding_for
+
+        return finding_for("U401", path=path, actual=text,
+                           detail=(f"{loc}按编码、名称、简称均未匹配。{tip}。"
+                                   "请核对单位名称，或在单位名录的「简称/别名」列补充该写法。"))
 
 
 def missing_units(units: Iterable[Unit], seen_codes: Iterable[str]) -> list[dict[str, str]]:

@@ -164,6 +164,7 @@ class IngestResult:
     items: list[IngestItem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     missing: list[dict[str, str]] = field(default_factory=list)  # units with no form: 未报送
+    skipped: list[dict[str, str]] = field(default_factory=list)  # not spreadsheets: {path, reason}
 
     def to_dict(self) -> dict[str, Any]:
         from . import __version__
@@ -171,7 +172,7 @@ class IngestResult:
         return {"tool": "pbm", "version": __version__, "period": self.period,
                 "items": [i.to_dict() for i in self.items],
                 "findings": [{"path": f.path, **f.to_dict()} for f in self.findings],
-                "missing": self.missing}
+                "missing": self.missing, "skipped": self.skipped}
 
 
 def _optional(module: str, name: str) -> Callable[..., Any] | None:
@@ -224,8 +225,7 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
         result.items.append(pending[-1][0])
     for (entry, _args), rec in zip(pending, ledger.record_many(a for _, a in pending), strict=True):
         entry.status = rec.status
-    for s in skipped:
-        result.findings.append(Finding("F003", Severity.INFO, s.reason, path=s.display))
+    result.skipped = [{"path": s.display, "reason": s.reason} for s in skipped]
     result.missing = _not_submitted(ledger, units, period, [i.form for i in result.items if i.form])
     ledger.log_run("ingest", {"period": period, "files": len(items),
                               "new": sum(i.status in ("new", "superseded") for i in result.items)})
@@ -278,9 +278,9 @@ def _title_month(item: Any, sub: Submission) -> int | None:
 
 
 def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
-               pack: RulePack | None = None) -> tuple[list[Submission], list[Finding], dict[str, int]]:
-    """Forms of one kind under ``paths`` (others and unreadable files become findings) and
-    the cut-off month found in each form's title rows."""
+               pack: RulePack | None = None) -> tuple[list[Submission], list[Finding], dict[str, int], list[str]]:
+    """Forms of one kind under ``paths`` (unreadable files become findings, forms of another
+    kind skip notes) and the cut-off month found in each form's title rows."""
     expand = _optional("pbmcli.readers.inputs", "expand")
     read = _optional("pbmcli.readers", "read_submission")
     if expand is None or read is None:
@@ -289,6 +289,7 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
     subs: list[Submission] = []
     findings: list[Finding] = []
     months: dict[str, int] = {}
+    skipped: list[str] = []
     for item in items:
         try:
             sub = read(item, pack.lexicon() if pack is not None else None)
@@ -300,6 +301,5 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
             if (month := _title_month(item, sub)) is not None:
                 months[sub.path] = month
         else:
-            findings.append(Finding("F003", Severity.INFO, f"不是绩效运行监控表（识别为{sub.kind.label}），已跳过。",
-                                    path=item.display))
-    return subs, findings, months
+            skipped.append(f"{item.display}：这是{sub.kind.label}，不是绩效运行监控表，已跳过。")
+    return subs, findings, months, skipped

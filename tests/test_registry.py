@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 
@@ -127,17 +128,45 @@ def test_input_error_becomes_its_finding(pack):
     assert (f.code, f.path) == ("F001", "x.xlsx") and "文件不是 zip 格式" in f.message
 
 
-def test_x_codes_match_the_scoring_tables():
-    from pbmcli.crosscheck import CROSS_CODES
-    from pbmcli.scoring import FINDING_CODES
+def test_no_finding_is_made_outside_the_registry():
+    """Every finding comes from the registry (message and severity in one place): no module but
+    rules/registry.py constructs a Finding."""
+    import ast
 
-    for code, (severity, _title) in {**FINDING_CODES, **CROSS_CODES}.items():
-        assert RULES[code].severity is severity, code
-        assert RULES[code].scope == "score"
+    package = Path(__file__).resolve().parent.parent / "pbmcli"
+    makers = []
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "Finding":
+                makers.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert makers and all(m.startswith("rules/registry.py:") for m in makers), makers
 
 
 def test_score_twins_of_validate_rules_have_the_same_severity():
-    # one problem, one severity: pbm score's X305 is pbm validate's S206
-    from pbmcli.scoring import FINDING_CODES
+    # one problem, one severity: pbm score's X305 is pbm validate's S206, X316 is S219
+    assert RULES["X305"].severity is RULES["S206"].severity
+    assert RULES["X316"].severity is RULES["S219"].severity
 
-    assert FINDING_CODES["X305"][0] is RULES["S206"].severity is RULES["X305"].severity
+
+def test_severity_overrides_apply_to_score_findings_and_are_checked_at_load(tmp_path):
+    """[rules] severity = {X301 = "Warning"} (any case) grades pbm score's X301 like validate's
+    findings; a bad level or an unknown code is a Chinese config error (exit 2)."""
+    from factory import make_selfeval
+
+    from pbmcli.config import load
+    from pbmcli.errors import ConfigError
+    from pbmcli.score_report import score_paths
+
+    form = make_selfeval(tmp_path / "f" / "a.xlsx", totals={"score": 110.0})  # recomputed 99.5
+    (tmp_path / "pbm.toml").write_text('[rules]\nseverity = { X301 = "Warning" }\n', "utf-8")
+    pack = load(cwd=tmp_path)
+    [res] = score_paths([form], pack, jobs=1).results
+    x301 = [f for f in res.findings if f.code == "X301"]
+    assert x301 and x301[0].severity.value == "warning" and res.result is not None
+    (tmp_path / "pbm.toml").write_text('[rules]\nseverity = { X301 = "fatal" }\n', "utf-8")
+    with pytest.raises(ConfigError, match="fatal"):
+        load(cwd=tmp_path)
+    (tmp_path / "pbm.toml").write_text('[rules]\nseverity = { X399 = "error" }\n', "utf-8")
+    with pytest.raises(ConfigError, match="X399"):
+        load(cwd=tmp_path)

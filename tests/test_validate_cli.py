@@ -290,7 +290,14 @@ def test_a_crash_on_one_file_is_reported_on_that_file(tmp_path: Path, pack, monk
         return real(sub, pack)
 
     monkeypatch.setattr(pbmcli.engine, "check", flaky)
-    good, bad = validate_paths([tmp_path], pack).files
+    report = validate_paths([tmp_path], pack)
+    good, bad = report.files
     assert good.ok and not good.unreadable
-    assert bad.unreadable and not bad.ok
-    assert [f.code for f in bad.findings] == ["F001"] and "RuntimeError: boom" in bad.findings[0].message
+    # a bug of pbm is not a finding about the file: no F001 "unreadable", an internal error (exit 3)
+    assert not bad.ok and not bad.unreadable and not bad.findings
+    assert bad.internal_error == "RuntimeError: boom"
+    assert report.internal_errors == [(bad.path, "RuntimeError: boom")]
+    res = runner.invoke(app, ["validate", str(tmp_path), "-q", "-j", "1", "-f", "json"])
+    assert res.exit_code == 3
+    assert json.loads(res.stdout)["files"][1]["internal_error"] == "RuntimeError: boom"
+    assert "内部错误" in res.stderr and "b.xlsx" in res.stderr and "Traceback" not in res.output

@@ -240,7 +240,8 @@ def _ingest_table(res: Any) -> None:
            ratios=(3, 0, 2) if narrow else (4, 0, 3, 3))
     if any(i.status in ("superseded", "duplicate") for i in res.items):
         _notes(["“新版本”：替代了台账中同一单位、项目、期间的旧版本（旧版本保留在历史中）；“已存在”：同一文件已导入过，未改动。"])
-    _notes([f"{_file_name(f.path)}：{f.message}" for f in res.findings])
+    _notes([f"{_file_name(f.path)}：{f.message}" for f in res.findings]
+           + [f"已跳过 {_file_name(x['path'])}：{x['reason']}" for x in res.skipped])
     by_form: dict[str, list[str]] = {}
     for m in res.missing:
         by_form.setdefault(m.get("form_label", ""), []).append(m["unit"])
@@ -330,9 +331,9 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
     from ..monitor import monitor_forms
     from ..workspace import read_forms
 
-    subs, findings, months = read_forms([path], pack=pack)
+    subs, findings, months, skipped = read_forms([path], pack=pack)
     res = monitor_forms(subs, period, pack, months)
-    _notes([f"{f.path}：{f.message}" for f in findings], quiet)
+    _notes([f"{f.path}：{f.message}" for f in findings] + skipped, quiet)
     if fmt is MonitorFmt.json:
         _json(res.to_dict(), output, force)
         return

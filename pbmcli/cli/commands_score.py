@@ -25,6 +25,7 @@ from .commands_validate import (
     load_pack,
     resolve_jobs,
 )
+from .output import exit_on_internal_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -403,4 +404,6 @@ def score(
         from .output import err
 
         err.print(note, markup=False, highlight=False)
+    exit_on_internal_errors(report.internal_errors)
     raise typer.Exit(1 if report.has_errors else 0)
+

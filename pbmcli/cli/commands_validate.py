@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .app import app, command, guarded
+from .output import exit_on_internal_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -260,6 +261,7 @@ def validate(
     _single_unreadable(paths, report)
     if not report.files:
         raise UsageError(f"没有找到可审核的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），已跳过 {len(report.skipped)} 项。")
+    exit_on_internal_errors(report.internal_errors)
     raise typer.Exit(1 if report.has_errors else 0)
 
 
@@ -375,3 +377,4 @@ def config_show(
         head += [f"#   {i}. {src}" for i, src in enumerate(pack.source, start=1)]
         text = "\n".join([*head, "", *dump_toml(data, where, default)])
     emit_text(text, None, False)
+

@@ -73,3 +73,14 @@ def handle_exception(exc: BaseException) -> int:
         markup=False,
     )
     return EXIT_BUG
+
+
+def exit_on_internal_errors(failed: list[tuple[str, str]]) -> None:
+    """pbm failed on some files (a bug): the rest was written; one Chinese line, exit 3."""
+    if failed:
+        import typer
+
+        from ..report import internal_errors_text
+
+        err.print(internal_errors_text(failed), markup=False)
+        raise typer.Exit(3)

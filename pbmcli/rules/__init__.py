@@ -12,6 +12,7 @@ from .registry import (
     Outcome,
     Rule,
     finding_for,
+    graded,
     hit,
     resolve,
     rule,
@@ -20,5 +21,5 @@ from .registry import (
 
 __all__ = [
     "REDIRECTS", "RULES", "Hit", "Insufficient", "NotApplicable", "Outcome", "Rule",
-    "finding_for", "hit", "resolve", "rule", "suggest",
+    "finding_for", "graded", "hit", "resolve", "rule", "suggest",
 ]

@@ -16,7 +16,7 @@ import difflib
 import re
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import CellRef, Finding, FormKind, Severity, Submission
@@ -241,6 +241,15 @@ def where_text(sheet: str | None, cell: str | None) -> str:
     return "文件"
 
 
+def graded(f: Finding, pack: Any | None) -> Finding:
+    """``f`` with the severity the pack gives its rule ([rules] severity overrides)."""
+    target = resolve(f.code)
+    if target is None:
+        return f
+    severity = effective_severity(RULES[target], pack)
+    return f if severity is f.severity else replace(f, severity=severity)
+
+
 def finding_for(code: str, *, path: str = "", sheet: str | None = None, cell: str | None = None,
                 pack: Any | None = None, expected: str | None = None, actual: str | None = None,
                 related: str | None = None, **values: Any) -> Finding:
@@ -255,6 +264,13 @@ def finding_for(code: str, *, path: str = "", sheet: str | None = None, cell: st
     r = RULES[target]
     auto = {"where": where_text(sheet, cell), "sheet": sheet or "", "cell": cell or "",
             "file": path, "expected": expected or "", "actual": actual or "", "related": related or ""}
-    message = r.render({**auto, **values}, strict=False)
-    return Finding(r.code, effective_severity(r, pack), message, path, sheet, cell,
+    return rule_finding(r, {**auto, **values}, pack, path=path, sheet=sheet, cell=cell, expected=expected,
+                        actual=actual, related=related, strict=False)
+
+
+def rule_finding(r: Rule, values: dict[str, Any], pack: Any | None, *, path: str, sheet: str | None,
+                 cell: str | None, expected: str | None, actual: str | None, related: str | None,
+                 strict: bool = True) -> Finding:
+    """The one place a Finding is made: the rule's message and the pack's severity for it."""
+    return Finding(r.code, effective_severity(r, pack), r.render(values, strict=strict), path, sheet, cell,
                    expected, actual, related)
