@@ -92,11 +92,11 @@ def check(sub: Submission, pack: Any) -> list[Finding]:
 
 def _one_per_cell(findings: list[Finding]) -> list[Finding]:
     """One finding per rule and cell: a merged 一级 cell over six rows is one mistake, said once."""
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str, str]] = set()
     out = []
     for f in findings:
-        if f.cell:
-            key = (f.code, f.sheet or "", f.cell)
+        if f.cell:  # the same rule saying the same thing at one cell (a merged cell's rows)
+            key = (f.code, f.sheet or "", f.cell, f.expected or "", f.actual or "")
             if key in seen:
                 continue
             seen.add(key)

@@ -515,6 +515,9 @@ def score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     return result
 
 
+_DATE_UNITS = ("月", "月份", "日", "号", "年")
+
+
 def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     from .rules.common import is_process
 
@@ -546,6 +549,8 @@ def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     if target.kind in (ValueKind.EMPTY, ValueKind.UNPARSEABLE) and actual.kind is ValueKind.QUANTITATIVE:
         why = "年度指标值为空" if target.kind is ValueKind.EMPTY else f"年度指标值无法识别（{target.reason}）"
         return _insufficient(ind, method, why)
+    if actual.kind is ValueKind.QUANTITATIVE and actual.unit in _DATE_UNITS and _on_time(target, actual) is not None:
+        return _score_deadline(ind, target, actual, w, pack)  # "11月底前" and "10月": a date, not a count
     if actual.kind is ValueKind.QUANTITATIVE:
         return _unbanded(ind, actual, w, pack, "目标为定性表述而实际完成值为数值，无法比较")
     if _on_time(target, actual) is not None:
@@ -728,6 +733,20 @@ def _empty_row(ind: Indicator) -> bool:
     return all(ind.get(k).blank for k in ("name", "target", "actual", "weight", "score"))
 
 
+def _weights_note(sub: Submission, execution: ExecutionScore, scores: Sequence[IndicatorScore],
+                  total: Decimal | None, pack: RulePack) -> list[Finding]:
+    """X317: the 分值 do not add up to 100, so the total (and its grade) is on another scale."""
+    if total is None:
+        return []
+    weights = _sum([execution.points, *(s.indicator.weight or 0.0 for s in scores)])
+    if abs(weights - 100) <= _d(pack.weights.tolerance):
+        return []
+    ref = sub.totals.get("weight", EMPTY).ref or execution.ref
+    return [_finding("X317", f"各项分值（含预算执行率）合计 {fmt(weights)}，不是 100；总分 {fmt(total)} 按实际分值计算，"
+                             "等级仅供参考（pbm validate 的 S203 指出应改正的分值）", ref,
+                     expected="100", actual=fmt(weights))]
+
+
 def _one_synonym_note(found: list[Finding]) -> list[Finding]:
     """X303 once per form: "达成预期指标" on eight rows is one remark, not eight."""
     synonyms = [f for f in found if f.code == "X303"]
@@ -759,6 +778,7 @@ def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
         notes.append(f"{ref}：{source}" if ref else source)
         source = ""
     found = _one_synonym_note([*execution.findings, *(f for s in scores for f in s.findings)])
+    found += _weights_note(sub, execution, scores, total, pack)
     difference = None
     if total is not None and self_total is not None and _as_float(self_total - total):
         difference = float(_round(self_total - total, pack.scoring.decimals))

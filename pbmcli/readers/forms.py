@@ -50,13 +50,15 @@ def detect_kind(labels: LabelIndex) -> FormKind:
         if "说明" in label:
             continue
         for fragment, kind in _TITLES:
-            if fragment in label and len(label) <= 40:
+            # a title, not a sentence: short, or ending with the form's name (the project named
+            # in front: "…专项(…项目)2022年中央预算内投资计划绩效目标表")
+            if fragment in label and (len(label) <= 40 or label.endswith(fragment)) and len(label) <= 120:
                 return kind
-    return _kind_by_labels({label for _, _, label in labels.cells})
+    return _kind_by_labels({label for _, _, label in labels.cells}, labels.lex)
 
 
-def _kind_by_labels(found: set[str]) -> FormKind:
-    if "项目名称" not in found:
+def _kind_by_labels(found: set[str], lex: Lexicon) -> FormKind:
+    if not any(lex.key("header", label) == "project" for label in found):
         return FormKind.UNKNOWN
     bases = {base(x) for x in found}
     if bases & {"当前完成值", "全年预计完成情况", "完成目标可能性"}:
@@ -546,10 +548,12 @@ def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool
 
 
 def _variant(rd: Reader, kind: FormKind, ab: bool, columns: set[str],
-             funds: dict[str, dict[str, dict[str, Field]]]) -> str:
+             funds: dict[str, dict[str, dict[str, Field]]], wrapped: bool = False) -> str:
     """The layout family, for people (pbm inspect): see dump.VARIANT_LABELS."""
     if _heading_row(rd) is not None:
         return "list"
+    if wrapped:
+        return "investment"
     if "special" in funds.get("annual", {}):
         return "sichuan_zp"  # 总额 / 财政资金 / 财政专户管理资金 / 单位资金
     if ab:
@@ -611,12 +615,18 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
         totals["score"] = own  # "自评得分 | 98" in the header rows: the form's stated total
     issues = [*wb.issues, *meta_issues, *sheet_issues, *rd.issues, *_uncached_issues(rd),
               *_leftover_issue(table.leftovers + ([] if version else table.level_only)),
-              *(ReadIssue("level1_inferred", f.ref, l2, f"一级指标为空，已按二级指标「{l2}」归入「{l1}」")
+              *(ReadIssue("level1_inferred", f.ref, l2,
+                          (f"一级指标只写了「{f.text}」，没有名称，已按二级指标「{l2}」归入「{l1}」" if f.text
+                           else f"一级指标为空，已按二级指标「{l2}」归入「{l1}」"))
                 for f, l2, l1 in table.inferred),
-              *_no_score_columns(rd, kind, table)]
+              *_no_score_columns(rd, kind, table),
+              *(ReadIssue("several_targets", rd.ref(row, 0), heads[0],
+                          f"指标值按 {len(heads)} 个地区或单位分列填写（{'、'.join(heads[:4])}"
+                          f"{'等' if len(heads) > 4 else ''}），只审核了第一列「{heads[0]}」")
+                for row, heads in table.recipients)]
     return Submission(
         path=wb.display, kind=kind, sheet=name, template_version=version,
-        variant=_variant(rd, kind, funds_ab or table.ab, table.columns, funds),
+        variant=_variant(rd, kind, funds_ab or table.ab, table.columns, funds, table.wrapped),
         header=header, funds=funds, goals=goals, indicators=tuple(table.indicators),
         totals=totals, extra=_labelled(rd, "extra"), issues=tuple(issues),
     )

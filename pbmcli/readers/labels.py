@@ -43,6 +43,7 @@ class Lexicon:
     levels: tuple[str, ...]
     level_aliases: dict[str, str]
     level_parents: dict[str, tuple[str, ...]]
+    level_wrappers: frozenset[str]
     leftover_exact: frozenset[str]
     leftover_patterns: tuple[re.Pattern[str], ...]
     instruction_patterns: tuple[re.Pattern[str], ...]
@@ -124,6 +125,7 @@ def _load_builtin() -> Lexicon:
         levels=tuple(data["levels"]["known"]),
         level_aliases={norm(k): v for k, v in data["levels"].get("aliases", {}).items()},
         level_parents={k: tuple(v) for k, v in data["levels"]["parents"].items()},
+        level_wrappers=frozenset(data["levels"].get("wrappers", ())),
         leftover_exact=frozenset(norm(x) for x in data["leftovers"]["exact"]),
         leftover_patterns=tuple(re.compile(p) for p in data["leftovers"]["patterns"]),
         instruction_patterns=tuple(re.compile(p) for p in data["instructions"]["patterns"]),

@@ -34,6 +34,7 @@ class Group:
     ab: bool = False
     bottom: int = -1  # last header row (two-row headers: 年度指标值 over 指标性质 / 指标值 / 度量单位)
     spans: dict[str, int] = field(default_factory=dict)  # key -> last column of its header cell
+    recipients: list[str] = field(default_factory=list)  # one target column each (第一列 is read)
 
     def __post_init__(self) -> None:
         self.bottom = max(self.bottom, self.row)
@@ -51,6 +52,8 @@ class TableResult:
     level_only: list[Field] = field(default_factory=list)  # rows holding only a 一级/二级 name
     inferred: list[tuple[Field, str, str]] = field(default_factory=list)  # (blank 一级 cell, 二级, 一级)
     header_rows: list[int] = field(default_factory=list)
+    wrapped: bool = False  # 一级 written in the 二级 column under a wrapper (中央预算内投资)
+    recipients: list[tuple[int, list[str]]] = field(default_factory=list)  # (header row, column heads)
 
 
 _STRUCTURAL = {"level1", "level2", "name", "target"}  # repeated, they start a side-by-side block
@@ -117,10 +120,11 @@ def _recipient_targets(rd: Reader, g: Group) -> None:
     if "target" in g.cols:
         return
     last = max(rd.sheet.span_end(g.row, c)[1] for c in g.cols.values())
-    for c, label in rd.labels.by_row.get(g.row, ()):
-        if c > last and label and rd.labels.lex.key("indicator", label) is None:
-            g.cols["target"] = c
-            return
+    heads = [(c, rd.sheet.text(g.row, c)) for c, label in rd.labels.by_row.get(g.row, ())
+             if c > last and label and rd.labels.lex.key("indicator", label) is None]
+    if heads:
+        g.cols["target"] = heads[0][0]
+        g.recipients = [text for _, text in heads]
 
 
 def _unlabelled_level2(rd: Reader, g: Group) -> None:
@@ -218,6 +222,9 @@ def _is_execution(values: dict[str, Field], own: set[str]) -> bool:
     return False
 
 
+_LEVEL1 = {"产出指标", "效益指标", "满意度指标", "成本指标"}
+
+
 @dataclass
 class _FillDown:
     """一级 / 二级 names carried down from merged or blank cells.
@@ -233,10 +240,17 @@ class _FillDown:
     level1: Field | None = None
     level2: Field | None = None
     inferred: list[tuple[Field, str, str]] = field(default_factory=list)
+    wrapped: bool = False
 
     def apply(self, r: int, values: dict[str, Field], own: set[str]) -> None:
         lex = self.rd.labels.lex
         l1, l2 = values.get("level1"), values.get("level2")
+        if l1 is not None and l1.value in lex.level_wrappers and l2 is not None and l2.value in _LEVEL1:
+            # 实施效果指标 | 产出指标 | …: the 二级 column holds the 一级, there is no 二级
+            self.wrapped = True
+            values["level1"], values["level2"] = l2, Field(None, l2.ref, "")
+            self.level1, self.level2 = l2, None
+            return
         if (l1 is not None and not l1.blank and "level2" in self.g.cols and l1.value in lex.level_parents
                 and self._spans_level2(l1)):  # a 二级 name in a 一级 cell merged over the 二级 column
             values["level2"] = l2 = l1
@@ -254,8 +268,22 @@ class _FillDown:
         if self.level1 is not None:
             values["level1"] = self.level1
             self._infer_parent(r, values, own)
+        elif l1 is not None and l1.blank and l1.text and l1.ref is not None:
+            self._decoration_only(l1, values)
         if self.level2 is not None:
             values["level2"] = self.level2
+
+    def _decoration_only(self, l1: Field, values: dict[str, Field]) -> None:
+        """A 一级 cell holding only "(50分)": the 二级's parent, said once per cell."""
+        l2 = values.get("level2") or self.level2
+        parents = self.rd.labels.lex.level_parents.get(str(l2.value)) if l2 is not None else None
+        if not parents:
+            return
+        same_cell = [p for f, _, p in self.inferred if f.ref == l1.ref]
+        parent = same_cell[0] if same_cell and same_cell[0] in parents else parents[0]
+        values["level1"] = dataclasses.replace(l1, value=parent)
+        if not same_cell:
+            self.inferred.append((l1, str(l2.value) if l2 is not None else "", parent))
 
     def _spans_level2(self, f: Field) -> bool:
         if f.ref is None:
@@ -344,7 +372,13 @@ def unit_in_name(name: str) -> str | None:
     """The unit written in an indicator's name: "惠及户数（户）" → "户", "完成率(%)" → "%",
     the template hint "项目总投入(≥**万元)" → "万元"."""
     m = _NAME_UNIT.search(name) or _NAME_HINT.search(name)
-    return m.group(1).strip() if m else None
+    unit = m.group(1).strip() if m else None
+    if unit is None or len(unit) > 4 or unit.startswith(_NOT_UNIT):
+        return None  # "(含续建)", "(其中…)": a note on the name, not its unit
+    return unit
+
+
+_NOT_UNIT = ("含", "不含", "其中", "包括", "以上", "以下", "累计", "全年", "年度", "当年")
 
 
 def _parse_values(values: dict[str, Field]) -> tuple[IndicatorValue, IndicatorValue | None]:
@@ -383,6 +417,9 @@ def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult,
         r += 1
     result.last_row = max(result.last_row, r - 1)
     result.inferred += fill.inferred
+    result.wrapped = result.wrapped or fill.wrapped
+    if len(g.recipients) > 1:
+        result.recipients.append((g.row, g.recipients))
     result.header_rows.append(g.row)
     result.columns |= set(g.cols)
     result.ab = result.ab or g.ab

@@ -209,6 +209,9 @@ def cost_l2(pack: Any) -> set[str]:
     return {norm_level(n) for n in names}
 
 
+NO_LEVEL2 = "investment"  # the variant whose form has no 二级 (中央预算内投资计划绩效目标表)
+
+
 def trees(pack: Any) -> list[dict[str, set[str]]]:
     """Accepted trees, normalised names: the primary one, then the other if accepted."""
     it = pack.indicator_tree

@@ -20,6 +20,7 @@ from ..model import (
 )
 from .common import (
     BLOCKS,
+    NO_LEVEL2,
     cost_l2,
     fmt_num,
     home_level1,
@@ -124,6 +125,8 @@ def coverage_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
             for l1 in (norm_level(i.level1), home_level1(i, pack))}
     for need in pack.goal.required_indicators:
         l1, _, l2 = need.partition("/")
+        if l2 and sub.variant == NO_LEVEL2:
+            need, l2 = l1, ""  # a form without 二级 (中央预算内投资): the 一级 is what it can cover
         l1n, l2n = norm_level(l1), norm_level(l2) if l2 else ""
         if not any(a == l1n and (not l2n or b == l2n) for a, b in have):
             yield hit(_anchor(annual, l1n), expected=need.replace("/", "—"), actual="无")

@@ -119,6 +119,21 @@ def template_leftovers(sub: Submission, pack: Any) -> Iterator[Outcome]:
             return
 
 
+@rule(code="H108", name="several-target-columns", severity=Severity.INFO, forms=_BOTH,
+      message="{where}：{detail}。其余各列请人工核对。")
+def several_target_columns(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：指标值按下达地区或单位分列填写（一列一个乡镇、街道或县区），pbm 只按第一列审核。
+    原因：分配到多个地区的资金表常这样填；各列的指标值都要有符号、数值和单位，这里只能自动检查第一列。
+    示例：“指标方向 | 笏石街道办 | 埭头镇”，每个指标一行、每个地区一列。
+    修正：无需修改；请人工核对其余各列。
+    配置项：无。
+    """
+    for issue in sub.issues:
+        if issue.kind == "several_targets":
+            yield hit(issue.ref, detail=issue.detail, expected="逐列核对", actual=issue.text)
+
+
 _TEXT_FIELDS = (("goals", "annual", "年度目标（预期目标）"), ("goals", "annual_actual", "实际完成情况"),
                 ("goals", "midterm", "中期目标"), ("extra", "conclusion", "评价结论"),
                 ("extra", "problems", "存在问题"), ("extra", "measures", "改进措施"))
@@ -167,7 +182,7 @@ def instruction_text_left(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,
-      message="{where}：{need}，无法进行 {rules} 检查。请补全数据后重新提交。")
+      message="{where}：{need}，无法进行 {rules} 检查，请人工核对。")
 def data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：某项检查所需的数据缺失或无法读取，这项检查没有执行。

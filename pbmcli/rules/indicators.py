@@ -11,6 +11,7 @@ from ..model import FormKind, Indicator, Severity, Submission, ValueKind
 from ..values import parse_number
 from .common import (
     FIELD_LABELS,
+    NO_LEVEL2,
     blank_state,
     ind_ref,
     is_placeholder,
@@ -58,13 +59,15 @@ def level1_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
       message="{where}：二级指标「{actual}」不是规范名称，「{level1}」下应为 {expected} 之一。请从下拉列表中选择。")
 def level2_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
-    说明：二级指标名称不在指标体系中。
+    说明：二级指标名称不在指标体系中（中央预算内投资计划绩效目标表没有二级指标，不检查）。
     原因：二级指标（数量、质量、时效、成本、经济效益、社会效益……）决定指标的归类和覆盖检查。
     示例：二级指标写成“完成指标”；“数量”“社会效益”可以识别，不报错。
     修正：按一级指标选择对应的规范二级指标名称。
     配置项：indicator_tree.version、indicator_tree.accept_other、indicator_tree.tree_2021、indicator_tree.tree_2015。
     """
     all_l2 = set().union(*(v for t in trees(pack) for v in t.values()))
+    if sub.variant == NO_LEVEL2:
+        return
     for ind in sub.indicators:
         if _placeholder_cell(ind, "level2", pack):
             continue

@@ -227,3 +227,15 @@ def self_score_below(sub: Submission, pack: Any) -> Iterator[Outcome]:
     配置项：scoring.score_tolerance；scoring.decimals。
     """
     yield from ()
+
+
+@_scored("X317", "weights-not-100-scored", Severity.WARNING, "分值合计不是 100", ("weights.tolerance",))
+def weights_not_100_scored(sub: Submission, pack: Any) -> Iterator[Outcome]:
+    """
+    说明：pbm score 复核时，预算执行率和各指标的分值合计不是 100，总分按实际分值计算（与 pbm validate 的 S203 是同一问题）。
+    原因：分值合计 60 的表复核出 60 分、评为“差”，并不说明项目差，而是分值填错或表格被截断；只看复核结果的人需要知道。
+    示例：执行率 10 + 产出 50，表中没有效益、满意度指标，合计 60。
+    修正：按 S203 的提示改正分值后重新复核。
+    配置项：weights.tolerance。
+    """
+    yield from ()
