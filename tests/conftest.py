@@ -1,10 +1,33 @@
-"""Shared fixtures."""
+"""Shared fixtures; hypothesis keeps its example database in a temporary folder (never in the
+repository); the slow end-to-end tests carry the ``slow`` mark (``pytest -m "not slow"``)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import configuration, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from pbmcli.config import RulePack, default_pack
+
+_HYPOTHESIS = Path(tempfile.gettempdir()) / "pbm-hypothesis"
+configuration.set_hypothesis_home_dir(str(_HYPOTHESIS))  # not .hypothesis/ in the repository
+settings.register_profile("pbm", database=DirectoryBasedExampleDatabase(str(_HYPOTHESIS / "examples")))
+settings.load_profile("pbm")
+
+# whole modules of end-to-end runs: subprocesses, kill -9, the full demo
+_SLOW_MODULES = {"test_demo.py", "test_isolated.py", "test_fuzz_forms.py", "test_gbk_console.py"}
+_SLOW_TESTS = {"test_no_command_modifies_an_input", "test_ingest_killed_midway_leaves_a_consistent_ledger",
+               "test_jobs_2_equals_jobs_1"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        if item.path.name in _SLOW_MODULES or name in _SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

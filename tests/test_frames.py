@@ -40,3 +40,22 @@ def test_ranking_and_execution_frames_flatten_groups_and_projects():
     monitor = {"units": [{"unit": "甲局", "code": "1", "projects": [
         {"project": "A", "budget": 10.0, "spent": 5.0, "rate": 50.0, "gap": -33.3, "level": "红色预警"}]}]}
     assert frames.execution_frame(monitor).iloc[0]["rate"] == 50.0
+
+
+def test_frames_carry_the_values_of_a_known_form(tmp_path: Path):
+    """Values derived by hand from the factory's form: 分值 20+15+15+20+10+10 = 90 plus 执行率 10;
+    全年执行数 95 ÷ 全年预算数 100 = 95% → 9.5, every indicator met → 90; 总分 99.5; one planted mistake: 养护道路里程's 得分 25 above its 分值 20 (S205 at H13: column A holds
+    the 绩效指标 label, B–H 一级 … 得分, the first indicator row is 13)."""
+    import dataclasses
+
+    from factory import SELFEVAL_INDICATORS, make_selfeval
+
+    inds = list(SELFEVAL_INDICATORS)
+    inds[0] = dataclasses.replace(inds[0], score=25)
+    form = make_selfeval(tmp_path / "a.xlsx", indicators=inds)
+    findings = frames.findings_frame(validate_paths([form], default_pack()).to_dict())
+    s205 = findings[findings["code"] == "S205"]
+    assert list(s205["cell"]) == ["H13"] and list(s205["severity"]) == ["error"]
+    clean = make_selfeval(tmp_path / "b.xlsx")
+    row = frames.scores_frame(score_paths([clean], default_pack()).to_dict()).iloc[0]
+    assert (row["self_total"], row["grade"], row["execution_rate"]) == (99.5, "优", 95.0)

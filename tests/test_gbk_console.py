@@ -24,12 +24,15 @@ except ImportError:
 NOT_IN_GBK = "✓✗😀−•"  # characters units type (or pbm writes) that GBK cannot encode
 
 
-def test_gbk_lacks_these_characters_but_has_box_drawing() -> None:
-    for ch in NOT_IN_GBK:
-        with pytest.raises(UnicodeEncodeError):
-            ch.encode("gbk")
-    assert "╭─╮│╰╯┏━┓┃┗┛".encode("gbk")  # rich's boxes exist in GBK
-    assert "≥≤％×√—「」".encode("gbk")
+def test_unencodable_characters_are_replaced_in_place(office: Path) -> None:
+    """What GBK cannot show (✓, 😀) becomes "?" right where it stood; the rest of the text,
+    and what GBK can show (≥ ％ 「」), is printed as written."""
+    proc = _pbm("inspect", office / "自评 表 ✓.xlsx", cwd=office)
+    text = proc.stdout.decode("gbk")  # strict: every byte is valid GBK
+    assert proc.returncode == 0, proc.stderr.decode("gbk")
+    assert "养护?工程?" in text and "自评 表 ?.xlsx" in text
+    assert "✓" not in text and "😀" not in text
+    assert "「" in text and "」" in text
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,12 @@ def test_rank_on_gbk_console(office: Path) -> None:
     assert "县财政局" in proc.stdout.decode("gbk")
 
 
-def test_tables_use_gbk_safe_borders(office: Path) -> None:
+def test_tables_are_drawn_in_ascii_on_a_gbk_console(office: Path) -> None:
+    """On a GBK console pbm draws tables with + - | (old Windows consoles render box drawing
+    at double width and break the columns); nothing is replaced by "?"."""
     proc = _pbm("rules", "list", cwd=office)
-    text = proc.stdout.decode("gbk")
-    assert "F001" in text and ("+" in text or "│" in text or "|" in text)
+    lines = proc.stdout.decode("gbk").splitlines()
+    top = next(line for line in lines if line.strip())
+    assert top.startswith("+---") and set(top) <= {"+", "-"}
+    assert any(line.startswith("| F001 | 错误 | file-unreadable") for line in lines)
+    assert not any(ch in proc.stdout.decode("gbk") for ch in "┏━│?")

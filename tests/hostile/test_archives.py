@@ -147,12 +147,21 @@ def test_total_uncompressed_size_limit(tmp_path: Path, monkeypatch: pytest.Monke
     assert "超过上限" in run.json()["skipped"][0]["reason"]
 
 
-def test_limits_exist_and_are_sane() -> None:
-    """The numbers the README's 安全与可靠性 section states."""
-    assert limits.MAX_FILE_BYTES <= 200 * 1024 * 1024
-    assert limits.MAX_MEMBER_BYTES <= limits.MAX_TOTAL_BYTES
-    assert 100 <= limits.MAX_MEMBERS <= 100_000
-    assert 1_000 <= limits.MAX_ROWS <= 100_000 and 50 <= limits.MAX_COLS <= 16_384
+def test_the_readme_states_the_limits_the_code_applies() -> None:
+    """The 读取上限 table of the README (written for clerks) names the numbers limits.py uses:
+    a change to either without the other fails here."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    table = readme[readme.index("### 读取上限"):readme.index("### 保证")]
+    mb = 1024 * 1024
+    stated = {
+        "单个文件大小 | 100 MB": 100 * mb == limits.MAX_FILE_BYTES,
+        "中的文件数 | 10,000 个": limits.MAX_MEMBERS == 10_000,
+        "单个文件解压后的大小 | 50 MB": 50 * mb == limits.MAX_MEMBER_BYTES,
+        "全部文件解压后合计 | 200 MB": 200 * mb == limits.MAX_TOTAL_BYTES,
+        "前 5,000 行 × 200 列": (limits.MAX_ROWS, limits.MAX_COLS) == (5_000, 200),
+    }
+    for text, applies in stated.items():
+        assert text in table and applies, text
 
 
 def test_defusedxml_is_a_dependency_and_active_for_openpyxl() -> None:
