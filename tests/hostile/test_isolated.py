@@ -10,9 +10,8 @@ in ONE child process; a crash fails the case instead of killing pytest.
 
 from __future__ import annotations
 
-import json
-
 import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 
