@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .app import command
-from .commands_validate import (
+from .options import (
     ConfigOpt,
     ForceOpt,
     FormatOpt,
@@ -26,6 +25,7 @@ from .commands_validate import (
     resolve_jobs,
 )
 from .output import exit_on_internal_errors
+from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -129,15 +129,6 @@ def finding_rows(report: ScoreReport) -> list[list[Any]]:
 
 # --- table (rich) ------------------------------------------------------------------------------
 
-def _console(file: Any = None, no_color: bool = False) -> Console:
-    from rich.console import Console
-
-    if file is not None:
-        return Console(file=file, width=140, no_color=True, color_system=None, emoji=False,
-                       highlight=False, soft_wrap=False)
-    return Console(emoji=False, highlight=False, no_color=no_color or None)
-
-
 def _table(title: str, header: list[str], rows: list[list[Any]], wide: tuple[int, ...] = ()) -> Any:
     from rich.table import Table
     from rich.text import Text
@@ -230,7 +221,7 @@ def _render_extras(report: ScoreReport, console: Console) -> None:
 
 def table_text(report: ScoreReport, explain: bool) -> str:
     buf = io.StringIO()
-    render_table(report, _console(file=buf), explain)
+    render_table(report, report_console(file=buf, width=140), explain)
     return buf.getvalue()
 
 
@@ -308,52 +299,27 @@ def xlsx_sheets(report: ScoreReport) -> list[Any]:
     return sheets
 
 
-def write_report(report: ScoreReport, fmt: ReportFormat, output: str | None, force: bool,
-                 explain: bool, no_color: bool) -> None:
-    from .. import outputs
+def report_view(report: ScoreReport, explain: bool) -> ReportView:
+    """pbm score's report in each output format."""
+    def table() -> tuple[list[str], list[list[Any]]]:
+        if explain:
+            return EXPLAIN_HEADER, explain_rows(report)
+        return SUMMARY_HEADER, [summary_row(fs) for fs in report.results]
 
-    if fmt is ReportFormat.xlsx:
-        outputs.write_xlsx(output or "", xlsx_sheets(report), force)
-    elif fmt is ReportFormat.csv:
-        header, rows = ((EXPLAIN_HEADER, explain_rows(report)) if explain else
-                        (SUMMARY_HEADER, [summary_row(fs) for fs in report.results]))
-        if output and output != "-":
-            outputs.write_csv(output, header, rows, force)
-        else:
-            outputs.emit_text(outputs.csv_text(header, rows), None, force)
-    elif fmt is ReportFormat.json:
-        outputs.emit_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output, force)
-    elif fmt is ReportFormat.md:
-        outputs.emit_text(markdown_report(report, explain), output, force)
-    elif output and output != "-":
-        outputs.emit_text(table_text(report, explain), output, force)
-    else:
-        render_table(report, _console(no_color=no_color), explain)
+    return ReportView(data=report.to_dict, sheets=lambda: xlsx_sheets(report), table=table,
+                      markdown=lambda: markdown_report(report, explain),
+                      text=lambda: table_text(report, explain),
+                      render=lambda console: render_table(report, console, explain))
 
 
 # --- the command -------------------------------------------------------------------------------
 
-def _check_output(fmt: ReportFormat, output: str | None, force: bool) -> None:
-    """Fail before the run when the output cannot be written."""
-    from ..errors import UsageError
-    from ..fileio import check_writable
-
-    if fmt is ReportFormat.xlsx and (not output or output == "-"):
-        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如：-o 得分复核.xlsx")
-    if output and output != "-":
-        check_writable(output, force)
-
-
 def _stop_if_nothing(paths: list[str], report: ScoreReport) -> None:
     """A single unreadable file stops with exit 2; no input at all (a path that does not
     exist, an empty folder) is a usage error, as in pbm validate."""
-    from ..errors import InputError, UsageError
+    from ..errors import UsageError
 
-    lone = len(paths) == 1 and Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() != ".zip"
-    if lone and len(report.results) == 1 and report.results[0].unreadable:
-        res = report.results[0]
-        first = res.findings[0] if res.findings else None
-        raise InputError(res.path, first.message if first else "无法读取", first.code if first else "F001")
+    stop_on_lone_unreadable(paths, [(r.path, r.unreadable, r.findings) for r in report.results])
     missing = [p for p in paths if not Path(p).exists()]
     if missing and not report.results:
         raise UsageError(f"文件或文件夹不存在：{'、'.join(missing)}。请检查路径。")
@@ -395,10 +361,10 @@ def score(
 
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
-    _check_output(fmt, output, force)
+    check_output(fmt, output, force, "得分复核.xlsx")
     report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
     _stop_if_nothing(paths, report)
-    write_report(report, fmt, output, force, explain, no_color)
+    write_report(report_view(report, explain), fmt, output, force, no_color)
     note = no_selfeval_note(report)
     if note:
         from .output import err

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import command
-from .commands_validate import ConfigOpt, ForceOpt, RulesOpt
+from .options import ConfigOpt, ForceOpt, RulesOpt
 
 _HELP = (
     "生成国家表样的空白 Excel 模板：goal（项目支出绩效目标申报表）、selfeval（项目支出绩效自评表）、"

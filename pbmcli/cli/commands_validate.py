@@ -12,7 +12,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .app import app, command, guarded
+from .options import (
+    ConfigOpt,
+    ForceOpt,
+    FormatOpt,
+    IgnoreOpt,
+    JobsOpt,
+    NoColorOpt,
+    OutputOpt,
+    QuietOpt,
+    ReportFormat,
+    RulesOpt,
+    SelectOpt,
+    load_pack,
+    resolve_jobs,
+)
 from .output import exit_on_internal_errors
+from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,74 +37,15 @@ if TYPE_CHECKING:
     from ..report import ValidationReport
 
 
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-    md = "md"
-
-
 class ConfigFormat(StrEnum):
     toml = "toml"
     json = "json"
 
 
-# Options shared with other batch commands (score …) may import these aliases.
-FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="输出格式：table（表格，默认）、json、csv、xlsx、md。")]
-OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="写入该文件（xlsx 格式必须指定）；不指定则输出到屏幕。")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖已存在的输出文件。")]
-RulesOpt = Annotated[str | None, typer.Option("--rules", help="规则包：内置名称（national）或 TOML 文件路径。")]
-ConfigOpt = Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml 的路径（默认从当前目录向上查找）。")]
-SelectOpt = Annotated[list[str] | None, typer.Option("--select", help="只启用这些规则代码或前缀，逗号分隔，如 G1,S201。")]
-IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="停用这些规则代码或前缀，逗号分隔，如 I105。")]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数，默认等于 CPU 核数；1 表示不并行。")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和提示信息，只输出结果。")]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="不使用颜色。")]
-
-_CODE = re.compile(r"^[A-Z]([0-9]{1,3})?$")
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def parse_codes(values: list[str] | None, option: str) -> list[str]:
-    """"G1, S201" (repeatable) -> ["G1", "S201"]; a malformed code is a usage error."""
-    from ..errors import UsageError
-
-    codes = [c.strip().upper() for v in values or () for c in re.split(r"[,，\s]+", v) if c.strip()]
-    for code in codes:
-        if not _CODE.match(code):
-            raise UsageError(f"{option} 中的规则代码「{code}」格式不对，应为 G101 这样的代码或 G1、G 这样的前缀。")
-    return codes
-
-
-def load_pack(rules: str | None, config: str | None, select: list[str] | None,
-              ignore: list[str] | None) -> RulePack:
-    """The resolved rule pack with the command line's --select / --ignore applied."""
-    from ..config import load
-
-    pack = load(rules=rules, config=config)
-    return pack.with_selection(parse_codes(select, "--select"), parse_codes(ignore, "--ignore"))
-
-
-def resolve_jobs(jobs: int | None) -> int:
-    from ..batch import default_jobs
-    from ..errors import UsageError
-
-    if jobs is not None and jobs < 0:
-        raise UsageError(f"--jobs 应为正整数，现为 {jobs}。")
-    return jobs or default_jobs()
-
-
 # --- rendering ---------------------------------------------------------------------------------
-
-def _console(file: Any = None, no_color: bool = False) -> Console:
-    from rich.console import Console
-
-    if file is not None:
-        return Console(file=file, width=120, no_color=True, color_system=None, emoji=False,
-                       highlight=False, soft_wrap=False)
-    return Console(emoji=False, highlight=False, no_color=no_color or None)
-
 
 def _file_table(res: Any) -> Any:
     from rich.table import Table
@@ -138,7 +95,7 @@ def render_table(report: ValidationReport, console: Console) -> None:
 
 def table_text(report: ValidationReport) -> str:
     buf = io.StringIO()
-    render_table(report, _console(file=buf))
+    render_table(report, report_console(file=buf))
     return buf.getvalue()
 
 
@@ -167,52 +124,21 @@ def xlsx_sheets(report: ValidationReport) -> list[Any]:
     return sheets
 
 
-def write_report(report: ValidationReport, fmt: ReportFormat, output: str | None, force: bool,
-                 no_color: bool) -> None:
-    from .. import outputs
+def report_view(report: ValidationReport) -> ReportView:
+    """pbm validate's report in each output format."""
     from ..report import FINDING_HEADER, finding_rows, markdown_report
 
-    if fmt is ReportFormat.xlsx:
-        outputs.write_xlsx(output or "", xlsx_sheets(report), force)
-    elif fmt is ReportFormat.csv and output:
-        outputs.write_csv(output, FINDING_HEADER, finding_rows(report), force)
-    elif fmt is ReportFormat.csv:
-        outputs.emit_text(outputs.csv_text(FINDING_HEADER, finding_rows(report)), None, force)
-    elif fmt is ReportFormat.json:
-        outputs.emit_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output, force)
-    elif fmt is ReportFormat.md:
-        outputs.emit_text(markdown_report(report), output, force)
-    elif output:
-        outputs.emit_text(table_text(report), output, force)
-    else:
-        render_table(report, _console(no_color=no_color))
+    return ReportView(data=report.to_dict, sheets=lambda: xlsx_sheets(report),
+                      table=lambda: (FINDING_HEADER, finding_rows(report)),
+                      markdown=lambda: markdown_report(report), text=lambda: table_text(report),
+                      render=lambda console: render_table(report, console))
 
 
 # --- the command -------------------------------------------------------------------------------
 
-def _check_output(fmt: ReportFormat, output: str | None, force: bool) -> None:
-    """Fail before the (possibly long) run if the output cannot be written."""
-    from ..errors import UsageError
-    from ..fileio import check_writable
-
-    if fmt is ReportFormat.xlsx and (not output or output == "-"):
-        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如：-o 审核结果.xlsx")
-    if output and output != "-":
-        check_writable(output, force)
-        parent = Path(output).parent
-        if parent.exists() and not parent.is_dir():
-            raise UsageError(f"无法写入 {output}：{parent} 是文件而不是文件夹，请换一个输出位置。")
-
-
 def _single_unreadable(paths: list[str], report: ValidationReport) -> None:
     """One file given alone that cannot be read stops with exit 2 (a batch reports it)."""
-    from ..errors import InputError
-
-    lone = len(paths) == 1 and Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() != ".zip"
-    if lone and len(report.files) == 1 and report.files[0].unreadable:
-        res = report.files[0]
-        first = res.findings[0] if res.findings else None
-        raise InputError(res.path, first.message if first else "无法读取", first.code if first else "F001")
+    stop_on_lone_unreadable(paths, [(r.path, r.unreadable, r.findings) for r in report.files])
 
 
 def _run_annotate(report: ValidationReport, paths: list[str], annotate: str, force: bool,
@@ -253,9 +179,9 @@ def validate(
 
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
-    _check_output(fmt, output, force)
+    check_output(fmt, output, force, "审核结果.xlsx")
     report = validate_paths(paths, pack, jobs=n_jobs, progress=not quiet)
-    write_report(report, fmt, output, force, no_color)
+    write_report(report_view(report), fmt, output, force, no_color)
     if annotate:
         _run_annotate(report, paths, annotate, force, pack, n_jobs, quiet)
     _single_unreadable(paths, report)

@@ -1,0 +1,99 @@
+"""Output handling shared by every command that writes a report (validate, score).
+
+One place decides: where a format may go (xlsx needs a file; "-" or no -o means the
+screen), that the output can be written before a long run starts, the console a
+report is drawn on, and when a lone unreadable file stops the command (exit 2).
+The commands only say what their report looks like in each format.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..model import Finding
+    from ..outputs import SheetSpec
+    from .options import ReportFormat
+
+
+def report_console(file: Any = None, no_color: bool = False, width: int = 120) -> Console:
+    """The console a report table is drawn on: the screen, or a text file (no colour)."""
+    from rich.console import Console
+
+    if file is not None:
+        return Console(file=file, width=width, no_color=True, color_system=None, emoji=False,
+                       highlight=False, soft_wrap=False)
+    return Console(emoji=False, highlight=False, no_color=no_color or None)
+
+
+def to_screen(output: str | None) -> bool:
+    return output is None or output == "-"
+
+
+def check_output(fmt: ReportFormat, output: str | None, force: bool, example: str) -> None:
+    """Fail before the (possibly long) run if the output cannot be written."""
+    from ..errors import UsageError
+    from ..fileio import check_writable
+    from .options import ReportFormat
+
+    if fmt is ReportFormat.xlsx and to_screen(output):
+        raise UsageError(f"xlsx 格式需要用 -o 指定输出文件，例如：-o {example}")
+    if output and not to_screen(output):
+        parent = Path(output).parent
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"无法写入 {output}：{parent} 是文件而不是文件夹，请换一个输出位置。")
+        check_writable(output, force)
+
+
+@dataclass
+class ReportView:
+    """What a report looks like in each format (callables: only the chosen one runs)."""
+
+    data: Callable[[], dict[str, Any]]
+    sheets: Callable[[], Sequence[SheetSpec]]
+    table: Callable[[], tuple[Sequence[str], Sequence[Sequence[Any]]]]  # csv: header, rows
+    markdown: Callable[[], str]
+    text: Callable[[], str]  # the table drawn as plain text (for -o file.txt)
+    render: Callable[[Console], None]  # the table on the screen
+
+
+def write_report(view: ReportView, fmt: ReportFormat, output: str | None, force: bool,
+                 no_color: bool) -> None:
+    """Write ``view`` in ``fmt`` to ``output`` (a file, atomically) or to the screen."""
+    from .. import outputs
+    from .options import ReportFormat
+
+    if fmt is ReportFormat.xlsx:
+        outputs.write_xlsx(output or "", view.sheets(), force)
+    elif fmt is ReportFormat.csv:
+        header, rows = view.table()
+        if to_screen(output):
+            outputs.emit_text(outputs.csv_text(header, rows), None, force)
+        else:
+            outputs.write_csv(output or "", header, rows, force)
+    elif fmt is ReportFormat.json:
+        outputs.emit_text(json.dumps(view.data(), ensure_ascii=False, indent=2), output, force)
+    elif fmt is ReportFormat.md:
+        outputs.emit_text(view.markdown(), output, force)
+    elif not to_screen(output):
+        outputs.emit_text(view.text(), output, force)
+    else:
+        view.render(report_console(no_color=no_color))
+
+
+def stop_on_lone_unreadable(paths: Sequence[str], results: Sequence[tuple[str, bool, Sequence[Finding]]]) -> None:
+    """One file given alone that cannot be read stops the command with exit 2 and one line
+    (in a batch it is a finding like any other).  ``results``: (path, unreadable, findings)."""
+    from ..errors import InputError
+
+    lone = len(paths) == 1 and Path(paths[0]).is_file() and Path(paths[0]).suffix.lower() != ".zip"
+    if lone and len(results) == 1 and results[0][1]:
+        path, _, findings = results[0]
+        first = findings[0] if findings else None
+        raise InputError(path, first.message if first else "无法读取", first.code if first else "F001")
