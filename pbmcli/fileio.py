@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from .errors import OutputExistsError, PbmError
 
@@ -76,14 +75,6 @@ def write_bytes(path: str | Path, data: bytes, force: bool = False) -> Path:
 
 def write_text(path: str | Path, text: str, force: bool = False, encoding: str = "utf-8") -> Path:
     return write_bytes(path, text.encode(encoding), force)
-
-
-@contextlib.contextmanager
-def atomic_open(path: str | Path, force: bool = False, encoding: str = "utf-8",
-                newline: str | None = None) -> Iterator[IO[str]]:
-    """Text handle on a temp file, renamed into place when the block succeeds."""
-    with atomic_path(path, force) as tmp, tmp.open("w", encoding=encoding, newline=newline) as fh:
-        yield fh
 
 
 def safe_cell_text(value: object) -> object:

@@ -104,10 +104,15 @@ def parse_a1(ref: str) -> tuple[int, int]:
     m = _A1.match(ref.upper())
     if not m:
         raise ValueError(f"not an A1 reference: {ref!r}")
+    return int(m.group(2)), col_number(m.group(1))
+
+
+def col_number(letters: str) -> int:
+    """Column letters -> 1-based number (A -> 1, AA -> 27); the one place for this arithmetic."""
     col = 0
-    for ch in m.group(1):
+    for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
+    return col
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -116,10 +121,6 @@ class CellRef:
 
     sheet: str
     cell: str
-
-    @classmethod
-    def at(cls, sheet: str, row: int, col: int) -> CellRef:
-        return cls(sheet, a1(row, col))
 
     @property
     def row(self) -> int:

@@ -700,3 +700,31 @@ def test_single_block_under_a_midterm_goal_text_is_annual(tmp_path, midterm_goal
     assert {i.block for i in sub.indicators} == {"annual"}
     both = read_submission(make_goal(tmp_path / "g2.xlsx", midterm=True, goals={"midterm": midterm_goal}))
     assert [i.block for i in both.indicators] == ["midterm"] * 6 + ["annual"] * 6
+
+
+def test_percent_format_is_found_whatever_the_attribute_order(tmp_path: Path) -> None:
+    """styles.xml written by another program: formatCode before numFmtId, single quotes.
+    The cell 0.935 in the custom format "0.0%" is still read as 93.5 %."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    src = tmp_path / "a.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "执行率", 0.935
+    ws["B1"].number_format = "0.0%"
+    wb.save(src)
+    swapped = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(swapped, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data, n = re.subn(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"',
+                                  rb"<numFmt formatCode='\2' numFmtId='\1'", data)
+                assert n == 1  # the custom format was there to swap
+            zout.writestr(item, data)
+    for path in (src, swapped):
+        field = open_workbook(path.read_bytes(), path.name).sheet("Sheet").field(0, 1)
+        assert field.percent and field.value == 93.5

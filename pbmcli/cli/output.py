@@ -52,12 +52,6 @@ err = _safe_console(stderr=True)
 out = _safe_console(stderr=False)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
-    """Print one Chinese error line on stderr and exit."""
-    err.print(f"[bold red]错误：[/]{message}", markup=True)
-    raise SystemExit(code)
-
-
 def handle_exception(exc: BaseException) -> int:
     """Map an exception to an exit code, printing one line (traceback only with --debug)."""
     if isinstance(exc, PbmError):

@@ -14,13 +14,13 @@ import zipfile
 from dataclasses import dataclass
 
 from ..errors import InputError
+from ..model import col_number
 from .limits import MAX_COLS, MAX_ROWS, ZIP_ERRORS
 
 # OOXML fragments (regex over bytes: cheaper than an XML parser, and no entities are expanded)
 _XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
 _XF = re.compile(rb"<xf\b([^>]*)")
-_NUMFMT = re.compile(rb"<numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatCode=\"([^\"]*)\"")
-_NUMFMT_ID = re.compile(rb"numFmtId=\"(\d+)\"")
+_NUMFMT = re.compile(rb"<numFmt\b([^>]*)")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*([\"'])(.*?)\2", re.S)
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
@@ -122,14 +122,19 @@ class Ooxml:
 
     def _percent_styles(self) -> frozenset[int]:
         styles = self._read("xl/styles.xml")
-        custom = {int(i) for i, code in _NUMFMT.findall(styles) if _is_percent_code(code)}
+        custom = set()
+        for m in _NUMFMT.finditer(styles):  # attributes in any order, either quote
+            attrs = _attrs(m.group(1))
+            fid, code = attrs.get(b"numFmtId", b""), attrs.get(b"formatCode", b"")
+            if fid.isdigit() and _is_percent_code(code):
+                custom.add(int(fid))
         block = _XF_BLOCK.search(styles)
         if not block:
             return frozenset()
         out = set()
         for idx, m in enumerate(_XF.finditer(block.group(1))):
-            fid = _NUMFMT_ID.search(m.group(1))
-            num = int(fid.group(1)) if fid else 0
+            fid = _attrs(m.group(1)).get(b"numFmtId", b"0")
+            num = int(fid) if fid.isdigit() else 0
             if num in _PERCENT_BUILTIN or num in custom:
                 out.add(idx)
         return frozenset(out)
@@ -165,10 +170,7 @@ def _pos(attrs: bytes) -> tuple[int, int] | None:
     m = _REF.search(attrs)
     if not m:
         return None
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ch - 64
-    return int(m.group(2)) - 1, col - 1
+    return int(m.group(2)) - 1, _col_number(m.group(1)) - 1
 
 
 def _uncached_cells(xml: bytes) -> frozenset[tuple[int, int]]:
@@ -185,10 +187,7 @@ def _uncached_cells(xml: bytes) -> frozenset[tuple[int, int]]:
 
 
 def _col_number(letters: bytes) -> int:
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ch - 64
-    return col
+    return col_number(letters.decode("ascii", "replace"))
 
 
 def _out_of_bounds(xml: bytes, bounds: tuple[int, int] = (MAX_ROWS, MAX_COLS)) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from .fonts import ChartFont, chart_font, covered
 
@@ -71,7 +70,3 @@ def draw(bars: Sequence[Bar], progress: float, title: str,
     fig.savefig(buf, format="png", metadata={"Software": None})
     return ChartResult(buf.getvalue(), font.name)
 
-
-def font_path() -> Path | None:
-    p = chart_font().path
-    return Path(p) if p else None
