@@ -553,3 +553,11 @@ def monitor_forms(subs: Sequence[Submission], period: str, pack: RulePack,
                 _field_text(ind, "current"), _field_text(ind, "forecast"),
                 _field_text(ind, "likelihood"), _field_text(ind, "reason"), pval, light, basis))
     return LightsResult(str(p), out)
+
+
+def record(ledger: Any, res: MonitorResult, path: str) -> str:
+    """Record a month's execution in the ledger (and the run in its log); the ledger's status:
+    new | duplicate | superseded."""
+    status: str = ledger.record_execution(res.period, res.ledger_rows(), res.source)
+    ledger.log_run("monitor", {"period": res.period, "path": path, "status": status})
+    return status

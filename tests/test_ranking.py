@@ -274,3 +274,22 @@ def test_dropped_dimension_is_noted_and_display_weights_sum_to_100(ledger: Ledge
     assert res.dropped == ["goal_quality", "selfeval", "rectification", "timeliness"]
     assert res.notes() and "按期整改" in res.notes()[0] and "执行进度 100%" in res.notes()[0]
     assert res.to_dict()["weights"] == {"execution": 100.0}
+
+
+def test_a_ranking_workbook_without_the_cli(ledger: Ledger, pack, tmp_path: Path):
+    """Library use: the ranking workbook is core work (pbmcli.exports), no CLI import needed."""
+    import openpyxl
+
+    from pbmcli.exports import rank_sheets
+    from pbmcli.outputs import write_xlsx
+
+    put_month(ledger, "2026-06", {"A": 10.0, "B": 20.0, "C": 30.0})
+    path = write_xlsx(tmp_path / "排名.xlsx", rank_sheets(rank(ledger, "2026-06", pack)), force=False)
+    wb = openpyxl.load_workbook(path)
+    assert {"红榜", "黑榜", "未报送"} <= set(wb.sheetnames)
+    # by hand: 序时进度 6/12 = 50%; 丙镇 30/50 → 60, 乙局 20/50 → 40, 甲局 10/50 → 20 (one group:
+    # the national pack does not split 部门 and 乡镇)
+    assert wb.sheetnames[0] == "全部单位"
+    rows = list(wb["全部单位"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[3]) for r in rows] == [(1, "丙镇", 60), (2, "乙局", 40), (3, "甲局", 20)]
+    assert [r[1] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == ["D"]

@@ -275,15 +275,17 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
     else:
         with _ledger(pack, db, create=True) as ledger:
             res = monitor.monitor_export(export, period, pack, ledger.units())
-            status = ledger.record_execution(res.period, res.ledger_rows(), res.source)
-            ledger.log_run("monitor", {"period": res.period, "path": export, "status": status})
+            status = monitor.record(ledger, res, export)
         _notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
                  "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]], quiet)
     _notes([f.message for f in res.findings], quiet)
     if fmt is MonitorFmt.json:
         _json(res.to_dict(), output, force)
     elif fmt is MonitorFmt.xlsx:
-        _monitor_xlsx(res, output or "", force)
+        from ..exports import monitor_sheets
+        from ..outputs import write_xlsx
+
+        write_xlsx(output or "", monitor_sheets(res), force)
     else:
         _monitor_table(res, quiet)
 
@@ -305,25 +307,6 @@ def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
             f"偏差 {t['gap'] or 0:.2f} 个百分点。"], quiet)
     if d["missing"]:
         _notes(["未报送：" + "、".join(m["unit"] for m in d["missing"])], quiet)
-
-
-def _monitor_xlsx(res: MonitorResult, output: str, force: bool) -> None:
-    from ..outputs import SheetSpec, write_xlsx
-
-    d = res.to_dict()
-    units = [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]]
-    projects = [[u["unit"], u["code"], p["project"], p["budget"], p["spent"], p["rate"], p["gap"], p["level"]]
-                for u in d["units"] for p in u["projects"]]
-    write_xlsx(output, [
-        SheetSpec("单位汇总", ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], units),
-        SheetSpec("项目明细", ["单位", "编码", "项目", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], projects),
-        SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in d["missing"]]),
-        SheetSpec("数据缺失", ["单位", "编码", "项目", "行号", "缺失的列"],
-                  [[i["unit"], i["code"], i["project"], i["row"], i["columns"]] for i in d["incomplete"]]),
-        SheetSpec("说明", ["项目", "值"], [["期间", d["period"]], ["时间进度%", d["time_progress"]],
-                                          ["合计执行率%", d["total"]["rate"]], ["金额单位", "万元"],
-                                          *[["说明", n] for n in d["notes"]]], autofilter=False),
-    ], force)
 
 
 def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str | None, force: bool,
@@ -380,83 +363,33 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     elif fmt is Fmt.json:
         _json(res.to_dict(), output, force)
     elif fmt is Fmt.xlsx:
-        _rank_xlsx(res, output or "", force)
+        from ..exports import rank_sheets
+        from ..outputs import write_xlsx
+
+        write_xlsx(output or "", rank_sheets(res), force)
     elif fmt is Fmt.md:
+        from ..exports import rank_markdown
         from ..outputs import emit_text
 
-        emit_text(_rank_md(res), output, force)
+        emit_text(rank_markdown(res), output, force)
     else:
         _rank_table(res)
 
 
-def _rank_header(res: Ranking) -> tuple[list[str], list[str]]:
-    from ..ranking import DIM_SHORT, display_weights
-
-    dims = list(res.weights)
-    extra = ["执行率%", "偏差"] if res.kind == "month" else []
-    shown = display_weights(res.weights)  # whole percents that sum to 100
-    labels = [f"{DIM_SHORT[d]}\n{shown[d]}%" if res.kind != "month" else "进度得分" for d in dims]
-    return ["名次", "单位", "编码", "得分", *labels, *extra, "变化"], dims + (["rate", "gap"] if extra else [])
-
-
-def _rank_rows(res: Ranking, rows: list[Any], keys: list[str]) -> list[list[Any]]:
-    """Rows of a ranking; a dimension not counted for a unit (neutral) shows "—"."""
-    return [[r.rank, r.unit, r.code, r.score,
-             *("—" if k in r.neutral else {**r.dimensions, **r.figures}.get(k) for k in keys), r.change]
-            for r in rows]
-
-
-def _without_code(header: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
-    """Screen tables of composite rankings leave out 编码 to fit an 80-column console."""
-    return header[:2] + header[3:], [r[:2] + r[3:] for r in rows]
-
-
-def _rank_title(res: Ranking) -> str:
-    kind = {"month": "月度执行进度排名", "quarter": "季度综合排名", "year": "年度综合排名"}[res.kind]
-    return f"{res.period} {kind}"
-
-
 def _rank_table(res: Ranking) -> None:
-    header, keys = _rank_header(res)
+    from ..exports import rank_header, rank_rows, rank_title, without_code
+
+    header, keys = rank_header(res)
     for group, rows in res.groups.items():
-        head, body = header, _rank_rows(res, rows, keys)
+        head, body = header, rank_rows(res, rows, keys)
         if res.kind != "month":
-            head, body = _without_code(head, body)
-        _table(f"{_rank_title(res)}（{group}）", head, body)
+            head, body = without_code(head, body)
+        _table(f"{rank_title(res)}（{group}）", head, body)
     if res.rows():
         _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
     if res.missing:
         _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
     _notes(res.notes())
-
-
-def _rank_md(res: Ranking) -> str:
-    from ..outputs import markdown_table
-
-    header, keys = _rank_header(res)
-    parts = [f"# {_rank_title(res)}\n"]
-    for group, rows in res.groups.items():
-        parts += [f"## {group}\n", markdown_table(header, _rank_rows(res, rows, keys))]
-    parts.append("红榜：" + "、".join(r.unit for r in res.red()) + "\n")
-    parts.append("黑榜：" + "、".join(r.unit for r in res.black()) + "\n")
-    if res.missing:
-        parts.append("未报送：" + "、".join(m["unit"] for m in res.missing) + "\n")
-    parts += [n + "\n" for n in res.notes()]
-    return "\n".join(parts)
-
-
-def _rank_xlsx(res: Ranking, output: str, force: bool) -> None:
-    from ..outputs import SheetSpec, write_xlsx
-
-    header, keys = _rank_header(res)
-    sheets = [SheetSpec(g, header, _rank_rows(res, rows, keys)) for g, rows in res.groups.items()]
-    brief = ["分组", "名次", "单位", "编码", "得分"]
-    sheets += [SheetSpec("红榜", brief, [list(r.brief().values()) for r in res.red()]),
-               SheetSpec("黑榜", brief, [list(r.brief().values()) for r in res.black()]),
-               SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in res.missing])]
-    if res.notes():
-        sheets.append(SheetSpec("说明", ["说明"], [[n] for n in res.notes()], autofilter=False))
-    write_xlsx(output, sheets, force)
 
 
 def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,36 +25,6 @@ def _day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--date 应写成 2026-11-22 这样的日期，现为「{text}」。") from None
-
-
-def _read_json(path: Path | None, what: str) -> Any:
-    from ..errors import InputError
-
-    if path is None:
-        return None
-    try:
-        return json.loads(path.read_text("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(str(path), f"找不到{what}文件") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"不是有效的{what} JSON（应为 pbm 以 --format json 输出的文件）：{exc}") from None
-
-
-def _inputs(kind: str, period: str, files: dict[str, Path | None], pack: Any, db: str | None,
-            day: dt.date) -> dict[str, Any]:
-    """JSON files given on the command line win; anything missing comes from the ledger."""
-    labels = {"monitor": "执行监控结果", "rank": "排名结果", "validate": "审核结果",
-              "overdue": "整改逾期清单", "scores": "复核得分", "apply": "结果应用建议"}
-    given = {k: _read_json(p, labels[k]) for k, p in files.items() if p is not None}
-    for key in ("apply", "overdue", "scores"):   # accept {"rows": [...]} / {"items": [...]} too
-        if isinstance(given.get(key), dict):
-            given[key] = given[key].get("rows") or given[key].get("items") or []
-    needed = {"monthly": "monitor", "quarterly": "rank", "annual": "rank", "return": "validate"}[kind]
-    if needed in given:
-        return given
-    from ..render.loader import from_ledger
-
-    return {**from_ledger(kind, period, pack, db, day), **given}
 
 
 def _check(template: Path, kind: str | None, pack: Any) -> None:
@@ -116,7 +85,9 @@ def notice_cmd(
     day = _day(date)
     files = {"monitor": monitor_json, "rank": rank_json, "validate": from_json,
              "overdue": overdue_json, "apply": apply_json}
-    inputs = _inputs(kind, period, files, pack, db, day)
+    from ..render.loader import notice_inputs
+
+    inputs = notice_inputs(kind, period, files, pack, db, day)
     if kind == "return":
         inputs["units"] = _units(units, pack, db)
     _run(kind, period, inputs, pack, day, number, output, fmt, force, template)

@@ -8,6 +8,8 @@ builders never depend on the ledger's internals.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 from ..config import RulePack
@@ -99,3 +101,31 @@ def from_ledger(kind: str, period: str, pack: RulePack, db: str | None, day: dt.
         return {"validate": validate_dict(ledger, period)}
     finally:
         ledger.close()
+
+
+def _read_json(path: Path | None, what: str) -> Any:
+    from ..errors import InputError
+
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_text("utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(str(path), f"找不到{what}文件") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), f"不是有效的{what} JSON（应为 pbm 以 --format json 输出的文件）：{exc}") from None
+
+
+def notice_inputs(kind: str, period: str, files: dict[str, Path | None], pack: Any, db: str | None,
+                  day: dt.date) -> dict[str, Any]:
+    """JSON files given on the command line win; anything missing comes from the ledger."""
+    labels = {"monitor": "执行监控结果", "rank": "排名结果", "validate": "审核结果",
+              "overdue": "整改逾期清单", "scores": "复核得分", "apply": "结果应用建议"}
+    given = {k: _read_json(p, labels[k]) for k, p in files.items() if p is not None}
+    for key in ("apply", "overdue", "scores"):   # accept {"rows": [...]} / {"items": [...]} too
+        if isinstance(given.get(key), dict):
+            given[key] = given[key].get("rows") or given[key].get("items") or []
+    needed = {"monthly": "monitor", "quarterly": "rank", "annual": "rank", "return": "validate"}[kind]
+    if needed in given:
+        return given
+    return {**from_ledger(kind, period, pack, db, day), **given}
