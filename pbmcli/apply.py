@@ -20,7 +20,8 @@ from typing import Any
 from . import __version__
 from .config import RulePack
 from .ledger import Ledger
-from .monitor import Period, rounded
+from .monitor import rounded
+from .period import Period
 from .ranking import overlapping, unit_key
 
 GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}

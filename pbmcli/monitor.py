@@ -28,8 +28,6 @@ Public JSON contracts (keys stable; consumed by the notices):
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import hashlib
 import math
 import re
@@ -43,6 +41,7 @@ from .config import RulePack
 from .errors import InputError, UsageError
 from .ledger import ExecutionRow
 from .model import Finding, Indicator, Operator, Submission
+from .period import Period, time_progress
 from .units import (
     Unit,
     UnitMatcher,
@@ -56,82 +55,12 @@ from .units import (
 LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "正常", "黄色预警", "红色预警"
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", None: "无法判断"}
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE)
-_YEAR = re.compile(r"^(\d{4})$")
 _NUM = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _TITLE_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 _LABEL_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]|(万元|元)$")
 
 
-# --------------------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """A month (2026-10), quarter (2026Q3) or year (2026)."""
-
-    year: int
-    kind: str  # month | quarter | year
-    index: int = 0  # month 1-12 or quarter 1-4
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        t = normalize(text).upper()
-        if m := _MONTH.match(t):
-            if 1 <= int(m.group(2)) <= 12:
-                return cls(int(m.group(1)), "month", int(m.group(2)))
-        elif m := _QUARTER.match(t):
-            return cls(int(m.group(1)), "quarter", int(m.group(2)))
-        elif m := _YEAR.match(t):
-            return cls(int(m.group(1)), "year")
-        raise UsageError(f"期间「{text}」格式不对：月份写 2026-10，季度写 2026Q3，年度写 2026。")
-
-    def __str__(self) -> str:
-        if self.kind == "month":
-            return f"{self.year}-{self.index:02d}"
-        return f"{self.year}Q{self.index}" if self.kind == "quarter" else str(self.year)
-
-    @property
-    def months(self) -> list[Period]:
-        if self.kind == "month":
-            return [self]
-        first, last = (3 * self.index - 2, 3 * self.index) if self.kind == "quarter" else (1, 12)
-        return [Period(self.year, "month", m) for m in range(first, last + 1)]
-
-    @property
-    def quarters(self) -> list[Period]:
-        return [Period(self.year, "quarter", q) for q in range(1, 5)]
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.year, self.months[0].index, 1)
-
-    @property
-    def end(self) -> dt.date:
-        last = self.months[-1].index
-        return dt.date(self.year, last, calendar.monthrange(self.year, last)[1])
-
-    def previous(self) -> Period:
-        if self.kind == "year":
-            return Period(self.year - 1, "year")
-        size = 12 if self.kind == "month" else 4
-        if self.index == 1:
-            return Period(self.year - 1, self.kind, size)
-        return Period(self.year, self.kind, self.index - 1)
-
-    def overlaps(self, other: Period) -> bool:
-        return self.start <= other.end and other.start <= self.end
-
-
-def time_progress(period: Period | str, mode: str) -> float:
-    """Time progress (percent) at the end of the period's last month."""
-    p = Period.parse(period) if isinstance(period, str) else period
-    end = p.end
-    if mode == "days":
-        days_in_year = 366 if calendar.isleap(end.year) else 365
-        return end.timetuple().tm_yday / days_in_year * 100
-    return end.month / 12 * 100
+# periods live in pbmcli.period (re-exported here for callers of monitor.Period)
 
 
 def warning_level(gap: float | None, pack: RulePack) -> str:

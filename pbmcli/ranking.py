@@ -52,7 +52,8 @@ from . import __version__
 from .config import RulePack
 from .errors import UsageError
 from .ledger import Ledger
-from .monitor import Period, rounded, time_progress
+from .monitor import rounded
+from .period import Period, time_progress
 from .units import Unit
 
 DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timeliness")

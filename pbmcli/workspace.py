@@ -13,7 +13,7 @@ from .engine import input_error_finding
 from .errors import InputError, PbmError, UsageError
 from .ledger import Clock, Ledger
 from .model import Finding, Severity, Submission
-from .monitor import Period
+from .period import Period
 from .units import UNIT_HEADERS, Unit, UnitMatcher, read_units
 
 FOLDERS = ("收件/目标申报", "收件/自评", "收件/执行", "收件/监控", "输出", "通报")

@@ -240,3 +240,23 @@ def test_rounded_never_yields_nan_or_inf():
     assert rounded(2.345) == 2.35 and rounded(-2.345) == -2.35
     assert rounded(float("inf")) is None and rounded(float("nan")) is None
     assert rounded(1e308) == 1e308  # no decimal.InvalidOperation on a huge amount
+
+
+@pytest.mark.parametrize(("typed", "period"), [
+    ("2026-10", "2026-10"), ("2026-1", "2026-01"), ("2026年10月", "2026-10"), ("2026年1-10月", "2026-10"),
+    ("2026Q3", "2026Q3"), ("2026-Q3", "2026Q3"), ("2026年第三季度", "2026Q3"), ("2026年三季度", "2026Q3"),
+    ("2026年", "2026"), ("2026", "2026"), (" 2026 年 10 月 ", "2026-10"),
+])
+def test_period_spellings_a_clerk_types(typed: str, period: str) -> None:
+    from pbmcli.period import Period
+
+    assert str(Period.parse(typed)) == period
+
+
+@pytest.mark.parametrize("typed", ["2026-13", "2026Q5", "十月", "2026-10-01", ""])
+def test_bad_periods_are_a_chinese_usage_error(typed: str) -> None:
+    from pbmcli.errors import UsageError
+    from pbmcli.period import Period
+
+    with pytest.raises(UsageError, match="格式不对"):
+        Period.parse(typed)

@@ -202,7 +202,7 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                date: Annotated[str | None, typer.Option("--date", help="收件日期（YYYY-MM-DD），用于判断是否按时报送；默认今天。")] = None,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..monitor import Period
+    from ..period import Period
     from ..workspace import ingest
 
     pack = _pack(rules, config)
@@ -267,9 +267,10 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
     if monitor.detect_kind(export) == "forms":
         _lights(export, period, pack, fmt, output, force, quiet)
         return
+    from ..period import Period
     from ..workspace import directory_units
 
-    monitor.Period.parse(period)
+    Period.parse(period)
     if not record:  # reading only: no ledger is created
         res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
     else:
@@ -347,7 +348,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
              output: OutputOpt = None, force: ForceOpt = False,
              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from .. import ranking
-    from ..monitor import Period
+    from ..period import Period
 
     pack = _pack(rules, config)
     _need_output(fmt, output)

@@ -28,7 +28,8 @@ def _ledger(pack: RulePack, db: str | None) -> Any:
 
 def monitor_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
     """Monitoring of one month rebuilt from the execution rows recorded in the ledger."""
-    from ..monitor import ExportLine, Period, compute_execution
+    from ..monitor import ExportLine, compute_execution
+    from ..period import Period
 
     rows = ledger.execution_rows(period)
     if not rows:
