@@ -15,11 +15,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from pbmcli.config import default_pack
-from pbmcli.ledger import ExecutionRow, Ledger
+from pbmcli.cycle.monitor import monitor_export
+from pbmcli.cycle.ranking import rank
+from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.units import Unit
 from pbmcli.model import Field, Finding, FormKind, Severity, Submission
-from pbmcli.monitor import monitor_export
-from pbmcli.ranking import rank
-from pbmcli.units import Unit
 
 UNITS, MONTHS, PROJECTS = 2000, 12, 10
 

@@ -27,8 +27,8 @@ _API = {
     "score_submission": "pbmcli.scoring",
     "validate_paths": "pbmcli.report",
     "score_paths": "pbmcli.score_report",
-    "rank": "pbmcli.ranking",
-    "Ledger": "pbmcli.ledger",
+    "rank": "pbmcli.cycle.ranking",
+    "Ledger": "pbmcli.ledger.store",
 }
 
 __all__ = ["__version__", *_API]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_ledger import make_score, make_sub
 
-from pbmcli.apply import suggest, suggest_one
-from pbmcli.ledger import ExecutionRow, Ledger
+from pbmcli.cycle.apply import suggest, suggest_one
+from pbmcli.ledger.store import ExecutionRow, Ledger
 
 
 @pytest.mark.parametrize(("grade", "action", "suggested"), [

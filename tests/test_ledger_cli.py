@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from pbmcli.cli import app
 from pbmcli.config import load
-from pbmcli.ledger import Ledger
-from pbmcli.monitor import monitor_export
-from pbmcli.ranking import rank
+from pbmcli.cycle.monitor import monitor_export
+from pbmcli.cycle.ranking import rank
+from pbmcli.ledger.store import Ledger
 
 runner = CliRunner()
 HEADER = ["单位编码", "单位名称", "项目名称", "全年预算数", "累计支出"]
@@ -76,7 +76,7 @@ def test_monitor_xlsx_needs_output_and_writes(ws: Path):
     res = runner.invoke(app, ["monitor", str(path), "--period", "2026-10", "--format", "xlsx"])
     assert res.exit_code == 2
     invoke("monitor", str(path), "--period", "2026-10", "--format", "xlsx", "-o", "输出/m.xlsx")
-    from pbmcli.units import read_sheets
+    from pbmcli.ledger.units import read_sheets
 
     sheets = dict(read_sheets(ws / "输出" / "m.xlsx"))
     assert sheets["单位汇总"][1][:2] == ["县财政局", "101"]
@@ -131,7 +131,7 @@ def test_apply_and_ledger_summary(ws: Path):
 
 
 def test_ingest_records_forms(ws: Path):
-    templates = pytest.importorskip("pbmcli.templates")
+    templates = pytest.importorskip("pbmcli.forms")
     pytest.importorskip("pbmcli.readers.inputs")
     path = ws / "收件" / "自评" / "a.xlsx"
     templates.write_template("selfeval", path, prefill={"unit": "县财政局", "project": "项目A"})
@@ -147,7 +147,7 @@ def test_ingest_records_forms(ws: Path):
 
 
 def test_monitor_forms_folder_lights(ws: Path):
-    templates = pytest.importorskip("pbmcli.templates")
+    templates = pytest.importorskip("pbmcli.forms")
     pytest.importorskip("pbmcli.readers.inputs")
     import openpyxl
 
@@ -249,7 +249,7 @@ def test_formats_offered_are_the_formats_supported(ws: Path):
     invoke("rectify", "import", "rect.xlsx", "--date", "2026-11-01")
     assert "| 编号 | 单位 |" in invoke("rectify", "list", "-f", "md")
     invoke("rectify", "overdue", "-f", "xlsx", "-o", "输出/逾期.xlsx", "--date", "2026-11-22", code=1)
-    from pbmcli.units import read_sheets
+    from pbmcli.ledger.units import read_sheets
 
     assert dict(read_sheets(ws / "输出" / "逾期.xlsx"))["整改事项"][1][2] == "指标不细化"
     assert "md" in "".join(invoke("apply", "--help").split())
@@ -268,7 +268,7 @@ def test_monitor_quiet_prints_only_the_result(ws: Path):
 
 
 def _selfeval(path: Path, unit: str, project: str) -> Path:
-    templates = pytest.importorskip("pbmcli.templates")
+    templates = pytest.importorskip("pbmcli.forms")
     pytest.importorskip("pbmcli.readers.inputs")
     return templates.write_template("selfeval", path, prefill={"unit": unit, "project": project})
 

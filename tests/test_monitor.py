@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from test_units import UNITS, write_rows
 
-from pbmcli.errors import InputError, UsageError
-from pbmcli.model import Field, FormKind, Indicator, IndicatorValue, Operator, Submission, ValueKind
-from pbmcli.monitor import (
+from pbmcli.cycle.monitor import (
     LEVEL_OK,
     LEVEL_RED,
     LEVEL_YELLOW,
@@ -24,6 +22,8 @@ from pbmcli.monitor import (
     time_progress,
     warning_level,
 )
+from pbmcli.errors import InputError, UsageError
+from pbmcli.model import Field, FormKind, Indicator, IndicatorValue, Operator, Submission, ValueKind
 
 HEADER = ["单位编码", "单位名称", "项目名称", "全年预算数（万元）", "累计支出（万元）"]
 LINES = [
@@ -235,7 +235,7 @@ def test_amounts_in_yuan_are_converted_to_wanyuan(tmp_path: Path, pack, title, h
 
 
 def test_rounded_never_yields_nan_or_inf():
-    from pbmcli.monitor import rounded
+    from pbmcli.cycle.monitor import rounded
 
     assert rounded(2.345) == 2.35 and rounded(-2.345) == -2.35
     assert rounded(float("inf")) is None and rounded(float("nan")) is None

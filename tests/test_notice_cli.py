@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pbmcli.cli import app
-from pbmcli.ledger import ExecutionRow, Ledger
+from pbmcli.ledger.store import ExecutionRow, Ledger
 from pbmcli.render import samples as S
 
 runner = CliRunner()

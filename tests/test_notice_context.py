@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from pbmcli.config import RulePack
 from pbmcli.errors import UsageError
+from pbmcli.ledger.units import Unit
 from pbmcli.render import context as C
 from pbmcli.render import samples as S
-from pbmcli.units import Unit
 
 DAY = dt.date(2026, 11, 22)
 
@@ -50,7 +50,7 @@ def test_gap_phrase(gap: float | None, text: str) -> None:
 def _monitor_of(lines: list[tuple[str, str, float, float]], period: str = "2026-10") -> dict:
     """The public JSON of `pbm monitor` for some export lines (the monitor's own arithmetic)."""
     from pbmcli.config import default_pack
-    from pbmcli.monitor import ExportLine, Period, compute_execution
+    from pbmcli.cycle.monitor import ExportLine, Period, compute_execution
 
     export = [ExportLine(i, name, code, "项目", b, s) for i, (code, name, b, s) in enumerate(lines, 1)]
     return compute_execution(export, Period.parse(period), default_pack()).to_dict()

@@ -11,9 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_ledger import make_score, make_sub
 
-from pbmcli.ledger import ExecutionRow, Ledger
-from pbmcli.model import Finding, FormKind, Severity
-from pbmcli.ranking import (
+from pbmcli.cycle.ranking import (
     RankRow,
     _sort_and_rank,
     change_text,
@@ -21,7 +19,9 @@ from pbmcli.ranking import (
     explain,
     rank,
 )
-from pbmcli.units import Unit
+from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.units import Unit
+from pbmcli.model import Finding, FormKind, Severity
 
 UNITS = [Unit("A", "甲局", category="部门"), Unit("B", "乙局", category="部门"),
          Unit("C", "丙镇", category="乡镇"), Unit("D", "丁镇", category="乡镇")]
@@ -264,7 +264,7 @@ def test_insufficient_selfeval_is_pending_not_zero(ledger: Ledger, pack):
 
 
 def test_dropped_dimension_is_noted_and_display_weights_sum_to_100(ledger: Ledger, pack):
-    from pbmcli.ranking import display_weights
+    from pbmcli.cycle.ranking import display_weights
 
     shown = display_weights({"execution": 40.0, "goal_quality": 20.0, "selfeval": 20.0, "timeliness": 10.0})
     assert sum(shown.values()) == 100 and shown == {"execution": 45, "goal_quality": 22, "selfeval": 22,
@@ -277,10 +277,10 @@ def test_dropped_dimension_is_noted_and_display_weights_sum_to_100(ledger: Ledge
 
 
 def test_a_ranking_workbook_without_the_cli(ledger: Ledger, pack, tmp_path: Path):
-    """Library use: the ranking workbook is core work (pbmcli.exports), no CLI import needed."""
+    """Library use: the ranking workbook is core work (pbmcli.cycle.exports), no CLI import needed."""
     import openpyxl
 
-    from pbmcli.exports import rank_sheets
+    from pbmcli.cycle.exports import rank_sheets
     from pbmcli.outputs import write_xlsx
 
     put_month(ledger, "2026-06", {"A": 10.0, "B": 20.0, "C": 30.0})

@@ -284,7 +284,7 @@ def test_template_marker(tmp_path: Path) -> None:
 
 
 def test_shipped_templates_read_back_cleanly() -> None:
-    templates = pytest.importorskip("pbmcli.templates")
+    templates = pytest.importorskip("pbmcli.forms")
     for kind, expected in (("goal", FormKind.GOAL), ("selfeval", FormKind.SELFEVAL),
                            ("monitor", FormKind.MONITOR)):
         sub = parse_workbook(open_workbook(templates.build_template(kind), f"{kind}.xlsx"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_units import UNITS, write_rows
 
+from pbmcli.cycle.rectify import complete, import_file, list_items, overdue, parse_date
 from pbmcli.errors import InputError, UsageError
-from pbmcli.ledger import Ledger
-from pbmcli.rectify import complete, import_file, list_items, overdue, parse_date
+from pbmcli.ledger.store import Ledger
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from pbmcli.cli import app
 from pbmcli.config import RulePack
 from pbmcli.errors import InputError, OutputExistsError
-from pbmcli.templates import (
+from pbmcli.forms import (
     KINDS,
     META_SHEET,
     TEMPLATE_VERSION,
@@ -23,8 +23,8 @@ from pbmcli.templates import (
     build_template,
     write_template,
 )
-from pbmcli.templates.__main__ import committed_name
-from pbmcli.templates.distribute import unit_filename, write_unit_copies
+from pbmcli.forms.__main__ import committed_name
+from pbmcli.forms.distribute import unit_filename, write_unit_copies
 
 COMMITTED = Path(__file__).resolve().parents[1] / "templates" / "xlsx"
 FORMS = ("goal", "selfeval", "monitor")
@@ -93,12 +93,12 @@ def snapshot(path: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("kind", KINDS)
 def test_committed_template_is_current(built: dict[str, Path], kind: str) -> None:
     committed = COMMITTED / committed_name(kind)
-    assert committed.is_file(), f"{committed} missing: run python -m pbmcli.templates"
+    assert committed.is_file(), f"{committed} missing: run python -m pbmcli.forms"
     fresh, old = snapshot(built[kind]), snapshot(committed)
     assert list(fresh) == list(old)
     for sheet in fresh:
         assert fresh[sheet] == old[sheet], (
-            f"{committed.name}!{sheet} is stale: run python -m pbmcli.templates and commit")
+            f"{committed.name}!{sheet} is stale: run python -m pbmcli.forms and commit")
 
 
 def test_generation_is_deterministic(pack: RulePack) -> None:
@@ -341,7 +341,7 @@ def test_units_template_feeds_distribution(built: dict[str, Path], tmp_path: Pat
 
 
 def test_unit_filename_strips_forbidden_characters() -> None:
-    from pbmcli.templates.distribute import UnitEntry
+    from pbmcli.forms.distribute import UnitEntry
 
     name = unit_filename("goal", UnitEntry("A/1", "某局:二 科", "", 2))
     assert name == "A_1_某局_二_科_项目支出绩效目标申报表.xlsx"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pbmcli.errors import InputError
-from pbmcli.units import Unit, UnitMatcher, missing_units, read_units, split_aliases
+from pbmcli.ledger.units import Unit, UnitMatcher, missing_units, read_units, split_aliases
 
 
 def write_rows(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -> Path:

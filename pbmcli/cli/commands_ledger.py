@@ -18,9 +18,9 @@ from .app import app, command, guarded
 
 if TYPE_CHECKING:
     from ..config import RulePack
-    from ..ledger import Ledger, Rectification
-    from ..monitor import LightsResult, MonitorResult
-    from ..ranking import Ranking
+    from ..cycle.monitor import LightsResult, MonitorResult
+    from ..cycle.ranking import Ranking
+    from ..ledger.store import Ledger, Rectification
 
 
 class Fmt(StrEnum):
@@ -73,7 +73,7 @@ def _clock(date: str | None) -> Any:
 
 def _ledger(pack: RulePack, db: str | None, date: str | None = None, *, create: bool = False) -> Ledger:
     """The ledger; only writing commands pass ``create=True`` (read-only ones stop on a missing ledger)."""
-    from ..workspace import open_ledger
+    from ..ledger.workspace import open_ledger
 
     return open_ledger(pack, db, _clock(date), create=create)
 
@@ -144,7 +144,7 @@ def _emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], o
 
 @command("init", help="新建工作区：pbm.toml（带中文说明）、单位名录 units.xlsx、收件/输出/通报文件夹。不会覆盖已有文件。")
 def init_cmd(directory: Annotated[Path, typer.Argument(help="工作区文件夹，默认当前文件夹。")] = Path(".")) -> None:
-    from ..workspace import init_workspace
+    from ..ledger.workspace import init_workspace
     from .output import out
 
     res = init_workspace(directory)
@@ -162,7 +162,7 @@ def init_cmd(directory: Annotated[Path, typer.Argument(help="工作区文件夹�
 def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--units", help="导入（更新）单位名录 units.xlsx。")] = None,
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..units import read_units
+    from ..ledger.units import read_units
 
     pack = _pack(rules, config)
     directory = read_units(units) if units else None  # a bad directory stops before the ledger is touched
@@ -202,8 +202,8 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                date: Annotated[str | None, typer.Option("--date", help="收件日期（YYYY-MM-DD），用于判断是否按时报送；默认今天。")] = None,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    from ..ledger.workspace import ingest
     from ..period import Period
-    from ..workspace import ingest
 
     pack = _pack(rules, config)
     Period.parse(period)
@@ -260,15 +260,15 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
                 record: Annotated[bool, typer.Option("--record", help="把本月执行数据记入台账（供排名和通报使用）。")] = False,
                 quiet: QuietOpt = False,
                 db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from .. import monitor
+    from ..cycle import monitor
 
     pack = _pack(rules, config)
     _need_output(fmt, output)
     if monitor.detect_kind(export) == "forms":
         _lights(export, period, pack, fmt, output, force, quiet)
         return
+    from ..ledger.workspace import directory_units
     from ..period import Period
-    from ..workspace import directory_units
 
     Period.parse(period)
     if not record:  # reading only: no ledger is created
@@ -283,7 +283,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
     if fmt is MonitorFmt.json:
         _json(res.to_dict(), output, force)
     elif fmt is MonitorFmt.xlsx:
-        from ..exports import monitor_sheets
+        from ..cycle.exports import monitor_sheets
         from ..outputs import write_xlsx
 
         write_xlsx(output or "", monitor_sheets(res), force)
@@ -312,8 +312,8 @@ def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
 
 def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str | None, force: bool,
             quiet: bool = False) -> None:
-    from ..monitor import monitor_forms
-    from ..workspace import read_forms
+    from ..cycle.monitor import monitor_forms
+    from ..ledger.workspace import read_forms
 
     subs, findings, months, skipped = read_forms([path], pack=pack)
     res = monitor_forms(subs, period, pack, months)
@@ -347,7 +347,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
              explain: Annotated[str | None, typer.Option("--explain", help="说明该单位（编码或名称）的得分构成和扣分依据。")] = None,
              output: OutputOpt = None, force: ForceOpt = False,
              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from .. import ranking
+    from ..cycle import ranking
     from ..period import Period
 
     pack = _pack(rules, config)
@@ -364,12 +364,12 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     elif fmt is Fmt.json:
         _json(res.to_dict(), output, force)
     elif fmt is Fmt.xlsx:
-        from ..exports import rank_sheets
+        from ..cycle.exports import rank_sheets
         from ..outputs import write_xlsx
 
         write_xlsx(output or "", rank_sheets(res), force)
     elif fmt is Fmt.md:
-        from ..exports import rank_markdown
+        from ..cycle.exports import rank_markdown
         from ..outputs import emit_text
 
         emit_text(rank_markdown(res), output, force)
@@ -378,7 +378,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
 
 
 def _rank_table(res: Ranking) -> None:
-    from ..exports import rank_header, rank_rows, rank_title, without_code
+    from ..cycle.exports import rank_header, rank_rows, rank_title, without_code
 
     header, keys = rank_header(res)
     for group, rows in res.groups.items():
@@ -421,7 +421,7 @@ app.add_typer(rectify_app, name="rectify")
 def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审核报告（xlsx/csv）。")],
                    deadline: Annotated[str | None, typer.Option("--deadline", help="表中没有整改期限时使用的期限（YYYY-MM-DD），默认导入日起 [rank] rectify_days 天。")] = None,
                    db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..rectify import import_file, parse_date
+    from ..cycle.rectify import import_file, parse_date
 
     pack = _pack(rules, config)
     with _ledger(pack, db, date, create=True) as ledger:
@@ -437,7 +437,7 @@ def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审�
 def rectify_list(status: Annotated[str | None, typer.Option("--status", help="open、done 或 overdue。")] = None,
                  fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
                  db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..rectify import list_items
+    from ..cycle.rectify import list_items
 
     pack = _pack(rules, config)
     _need_output(fmt, output)
@@ -452,7 +452,7 @@ def rectify_done(item_id: Annotated[int, typer.Argument(help="整改事项编号
                  evidence: Annotated[str, typer.Option("--evidence", help="整改情况或佐证材料（文件名、文号等）。")],
                  force: Annotated[bool, typer.Option("--force", help="事项已登记完成时，仍用本次的整改情况和日期覆盖原登记。")] = False,
                  db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..rectify import complete
+    from ..cycle.rectify import complete
     from .output import out
 
     pack = _pack(rules, config)
@@ -466,7 +466,7 @@ def rectify_done(item_id: Annotated[int, typer.Argument(help="整改事项编号
 @guarded
 def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
                     db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..rectify import overdue
+    from ..cycle.rectify import overdue
 
     pack = _pack(rules, config)
     _need_output(fmt, output)
@@ -500,7 +500,7 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
               fmt: ListFmtOpt = Fmt.table,
               output: OutputOpt = None, force: ForceOpt = False,
               db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..apply import suggest
+    from ..cycle.apply import suggest
 
     pack = _pack(rules, config)
     _need_output(fmt, output)

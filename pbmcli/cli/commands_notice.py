@@ -95,8 +95,8 @@ def notice_cmd(
 
 def _units(path: Path | None, pack: Any, db: str | None) -> list[Any]:
     """The units directory: --units, else the ledger's (--db / pbm.toml), else [workspace] units."""
-    from ..units import read_units
-    from ..workspace import directory_units
+    from ..ledger.units import read_units
+    from ..ledger.workspace import directory_units
     from .output import err
 
     found = read_units(path) if path is not None else directory_units(pack, db)

@@ -31,7 +31,7 @@ def template(
 ) -> None:
     from ..config import load
     from ..errors import UsageError
-    from ..templates import check_kind, write_template
+    from ..forms import check_kind, write_template
     from .output import err
 
     check_kind(kind)
@@ -44,7 +44,7 @@ def template(
         return
     if output is not None or out_dir is None:
         raise UsageError("按单位分发时请用 --out-dir 指定输出文件夹（不能同时用 -o）。")
-    from ..templates.distribute import write_unit_copies
+    from ..forms.distribute import write_unit_copies
 
     paths = write_unit_copies(kind, units, out_dir, force=force, pack=pack)
     err.print(f"已为 {len(paths)} 个单位生成表格，保存在：{out_dir}", markup=False)

@@ -131,7 +131,7 @@ def read_meta(wb: Workbook) -> tuple[str | None, str | None, list[ReadIssue]]:
 def _newer(version: str) -> bool:
     """A marker newer than the templates this pbm writes (made by a newer pbm)."""
     try:
-        from ..templates import TEMPLATE_VERSION as current
+        from ..forms import TEMPLATE_VERSION as current
     except ImportError:
         return False
     return _version_key(version) > _version_key(current)

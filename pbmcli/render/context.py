@@ -22,8 +22,8 @@ from typing import Any
 
 from ..config import RulePack
 from ..errors import UsageError
+from ..ledger.units import Unit, UnitMatcher
 from ..scoring import round_half_up
-from ..units import Unit, UnitMatcher
 
 KINDS = ("monthly", "quarterly", "annual", "return")
 

@@ -17,7 +17,7 @@ from ..errors import UsageError
 
 
 def _ledger(pack: RulePack, db: str | None) -> Any:
-    from ..workspace import db_path, open_ledger
+    from ..ledger.workspace import db_path, open_ledger
 
     path = db_path(pack, db)
     if not path.is_file():
@@ -28,7 +28,7 @@ def _ledger(pack: RulePack, db: str | None) -> Any:
 
 def monitor_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
     """Monitoring of one month rebuilt from the execution rows recorded in the ledger."""
-    from ..monitor import ExportLine, compute_execution
+    from ..cycle.monitor import ExportLine, compute_execution
     from ..period import Period
 
     rows = ledger.execution_rows(period)
@@ -40,13 +40,13 @@ def monitor_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
 
 
 def rank_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
-    from ..ranking import rank
+    from ..cycle.ranking import rank
 
     return dict(rank(ledger, period, pack).to_dict())
 
 
 def overdue_list(ledger: Any, day: dt.date) -> list[dict[str, Any]]:
-    from ..rectify import overdue
+    from ..cycle.rectify import overdue
 
     return [{"unit": r.unit_name, "problem": r.problem, "deadline": r.deadline, "status": r.status}
             for r in overdue(ledger, day)]
@@ -66,7 +66,7 @@ def scores_list(ledger: Any, year: str) -> list[dict[str, Any]]:
 
 
 def apply_list(ledger: Any, year: str, pack: RulePack) -> list[dict[str, Any]]:
-    from ..apply import suggest
+    from ..cycle.apply import suggest
 
     return [dict(r) for r in suggest(ledger, int(year), pack).to_dict()["rows"]]
 

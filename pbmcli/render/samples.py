@@ -15,7 +15,7 @@ _UNITS = [
 
 def _figures(budget: float, spent: float, progress: float) -> dict[str, Any]:
     """rate and gap (= rate - time progress) from the unrounded rate, as ``pbm monitor`` does."""
-    from ..monitor import rounded
+    from ..cycle.monitor import rounded
 
     exact = spent / budget * 100
     return {"budget": budget, "spent": spent, "rate": rounded(exact), "gap": rounded(exact - progress)}

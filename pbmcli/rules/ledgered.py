@@ -1,7 +1,7 @@
 """U4xx / M5xx: findings made while matching units and reading execution exports.
 
-Like the X3xx codes they are made outside ``engine.check`` (pbmcli.units,
-pbmcli.monitor) and registered here so that ``pbm rules list/explain`` and
+Like the X3xx codes they are made outside ``engine.check`` (pbmcli.ledger.units,
+pbmcli.cycle.monitor) and registered here so that ``pbm rules list/explain`` and
 docs/rules.md cover every code pbm can report.
 """
 

@@ -1,4 +1,4 @@
-"""Regenerate the committed templates: ``python -m pbmcli.templates [DIR]``.
+"""Regenerate the committed templates: ``python -m pbmcli.forms [DIR]``.
 
 Writes templates/xlsx/{goal,selfeval,monitor,units}.xlsx from the built-in
 national pack (no local pbm.toml), overwriting the previous copies.

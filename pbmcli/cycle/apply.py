@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .config import RulePack
-from .ledger import Ledger
+from .. import __version__
+from ..config import RulePack
+from ..ledger.store import Ledger
+from ..period import Period
 from .monitor import rounded
-from .period import Period
 from .ranking import overlapping, unit_key
 
 GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PbmError
-from .model import Finding, Submission
+from ..errors import PbmError
+from ..model import Finding, Submission
 from .units import Unit
 
 Clock = Callable[[], dt.datetime]

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .model import Finding
+from ..errors import InputError
+from ..model import Finding
 
 _ALIAS_SPLIT = re.compile(r"[、,，;；/／\s]+")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
@@ -129,10 +129,10 @@ def read_sheets_noted(path: str | Path, max_rows: int = EXPORT_MAX_ROWS
         raise InputError(str(p), "文件是空的（0 字节）。", "F008")
     if p.suffix.lower() in (".csv", ".txt"):
         return [(p.stem, read_csv_rows(p))], []
-    from .readers import open_item
+    from ..readers import open_item
 
     wb = open_item(p, max_rows=max_rows, max_cols=EXPORT_MAX_COLS)
-    from .rules import finding_for
+    from ..rules import finding_for
 
     notes = [finding_for(_ISSUE_CODES.get(i.kind, "F001"), path=str(p), reason=f"{p.name}：{i.detail}",
                          actual=i.detail)
@@ -264,7 +264,7 @@ class UnitMatcher:
         hint = self.suggest(text)
         tip = f"最接近的单位：{'、'.join(hint)}" if hint else "单位名录中没有相近的名称"
         loc = f"（{where}）" if where else ""
-        from .rules import finding_for
+        from ..rules import finding_for
 
         return finding_for("U401", path=path, actual=text,
                            detail=(f"{loc}按编码、名称、简称均未匹配。{tip}。"

@@ -1,6 +1,6 @@
 """One pre-filled template per unit of a units directory, for distribution.
 
-The directory is read by header labels (pbmcli.units); rows without a code or a
+The directory is read by header labels (pbmcli.ledger.units); rows without a code or a
 name and duplicate codes stop the run with a message naming the rows, since
 every file is named after its unit code.
 """
@@ -42,7 +42,7 @@ def unit_filename(kind: str, unit: UnitEntry) -> str:
 
 def read_distribution_units(path: str | Path) -> list[UnitEntry]:
     """Units with code and name; blank rows skipped; missing or duplicate codes raise InputError."""
-    from ..units import UNIT_HEADERS, find_header, read_sheets
+    from ..ledger.units import UNIT_HEADERS, find_header, read_sheets
 
     aliases: dict[str, Sequence[str]] = dict(UNIT_HEADERS)
     for _sheet, rows in read_sheets(path):
@@ -56,7 +56,7 @@ def read_distribution_units(path: str | Path) -> list[UnitEntry]:
 
 def _entries(path: str, rows: Sequence[Sequence[Any]], start: int,
              cols: dict[str, int]) -> list[UnitEntry]:
-    from ..units import cell_text
+    from ..ledger.units import cell_text
 
     def get(row: Sequence[Any], key: str) -> str:
         j = cols.get(key)

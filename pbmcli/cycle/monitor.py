@@ -36,13 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .config import RulePack
-from .errors import InputError, UsageError
-from .ledger import ExecutionRow
-from .model import Finding, Indicator, Operator, Submission
-from .period import Period, time_progress
-from .units import (
+from .. import __version__
+from ..config import RulePack
+from ..errors import InputError, UsageError
+from ..ledger.store import ExecutionRow
+from ..ledger.units import (
     Unit,
     UnitMatcher,
     cell_text,
@@ -51,6 +49,8 @@ from .units import (
     read_sheets,
     read_sheets_noted,
 )
+from ..model import Finding, Indicator, Operator, Submission
+from ..period import Period, time_progress
 
 LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "正常", "黄色预警", "红色预警"
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", None: "无法判断"}
@@ -129,8 +129,8 @@ def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], lis
 
 def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
                   pack: RulePack, path: str, sheet: str) -> tuple[list[ExportLine], list[Finding]]:
-    from .model import a1
-    from .rules import finding_for
+    from ..model import a1
+    from ..rules import finding_for
 
     skip = tuple(normalize(w) for w in pack.monitor.skip_words)
     lines: list[ExportLine] = []
@@ -167,7 +167,7 @@ def _amount_divisors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, 
                      sheet: str) -> tuple[dict[str, float], list[Finding]]:
     """Per amount column: divide by 1 for 万元 (the default), by 10000 for 元, from the column label
     (「全年预算数（元）」) or else a title line above the header (「单位：元」)."""
-    from .rules import finding_for
+    from ..rules import finding_for
 
     title = next((m.group(1) for r in rows[:start] for c in r
                   if isinstance(c, str) and (m := _TITLE_UNIT.search(normalize(c)))), None)

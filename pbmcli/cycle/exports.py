@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .outputs import SheetSpec, markdown_table
+from ..outputs import SheetSpec, markdown_table
 
 if TYPE_CHECKING:
     from .monitor import MonitorResult

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import RulePack
-from .errors import InputError, UsageError
-from .ledger import Ledger, Rectification
-from .model import Finding
-from .units import UnitMatcher, cell_text, find_header, normalize, read_sheets
+from ..config import RulePack
+from ..errors import InputError, UsageError
+from ..ledger.store import Ledger, Rectification
+from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_sheets
+from ..model import Finding
 
 RECT_HEADERS: dict[str, tuple[str, ...]] = {
     "unit_code": ("单位编码", "单位代码"),

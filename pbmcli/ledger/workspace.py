@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import RulePack
-from .engine import input_error_finding
-from .errors import InputError, PbmError, UsageError
-from .ledger import Clock, Ledger
-from .model import Finding, Severity, Submission
-from .period import Period
+from ..config import RulePack
+from ..engine import input_error_finding
+from ..errors import InputError, PbmError, UsageError
+from ..model import Finding, Severity, Submission
+from ..period import Period
+from .store import Clock, Ledger
 from .units import UNIT_HEADERS, Unit, UnitMatcher, read_units
 
 FOLDERS = ("收件/目标申报", "收件/自评", "收件/执行", "收件/监控", "输出", "通报")
@@ -61,12 +61,12 @@ class InitResult:
 def _write_units_template(path: Path) -> None:
     """The templates module's units template when it offers one; else a minimal units.xlsx."""
     try:
-        write_template: Any = importlib.import_module("pbmcli.templates").write_template
+        write_template: Any = importlib.import_module("pbmcli.forms").write_template
         write_template("units", path)
         return
     except (ImportError, AttributeError, PbmError):
         pass
-    from .outputs import SheetSpec, write_xlsx
+    from ..outputs import SheetSpec, write_xlsx
 
     header = [UNIT_HEADERS[k][0] for k in UNIT_HEADERS]
     notes = [["每行一个预算单位；「单位编码」和「单位名称」必填。"],
@@ -86,7 +86,7 @@ def init_workspace(root: str | Path) -> InitResult:
                          "如需重建工作区，请换一个空文件夹。")
     base.mkdir(parents=True, exist_ok=True)
     created: list[Path] = []
-    from .fileio import write_text
+    from ..fileio import write_text
 
     write_text(config, CONFIG_TEMPLATE)
     created.append(config)
@@ -117,7 +117,7 @@ def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | Non
     """
     path = db_path(pack, db)
     if not create and not (path.is_file() and path.stat().st_size):
-        from .ledger import LedgerError
+        from .store import LedgerError
 
         raise LedgerError(f"找不到台账 {path}，请先运行 pbm init 建立工作区并用 pbm ingest / pbm monitor --record"
                           " 记入数据，或用 --db 指定台账文件。")
@@ -167,7 +167,7 @@ class IngestResult:
     skipped: list[dict[str, str]] = field(default_factory=list)  # not spreadsheets: {path, reason}
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
+        from .. import __version__
 
         return {"tool": "pbm", "version": __version__, "period": self.period,
                 "items": [i.to_dict() for i in self.items],
@@ -175,19 +175,12 @@ class IngestResult:
                 "missing": self.missing, "skipped": self.skipped}
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A function of another engineer's module, or None while it does not exist yet."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 def _analyse(sub: Submission, pack: RulePack) -> tuple[list[Finding], Any]:
-    check = _optional("pbmcli.engine", "check")
-    score_fn = _optional("pbmcli.scoring", "score_submission")
-    findings = list(check(sub, pack)) if check else []
-    score = score_fn(sub, pack) if score_fn and sub.kind.value == "selfeval" else None
+    from ..engine import check
+    from ..scoring import score_submission
+
+    findings = list(check(sub, pack))
+    score = score_submission(sub, pack) if sub.kind.value == "selfeval" else None
     return findings, score
 
 
@@ -205,10 +198,9 @@ def _unit_of(sub: Submission, matcher: UnitMatcher | None) -> tuple[str | None, 
 def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RulePack) -> IngestResult:
     """Read, check, score and record forms; all records are written in one transaction."""
     period = str(Period.parse(period))
-    expand = _optional("pbmcli.readers.inputs", "expand")
-    read = _optional("pbmcli.readers", "read_submission")
-    if expand is None or read is None:
-        raise PbmError("表格读取模块尚未就绪（pbmcli.readers），暂时无法导入报表。")
+    from ..readers import read_submission as read
+    from ..readers.inputs import expand
+
     items, skipped = expand(list(paths))
     units = ledger.units()
     matcher = UnitMatcher(units) if units else None
@@ -236,7 +228,7 @@ def _not_submitted(ledger: Ledger, units: Sequence[Unit], period: str,
                    forms: Sequence[str]) -> list[dict[str, str]]:
     """未报送: units with no current submission in the ledger of ``period`` for each form kind
     ingested in this run (earlier runs count: correcting one file does not un-submit the rest)."""
-    from .model import FormKind
+    from ..model import FormKind
 
     out: list[dict[str, str]] = []
     for form in dict.fromkeys(f for f in forms if f != "unknown"):
@@ -264,11 +256,9 @@ def _prepare(sub: Submission, display: str, period: str, pack: RulePack,
 
 def _title_month(item: Any, sub: Submission) -> int | None:
     """The cut-off month written in a form's title rows, e.g. 「（2026年1-7月）」."""
-    from .monitor import cutoff_month
+    from ..cycle.monitor import cutoff_month
+    from ..readers import open_item
 
-    open_item = _optional("pbmcli.readers", "open_item")
-    if open_item is None:
-        return None
     try:
         sheet = open_item(item).sheet(sub.sheet)
     except (InputError, KeyError, ValueError):
@@ -281,10 +271,9 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
                pack: RulePack | None = None) -> tuple[list[Submission], list[Finding], dict[str, int], list[str]]:
     """Forms of one kind under ``paths`` (unreadable files become findings, forms of another
     kind skip notes) and the cut-off month found in each form's title rows."""
-    expand = _optional("pbmcli.readers.inputs", "expand")
-    read = _optional("pbmcli.readers", "read_submission")
-    if expand is None or read is None:
-        raise PbmError("表格读取模块尚未就绪（pbmcli.readers），暂时无法读取绩效运行监控表。")
+    from ..readers import read_submission as read
+    from ..readers.inputs import expand
+
     items, _skipped = expand(list(paths))
     subs: list[Submission] = []
     findings: list[Finding] = []

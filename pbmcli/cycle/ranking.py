@@ -48,13 +48,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
-from .config import RulePack
-from .errors import UsageError
-from .ledger import Ledger
+from .. import __version__
+from ..config import RulePack
+from ..errors import UsageError
+from ..ledger.store import Ledger
+from ..ledger.units import Unit
+from ..period import Period, time_progress
 from .monitor import rounded
-from .period import Period, time_progress
-from .units import Unit
 
 DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timeliness")
 DIM_LABELS = {"execution": "预算执行进度", "goal_quality": "绩效目标申报质量",
@@ -448,7 +448,7 @@ def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = Tru
 
 def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[str, Any]:
     """Decompose one unit's score: each dimension's score, weight, share and the facts behind it."""
-    from .units import UnitMatcher, normalize
+    from ..ledger.units import UnitMatcher, normalize
 
     want = {normalize(unit)}
     found = UnitMatcher(ledger.units()).match(unit, unit) if ledger is not None else None
@@ -503,7 +503,7 @@ def basis_text(dim: str, detail: Any, kind: str) -> str:
 
 def _check(pack: RulePack) -> None:
     """Reject rank settings this module cannot honour (Chinese ConfigError)."""
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     if pack.rank.quarter_execution not in ("mean", "last"):
         raise ConfigError("[rank] quarter_execution 只能是 mean（各月平均）或 last（取最后一个月）。")
