@@ -197,7 +197,7 @@ class IndicatorValue:
     def display(self) -> str:
         """Human form: "≥95%", "≤3个工作日", "达成年度指标"."""
         if self.kind is ValueKind.QUANTITATIVE and self.number is not None:
-            num = f"{self.number:g}"
+            num = num_text(self.number)
             return f"{self.operator or ''}{num}{self.unit or ''}"
         return self.term or self.text
 
@@ -205,11 +205,22 @@ class IndicatorValue:
 EMPTY_VALUE = IndicatorValue(ValueKind.EMPTY)
 
 
+def num_text(x: float) -> str:
+    """A number as a person reads it: 387664.62 (never 387665 or 3.87665e+05), 10 (not 10.0)."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return str(x)
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    from decimal import Decimal
+
+    return format(Decimal(repr(float(x))).normalize(), "f")
+
+
 def _as_text(v: float | str | None) -> str:
     """A name cell as text: a number typed in it reads "88", never "88.0"."""
     if v is None:
         return ""
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return num_text(v) if isinstance(v, float) else str(v)
 
 
 @dataclass(frozen=True, slots=True)

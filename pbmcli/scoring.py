@@ -757,7 +757,8 @@ def _one_synonym_note(found: list[Finding]) -> list[Finding]:
     first = synonyms[0]
     ref = CellRef(first.sheet, first.cell) if first.sheet and first.cell else None
     note = _finding("X303", f"{len(synonyms)} 项定性指标的完成情况写作{shown}，不是三档标准表述，"
-                            f"已按同义词归入对应档次计分", ref, expected=first.expected, actual="、".join(texts))
+                            f"已视同对应档次计分（近义写法按词表归档，完成时间早于时限的视同达成）",
+                    ref, expected=first.expected, actual="、".join(texts))
     return [note if f is first else f for f in found if f.code != "X303" or f is first]
 
 

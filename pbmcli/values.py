@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .model import Field, IndicatorValue, Operator, ValueKind
+from .model import Field, IndicatorValue, Operator, ValueKind, num_text
 
 if TYPE_CHECKING:
     from .config import RulePack
@@ -233,14 +233,14 @@ def _number_value(text: str, number: float, unit: str | None, op: Operator | Non
 
 def _from_number(raw: float, unit_hint: str | None, percent_format: bool,
                  op: Operator | None) -> IndicatorValue:
-    text = f"{raw:g}"
+    text = f"{num_text(raw)}"
     if not math.isfinite(raw):
         return _unparseable(text, f"「{text}」不是有效的数字")
     unit = _clean_unit(normalise_text(unit_hint)) if unit_hint else None
     if percent_format:
         raw = float(Decimal(repr(raw)) * 100)
         unit = "%"
-        text = f"{raw:g}%"
+        text = f"{num_text(raw)}%"
     return _number_value(text, raw, unit, op)
 
 
@@ -411,10 +411,17 @@ def parse_number(raw: object) -> float | None:
         return None
     if isinstance(raw, int | float):
         return float(raw) if math.isfinite(raw) else None
-    value = parse_value(str(raw))
+    text = str(raw)
+    m = _AMOUNT_NOTE.match(text)
+    if m:  # "854万(高标准农田建设400万元,…)": the amount, then a note on how it breaks down
+        text = m.group(1)
+    value = parse_value(text)
     if value.kind is ValueKind.QUANTITATIVE and value.operator is None:
         return value.number
     return None
+
+
+_AMOUNT_NOTE = re.compile(r"^\s*([\d.,，]+\s*(?:万元|万|元)?)\s*[(（][^()（）]*[)）]\s*$")
 
 
 def _term_key(text: str) -> str:

@@ -220,3 +220,14 @@ def test_fuzz_never_raises(raw, unit_hint, percent_format, operator_hint):
     if value.kind is Q:
         assert value.number is not None
     parse_number(raw)
+
+
+@pytest.mark.parametrize(("number", "shown"), [
+    (387664.62, "387664.62"), (12767.36, "12767.36"), (10.0, "10"), (0.935, "0.935"), (1e-5, "0.00001"),
+    (123456789.0, "123456789"), (-2.5, "-2.5"),
+])
+def test_numbers_are_shown_as_written(number: float, shown: str) -> None:
+    """Messages quote numbers in full: never 387665 or 1.23457e+08 (the "%g" rounding)."""
+    from pbmcli.model import num_text
+
+    assert num_text(number) == shown

@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from ..errors import UsageError
+from ..model import num_text
 from .app import command
 
 _FORMATS = ("table", "json")
@@ -57,7 +58,7 @@ def _show(field: dict[str, Any] | None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}%" if field.get("percent") else f"{value:g}"
+        return f"{num_text(value)}%" if field.get("percent") else f"{num_text(value)}"
     return str(value)
 
 

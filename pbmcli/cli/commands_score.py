@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..model import num_text
 from .app import command
 from .options import (
     ConfigOpt,
@@ -70,7 +71,7 @@ def summary_row(fs: FileScore) -> list[Any]:
 def _g(value: Any) -> str:
     if value is None:
         return "—"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{num_text(value)}" if isinstance(value, float) else str(value)
 
 
 def _2(value: Any) -> Any:
@@ -95,7 +96,7 @@ def detail_rows(fs: FileScore) -> list[list[Any]]:
     if res is None:
         return []
     ex = res.execution
-    rate = f"（执行率 {_num(ex.rate):g}%）" if ex.rate is not None else ""
+    rate = f"（执行率 {num_text(_num(ex.rate) or 0.0)}%）" if ex.rate is not None else ""
     rows: list[list[Any]] = [[
         "预算执行率", None, "预算执行率", f"全年预算数 {_g(ex.budget)} 万元",
         f"全年执行数 {_g(ex.spent)} 万元{rate}", "执行率", ex.formula,
@@ -137,7 +138,7 @@ def _table(title: str, header: list[str], rows: list[list[Any]], wide: tuple[int
     for i, name in enumerate(header):
         table.add_column(name, overflow="fold", ratio=2 if i in wide else None)
     for row in rows:
-        table.add_row(*(Text("" if v is None else f"{v:g}" if isinstance(v, float) else str(v))
+        table.add_row(*(Text("" if v is None else f"{num_text(v)}" if isinstance(v, float) else str(v))
                         for v in row))
     return table
 

@@ -49,7 +49,7 @@ from ..ledger.units import (
     read_sheets,
     read_sheets_noted,
 )
-from ..model import Finding, Indicator, Operator, Submission
+from ..model import Finding, Indicator, Operator, Submission, num_text
 from ..period import Period, time_progress
 
 LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "正常", "黄色预警", "红色预警"
@@ -423,7 +423,7 @@ def indicator_light(ind: Indicator, month: int, pack: RulePack) -> tuple[float |
     op = target.operator or Operator.GE
     if op.direction == "reverse":
         ok = current <= target.number if op is Operator.LE else current < target.number
-        return None, "green" if ok else "red", f"反向指标：当前值 {current:g} {'在' if ok else '超出'}目标 {op}{target.number:g} 范围"
+        return None, "green" if ok else "red", f"反向指标：当前值 {num_text(current)} {'在' if ok else '超出'}目标 {op}{num_text(target.number)} 范围"
     factor = month / 12 if _prorated(ind, pack) else 1.0
     standard = target.number * factor
     if standard <= 0:
@@ -431,8 +431,8 @@ def indicator_light(ind: Indicator, month: int, pack: RulePack) -> tuple[float |
     p = current / standard * 100
     red, yellow, blue = pack.monitor.lights
     light = "red" if p < red else "yellow" if p < yellow else "green" if p < blue else "blue"
-    base = f"({target.number:g} × {month}/12)" if factor != 1.0 else f"{target.number:g}（不按月折算）"
-    return p, light, f"p = {current:g} ÷ {base} × 100 = {p:.2f}"
+    base = f"({num_text(target.number)} × {month}/12)" if factor != 1.0 else f"{num_text(target.number)}（不按月折算）"
+    return p, light, f"p = {num_text(current)} ÷ {base} × 100 = {p:.2f}"
 
 
 def _prorated(ind: Indicator, pack: RulePack) -> bool:

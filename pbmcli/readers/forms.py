@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from decimal import Decimal
 
 from ..errors import InputError
@@ -541,7 +542,29 @@ def read_funds(rd: Reader) -> tuple[dict[str, dict[str, dict[str, Field]]], bool
         return (horizontal if horizontal is not None else _funds_labelled(rd, units)), False
     hr, cols, ab = head
     rows = _funds_table(rd, hr, cols, units)
+    if "total" in rows and "weight" not in cols:
+        points = _points_in_labels(rd, hr, min(cols.values()))
+        if points is not None:  # "预算执行情况(万元)(20分)", "得分(20分*执行率)": the weight is in a label
+            rows["total"]["weight"] = points
     return ({"annual": rows} if rows else {}), ab
+
+
+_POINTS = re.compile(r"[(（](\d+(?:\.\d+)?)分")
+
+
+def _points_in_labels(rd: Reader, hr: int, first: int) -> Field | None:
+    """The execution's 分值 written only in the funds block's labels: the heading row, and the
+    block label left of it (merged down over the rows)."""
+    cells = list(rd.labels.by_row.get(hr, ()))
+    for r in range(max(0, hr - 1), hr + 1):
+        cells += [(c, lbl) for c, lbl in rd.labels.by_row.get(r, ()) if c < first]
+    for c, _ in cells:
+        text = rd.sheet.text(*rd.sheet.anchor(hr, c)) if rd.sheet.anchor(hr, c)[1] == c else rd.sheet.text(hr, c)
+        m = _POINTS.search(unicodedata.normalize("NFKC", text))
+        if m:
+            f = rd.sheet.field(*rd.sheet.anchor(hr, c))
+            return dataclasses.replace(f, value=float(m.group(1)), text=text)
+    return None
 
 
 # ---------------------------------------------------------------- assembly

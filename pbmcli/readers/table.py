@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..model import Field, Indicator, IndicatorValue
+from ..model import Field, Indicator, IndicatorValue, num_text
 from ..values import parse_value
 from .cells import Reader
 from .labels import base, has_ab
@@ -449,7 +449,7 @@ def _leftover(rd: Reader, values: dict[str, Field], own: set[str], result: Table
 
 
 def _str(f: Field) -> str:
-    return f"{f.value:g}" if isinstance(f.value, float) else str(f.value or "")
+    return f"{num_text(f.value)}" if isinstance(f.value, float) else str(f.value or "")
 
 
 def _add_row(g: Group, r: int, values: dict[str, Field], own: set[str], result: TableResult,

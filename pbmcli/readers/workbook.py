@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
-from ..model import CellRef, Field, ReadIssue, col_letter
+from ..model import CellRef, Field, ReadIssue, col_letter, num_text
 from .limits import (  # noqa: F401  (re-exported: the limits live in one place)
     MAX_COLS,
     MAX_FILE_BYTES,
@@ -126,8 +126,8 @@ class Sheet:
             number = float(value)
             if (ar, ac) in self.percent:
                 pct = round(number * 100, 10)
-                return Field(pct, ref, f"{pct:g}%", percent=True)
-            return Field(number, ref, f"{number:g}")
+                return Field(pct, ref, f"{num_text(pct)}%", percent=True)
+            return Field(number, ref, f"{num_text(number)}")
         text = display_text(value)
         return Field(text or None, ref, text)
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import FormKind, Indicator, Severity, Submission, ValueKind
+from ..model import FormKind, Indicator, Severity, Submission, ValueKind, num_text
 from ..values import parse_number
 from .common import (
     FIELD_LABELS,
@@ -201,7 +201,7 @@ def _rate_name(name: str) -> bool:
 def _with_unit(name: str, value: Any) -> str:
     """The advised spelling for a count or an amount (rates are not reported)."""
     op = value.operator or "≥"
-    return f"{op}{value.number:g}＋单位（如 个、人次、户、万元）"
+    return f"{op}{num_text(value.number)}＋单位（如 个、人次、户、万元）"
 
 
 @rule(code="I108", name="target-unreadable", severity=Severity.ERROR, forms=_BOTH,
@@ -328,7 +328,7 @@ def cost_over_funds(sub: Submission, pack: Any) -> Iterator[Outcome]:
         amount = value.number / 10000 if value.unit == "元" else value.number
         if amount > total * 1.0001 + pack.goal.funds_tolerance:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
-                      expected=f"{total:g}")
+                      expected=f"{num_text(total)}")
 
 
 _DATE_NAME = re.compile(r"时间|日期|时限|期限|截止|完成于")

@@ -52,7 +52,7 @@ def target_set_too_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
     yield from ()
 
 
-@_scored("X303", "completion-synonym", Severity.INFO, "完成情况按同义词归档",
+@_scored("X303", "completion-synonym", Severity.INFO, "完成情况视同标准表述",
          ("scoring.completion_terms",))
 def completion_synonym(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """

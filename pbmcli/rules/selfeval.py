@@ -19,6 +19,7 @@ from ..model import (
     Severity,
     Submission,
     ValueKind,
+    num_text,
 )
 from .common import (
     FIELD_LABELS,
@@ -102,7 +103,7 @@ def _exec_insufficient(sub: Submission, ex: Any) -> Insufficient:
 
 @rule(code="S202", name="execution-score-mismatch", severity=Severity.ERROR, forms=_SELF,
       settings=("scoring.execution_points", "scoring.score_tolerance", "scoring.decimals"),
-      message="{where}：预算执行率得分填写为 {actual}，按 min(执行率, 100%) × 分值 计算应为 {expected}。请改正得分。")
+      message="{where}：预算执行率得分填写为 {actual}，按 min(执行率, 100%) × 分值 {points} 计算应为 {expected}。请改正得分。")
 def execution_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
     """
     说明：预算执行率的得分高于 min(全年执行数 ÷ 全年预算数, 1) × 分值（低于的由 S219 提醒）。
@@ -123,7 +124,8 @@ def execution_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
         return
     if _in_range(own, ex.points) and own > ex.score and not close_enough(
             own, ex.score, pack.scoring.score_tolerance, pack.scoring.decimals, 1):
-        yield hit(f.ref, actual=fmt_num(own), expected=fmt_num(ex.score, pack.scoring.decimals))
+        yield hit(f.ref, actual=fmt_num(own), expected=fmt_num(ex.score, pack.scoring.decimals),
+                  points=fmt_num(ex.points))
 
 
 def _in_range(own: float, weight: float | None) -> bool:
@@ -514,7 +516,7 @@ def actual_with_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
         value = target_value(ind, pack, "actual")
         if value.kind is ValueKind.QUANTITATIVE and value.operator is not None and value.number is not None:
             yield hit(ind_ref(ind, "actual"), name=label(ind), actual=shown(ind.get("actual")),
-                      expected=f"{value.number:g}{value.unit or ''}")
+                      expected=f"{num_text(value.number)}{value.unit or ''}")
 
 
 @rule(code="S217", name="no-score-columns", severity=Severity.INFO, forms=_SELF,

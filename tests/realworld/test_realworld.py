@@ -56,9 +56,11 @@ def _read(path: Path, pack: Any) -> Any:
 
 
 def _text(field: Any) -> str:
+    from pbmcli.model import num_text
+
     value = field.value
     if isinstance(value, float):
-        return f"{value:g}"
+        return num_text(value)
     return field.text or ("" if value is None else str(value))
 
 
