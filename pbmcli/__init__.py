@@ -26,7 +26,7 @@ _API = {
     "check": "pbmcli.engine",
     "score_submission": "pbmcli.scoring",
     "validate_paths": "pbmcli.report",
-    "score_paths": "pbmcli.score_report",
+    "score_paths": "pbmcli.scoring.report",
     "rank": "pbmcli.cycle.ranking",
     "Ledger": "pbmcli.ledger.store",
 }

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from pbmcli.crosscheck import (
+from pbmcli.readers import read_submission
+from pbmcli.scoring.crosscheck import (
     GoalIndex,
     compare_indicators,
     crosscheck,
@@ -15,8 +16,7 @@ from pbmcli.crosscheck import (
     project_key,
     same_value,
 )
-from pbmcli.readers import read_submission
-from pbmcli.score_report import score_paths
+from pbmcli.scoring.report import score_paths
 from pbmcli.values import parse_value
 
 try:

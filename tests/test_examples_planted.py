@@ -14,7 +14,7 @@ import pytest
 
 from pbmcli.config import default_pack
 from pbmcli.report import validate_paths
-from pbmcli.score_report import score_paths
+from pbmcli.scoring.report import score_paths
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SUBMISSIONS = EXAMPLES / "submissions"

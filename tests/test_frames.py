@@ -7,7 +7,7 @@ from pathlib import Path
 from pbmcli import frames
 from pbmcli.config import default_pack
 from pbmcli.report import validate_paths
-from pbmcli.score_report import score_paths
+from pbmcli.scoring.report import score_paths
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "examples" / "submissions"
 

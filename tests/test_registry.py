@@ -156,7 +156,7 @@ def test_severity_overrides_apply_to_score_findings_and_are_checked_at_load(tmp_
 
     from pbmcli.config import load
     from pbmcli.errors import ConfigError
-    from pbmcli.score_report import score_paths
+    from pbmcli.scoring.report import score_paths
 
     form = make_selfeval(tmp_path / "f" / "a.xlsx", totals={"score": 110.0})  # recomputed 99.5
     (tmp_path / "pbm.toml").write_text('[rules]\nseverity = { X301 = "Warning" }\n', "utf-8")

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pbmcli.cli import app
-from pbmcli.score_report import score_paths
+from pbmcli.scoring.report import score_paths
 
 try:
     from tests.factory import SELFEVAL_INDICATORS, make_goal, make_selfeval

@@ -31,7 +31,7 @@ from .reports import ReportView, check_output, report_console, stop_on_lone_unre
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..score_report import FileScore, ScoreReport
+    from ..scoring.report import FileScore, ScoreReport
 
 SUMMARY_HEADER = ["文件", "单位", "项目", "年度", "自评总分", "复核总分", "差值（自评-复核）", "自评等级",
                   "复核等级", "自评虚高", "预算执行率(%)", "执行率得分", "错误数", "警告数", "对应目标申报表", "说明"]
@@ -358,7 +358,7 @@ def score(
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
 ) -> None:
-    from ..score_report import score_paths
+    from ..scoring.report import score_paths
 
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)

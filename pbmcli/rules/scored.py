@@ -1,4 +1,4 @@
-"""X3xx: findings made by ``pbm score`` (pbmcli.scoring / pbmcli.crosscheck).
+"""X3xx: findings made by ``pbm score`` (pbmcli.scoring / pbmcli.scoring.crosscheck).
 
 They are registered here only so that ``pbm rules list/explain`` and
 docs/rules.md cover every code; ``engine.check`` does not run them (scope

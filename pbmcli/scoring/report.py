@@ -2,7 +2,7 @@
 
 ``score_paths(paths, pack, goals=None, jobs=1) -> ScoreReport`` reads and scores
 every self-evaluation (``batch.run_batch``), cross-checks them against the
-approved goals when given (pbmcli.crosscheck); ``ScoreReport.to_dict()`` is the
+approved goals when given (pbmcli.scoring.crosscheck); ``ScoreReport.to_dict()`` is the
 public JSON contract (README).
 """
 
@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..model import Finding, FormKind, IndicatorValue, Severity, Submission, ValueKind
+from . import ExecutionScore, IndicatorScore, ScoreResult, score_submission
 from .crosscheck import GoalIndex, crosscheck, unused_goals
-from .model import Finding, FormKind, IndicatorValue, Severity, Submission, ValueKind
-from .scoring import ExecutionScore, IndicatorScore, ScoreResult, score_submission
 
 if TYPE_CHECKING:
-    from .config import RulePack
-    from .readers.inputs import InputItem
+    from ..config import RulePack
+    from ..readers.inputs import InputItem
 
 
 _GRADES = ("优", "良", "中", "差")
@@ -153,7 +153,7 @@ class ScoreReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract of ``pbm score --format json`` (README)."""
-        from . import __version__
+        from .. import __version__
 
         return {
             "tool": "pbm", "version": __version__,
@@ -165,7 +165,7 @@ class ScoreReport:
 
 
 def _unreadable(item: InputItem, code: str, reason: str, pack: RulePack) -> FileScore:
-    from .report import batch_finding
+    from ..report import batch_finding
 
     finding = batch_finding(code, pack, item.display, reason=reason)
     return FileScore(item.display, findings=(finding,) if finding else (), unreadable=True)
@@ -173,8 +173,8 @@ def _unreadable(item: InputItem, code: str, reason: str, pack: RulePack) -> File
 
 def score_item(item: InputItem, pack: RulePack) -> FileScore:
     """Read and score one file (runs in worker processes); other forms are skipped."""
-    from .errors import InputError
-    from .readers import read_submission
+    from ..errors import InputError
+    from ..readers import read_submission
 
     try:
         sub = read_submission(item, pack.lexicon())
@@ -190,10 +190,10 @@ def score_item(item: InputItem, pack: RulePack) -> FileScore:
 def crashed_score(item: InputItem, message: str, pack: RulePack | None = None) -> FileScore:
     """A file whose reading or scoring failed: a worker killed by the file is F001 (as in
     pbm validate); a Python exception is a bug of pbm (exit 3 after the batch), never a finding."""
-    from .batch import WORKER_DIED
+    from ..batch import WORKER_DIED
 
     if message == WORKER_DIED:
-        from .config import default_pack
+        from ..config import default_pack
 
         return _unreadable(item, "F001", message, pack or default_pack())
     return FileScore(item.display, internal_error=message)
@@ -201,8 +201,8 @@ def crashed_score(item: InputItem, message: str, pack: RulePack | None = None) -
 
 def read_goal_item(item: InputItem, pack: RulePack) -> Submission | str:
     """An approved goal form, or the Chinese reason it is not used."""
-    from .errors import InputError
-    from .readers import framed, read_submission
+    from ..errors import InputError
+    from ..readers import framed, read_submission
 
     try:
         sub = read_submission(item, pack.lexicon())
@@ -220,8 +220,8 @@ def _goal_crashed(item: InputItem, message: str) -> str:
 def load_goals(paths: Sequence[str | Path], pack: RulePack,
                jobs: int = 1) -> tuple[GoalIndex, list[tuple[str, str]]]:
     """Read the approved goal forms under ``paths``: (index, [(path, reason skipped)])."""
-    from .batch import run_batch
-    from .readers.inputs import expand
+    from ..batch import run_batch
+    from ..readers.inputs import expand
 
     items, skipped = expand(paths)
     out = [(s.display, s.reason) for s in skipped]
@@ -261,8 +261,8 @@ def score_paths(paths: Sequence[str | Path], pack: RulePack,
                 goals: Sequence[str | Path] | None = None, jobs: int = 1,
                 progress: bool = False) -> ScoreReport:
     """Score every self-evaluation under ``paths`` (files, folders, zips); cross-check with goals."""
-    from .batch import run_batch
-    from .readers.inputs import expand
+    from ..batch import run_batch
+    from ..readers.inputs import expand
 
     items, skipped = expand(paths)
     files = list(run_batch(items, score_item, pack, jobs=jobs, progress=progress,

@@ -27,12 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Finding, FormKind, Indicator, IndicatorValue, Submission, ValueKind
-from .scoring import select_findings
-from .values import normalise_text
+from ..model import Finding, FormKind, Indicator, IndicatorValue, Submission, ValueKind
+from ..values import normalise_text
+from . import select_findings
 
 if TYPE_CHECKING:
-    from .config import RulePack
+    from ..config import RulePack
 
 
 _STRIP = re.compile(r"[\s()\[\]{}<>《》【】〔〕\"'“”‘’「」『』]+")
@@ -104,7 +104,7 @@ def _finding(code: str, message: str, sub: Submission, ref_sheet: str | None, ce
              *, related: str | None = None, expected: str | None = None,
              actual: str | None = None) -> Finding:
     """An X311–X315 finding, phrased and graded by the rules registry."""
-    from .rules import finding_for
+    from ..rules import finding_for
 
     return finding_for(code, path=sub.path, sheet=ref_sheet, cell=cell, detail=message,
                        expected=expected, actual=actual, related=related)
