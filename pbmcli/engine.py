@@ -9,12 +9,15 @@ sorts deterministically (``Finding.sort_key``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .model import CellRef, Finding, Submission
 from .rules import RULES, Hit, Insufficient, Rule, finding_for
 from .rules.registry import rule_finding, where_text
+
+if TYPE_CHECKING:
+    from .config import RulePack
 
 INSUFFICIENT = "H190"
 
@@ -28,7 +31,7 @@ def _auto(sub: Submission, ref: CellRef | None) -> dict[str, Any]:
             "file": sub.path}
 
 
-def _to_finding(rule: Rule, sub: Submission, h: Hit, pack: Any) -> Finding:
+def _to_finding(rule: Rule, sub: Submission, h: Hit, pack: RulePack) -> Finding:
     values = {**_auto(sub, h.ref), **h.values}
     if rule.scope == "file" and h.ref is None:  # the file itself (F009, F011), not the form's sheet
         values["where"] = where_text(None, None)
@@ -40,7 +43,7 @@ def _to_finding(rule: Rule, sub: Submission, h: Hit, pack: Any) -> Finding:
                         related=str(h.related) if h.related is not None else None)
 
 
-def run_rule(rule: Rule, sub: Submission, pack: Any) -> tuple[list[Finding], list[tuple[Rule, Insufficient]]]:
+def run_rule(rule: Rule, sub: Submission, pack: RulePack) -> tuple[list[Finding], list[tuple[Rule, Insufficient]]]:
     """One rule's findings and its data-insufficient outcomes (NotApplicable dropped)."""
     found: list[Finding] = []
     short: list[tuple[Rule, Insufficient]] = []
@@ -53,7 +56,7 @@ def run_rule(rule: Rule, sub: Submission, pack: Any) -> tuple[list[Finding], lis
 
 
 def _insufficient(sub: Submission, short: list[tuple[Rule, Insufficient]], covered: set[tuple[str, str]],
-                  pack: Any) -> list[Finding]:
+                  pack: RulePack) -> list[Finding]:
     """One H190 finding per location, unless another finding already names that cell."""
     if not pack.rules.enabled(INSUFFICIENT):
         return []
@@ -74,7 +77,7 @@ def _insufficient(sub: Submission, short: list[tuple[Rule, Insufficient]], cover
     return out
 
 
-def check(sub: Submission, pack: Any) -> list[Finding]:
+def check(sub: Submission, pack: RulePack) -> list[Finding]:
     """All enabled rules for this form kind; sorted findings."""
     findings: list[Finding] = []
     short: list[tuple[Rule, Insufficient]] = []
@@ -104,16 +107,16 @@ def _one_per_cell(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def file_finding(code: str, path: str, pack: Any | None = None, **values: Any) -> Finding:
+def file_finding(code: str, path: str, pack: RulePack | None = None, **values: Any) -> Finding:
     """A file-level finding (F001 … F011) with the registry's message and severity."""
     return finding_for(code, path=path, pack=pack, **values)
 
 
-def input_error_finding(exc: InputError, pack: Any | None = None) -> Finding:
+def input_error_finding(exc: InputError, pack: RulePack | None = None) -> Finding:
     """``InputError(path, reason, code)`` from the reader -> its F-family finding."""
     return finding_for(exc.code, path=exc.path, pack=pack, reason=exc.reason, actual=exc.reason)
 
 
-def select(findings: Iterable[Finding], pack: Any) -> list[Finding]:
+def select(findings: Iterable[Finding], pack: RulePack) -> list[Finding]:
     """Drop findings whose code the pack disables (for findings made outside ``check``)."""
     return sorted((f for f in findings if pack.rules.enabled(f.code)), key=Finding.sort_key)

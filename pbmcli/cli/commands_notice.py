@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .app import command
+
+if TYPE_CHECKING:
+    from ..config import RulePack
 
 KIND_HELP = "通报类型：monthly（月度执行进度通报）、quarterly（季度排名通报）、annual（年度总评通报）、return（退回修改意见，每单位一份）。"
 
@@ -27,7 +30,7 @@ def _day(text: str | None) -> dt.date:
         raise UsageError(f"--date 应写成 2026-11-22 这样的日期，现为「{text}」。") from None
 
 
-def _check(template: Path, kind: str | None, pack: Any) -> None:
+def _check(template: Path, kind: str | None, pack: RulePack) -> None:
     from ..errors import UsageError
     from ..render import check_template
     from ..render.context import KINDS
@@ -93,7 +96,7 @@ def notice_cmd(
     _run(kind, period, inputs, pack, day, number, output, fmt, force, template)
 
 
-def _units(path: Path | None, pack: Any, db: str | None) -> list[Any]:
+def _units(path: Path | None, pack: RulePack, db: str | None) -> list[Any]:
     """The units directory: --units, else the ledger's (--db / pbm.toml), else [workspace] units."""
     from ..ledger.units import read_units
     from ..ledger.workspace import directory_units
@@ -106,7 +109,7 @@ def _units(path: Path | None, pack: Any, db: str | None) -> list[Any]:
     return found
 
 
-def _run(kind: str, period: str, inputs: dict[str, Any], pack: Any, day: dt.date, number: int | None,
+def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt.date, number: int | None,
          output: Path, fmt: str, force: bool, template: Path | None) -> None:
     from ..render import write_notice
     from ..render.notices import build_notices

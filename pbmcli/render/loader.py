@@ -117,7 +117,7 @@ def _read_json(path: Path | None, what: str) -> Any:
         raise InputError(str(path), f"不是有效的{what} JSON（应为 pbm 以 --format json 输出的文件）：{exc}") from None
 
 
-def notice_inputs(kind: str, period: str, files: dict[str, Path | None], pack: Any, db: str | None,
+def notice_inputs(kind: str, period: str, files: dict[str, Path | None], pack: RulePack, db: str | None,
                   day: dt.date) -> dict[str, Any]:
     """JSON files given on the command line win; anything missing comes from the ledger."""
     labels = {"monitor": "执行监控结果", "rank": "排名结果", "validate": "审核结果",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import (
     EMPTY,
@@ -16,6 +16,9 @@ from ..model import (
     Submission,
     ValueKind,
 )
+
+if TYPE_CHECKING:
+    from ..config import RulePack
 
 # header keys -> the label printed on the form
 HEADER_LABELS = {
@@ -112,7 +115,7 @@ _UNIT_ONLY = re.compile(r"^[≥≤<>=]?(?:万|千|百)?(?:公里|千米|米|平�
                         r"万元|吨|天|座|处|所|家|台|套|件|辆|株|棵|条|批|场|篇|册|%)$")
 
 
-def is_placeholder(text: Any, pack: Any) -> bool:
+def is_placeholder(text: Any, pack: RulePack) -> bool:
     """A whole-cell placeholder ("XX", "***", "略", "待定", "≥XX%")."""
     t = norm_text(text)
     if not t:
@@ -131,7 +134,7 @@ def is_placeholder(text: Any, pack: Any) -> bool:
     return False
 
 
-def is_blank_mark(f: Field, pack: Any) -> bool:
+def is_blank_mark(f: Field, pack: RulePack) -> bool:
     """Blank, or a mark meaning "none" in an optional number cell ("——", "/", "无")."""
     if f.blank:
         return True
@@ -156,7 +159,7 @@ def decimals_of(x: float, cap: int = 6) -> int:
     return len(s.split(".")[1]) if "." in s else 0
 
 
-def target_value(ind: Indicator, pack: Any, key: str = "target") -> IndicatorValue:
+def target_value(ind: Indicator, pack: RulePack, key: str = "target") -> IndicatorValue:
     """The parsed 指标值 / 实际完成值; parses the raw cell when the reader did not."""
     from ..values import parse_value
 
@@ -169,7 +172,7 @@ def target_value(ind: Indicator, pack: Any, key: str = "target") -> IndicatorVal
                        operator_hint=str(nature) if nature and key == "target" else None)
 
 
-def is_not_applicable(ind: Indicator, pack: Any) -> bool:
+def is_not_applicable(ind: Indicator, pack: RulePack) -> bool:
     """An indicator marked 不适用 (flag, or the term written as target/actual)."""
     if ind.not_applicable:
         return True
@@ -201,7 +204,7 @@ def label(ind: Indicator) -> str:
     return ind.name.strip() or f"第{ind.row}行（未填三级指标）"
 
 
-def cost_l2(pack: Any) -> set[str]:
+def cost_l2(pack: RulePack) -> set[str]:
     """二级 names that are cost indicators in either tree."""
     names = {"成本指标"}
     for tree in (pack.indicator_tree.tree_2021, pack.indicator_tree.tree_2015):
@@ -212,19 +215,19 @@ def cost_l2(pack: Any) -> set[str]:
 NO_LEVEL2 = "investment"  # the variant whose form has no 二级 (中央预算内投资计划绩效目标表)
 
 
-def trees(pack: Any) -> list[dict[str, set[str]]]:
+def trees(pack: RulePack) -> list[dict[str, set[str]]]:
     """Accepted trees, normalised names: the primary one, then the other if accepted."""
     it = pack.indicator_tree
     chosen = [it.primary] + ([it.other] if it.accept_other else []) + ([it.framework] if it.framework else [])
     return [{norm_level(k): {norm_level(x) for x in v} for k, v in t.items()} for t in chosen]
 
 
-def is_process(ind: Indicator, pack: Any) -> bool:
+def is_process(ind: Indicator, pack: RulePack) -> bool:
     """A 决策 / 过程 row of the evaluation framework (annex 2): no 指标值 is expected."""
     return norm_level(ind.level1) in {norm_level(k) for k in pack.indicator_tree.framework}
 
 
-def home_level1(ind: Indicator, pack: Any) -> str:
+def home_level1(ind: Indicator, pack: RulePack) -> str:
     """The 一级 an indicator belongs to: its 二级's parent in the primary tree, else its 一级.
 
     A 2015-style row "效益指标 / 服务对象满意度指标" counts as 满意度指标.

@@ -8,11 +8,14 @@ Most of these are raised outside ``engine.check`` (the reader raises
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import CellRef, Field, Severity, Submission
 from .common import FUND_COLS, FUND_ROWS, is_blank_mark, norm_text, number_of, shown
 from .registry import ALL_FORMS, Hit, Outcome, hit, rule
+
+if TYPE_CHECKING:
+    from ..config import RulePack
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -24,13 +27,13 @@ def _file_rule(code: str, name: str, severity: Severity, message: str) -> Any:
                 scope="file")
 
 
-def _nothing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def _nothing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     yield from ()
 
 
 @_file_rule("F001", "file-unreadable", ERROR,
             "{where}无法读取：{reason}。" + _FIX_OPEN)
-def file_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def file_unreadable(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文件无法作为表格读取（已损坏、被截断或根本不是 Excel/WPS 表格）。
     原因：无法读取的文件无法审核，只能退回重报。
@@ -43,7 +46,7 @@ def file_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_file_rule("F002", "file-encrypted", ERROR,
             "{where}设置了打开密码，无法读取。请去掉密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重新提交。")
-def file_encrypted(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def file_encrypted(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文件设置了打开密码（加密），程序无法读取内容。
     原因：财政部门需要读取表格内容进行审核，加密文件无法审核。
@@ -56,7 +59,7 @@ def file_encrypted(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_file_rule("F003", "not-a-form", ERROR,
             "{where}不是可识别的绩效表格：{reason}。应为“项目支出绩效目标申报表”或“项目支出绩效自评表”，请使用统一模板（pbm template）填报。")
-def not_a_form(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def not_a_form(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表格内容中找不到绩效目标申报表或绩效自评表的标题和栏目名称。
     原因：程序按标题和栏目名称识别表格，不看文件名；识别不出就无法审核。
@@ -69,7 +72,7 @@ def not_a_form(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="F004", name="unknown-template-version", severity=WARNING, forms=ALL_FORMS,
       message="{where}：模板版本标记「{actual}」无法识别，应为 {expected}；已按栏目名称读取，结果可能不准确。请用 pbm template 生成的最新模板重新填报。")
-def unknown_template_version(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def unknown_template_version(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表格带有 pbm 模板版本标记，但类型或版本号不在已知版本之列（仍按栏目名称读取）。
     原因：栏目布局随模板版本变化，版本不明时可能读错单元格。
@@ -85,7 +88,7 @@ def unknown_template_version(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="F005", name="formula-without-value", severity=ERROR, forms=ALL_FORMS,
       message="{where}是公式{formula}，但文件中没有保存计算结果，无法读取数值。"
               "请用 Excel 或 WPS 打开文件、确认公式已计算后保存，再重新提交。")
-def formula_without_value(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def formula_without_value(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：单元格是公式，但文件里没有保存公式的计算结果（常见于用程序生成、未经 Excel 打开保存的文件）。
     原因：程序只读取保存下来的结果，不自行猜测公式的值；没有结果就无法核对。
@@ -112,7 +115,7 @@ def _uncached(ref: CellRef | None, text: str) -> Hit:
 
 @_file_rule("F006", "duplicate-file", WARNING,
             "{where}与「{related}」内容完全相同（同一文件重复提交），本次只审核其中一份。请删除重复文件。")
-def duplicate_file(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def duplicate_file(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：同一批次中两个文件的内容完全相同（SHA-256 相同）。
     原因：重复提交会造成重复计分、重复排名。
@@ -125,7 +128,7 @@ def duplicate_file(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_file_rule("F007", "duplicate-project", WARNING,
             "{where}与「{related}」是同一单位「{unit}」的同一项目「{project}」，请确认哪一份是最终版本，删除另一份。")
-def duplicate_project(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def duplicate_project(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：同一批次中有两份表格的实施单位和项目名称都相同。
     原因：同一项目报了两次，多半是修改前后的两个版本，会造成重复计分。
@@ -137,7 +140,7 @@ def duplicate_project(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_file_rule("F008", "empty-file", ERROR, "{where}是空文件（0 字节），请重新导出或重新提交。")
-def empty_file(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def empty_file(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文件大小为 0 字节。
     原因：空文件没有任何内容，通常是保存或传输失败。
@@ -150,7 +153,7 @@ def empty_file(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_file_rule("F009", "limits-exceeded", ERROR,
             "{where}超出处理上限：{reason}。请确认提交的是绩效表格本身，删除多余的工作表和空行后重新提交。")
-def limits_exceeded(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def limits_exceeded(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文件过大、行列数过多或压缩比异常，超出安全处理上限。
     原因：为防止异常文件拖垮程序（如“压缩炸弹”），对大小和行列数设了上限。
@@ -163,7 +166,7 @@ def limits_exceeded(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="F010", name="hidden-or-multiple-forms", severity=WARNING, forms=ALL_FORMS,
       message="{where}：{actual}。本次按「{expected}」审核，请确认这是要提交的表格，删除或拆分其他表格。")
-def hidden_or_multiple(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def hidden_or_multiple(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表格位于隐藏的工作表中，或一个文件里有多张绩效表格。
     原因：审核只针对一张表格；隐藏表或多张表容易让审核的内容与单位想提交的不一致。
@@ -180,7 +183,7 @@ def hidden_or_multiple(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_file_rule("F011", "wrong-extension", WARNING,
             "{where}的扩展名与内容不符：{reason}。请用 Excel/WPS 打开后另存为 .xlsx，不要直接改扩展名。")
-def wrong_extension(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def wrong_extension(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文件扩展名与实际格式不一致（如内容是 .xls 却命名为 .xlsx，或 CSV 文本改名为 .xlsx）。
     原因：扩展名不符的文件在别的电脑上可能打不开，归档时也容易出错；能识别的格式照常读取审核。
@@ -200,7 +203,7 @@ def _issue_hits(sub: Submission, kind: str) -> Iterator[Outcome]:
 
 @rule(code="F012", name="not-a-number", severity=ERROR, forms=ALL_FORMS,
       message="{where}应填数字，现为「{actual}」。请只填写数值（如 {expected}），单位写在栏目名称中，不要填文字。")
-def not_a_number(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def not_a_number(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：要求填数字的单元格（资金、分值、得分、总分）里填了文字。
     原因：文字无法参与计算，资金平衡、执行率和得分都无法核对。

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import (
     FUND_PARTS,
@@ -37,6 +37,9 @@ from .common import (
 )
 from .registry import Insufficient, NotApplicable, Outcome, hit, rule
 
+if TYPE_CHECKING:
+    from ..config import RulePack
+
 _GOAL = (FormKind.GOAL,)
 _COMPONENTS = FUND_PARTS
 
@@ -51,7 +54,7 @@ def fund_amount(sub: Submission, block: str, row: str) -> Field:
       settings=("goal.funds_tolerance",),
       message="{where}：{block}资金总额为 {actual} 万元，但{parts}合计为 {expected} 万元，"
               "相差 {diff} 万元。请核对资金总额及其构成。")
-def funds_unbalanced(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def funds_unbalanced(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：项目资金（年度，有中期时也含中期）的资金总额不等于表中各项资金（财政拨款、上级补助、上年结转、自有资金、其他资金等）之和。
     原因：资金构成不平衡说明金额填错或漏填，预算批复金额无法核对。
@@ -63,7 +66,7 @@ def funds_unbalanced(sub: Submission, pack: Any) -> Iterator[Outcome]:
         yield from _balance(sub, pack, block)
 
 
-def _balance(sub: Submission, pack: Any, block: str) -> Iterator[Outcome]:
+def _balance(sub: Submission, pack: RulePack, block: str) -> Iterator[Outcome]:
     total = fund_amount(sub, block, "total")
     parts = [fund_amount(sub, block, row) for row in _COMPONENTS]
     if block not in sub.funds or (total.blank and all(p.blank for p in parts)):
@@ -87,7 +90,7 @@ def _balance(sub: Submission, pack: Any, block: str) -> Iterator[Outcome]:
 
 @rule(code="G102", name="funds-total-missing", severity=Severity.ERROR, forms=_GOAL,
       message="{where}：{block}资金总额未填写。请填写{block}资金总额（万元），并与预算批复一致。")
-def funds_total_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def funds_total_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：申报表的年度资金总额为空（或中期资金有构成但总额为空）。
     原因：资金总额是目标与资金匹配审核、事前评估判断的依据。
@@ -109,7 +112,7 @@ def funds_total_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="G103", name="coverage-missing", severity=Severity.ERROR, forms=_GOAL,
       settings=("goal.required_indicators",),
       message="{where}：年度绩效指标中没有「{expected}」类指标。请至少设置一项此类指标。")
-def coverage_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def coverage_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：年度绩效指标没有覆盖必设的类别：产出指标的数量、质量、时效，效益指标，满意度指标各至少一项。
     原因：指标不全就无法全面反映项目的产出和效果（财预〔2015〕88号、〔2021〕101号）。
@@ -138,7 +141,7 @@ def _anchor(annual: list[Indicator], l1: str) -> CellRef | None:
     return ind_ref(rows[0], "level1") if rows else None
 
 
-def quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
+def quantitative_targets(sub: Submission, pack: RulePack) -> Iterator[tuple[Indicator, Any]]:
     for ind in sub.indicators:
         value = target_value(ind, pack)
         if value.kind is ValueKind.QUANTITATIVE and value.number is not None:
@@ -148,7 +151,7 @@ def quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator
 @rule(code="G104", name="satisfaction-low", severity=Severity.WARNING, forms=_GOAL,
       settings=("goal.satisfaction_min",),
       message="{where}：满意度指标「{name}」的目标为 {actual}，低于规定的 {floor}%，应为 {expected}。请提高目标值，或在申报说明中说明理由。")
-def satisfaction_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def satisfaction_low(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：满意度指标下以百分比表示的目标值低于规则包要求（默认 90%）。
     原因：服务对象满意度一般要求不低于 90%，目标定得过低缺乏激励作用。
@@ -175,7 +178,7 @@ def name_has(ind: Indicator, words: tuple[str, ...]) -> bool:
 @rule(code="G105", name="percent-over-max", severity=Severity.ERROR, forms=_GOAL,
       settings=("goal.percent_max", "goal.percent_max_exempt"),
       message="{where}：指标「{name}」的目标 {actual} 超过 {expected}。比率类指标不应超过 {expected}，请核对数值或单位。")
-def percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def percent_over_max(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：以百分比表示的目标值超过 100%（增长率、增幅、提高等增长类指标除外）。
     原因：完成率、合格率、覆盖率等比率不可能超过 100%，多半是把数量误写成了百分比。
@@ -190,7 +193,7 @@ def percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
                       expected=f"{fmt_num(limit)}%")
 
 
-def is_cost(ind: Indicator, v: Any, pack: Any) -> bool:
+def is_cost(ind: Indicator, v: Any, pack: RulePack) -> bool:
     if norm_level(ind.level1) in cost_l2(pack) or norm_level(ind.level2) in cost_l2(pack):
         return not v.is_percent
     money = bool(v.unit) and str(v.unit).endswith("元")
@@ -200,7 +203,7 @@ def is_cost(ind: Indicator, v: Any, pack: Any) -> bool:
 @rule(code="G106", name="cost-positive-operator", severity=Severity.WARNING, forms=_GOAL,
       settings=("goal.cost_keywords",),
       message="{where}：成本指标「{name}」的目标「{actual}」使用了“{op}”，成本应设上限。请改为「{expected}」。")
-def cost_positive_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def cost_positive_operator(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：成本类指标（二级为成本指标，或名称含“成本、费用、单价、造价”等且单位为元/万元）使用了 ≥ 或 >，或没有写符号（按 ≥ 理解）。
     原因：成本越低越好，应设上限（≤）；写成“≥”等于鼓励多花钱。
@@ -248,7 +251,7 @@ def _is_new(sub: Submission) -> tuple[bool, CellRef | None]:
     return False, None
 
 
-def _assessed(sub: Submission, pack: Any) -> bool:
+def _assessed(sub: Submission, pack: RulePack) -> bool:
     """Any 事前评估 mark: the field says yes, or a text mentions it done."""
     field = sub.head("pre_assessment")
     if isinstance(field.value, str):
@@ -264,7 +267,7 @@ def _assessed(sub: Submission, pack: Any) -> bool:
       settings=("goal.pre_assessment_min", "goal.pre_assessment_marks"),
       message="{where}：新增项目年度资金 {actual} 万元，达到 {expected} 万元，但表中没有事前绩效评估的标注。"
               "请开展事前绩效评估并在表中注明（如“事前评估：已开展”）。")
-def pre_assessment_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def pre_assessment_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：新增项目的年度资金达到规则包门槛（默认 50 万元），表中却没有“已开展事前绩效评估”的标注。
     原因：新增重大项目应先开展事前绩效评估，再申请预算（如湘潭市雨湖区对 50 万元以上新增项目开展事前评估）。
@@ -288,7 +291,7 @@ def pre_assessment_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
       settings=("goal.vague_words", "goal.qualitative_standard"),
       message="{where}：指标「{name}」的指标值「{actual}」{why}，年底无法判断是否完成。"
               "请改为可衡量的目标（{expected}）。")
-def target_vague(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_vague(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定性指标值含“提高、改善、加强、有效”等模糊字眼且没有任何数值，无法考核；数量、成本指标的指标值写成文字（或一句含数字的描述），没有写成“符号＋数值＋单位”。
     原因：目标必须可衡量（SMART 原则），“有效提升”这类表述年底无从判断完成与否。

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..model import Field, FormKind, Severity, Submission
 from ..values import clip
 from .common import HEADER_LABELS, header_field, is_placeholder, missing, shown
 from .registry import ALL_FORMS, Outcome, hit, rule
 
+if TYPE_CHECKING:
+    from ..config import RulePack
+
 _BOTH = (FormKind.GOAL, FormKind.SELFEVAL)
 
 
-def required_keys(sub: Submission, pack: Any) -> tuple[str, ...]:
+def required_keys(sub: Submission, pack: RulePack) -> tuple[str, ...]:
     """Header keys a form of this kind must fill."""
     if sub.kind is FormKind.GOAL:
         return tuple(pack.goal.required_header)
@@ -24,7 +27,7 @@ def required_keys(sub: Submission, pack: Any) -> tuple[str, ...]:
 @rule(code="H101", name="required-header-missing", severity=Severity.ERROR, forms=_BOTH,
       settings=("goal.required_header", "goal.selfeval_required_header"),
       message="{where}：必填项「{field}」{state}。请填写{field}（{hint}）。")
-def required_header_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def required_header_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。模板里根本没有“实施单位”一栏（只有主管部门，或只有预算单位）的，以另一栏为准，不报。
     原因：缺少这些内容，无法确定表格属于哪个单位、哪个项目，也无法审核目标是否合理。
@@ -58,7 +61,7 @@ _HINTS = {
 @rule(code="H102", name="header-placeholder", severity=Severity.ERROR, forms=_BOTH,
       settings=("goal.placeholders",),
       message="{where}：必填项「{field}」填的是占位符「{actual}」。请改为实际内容。")
-def header_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def header_placeholder(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表头必填项只填了占位符，如“XX”“***”“略”“待定”，或模板的填写说明（“请填写…”“（200字以内）”）。
     原因：占位符等于没有填写，模板里的示例文字也常被原样提交。
@@ -76,7 +79,7 @@ def header_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="H103", name="no-indicators", severity=Severity.ERROR, forms=_BOTH,
       message="{where}：没有读到任何绩效指标（一级、二级、三级指标和指标值）。请在“绩效指标”栏逐行填写指标。")
-def no_indicators(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def no_indicators(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表格中“绩效指标”部分一行指标也没有。
     原因：没有指标就无法审核目标、也无法计算自评得分。
@@ -90,7 +93,7 @@ def no_indicators(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="H104", name="amounts-in-yuan", severity=Severity.INFO, forms=ALL_FORMS,
       message="{where}：{reason}（÷10000），各项金额按万元审核和计算。请核对换算后的金额；今后请按模板以万元填报。")
-def amounts_in_yuan(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def amounts_in_yuan(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：项目资金的标签、栏目名称或“单位：元”一行注明金额单位为元，读取时已把金额换算为万元。
     原因：规则的金额门槛（如事前评估 50 万元）和报告都以万元为单位；按元读成万元会把 30 万元当成 300000 万元。
@@ -105,7 +108,7 @@ def amounts_in_yuan(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="H105", name="template-leftovers", severity=Severity.INFO, forms=_BOTH,
       message="{where}：{detail}。如这些行确是指标，请补全三级指标名称和指标值；否则可删除。")
-def template_leftovers(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def template_leftovers(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标表中有模板遗留的行（只有一级或二级指标名称、“……”“指标1”之类的示例文字），读取时不当作指标。
     原因：模板里预留的空行和示例行常被原样留下；把它们当作指标会产生大量误报。每张表最多提示一次。
@@ -121,7 +124,7 @@ def template_leftovers(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="H108", name="several-target-columns", severity=Severity.INFO, forms=_BOTH,
       message="{where}：{detail}。其余各列请人工核对。")
-def several_target_columns(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def several_target_columns(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标值按下达地区或单位分列填写（一列一个乡镇、街道或县区），pbm 只按第一列审核。
     原因：分配到多个地区的资金表常这样填；各列的指标值都要有符号、数值和单位，这里只能自动检查第一列。
@@ -151,7 +154,7 @@ def _text_fields(sub: Submission) -> Iterator[tuple[str, Field]]:
 
 @rule(code="H106", name="goal-text-only-numbers", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：「{field}」只填了数字「{actual}」，没有写目标内容。请用文字写明年度要完成的任务和效果（或实际完成情况）。")
-def goal_text_only_numbers(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def goal_text_only_numbers(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：年度总体目标、实际完成情况等文字栏只填了一个数字（常见的是预算数、执行数）。
     原因：目标栏应说明做什么、做到什么程度，只写金额无法审核目标是否合理、是否完成。
@@ -166,7 +169,7 @@ def goal_text_only_numbers(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="H107", name="instruction-text-left", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：「{field}」填的是模板的填写说明「{actual}」，不是本单位的内容。请按实际情况填写。")
-def instruction_text_left(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def instruction_text_left(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文字栏（年度目标、实际完成情况、评价结论、存在问题、改进措施等）里留着模板的填写说明。
     原因：“结合自评情况，说明…（200字以内）”“请填写…”这类文字是模板提示，留着等于没有填写。表头必填项（项目名称等）留着说明文字由 H102 报告。
@@ -183,7 +186,7 @@ def instruction_text_left(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="H190", name="data-insufficient", severity=Severity.INFO, forms=ALL_FORMS,
       message="{where}：{need}，无法进行 {rules} 检查，请人工核对。")
-def data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def data_insufficient(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：某项检查所需的数据缺失或无法读取，这项检查没有执行。
     原因：缺少数据时不能当作“检查通过”；以提示的形式列出，提醒审核人员人工核对。

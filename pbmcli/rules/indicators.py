@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import FormKind, Indicator, Severity, Submission, ValueKind, num_text
 from ..values import parse_number
@@ -26,19 +26,22 @@ from .common import (
 )
 from .registry import Outcome, hit, rule
 
+if TYPE_CHECKING:
+    from ..config import RulePack
+
 _BOTH = (FormKind.GOAL, FormKind.SELFEVAL)
 _TREE = ("indicator_tree.version", "indicator_tree.accept_other",
          "indicator_tree.tree_2021", "indicator_tree.tree_2015")
 
 
-def _placeholder_cell(ind: Indicator, key: str, pack: Any) -> bool:
+def _placeholder_cell(ind: Indicator, key: str, pack: RulePack) -> bool:
     f = ind.get(key)
     return not f.blank and is_placeholder(f.value, pack)
 
 
 @rule(code="I101", name="level1-unknown", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
       message="{where}：一级指标「{actual}」不是规范名称，应为 {expected} 之一。请从下拉列表中选择。")
-def level1_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def level1_unknown(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：一级指标名称不在指标体系中（2021 版：产出、效益、满意度、成本指标；2015 版成本在产出之下）。
     原因：一级指标决定权重分配和覆盖检查，名称不规范就无法归类。
@@ -57,7 +60,7 @@ def level1_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="I102", name="level2-unknown", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
       message="{where}：二级指标「{actual}」不是规范名称，「{level1}」下应为 {expected} 之一。请从下拉列表中选择。")
-def level2_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def level2_unknown(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：二级指标名称不在指标体系中（中央预算内投资计划绩效目标表没有二级指标，不检查）。
     原因：二级指标（数量、质量、时效、成本、经济效益、社会效益……）决定指标的归类和覆盖检查。
@@ -80,7 +83,7 @@ def level2_unknown(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="I103", name="level2-wrong-parent", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
       message="{where}：二级指标「{level2}」不属于一级指标「{actual}」，应放在 {expected} 之下。请调整所在行或改正一级指标。")
-def level2_wrong_parent(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def level2_wrong_parent(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：二级指标是规范名称，但放在了错误的一级指标之下。
     原因：归类错误会让权重合计和覆盖检查出错（如把“服务对象满意度指标”放在“效益指标”下）。
@@ -103,7 +106,7 @@ def level2_wrong_parent(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="I104", name="indicator-name-missing", severity=Severity.ERROR, forms=_BOTH,
       message="{where}：第 {row} 行有指标值或分值，但三级指标名称{state}。请填写具体的三级指标名称（如“培训人数”）。")
-def indicator_name_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def indicator_name_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标行没有三级指标名称，或名称只是一个数字。
     原因：三级指标是具体考核的内容，没有名称就不知道考核什么。
@@ -125,7 +128,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @rule(code="I105", name="target-missing", severity=Severity.ERROR, forms=_BOTH,
       message="{where}：指标「{name}」的指标值{state}。请填写指标值（如“≥95%”“≥12个”或“达成年度指标”）。")
-def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标没有填写指标值（年度指标值）。
     原因：没有指标值就无法衡量目标是否完成，自评时也无法计分。
@@ -142,7 +145,7 @@ def target_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
                       expected="指标值", state=blank_state(f))
 
 
-def _quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any]]:
+def _quantitative_targets(sub: Submission, pack: RulePack) -> Iterator[tuple[Indicator, Any]]:
     for ind in sub.indicators:
         if ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
@@ -154,7 +157,7 @@ def _quantitative_targets(sub: Submission, pack: Any) -> Iterator[tuple[Indicato
 @rule(code="I106", name="target-operator-missing", severity=Severity.WARNING, forms=(FormKind.GOAL,),
       message="{where}：指标「{name}」的指标值「{actual}」没有写指标性质符号，已按「{expected}」（越高越好）理解。"
               "如是越低越好或必须相等的指标，请改为 ≤ 或 ＝。")
-def target_operator_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_operator_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：申报表的定量指标值没有写指标性质（≥、>、=、≤、<），审核和复核时按 ≥（正向）理解。自评表的年度指标值照抄批复目标，不重复检查。
     原因：没有符号时多数指标是越高越好，但成本、时限类指标可能是越低越好，需要单位确认。
@@ -171,7 +174,7 @@ def target_operator_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="I107", name="target-unit-missing", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：指标「{name}」的指标值「{actual}」没有计量单位，无法判断是百分比、个数还是金额。"
               "请写成「{expected}」这样的形式，或在指标名称后注明单位（如“惠及户数（户）”）。")
-def target_unit_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_unit_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定量指标值只有数字，指标值、计量单位栏和指标名称中都没有计量单位。
     原因：“≥95”可能是 95%、95 个还是 95 万元，需要单位核实；不影响按数值比较计分。
@@ -206,7 +209,7 @@ def _with_unit(name: str, value: Any) -> str:
 
 @rule(code="I108", name="target-unreadable", severity=Severity.ERROR, forms=_BOTH,
       message="{where}：指标「{name}」的指标值「{actual}」无法识别{reason}。请写成“符号＋数值＋单位”（如 ≥95%）或明确的定性表述。")
-def target_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_unreadable(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标值写了内容，但既不是“符号＋数值＋单位”，也不是可识别的定性表述。
     原因：无法识别的指标值无法审核，自评时也无法计分。
@@ -225,7 +228,7 @@ def target_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="I109", name="indicator-duplicated", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：指标「{name}」与 {related_cell} 的指标重复（{why}）。请删除重复行或改为不同的指标。")
-def indicator_duplicated(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def indicator_duplicated(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：同一指标区域中出现重复指标：一级、二级、三级名称都相同，或三级名称和指标值都相同，或不同的指标用了同一个三级名称。
     原因：重复指标会重复计分，也说明指标设置不够用心。
@@ -263,7 +266,7 @@ _PLACEHOLDER_KEYS = ("level1", "level2", "name", "target")
 @rule(code="I110", name="indicator-placeholder", severity=Severity.ERROR, forms=_BOTH,
       settings=("goal.placeholders",),
       message="{where}：「{field}」填的是占位符「{actual}」。请改为实际内容。")
-def indicator_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def indicator_placeholder(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标表中必填的单元格（一级、二级、三级指标、指标值，自评表还有实际完成值）只填了占位符。
     原因：“XX”“***”“略”“——”“待定”等占位符等于未填，常见于照抄模板示例。
@@ -283,7 +286,7 @@ def indicator_placeholder(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="I111", name="level1-inferred", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：{detail}。请在该行填写一级指标名称（或与上方的一级指标单元格合并）。")
-def level1_inferred(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def level1_inferred(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：一级指标单元格为空（也不在合并单元格内），而该行的二级指标属于另一个一级指标，读取时按二级指标归类。
     原因：空白的一级指标通常沿用上一行；但“社会效益指标”不可能属于上方的“产出指标”，按二级指标归入“效益指标”才对得上权重和覆盖检查。
@@ -309,7 +312,7 @@ def _funds_total(sub: Submission) -> float | None:
 @rule(code="I112", name="cost-over-funds", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：成本指标「{name}」的指标值 {actual} 超过本项目年度资金总额 {expected} 万元。"
               "请核对成本指标的数值和单位（是否把总投资、多年资金写成了年度成本）。")
-def cost_over_funds(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def cost_over_funds(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：成本类指标以万元（或元）表示的指标值大于项目的年度资金总额。
     原因：年度成本不应超过年度资金；超过时多半是把总投资、多年资金或别的项目的数写进了成本指标。
@@ -344,7 +347,7 @@ def _date_serial(ind: Indicator, value: Any) -> bool:
 @rule(code="I113", name="date-as-number", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：时效指标「{name}」的指标值「{actual}」是日期的序列号（即 {expected}），单元格丢了日期格式。"
               "请把单元格设为日期格式，或直接写“{expected}前”。")
-def date_as_number(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def date_as_number(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：时效类指标的指标值是 36526～54789 之间的整数，这是 Excel 的日期序列号（2000～2049 年），单元格丢了日期格式。
     原因：显示成“44,561”的时限无法审核，也无法与完成时间比较。
@@ -364,7 +367,7 @@ def date_as_number(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="I114", name="cost-target-zero", severity=Severity.WARNING, forms=_BOTH,
       message="{where}：成本指标「{name}」的指标值为 {actual}，成本为零无法考核。"
               "如金额不足 1 万元，请改用元为单位或保留小数（如“≤0.35万元/人”）。")
-def cost_target_zero(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def cost_target_zero(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：成本类指标（以元或万元计）的指标值为 0。
     原因：成本指标应写明预算控制数；0 通常是把几千元按万元取整后成了 0。

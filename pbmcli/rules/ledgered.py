@@ -8,17 +8,20 @@ docs/rules.md cover every code pbm can report.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..model import FormKind, Severity, Submission
 from .registry import Outcome, rule
+
+if TYPE_CHECKING:
+    from ..config import RulePack
 
 _ALL = (FormKind.GOAL, FormKind.SELFEVAL, FormKind.MONITOR)
 
 
 @rule(code="U401", name="unit-not-in-directory", severity=Severity.WARNING, forms=_ALL,
       scope="ledger", message="{where}：单位「{actual}」在单位名录中找不到——{detail}")
-def unit_not_in_directory(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def unit_not_in_directory(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：报表或执行数据中的单位名称、编码在单位名录（units.xlsx）中找不到（依次按编码、名称、简称/别名匹配）。
     原因：匹配不上的单位无法计入排名和通报，它的报送情况会被误列为“未报送”。
@@ -31,7 +34,7 @@ def unit_not_in_directory(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="M501", name="execution-amount-missing", severity=Severity.WARNING, forms=_ALL,
       scope="monitor", message="{where}：{detail}")
-def execution_amount_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def execution_amount_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：预算执行导出表中某行的全年预算数或累计支出为空、“—”“/”或文字。
     原因：缺少金额就算不出执行率；按 0 计算会把单位误判为严重滞后，所以该行不计入执行率和合计，单列为“数据缺失”。
@@ -44,7 +47,7 @@ def execution_amount_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="M502", name="execution-amounts-in-yuan", severity=Severity.INFO, forms=_ALL,
       scope="monitor", message="{where}：{detail}")
-def execution_amounts_in_yuan(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def execution_amounts_in_yuan(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：执行导出表的金额单位是“元”（表头上方有“单位：元”，或列名为“全年预算数（元）”），已除以 10000 换算为万元。
     原因：台账和通报中的金额一律以万元计，混用元和万元会使执行率、排名和通报数字出错。

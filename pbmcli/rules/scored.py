@@ -12,10 +12,13 @@ not run S206 / S207, so one problem gives one finding per command.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import FormKind, Severity, Submission
 from .registry import Outcome, rule
+
+if TYPE_CHECKING:
+    from ..config import RulePack
 
 _SELF = (FormKind.SELFEVAL,)
 _S = ("scoring.score_tolerance", "scoring.decimals")
@@ -28,7 +31,7 @@ def _scored(code: str, name: str, severity: Severity, title: str, settings: tupl
 
 @_scored("X301", "self-score-inflated", Severity.ERROR, "自评得分虚高",
          ("scoring.inflation_tolerance", "scoring.execution_caps_enabled", *_S))
-def self_score_inflated(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def self_score_inflated(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评总分比按规则复核的总分高出允许误差以上（pbm score 复核）。
     原因：单位自评打分偏松、加总错误或未按公式计分，都会使自评等级虚高，影响结果应用。
@@ -41,7 +44,7 @@ def self_score_inflated(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_scored("X302", "target-set-too-low", Severity.WARNING, "指标值设定偏低",
          ("scoring.overshoot_ratio", "scoring.overshoot_deduction"))
-def target_set_too_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_set_too_low(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：正向指标的实际完成值达到年度指标值的 1.3 倍以上（pbm score 复核）。
     原因：大幅超额完成，多半是目标定得过低；财预〔2020〕10号要求说明原因，下年度合理设定目标。
@@ -54,7 +57,7 @@ def target_set_too_low(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_scored("X303", "completion-synonym", Severity.INFO, "完成情况视同标准表述",
          ("scoring.completion_terms",))
-def completion_synonym(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def completion_synonym(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定性指标的完成情况不是三档标准表述，但可按同义词归入某一档（pbm score 提示）。
     原因：标准表述为“达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差”，同义词归档后请核对是否符合本意。
@@ -67,7 +70,7 @@ def completion_synonym(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_scored("X304", "qualitative-band-score", Severity.ERROR, "定性指标自评得分不在完成档次内",
          ("scoring.qualitative_bands",))
-def qualitative_band_score(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def qualitative_band_score(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：pbm score 复核时发现定性指标的自评得分不在完成情况对应的档次内（与 pbm validate 的 S207 是同一检查）。
     原因：达成 80%～100%、部分达成 60%～80%、未达成 0～60% 的分值区间是定性指标计分的依据；复核得分取档次内最近的分数。
@@ -79,7 +82,7 @@ def qualitative_band_score(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_scored("X305", "score-differs", Severity.ERROR, "单项自评得分与复核得分不一致", _S)
-def score_differs(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def score_differs(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：pbm score 复核时某项（指标或预算执行率）的自评得分与按公式计算的得分不一致（与 pbm validate 的 S202、S206 是同一检查）。
     原因：得分应按统一公式计算，差异会累积到总分。
@@ -92,7 +95,7 @@ def score_differs(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_scored("X306", "completion-unbanded", Severity.WARNING, "定性指标完成情况无法归档",
          ("scoring.completion_terms",))
-def completion_unbanded(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def completion_unbanded(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定性指标的完成情况既不是三档标准表述，也不能按同义词归档，复核时沿用自评得分。
     原因：无法归档就无法判断自评得分是否在正确档次内。
@@ -104,7 +107,7 @@ def completion_unbanded(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_scored("X307", "score-data-insufficient", Severity.WARNING, "数据不足，无法复核得分")
-def score_data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def score_data_insufficient(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：复核某项得分所需的数据（分值、实际完成值、预算数、执行数等）缺失或无法识别，该项和总分不予计算。
     原因：缺失的数据不按 0 分或满分处理，以免得出错误的总分和等级。
@@ -116,7 +119,7 @@ def score_data_insufficient(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_scored("X308", "qualitative-score-blank", Severity.INFO, "定性指标未填自评得分")
-def qualitative_score_blank(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def qualitative_score_blank(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定性指标没有填自评得分，复核时按完成档次的下限计分。
     原因：按下限计分是保守做法，避免虚高。
@@ -128,7 +131,7 @@ def qualitative_score_blank(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_scored("X309", "initial-budget-used", Severity.INFO, "全年预算数缺失，按年初预算数计算执行率")
-def initial_budget_used(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def initial_budget_used(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：全年预算数为空，复核执行率时改用年初预算数。
     原因：全年预算数（含调整）才是执行率的分母；缺失时用年初预算数近似，并提示核对。
@@ -141,7 +144,7 @@ def initial_budget_used(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @_scored("X310", "unit-mismatch-not-scored", Severity.ERROR, "目标值与实际值单位不一致，未计分",
          ("scoring.fraction_max",))
-def unit_mismatch_not_scored(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def unit_mismatch_not_scored(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：pbm score 复核时，年度指标值与实际完成值一个是百分数、另一个是不带单位且不大于 1.5 的数，该项不计分，总分按数据不足处理（与 pbm validate 的 S214 是同一检查）。
     原因：0.93 可能是 93% 也可能是 0.93%；目标“=100%”在 Excel 中输成公式后单元格的值是 1。按原数计分会得出完全错误的得分，按 ×100 猜测也可能猜错，所以不猜，请填报单位核对。
@@ -158,7 +161,7 @@ def _cross(code: str, name: str, severity: Severity, title: str) -> Any:
 
 
 @_cross("X311", "indicator-added", Severity.WARNING, "自评表新增了绩效目标中没有的指标")
-def indicator_added(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def indicator_added(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评表中的指标在已批复的绩效目标申报表中找不到（pbm score --goals 交叉核对）。
     原因：自评应对照批复的绩效目标逐项评价，不能自行增加指标。
@@ -170,7 +173,7 @@ def indicator_added(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_cross("X312", "indicator-dropped", Severity.WARNING, "自评表缺少已批复绩效目标中的指标")
-def indicator_dropped(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def indicator_dropped(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：已批复绩效目标中的指标在自评表中没有出现。
     原因：漏评指标（常是未完成的指标）会使自评结果失真。
@@ -182,7 +185,7 @@ def indicator_dropped(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_cross("X313", "target-changed", Severity.ERROR, "年度指标值与已批复的绩效目标不一致")
-def target_changed(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_changed(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评表的年度指标值与已批复的目标值不同（比较解析后的符号、数值和单位，写法不同但含义相同的不报）。
     原因：“谁批复预算，谁批复目标”，目标批复后原则上不得调整；自评时改低目标会虚增得分。
@@ -194,7 +197,7 @@ def target_changed(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_cross("X314", "goal-not-found", Severity.WARNING, "未找到对应的已批复绩效目标")
-def goal_not_found(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def goal_not_found(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：交叉核对时找不到与自评表同一单位、同一项目的绩效目标申报表。
     原因：没有批复目标就无法核对目标值是否被改动。
@@ -206,7 +209,7 @@ def goal_not_found(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_cross("X315", "goal-ambiguous", Severity.WARNING, "匹配到多份绩效目标申报表")
-def goal_ambiguous(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def goal_ambiguous(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：与自评表匹配的绩效目标申报表不止一份，无法确定以哪份为准。
     原因：同一项目报送了多个版本的目标表。
@@ -218,7 +221,7 @@ def goal_ambiguous(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_scored("X316", "self-score-below", Severity.WARNING, "自评得分低于按公式计算的得分", _S)
-def self_score_below(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def self_score_below(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：pbm score 复核时某项（指标或预算执行率）的自评得分低于按公式计算的得分（与 pbm validate 的 S219 是同一检查）。
     原因：少计分不抬高等级，但与数据对不上；单位可能另有扣分理由，应在偏差原因中写明。高于公式的是 X305（错误）。
@@ -230,7 +233,7 @@ def self_score_below(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 
 @_scored("X317", "weights-not-100-scored", Severity.WARNING, "分值合计不是 100", ("weights.tolerance",))
-def weights_not_100_scored(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def weights_not_100_scored(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：pbm score 复核时，预算执行率和各指标的分值合计不是 100，总分按实际分值计算（与 pbm validate 的 S203 是同一问题）。
     原因：分值合计 60 的表复核出 60 分、评为“差”，并不说明项目差，而是分值填错或表格被截断；只看复核结果的人需要知道。

@@ -8,7 +8,7 @@ own arithmetic (sums, ranges, totals).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import (
     FUND_ROW_NAMES,
@@ -40,11 +40,14 @@ from .common import (
 )
 from .registry import Insufficient, NotApplicable, Outcome, hit, rule
 
+if TYPE_CHECKING:
+    from ..config import RulePack
+
 _SELF = (FormKind.SELFEVAL,)
 _QUANT = ("positive", "reverse", "equal")
 
 
-def rows(sub: Submission, pack: Any) -> list[Indicator]:
+def rows(sub: Submission, pack: RulePack) -> list[Indicator]:
     """Annual indicator rows that count (not 不适用)."""
     return [i for i in sub.indicators if i.block == "annual" and not is_not_applicable(i, pack)]
 
@@ -67,7 +70,7 @@ def _rate_candidates(f: Field) -> list[float]:
 
 @rule(code="S201", name="execution-rate-mismatch", severity=Severity.ERROR, forms=_SELF,
       message="{where}：执行率填写为 {actual}，按全年执行数 ÷ 全年预算数计算应为 {expected}。请改正执行率（可用公式 =执行数/预算数）。")
-def execution_rate_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def execution_rate_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：年度资金总额行的执行率不等于 全年执行数 ÷ 全年预算数。
     原因：执行率是预算执行得分的依据，填错会直接影响总分。
@@ -104,7 +107,7 @@ def _exec_insufficient(sub: Submission, ex: Any) -> Insufficient:
 @rule(code="S202", name="execution-score-mismatch", severity=Severity.ERROR, forms=_SELF,
       settings=("scoring.execution_points", "scoring.score_tolerance", "scoring.decimals"),
       message="{where}：预算执行率得分填写为 {actual}，按 min(执行率, 100%) × 分值 {points} 计算应为 {expected}。请改正得分。")
-def execution_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def execution_score_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：预算执行率的得分高于 min(全年执行数 ÷ 全年预算数, 1) × 分值（低于的由 S219 提醒）。
     原因：执行率得分按统一公式计算（执行率不先四舍五入），得分填错会虚增或少计总分。
@@ -134,7 +137,7 @@ def _in_range(own: float, weight: float | None) -> bool:
 
 # --- weights -----------------------------------------------------------------------------------
 
-def _weights(sub: Submission, pack: Any) -> tuple[float, dict[str, float]] | None:
+def _weights(sub: Submission, pack: RulePack) -> tuple[float, dict[str, float]] | None:
     """(sum of 分值, per-category sums) or None when a 分值 is missing."""
     cell = exec_field(sub, "weight")
     # a form without an execution 分值 cell scores execution at the pack's points (as scoring does)
@@ -155,7 +158,7 @@ _CAT_LABELS = {"execution": "预算执行率", "output": "产出指标", "benefi
                "satisfaction": "满意度指标", "cost": "成本指标", "unknown": "无法识别的一级指标"}
 
 
-def _category(ind: Indicator, pack: Any) -> str:
+def _category(ind: Indicator, pack: RulePack) -> str:
     key = _CATEGORIES.get(home_level1(ind, pack), "unknown")
     if key == "cost" and not pack.weights.cost:
         return "output"
@@ -169,7 +172,7 @@ def _total_ref(sub: Submission) -> CellRef | None:
 @rule(code="S203", name="weights-not-100", severity=Severity.ERROR, forms=_SELF,
       settings=("weights.tolerance",),
       message="{where}：预算执行率分值与各指标分值合计为 {actual}，应为 {expected}（{detail}）。请调整各项分值使合计为 100。")
-def weights_not_100(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def weights_not_100(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：预算执行率分值与全部指标分值之和不等于 100。
     原因：自评满分为 100 分；合计不是 100，总分和等级都失去意义。
@@ -190,7 +193,7 @@ def weights_not_100(sub: Submission, pack: Any) -> Iterator[Outcome]:
       settings=("weights.execution", "weights.output", "weights.benefit", "weights.satisfaction",
                 "weights.cost", "weights.tolerance"),
       message="{where}：「{category}」分值合计为 {actual}，规定为 {expected}。如属特殊情况经批准调整，请在备注中说明；否则请按规定调整。")
-def weights_split_differs(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def weights_split_differs(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：分值合计为 100，但一级指标之间的分配与规定不同（默认 执行率 10、产出 50、效益 30、满意度 10）。
     原因：财预〔2020〕10号规定一级指标权重原则上按此设置，特殊情况可以调整，因此只作提醒。
@@ -210,7 +213,7 @@ def weights_split_differs(sub: Submission, pack: Any) -> Iterator[Outcome]:
                       expected=fmt_num(want))
 
 
-def _category_ref(sub: Submission, pack: Any, key: str) -> CellRef | None:
+def _category_ref(sub: Submission, pack: RulePack, key: str) -> CellRef | None:
     if key == "execution":
         return exec_field(sub, "weight").ref
     first = next((i for i in sub.indicators if _category(i, pack) == key), None)
@@ -221,7 +224,7 @@ def _category_ref(sub: Submission, pack: Any, key: str) -> CellRef | None:
 
 @rule(code="S205", name="score-out-of-range", severity=Severity.ERROR, forms=_SELF,
       message="{where}：{what}得分 {actual} 超出范围，应在 {expected} 之间。请按评分规则重新打分。")
-def score_out_of_range(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def score_out_of_range(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：得分小于 0 或大于该项分值。
     原因：“得分不得突破权重”：单项得分最高为该项分值。
@@ -237,7 +240,7 @@ def score_out_of_range(sub: Submission, pack: Any) -> Iterator[Outcome]:
             yield hit(score.ref, what=what, actual=fmt_num(own), expected=f"0～{fmt_num(w)}")
 
 
-def _scorable(ind: Indicator, pack: Any) -> bool:
+def _scorable(ind: Indicator, pack: RulePack) -> bool:
     """Has everything score_indicator needs (other rules report what is missing)."""
     own, w = number_of(ind.get("score")), number_of(ind.get("weight"))
     if own is None or w is None or not _in_range(own, w):
@@ -246,7 +249,7 @@ def _scorable(ind: Indicator, pack: Any) -> bool:
     return target_value(ind, pack).kind not in bad and target_value(ind, pack, "actual").kind not in bad
 
 
-def _scored(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any, float]]:
+def _scored(sub: Submission, pack: RulePack) -> Iterator[tuple[Indicator, Any, float]]:
     from ..scoring import score_indicator
 
     for ind in rows(sub, pack):
@@ -257,7 +260,7 @@ def _scored(sub: Submission, pack: Any) -> Iterator[tuple[Indicator, Any, float]
 @rule(code="S206", name="indicator-score-mismatch", severity=Severity.ERROR, forms=_SELF,
       settings=("scoring.reverse_mode", "scoring.score_tolerance", "scoring.decimals"),
       message="{where}：指标「{name}」自评得分 {actual}，按公式复核应为 {expected}（{formula}）。请按复核结果改正得分。")
-def indicator_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def indicator_score_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定量指标的自评得分高于按公式复核的得分（超出允许误差；低于的由 S219 提醒）。
     原因：正向指标 实际值≥目标值 得满分，否则 实际值÷目标值×分值；反向指标 实际值≤目标值 得满分，否则 目标值÷实际值×分值；得分不超过分值。
@@ -280,7 +283,7 @@ def indicator_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="S207", name="qualitative-score-out-of-band", severity=Severity.ERROR, forms=_SELF,
       settings=("scoring.qualitative_bands", "scoring.completion_terms"),
       message="{where}：定性指标「{name}」完成情况为「{term}」，自评得分 {actual} 不在该档次的得分区间 {expected} 内。请在区间内打分或改正完成情况。")
-def qualitative_out_of_band(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def qualitative_out_of_band(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：定性指标的自评得分不在其完成情况对应的档次内。
     原因：达成年度指标 得分为分值的 80%～100%；部分达成年度指标并具有一定效果 60%～80%（不含 80%）；未达成年度指标且效果较差 0～60%（不含 60%）。
@@ -302,7 +305,7 @@ def qualitative_out_of_band(sub: Submission, pack: Any) -> Iterator[Outcome]:
                                ind_ref(ind, "actual"))
 
 
-def _term(ind: Indicator, pack: Any) -> str:
+def _term(ind: Indicator, pack: RulePack) -> str:
     from ..values import canonical_term
 
     value = target_value(ind, pack, "actual")
@@ -311,7 +314,7 @@ def _term(ind: Indicator, pack: Any) -> str:
 
 @rule(code="S208", name="deviation-reason-missing", severity=Severity.WARNING, forms=_SELF,
       message="{where}：指标「{name}」{why}，但“偏差原因分析及改进措施”{state}。请说明未完成的原因和改进措施。")
-def deviation_reason_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def deviation_reason_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：指标未完成（实际值未达到目标，或得分低于分值），却没有填写偏差原因分析及改进措施。
     原因：财预〔2020〕10号要求对未完成的绩效目标说明原因并提出改进措施。
@@ -328,7 +331,7 @@ def deviation_reason_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
                       expected="偏差原因分析及改进措施")
 
 
-def _shortfall(ind: Indicator, pack: Any) -> str:
+def _shortfall(ind: Indicator, pack: RulePack) -> str:
     own, w = number_of(ind.get("score")), number_of(ind.get("weight"))
     if own is not None and w is not None and own < w - pack.scoring.score_tolerance:
         return f"得分 {fmt_num(own)} 低于分值 {fmt_num(w)}"
@@ -336,7 +339,7 @@ def _shortfall(ind: Indicator, pack: Any) -> str:
         from ..scoring import score_indicator
 
         result = score_indicator(ind, pack)
-        if result.score is not None and result.score < w - pack.scoring.score_tolerance:
+        if result.score is not None and w is not None and result.score < w - pack.scoring.score_tolerance:
             return f"未达到年度指标值（复核得分 {fmt_num(result.score)}，分值 {fmt_num(w)}）"
     return ""
 
@@ -346,7 +349,7 @@ def _shortfall(ind: Indicator, pack: Any) -> str:
 @rule(code="S209", name="total-score-mismatch", severity=Severity.ERROR, forms=_SELF,
       settings=("scoring.score_tolerance",),
       message="{where}：总分得分填写为 {actual}，预算执行率得分与各指标得分之和为 {expected}。请改正总分（可用求和公式）。")
-def total_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def total_score_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：总分一行的得分不等于 预算执行率得分 + 各指标得分 之和。
     原因：总分决定评价等级（优、良、中、差），加总错误会导致等级错误。
@@ -373,7 +376,7 @@ def total_score_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="S210", name="total-weight-not-100", severity=Severity.ERROR, forms=_SELF,
       settings=("weights.tolerance",),
       message="{where}：总分分值填写为 {actual}，应为 {expected}（各项分值之和为 100）。请改正总分分值。")
-def total_weight_not_100(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def total_weight_not_100(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：总分一行的分值不是 100（各项分值之和已是 100 时才检查；合计不是 100 由 S203 报告）。
     原因：自评满分为 100 分。
@@ -394,7 +397,7 @@ def total_weight_not_100(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="S211", name="actual-missing", severity=Severity.ERROR, forms=_SELF,
       message="{where}：指标「{name}」的实际完成值{state}。请填写实际完成的数值（含单位）或完成情况。")
-def actual_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def actual_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评表中指标的实际完成值为空（写了“无”“/”但在偏差原因栏说明了原因的，不报）。
     原因：没有实际完成值就无法判断目标是否完成，也无法复核得分。
@@ -415,7 +418,7 @@ def actual_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="S212", name="actual-unreadable", severity=Severity.ERROR, forms=_SELF,
       message="{where}：指标「{name}」的实际完成值「{actual}」无法识别{reason}。请写成数值加单位（如“120人次”“96%”）或三档完成情况之一。")
-def actual_unreadable(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def actual_unreadable(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：实际完成值写了内容，但既不是数值，也不是可识别的完成情况表述。
     原因：无法识别就无法与目标比较，也无法复核得分。
@@ -437,7 +440,7 @@ _EXEC_REQUIRED = ("budget", "spent", "weight", "rate", "score")
 
 @rule(code="S213", name="required-number-missing", severity=Severity.ERROR, forms=_SELF,
       message="{where}：{what}未填写。请填写{what}（数值）。")
-def required_number_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def required_number_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评表必须填写的数值为空：年度资金总额行的全年预算数、全年执行数、分值、执行率、得分，各指标的分值、得分，总分行的分值、得分。
     原因：这些数值是计算执行率、复核得分和评定等级的依据。
@@ -458,7 +461,7 @@ def required_number_missing(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="S214", name="unit-mismatch", severity=Severity.ERROR, forms=_SELF, settings=("scoring.fraction_max",),
       message="{where}：指标「{name}」{detail}。在核对前该项无法复核得分。")
-def unit_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def unit_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：年度指标值与实际完成值一个是百分数、另一个是不带单位且不大于 1.5 的数（如目标“≥95%”、实际 0.93；或目标 1、实际 98%），单位不一致。
     原因：0.93 可能是 93% 也可能是 0.93%；“=100%”在 Excel 中会被当成公式，单元格的值变成 1。按原数计分会得出完全错误的得分（如 0.15 分、或实际值是目标值的 98 倍），按 ×100 猜测也可能猜错，所以不猜，该项不计分，请填报单位核对。
@@ -479,7 +482,7 @@ def unit_mismatch(sub: Submission, pack: Any) -> Iterator[Outcome]:
       message="{where}：年度资金总额行的年初预算数、全年预算数、全年执行数都为 0 或空，但{rows}填有资金"
               "（全年预算数 {budget}、全年执行数 {spent}）。请在年度资金总额行填写合计数；"
               "复核已按这些行的合计计算执行率和执行率得分。")
-def funds_total_zero(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def funds_total_zero(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：年度资金总额行全是 0（或空），资金却填在“其中：财政拨款”等分项行里。
     原因：执行率和执行率得分以年度资金总额行为准；这一行为 0 时，表上的执行率、得分（常常也是 0）都不对。复核时改按有资金的分项行合计计算，并在本条说明。
@@ -504,7 +507,7 @@ def funds_total_zero(sub: Submission, pack: Any) -> Iterator[Outcome]:
 @rule(code="S216", name="actual-with-operator", severity=Severity.WARNING, forms=_SELF,
       message="{where}：指标「{name}」的实际完成值「{actual}」带有比较符号，像是照抄了年度指标值。"
               "复核时按 {expected} 计算；请填写实际达到的数值。")
-def actual_with_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def actual_with_operator(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：实际完成值写成“≥80%”这样带比较符号的形式。
     原因：实际完成值应是实际达到的数，带符号说明可能照抄了目标值，实际情况不明。复核时按其中的数值计算。
@@ -521,7 +524,7 @@ def actual_with_operator(sub: Submission, pack: Any) -> Iterator[Outcome]:
 
 @rule(code="S217", name="no-score-columns", severity=Severity.INFO, forms=_SELF,
       message="{where}：{detail}。如本地区要求复核得分，请使用带分值、得分栏的自评表。")
-def no_score_columns(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def no_score_columns(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评表的绩效指标表既没有分值栏也没有得分栏（常见于专项转移支付、衔接资金等地方模板）。
     原因：没有分值就无法按财预〔2020〕10号的规则复核得分和总分；表格内容仍逐项审核。每张表只提示一次。
@@ -539,7 +542,7 @@ def no_score_columns(sub: Submission, pack: Any) -> Iterator[Outcome]:
       settings=("goal.percent_max", "goal.percent_max_exempt"),
       message="{where}：指标「{name}」的年度指标值 {actual} 超过 {expected}，比率不应超过 {expected}。"
               "请与批复的绩效目标核对（可能是录入错误，如“≥90%”误为“290%”）。")
-def target_percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def target_percent_over_max(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：自评表中以百分比表示的年度指标值超过 100%（增长率、增幅等增长类指标除外）。
     原因：年度指标值应照抄批复的目标；合格率、满意度等比率超过 100% 多半是录入或转换错误。申报表中的同类问题是 G105（错误）；自评表中目标已经批复，这里只提醒核对。
@@ -560,7 +563,7 @@ def target_percent_over_max(sub: Submission, pack: Any) -> Iterator[Outcome]:
       settings=("scoring.score_tolerance", "scoring.decimals"),
       message="{where}：{what}自评得分 {actual} 低于按公式计算的 {expected}（{formula}）。"
               "如有扣分理由，请在偏差原因中写明；否则请按公式改正。")
-def self_score_below_formula(sub: Submission, pack: Any) -> Iterator[Outcome]:
+def self_score_below_formula(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：预算执行率或定量指标的自评得分低于按公式计算的得分。
     原因：少计分不会抬高等级，但表上的得分与数据对不上；单位可能另有扣分理由（如质量问题），应写明。高于公式的由 S202 / S206 报告（错误）。
