@@ -43,6 +43,8 @@ def _passes(findings: Sequence[Finding], unreadable: bool) -> bool:
     return not unreadable and not any(f.severity is Severity.ERROR for f in findings)
 
 
+SCHEMA = "pbm.validate/1"  # the JSON contract of pbm validate (fields are only ever added)
+
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """What validate found in one file (or zip member)."""
@@ -139,6 +141,7 @@ class ValidationReport:
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract (README)."""
         return {
+            "schema": SCHEMA,
             "tool": "pbm",
             "version": __version__,
             "files": [r.to_dict() for r in self.files],

@@ -61,6 +61,8 @@ def execution_dict(ex: ExecutionScore) -> dict[str, Any]:
             "score": ex.score, "self_score": ex.self_score, "formula": ex.formula, "note": ex.note}
 
 
+SCHEMA = "pbm.score/1"  # the JSON contract of pbm score (fields are only ever added)
+
 @dataclass(frozen=True)
 class FileScore:
     """One input of a score run: a scored self-evaluation, an unreadable file, or a skip."""
@@ -154,9 +156,8 @@ class ScoreReport:
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract of ``pbm score --format json`` (README)."""
         from .. import __version__
-
         return {
-            "tool": "pbm", "version": __version__,
+            "schema": SCHEMA, "tool": "pbm", "version": __version__,
             "results": [r.to_dict() for r in self.results],
             "skipped": [{"path": s.path, "reason": s.skipped_reason} for s in self.skipped],
             "goals": self.goals.to_dict() if self.goals else None,
