@@ -167,12 +167,22 @@ def test_detect_kind(tmp_path: Path):
     assert detect_kind(tmp_path) == "forms"
 
 
-def test_percent_targets_prorated_by_default_unless_switched_off(pack):
+def test_rates_are_not_prorated_by_default(pack):
+    """domain.md §5 (corrected 2026-12): a rate is compared with its full annual target; only
+    cumulative quantities are prorated by month/12.  By hand: 96 / 95 = 101.05 % → green;
+    88.5 / 90 = 98.33 % → green (prorated it would be 88.5 / 60 = 147.5 % → a false blue)."""
     rate = IndicatorValue(ValueKind.QUANTITATIVE, operator=Operator.GE, number=95.0, unit="%")
-    assert indicator_light(_ind(rate, 96.0), 8, pack)[1] == "blue"  # domain default: 96 / (95 × 8/12)
-    flat = dataclasses.replace(pack, monitor=dataclasses.replace(pack.monitor, prorate_percent=False))
-    p, light, basis = indicator_light(_ind(rate, 96.0), 8, flat)
+    p, light, basis = indicator_light(_ind(rate, 96.0), 8, pack)
     assert (round(p, 2), light) == (101.05, "green") and "不按月折算" in basis
+    near = IndicatorValue(ValueKind.QUANTITATIVE, operator=Operator.GE, number=90.0, unit="%")
+    p, light, _ = indicator_light(_ind(near, 88.5), 8, pack)
+    assert (round(p, 2), light) == (98.33, "green")
+    # a rate named so but written without "%" is a rate too (名称以“率”结尾)
+    named = dataclasses.replace(_ind(IndicatorValue(ValueKind.QUANTITATIVE, operator=Operator.GE, number=90.0), 88.5),
+                                fields={"name": Field("工程验收合格率"), "current": Field(88.5)})
+    assert indicator_light(named, 8, pack)[1] == "green"
+    prorated = dataclasses.replace(pack, monitor=dataclasses.replace(pack.monitor, prorate_percent=True))
+    assert indicator_light(_ind(rate, 96.0), 8, prorated)[1] == "blue"  # 96 / (95 × 8/12) = 151.6 %
 
 
 def test_prorate_only_listed_levels(pack):

@@ -435,11 +435,21 @@ def indicator_light(ind: Indicator, month: int, pack: RulePack) -> tuple[float |
     return p, light, f"p = {num_text(current)} ÷ {base} × 100 = {p:.2f}"
 
 
+_RATE_NAME = re.compile(r"(?:率|满意度|覆盖面|比例|比率|占比)$")
+
+
+def _is_rate(ind: Indicator) -> bool:
+    """A rate or ratio target: unit %, or a name ending in 率 / 满意度 / 比例 (a cumulative count,
+    length or amount grows through the year and is prorated; a rate does not)."""
+    name = re.sub(r"[(（][^()（）]*[)）]\s*$", "", ind.name.strip())
+    return ind.target.is_percent or bool(_RATE_NAME.search(name))
+
+
 def _prorated(ind: Indicator, pack: RulePack) -> bool:
     """Whether the annual target is prorated by month/12 (pack.monitor.prorate_*)."""
     cfg = pack.monitor
-    if ind.target.is_percent and not cfg.prorate_percent:
-        return False
+    if _is_rate(ind) and not cfg.prorate_percent:
+        return False  # a rate (合格率, 满意度 …) is compared with its annual target (domain.md §5)
     return not cfg.prorate_only or any(w in f"{ind.level1}/{ind.level2}" for w in cfg.prorate_only)
 
 
