@@ -13,6 +13,8 @@ from pbmcli.config import RulePack
 from pbmcli.errors import UsageError
 from pbmcli.ledger.units import Unit
 from pbmcli.render import context as C
+from pbmcli.render import fmt as F
+from pbmcli.render import letters as L
 from pbmcli.render import samples as S
 
 DAY = dt.date(2026, 11, 22)
@@ -23,15 +25,15 @@ def _with_notice(pack: RulePack, **kw: object) -> RulePack:
 
 
 def test_date_number_and_period_formats(pack: RulePack) -> None:
-    assert C.cn_date(dt.date(2026, 1, 5)) == "2026年1月5日"
-    assert C.doc_number(pack, DAY, 12) == "示财绩〔2026〕12号"
-    assert C.doc_number(pack, dt.date(2027, 1, 3), 7) == "示财绩〔2027〕7号"
-    assert C.doc_number(pack, DAY, None) == "示财绩〔2026〕　号"
-    assert C.period_label("2026-03") == "2026年3月"
-    assert C.period_label("2026q3") == "2026年第三季度"
-    assert C.period_label("2026") == "2026年度"
+    assert F.cn_date(dt.date(2026, 1, 5)) == "2026年1月5日"
+    assert F.doc_number(pack, DAY, 12) == "示财绩〔2026〕12号"
+    assert F.doc_number(pack, dt.date(2027, 1, 3), 7) == "示财绩〔2027〕7号"
+    assert F.doc_number(pack, DAY, None) == "示财绩〔2026〕　号"
+    assert F.period_label("2026-03") == "2026年3月"
+    assert F.period_label("2026q3") == "2026年第三季度"
+    assert F.period_label("2026") == "2026年度"
     with pytest.raises(UsageError, match="期间"):
-        C.period_label("26年10月")
+        F.period_label("26年10月")
 
 
 @pytest.mark.parametrize(("gap", "text"), [
@@ -44,7 +46,7 @@ def test_date_number_and_period_formats(pack: RulePack) -> None:
     (None, "无法计算与序时进度的差距（没有预算数）"),
 ])
 def test_gap_phrase(gap: float | None, text: str) -> None:
-    assert C.gap_phrase(gap) == text
+    assert F.gap_phrase(gap) == text
 
 
 def _monitor_of(lines: list[tuple[str, str, float, float]], period: str = "2026-10") -> dict:
@@ -91,7 +93,7 @@ def test_monthly_body_and_table_use_one_figure(pack: RulePack) -> None:
     ("↑3", "上升3位"), ("↓2", "下降2位"), ("—", "持平"), ("新", "新进"),
 ])
 def test_change_accepts_numbers_and_ranking_texts(change: object, text: str) -> None:
-    assert C.fmt_change(change) == text
+    assert F.fmt_change(change) == text
 
 
 def test_monthly_counts_levels_and_table(pack: RulePack) -> None:
@@ -113,7 +115,7 @@ def test_monthly_counts_levels_and_table(pack: RulePack) -> None:
     strict = _with_notice(pack, top=6, bottom=0)
     assert "县文化旅游局" not in C.build_monthly(monitor, {}, [], strict, DAY)["red_list"]  # yellow
     ledger_item = {"unit_name": "县水利局", "problem": "问题", "deadline": "2026-09-30", "status": "open"}
-    assert C.overdue_rows([ledger_item])[0] == {"unit": "县水利局", "problem": "问题",
+    assert F.overdue_rows([ledger_item])[0] == {"unit": "县水利局", "problem": "问题",
                                                 "deadline": "2026年9月30日", "status": "未完成"}
 
 
@@ -243,9 +245,9 @@ def test_interview_wording_follows_groups(pack: RulePack) -> None:
 
 
 def test_return_letter_lists_errors_and_warnings_only(pack: RulePack) -> None:
-    units = C.group_for_return(S.validate()).letters
+    units = L.group_for_return(S.validate()).letters
     assert list(units) == ["县农业农村局"]  # 县教育局 has no findings
-    ctx = C.build_return(units["县农业农村局"], "县农业农村局", pack, DAY, 5, "2027")
+    ctx = L.build_return(units["县农业农村局"], "县农业农村局", pack, DAY, 5, "2027")
     items = ctx["files"][0]["items"]
     assert [i["code"] for i in items] == ["G103", "I105"]
     assert items[0]["where"] == "工作表“绩效目标申报表”，单元格C8"
@@ -277,7 +279,7 @@ def messy_validate() -> dict:
 
 
 def test_return_letters_follow_the_units_directory() -> None:
-    groups = C.group_for_return(messy_validate(), DIRECTORY)
+    groups = L.group_for_return(messy_validate(), DIRECTORY)
     assert list(groups.letters) == ["示例县卫生健康局", "示例县教育局", "示例县河口乡人民政府"]
     assert len(groups.letters["示例县河口乡人民政府"]) == 2           # 河口乡 + official name: one letter
     assert [f["path"] for f in groups.letters["示例县教育局"]] == ["收件/县教育局/说明.xlsx"]  # by folder
@@ -288,10 +290,10 @@ def test_return_letters_follow_the_units_directory() -> None:
 
 
 def test_return_letters_without_directory_use_the_form_names(pack: RulePack) -> None:
-    groups = C.group_for_return(messy_validate())
+    groups = L.group_for_return(messy_validate())
     assert list(groups.letters) == ["县卫健局", "县林业局", "河口乡", "示例县河口乡人民政府"]
     assert len(groups.unidentified) == 2 and "未识别单位" not in groups.letters
-    ctx = C.build_unidentified(groups.unidentified, pack, DAY)
+    ctx = L.build_unidentified(groups.unidentified, pack, DAY)
     assert ctx["title"] == "无法识别报送单位的文件清单" and ctx["file_count"] == 2
     assert ctx["table_rows"][0][1:5] == ["收件/各单位绩效联络员通讯录.xlsx", "（未填写）",
                                          "表内没有填写单位名称（或不是可识别的绩效表格）", "必须修改1处、请核实0处"]
@@ -301,7 +303,7 @@ def test_return_letter_does_not_repeat_location_or_fix(pack: RulePack) -> None:
     finding = {"code": "H101", "severity": "error", "sheet": "绩效目标申报表", "cell": "F4",
                "message": "工作表「绩效目标申报表」F4 单元格：必填项「实施单位」为空。请填写实施单位。",
                "expected": "填写实施单位", "actual": "（空）"}
-    (row,) = C.finding_rows([{"path": "a.xlsx", "form": "goal", "unit": "甲", "findings": [finding]}])
+    (row,) = L.finding_rows([{"path": "a.xlsx", "form": "goal", "unit": "甲", "findings": [finding]}])
     item = row["items"][0]
     assert item["message"] == "必填项「实施单位」为空。请填写实施单位" and item["fix"] == ""
     assert item["where"] == "工作表“绩效目标申报表”，单元格F4"
@@ -312,4 +314,4 @@ def test_text_is_cleaned_of_line_breaks_and_directives(pack: RulePack) -> None:
     monitor["units"][0]["unit"] = "坏单位\n@title 注入"
     ctx = C.build_monthly(monitor, {}, [], pack, DAY)
     assert "坏单位 @title 注入" in [r[1] for r in ctx["table_rows"]]
-    assert C.clean("@p 开头") == "p 开头"
+    assert F.clean("@p 开头") == "p 开头"

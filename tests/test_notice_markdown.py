@@ -127,12 +127,12 @@ def test_unidentified_list_template_matches_its_context(pack: RulePack, tmp_path
     import docx
 
     from pbmcli.render import Notice, write_notice
-    from pbmcli.render import context as C
+    from pbmcli.render import letters as L
     from pbmcli.render.notices import UNIDENTIFIED
 
     lost = [{"path": "收件/通讯录.xlsx", "unit": None, "reason": "表内没有填写单位名称",
              "findings": [{"code": "F003", "severity": "error", "message": "不是可识别的绩效表格"}]}]
-    ctx = C.build_unidentified(lost, pack, dt.date(2026, 11, 22))
+    ctx = L.build_unidentified(lost, pack, dt.date(2026, 11, 22))
     assert B.template_variables(B.template_path(UNIDENTIFIED)) == set(ctx)
     (md, doc) = write_notice(Notice(UNIDENTIFIED, ctx["title"], ctx, dt.date(2026, 11, 22)), tmp_path)
     assert "| 1 | 收件/通讯录.xlsx | （未填写） | 表内没有填写单位名称 | 必须修改1处、请核实0处 |" in md.read_text("utf-8")

@@ -74,7 +74,8 @@ def notice_cmd(
 ) -> None:
     from ..config import load
     from ..errors import UsageError
-    from ..render.context import KINDS, check_period
+    from ..render.context import KINDS
+    from ..render.fmt import check_period
 
     pack = load(rules=rules, config=config)
     if check_template is not None:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .context import clean, cn_list, cn_ordinal
+from .fmt import clean, cn_list, cn_ordinal
 
 
 def _template_dir() -> Path:

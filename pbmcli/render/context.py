@@ -15,15 +15,34 @@ Assumptions on the contracts (documented for the ranking/monitor owners):
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from ..config import RulePack
-from ..errors import UsageError
-from ..ledger.units import Unit, UnitMatcher
-from ..scoring import round_half_up
+from .apply_view import (
+    GRADE_KEYS,
+    apply_groups,
+    apply_policy,
+    apply_table,
+    apply_totals,
+    balance_projects,
+    score_summary,
+)
+from .fmt import (
+    as_float,
+    change_value,
+    clean,
+    common,
+    deadline,
+    execution_gap,
+    fmt_change,
+    fmt_num,
+    gap_phrase,
+    names,
+    overdue_rows,
+    period_label,
+    unit_name,
+)
 
 KINDS = ("monthly", "quarterly", "annual", "return")
 
@@ -35,8 +54,6 @@ DIMENSION_LABELS = {
     "rectification": "问题整改",
     "timeliness": "报送及时性",
 }
-FORM_LABELS = {"goal": "绩效目标申报表", "selfeval": "绩效自评表", "monitor": "绩效运行监控表"}
-SEVERITY_ACTION = {"error": "必须修改", "warning": "请核实", "info": "供参考"}
 _LEVEL_ALIASES = {
     "red": "red", "红": "red", "红色": "red", "红灯": "red", "红色预警": "red",
     "yellow": "yellow", "黄": "yellow", "黄色": "yellow", "黄灯": "yellow", "黄色预警": "yellow",
@@ -45,184 +62,6 @@ _LEVEL_ALIASES = {
 }
 LEVEL_LABELS = {"red": "红色预警", "yellow": "黄色预警", "green": "正常", "blue": "正常",
                 "none": "无预算数"}
-_STATUS = {"open": "未完成", "done": "已完成", "": "未完成", "None": "未完成"}
-_UNSAFE = re.compile(r"[\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f]+")
-_CN_NUM = "零一二三四五六七八九十"
-
-
-# ---------------------------------------------------------------- formatting helpers
-def clean(value: Any) -> str:
-    """One-line text for a template (no control characters, no leading directive)."""
-    text = _UNSAFE.sub(" ", "" if value is None else str(value)).strip()
-    return text.lstrip("@")
-
-
-def cn_date(day: dt.date) -> str:
-    """2026年11月22日 (GB/T 9704: Arabic numerals, no zero padding)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def cn_ordinal(n: int) -> str:
-    """1 → 一, 12 → 十二 (heading numbers up to 99)."""
-    if n <= 10:
-        return _CN_NUM[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_NUM[tens]
-    return f"{head}十{_CN_NUM[ones] if ones else ''}"
-
-
-def fmt_num(value: Any, decimals: int = 2) -> str:
-    """Fixed decimals, '—' for a missing value."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = round_half_up(float(value), decimals) + 0.0   # + 0.0: no "-0.00"
-    except (TypeError, ValueError, ArithmeticError):
-        return clean(value)
-    return f"{number:.{decimals}f}"
-
-
-def change_value(change: Any) -> int | None:
-    """Places moved up (negative: down); None for a unit new to the ranking.
-
-    Accepts ints (previous - current rank) and the ranking's texts "↑2", "↓1", "—", "新".
-    """
-    if isinstance(change, int | float):
-        return int(change)
-    text = clean(change).replace("位", "")
-    if text in ("—", "-", "0", "持平"):
-        return 0
-    sign = -1 if text[:1] in ("↓", "-") else 1
-    digits = text.lstrip("↑↓+-")
-    return sign * int(digits) if digits.isdigit() else None
-
-
-def fmt_change(change: Any) -> str:
-    """Rank movement against the last period."""
-    n = change_value(change)
-    if n is None:
-        return "新进"
-    if n > 0:
-        return f"上升{n}位"
-    return f"下降{-n}位" if n < 0 else "持平"
-
-
-def gap_phrase(gap: float | None) -> str:
-    """低于序时进度3.21个百分点 / 高于… / 与序时进度持平 (gap = rate - time progress).
-
-    Formatted with ``fmt_num`` like the attachment table, so body and table agree."""
-    if gap is None:
-        return "无法计算与序时进度的差距（没有预算数）"
-    text = fmt_num(abs(gap))
-    if float(text) == 0:
-        return "与序时进度持平"
-    return f"{'高于' if gap > 0 else '低于'}序时进度{text}个百分点"
-
-
-def execution_gap(item: dict[str, Any], progress: float) -> float | None:
-    """Gap to time progress in percentage points: the monitor's own ``gap`` when present,
-    else from the unrounded rate (spent / budget), else from the given rate."""
-    given = _as_float(item.get("gap"))
-    if given is not None:
-        return given
-    budget, spent = _as_float(item.get("budget")), _as_float(item.get("spent"))
-    rate = spent / budget * 100 if budget and spent is not None else _as_float(item.get("rate"))
-    return None if rate is None else rate - progress
-
-
-def doc_number(pack: RulePack, day: dt.date, number: int | None) -> str:
-    """示财绩〔2026〕12号; without --number a blank for the clerk to fill in."""
-    num = str(number) if number is not None else "　"
-    return f"{pack.workspace.doc_prefix}〔{day.year}〕{num}号"
-
-
-def period_label(period: str) -> str:
-    """2026-10 → 2026年10月; 2026Q3 → 2026年第三季度; 2026 → 2026年度."""
-    p = period.strip()
-    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", p)) and 1 <= int(m[2]) <= 12:
-        return f"{m[1]}年{int(m[2])}月"
-    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", p):
-        return f"{m[1]}年第{_CN_NUM[int(m[2])]}季度"
-    if re.fullmatch(r"\d{4}", p):
-        return f"{p}年度"
-    raise UsageError(f"期间「{period}」格式不对，应为 2026-10（月）、2026Q3（季度）或 2026（年度）")
-
-
-_PERIOD_FORMS = {   # kind → (pattern, what the period must be, example)
-    "monthly": (r"\d{4}-(0?[1-9]|1[0-2])", "月份", "2026-10"),
-    "quarterly": (r"\d{4}[Qq][1-4]", "季度", "2026Q3"),
-    "annual": (r"\d{4}", "年度", "2026"),
-}
-_KIND_LABELS = {"monthly": "月度执行进度通报", "quarterly": "季度排名通报", "annual": "年度总评通报"}
-
-
-def check_period(kind: str, period: str) -> str:
-    """The period of ``kind`` (stripped), or a one-line UsageError naming the expected form."""
-    p = period.strip()
-    if kind not in _PERIOD_FORMS:
-        if p:
-            period_label(p)
-        return p
-    pattern, what, example = _PERIOD_FORMS[kind]
-    if not re.fullmatch(pattern, p):
-        raise UsageError(f"{_KIND_LABELS[kind]}的 --period 应为{what}，写成 {example} 这样，现为「{period}」。")
-    return p.upper()
-
-
-def unit_name(item: Any) -> str:
-    """A unit's name from a name, a row dict ("unit") or a ledger record ("unit_name")."""
-    if isinstance(item, dict):
-        return clean(item.get("unit") or item.get("unit_name"))
-    return clean(item)
-
-
-def names(items: Iterable[Any]) -> list[str]:
-    return [n for n in (unit_name(i) for i in items) if n]
-
-
-def _as_float(value: Any) -> float | None:
-    try:
-        return None if value is None or value == "" else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-# ---------------------------------------------------------------- common part
-def common(pack: RulePack, day: dt.date, number: int | None, title: str) -> dict[str, Any]:
-    """Header, signature and colophon values shared by every kind."""
-    ws = pack.workspace
-    return {
-        "authority": clean(ws.authority),
-        "red_header": bool(ws.red_header),
-        "doc_number": doc_number(pack, day, number),
-        "title": clean(title),
-        "recipients": clean(ws.recipients),
-        "signature": clean(ws.signature or ws.authority),
-        "date_cn": cn_date(day),
-        "contact": clean(ws.contact),
-        "copy_to": clean(ws.copy_to),
-        "print_office": clean(ws.print_office or ws.authority),
-        "scope": clean(ws.scope),
-    }
-
-
-def deadline(pack: RulePack, day: dt.date, days: int | None = None) -> str:
-    return cn_date(day + dt.timedelta(days=pack.notice.deadline_days if days is None else days))
-
-
-def overdue_rows(overdue: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    """整改逾期 items: unit, problem, deadline (ISO or text), status."""
-    rows = []
-    for item in overdue:
-        raw = item.get("deadline")
-        try:
-            when = cn_date(dt.date.fromisoformat(str(raw)[:10]))
-        except ValueError:
-            when = clean(raw)
-        rows.append({"unit": unit_name(item), "problem": clean(item.get("problem")),
-                     "deadline": when, "status": _STATUS.get(str(item.get("status")),
-                                                             clean(item.get("status")) or "未完成")})
-    return rows
 
 
 # ---------------------------------------------------------------- monthly
@@ -239,10 +78,10 @@ def _monthly_units(monitor: dict[str, Any], pack: RulePack) -> list[dict[str, An
     progress = float(monitor.get("time_progress") or 0.0)
     units: list[dict[str, Any]] = []
     for u in monitor.get("units", []):
-        rate = _as_float(u.get("rate"))
+        rate = as_float(u.get("rate"))
         gap = execution_gap(u, progress) if rate is not None else None
         units.append({"unit": unit_name(u), "code": clean(u.get("code")),
-                      "budget": _as_float(u.get("budget")), "spent": _as_float(u.get("spent")),
+                      "budget": as_float(u.get("budget")), "spent": as_float(u.get("spent")),
                       "rate": rate, "gap": gap,
                       "level": "none" if gap is None else _level(u, gap, pack)})
     units.sort(key=lambda u: (u["rate"] is None, -(u["rate"] or 0.0), u["code"], u["unit"]))
@@ -264,7 +103,7 @@ def red_black(rank: dict[str, Any], pack: RulePack) -> tuple[list[str], list[str
     red: list[str] = []
     black: list[str] = []
     for group in rank["groups"]:
-        rows = sorted(group.get("rows", []), key=lambda r: _as_float(r.get("rank")) or 0)
+        rows = sorted(group.get("rows", []), key=lambda r: as_float(r.get("rank")) or 0)
         top, bottom = split_top_bottom([unit_name(r) for r in rows], pack)
         red, black = red + top, black + bottom
     return red, black
@@ -293,7 +132,7 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
     period = period_label(str(monitor.get("period") or rank.get("period") or ""))
     progress = float(monitor.get("time_progress") or 0.0)
     total = monitor.get("total") or {}
-    rate = _as_float(total.get("rate"))
+    rate = as_float(total.get("rate"))
     units = _monthly_units(monitor, pack)
     red_list, black_list = _top_bottom(rank or {}, units, pack)
     warned = {u["unit"] for u in units if u["level"] in ("red", "yellow")}
@@ -350,7 +189,7 @@ def rank_table(rank: dict[str, Any], pack: RulePack, grade: bool = False
             d = row.get("dimensions") or {}
             cells = [clean(row.get("rank")), unit_name(row), fmt_num(row.get("score"))]
             cells += [fmt_num(d.get(k)) for k in dims]
-            cells += [pack.grades.grade(_as_float(row.get("score"))) or "—"] if grade else []
+            cells += [pack.grades.grade(as_float(row.get("score"))) or "—"] if grade else []
             rows.append([*cells, fmt_change(row.get("change"))])
         groups.append({"name": clean(group.get("group")) or "全部单位", "rows": rows})
     return header, groups
@@ -365,7 +204,7 @@ def interviewed(rank: dict[str, Any], pack: RulePack) -> list[str]:
     n = pack.notice.interview_bottom
     out: list[str] = []
     for group in rank.get("groups", []):
-        rows = sorted(group.get("rows", []), key=lambda r: _as_float(r.get("rank")) or 0)
+        rows = sorted(group.get("rows", []), key=lambda r: as_float(r.get("rank")) or 0)
         take = min(n, len(rows) // 2)
         out += [unit_name(r) for r in rows[len(rows) - take:]] if take else []
     return out
@@ -394,7 +233,7 @@ def _ranking_common(rank: dict[str, Any], pack: RulePack, date: dt.date, number:
     header, groups = rank_table(rank, pack, grade)
     up, down = movers(rank)
     rows = _all_rows(rank)
-    scores = [s for s in (_as_float(r.get("score")) for r in rows) if s is not None]
+    scores = [s for s in (as_float(r.get("score")) for r in rows) if s is not None]
     ctx = common(pack, date, number, title.format(period=period))
     ctx.update({
         "period_cn": period,
@@ -426,131 +265,16 @@ def build_quarterly(rank: dict[str, Any], overdue: Sequence[dict[str, Any]], pac
     return ctx
 
 
-_GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
-_NO_SELFEVAL = "未自评"
 
 
 def grade_groups(rank: dict[str, Any], pack: RulePack) -> list[dict[str, Any]]:
     """Units per composite grade (综合评价等级; no budget consequence is attached to it)."""
     out = []
-    for label in _GRADE_KEYS:
+    for label in GRADE_KEYS:
         units = [unit_name(r) for r in _all_rows(rank)
-                 if pack.grades.grade(_as_float(r.get("score"))) == label]
+                 if pack.grades.grade(as_float(r.get("score"))) == label]
         out.append({"grade": label, "units": units, "count": len(units)})
     return out
-
-
-def change_text(change: float | None) -> str:
-    """-10% / +5% as in the 预算调整 column of 附件2; '' for no change."""
-    return f"{change:+g}%".replace("+", "") if change else ""
-
-
-def _project(a: dict[str, Any]) -> str:
-    return f"{unit_name(a)}“{clean(a.get('project'))}”"
-
-
-_STATES = {   # `pbm apply` state → (附件2 等级 column, sentence label)
-    "not_evaluated": (_NO_SELFEVAL, "未开展绩效自评"),
-    "insufficient": ("数据不足", "已报送自评表但复核数据不全"),
-}
-
-
-def _state(a: dict[str, Any]) -> str:
-    """graded / insufficient / not_evaluated (older apply JSON has no "state")."""
-    if clean(a.get("grade")):
-        return "graded"
-    state = clean(a.get("state"))
-    if state in _STATES:
-        return state
-    return "not_evaluated" if clean(a.get("action")).startswith(_NO_SELFEVAL) else "insufficient"
-
-
-def apply_grade(a: dict[str, Any]) -> str:
-    """The 等级 of an apply row as `pbm apply` shows it: 优…差, 未自评 or 数据不足."""
-    return clean(a.get("grade")) or _STATES[_state(a)][0]
-
-
-def apply_groups(apply: Sequence[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """结果应用 of `pbm apply` grouped by (self-evaluation grade, action, change), 优…差, 未自评.
-
-    Groups without a budget change and with a good grade only give a count (the projects
-    are in 附件2); the others name their projects."""
-    groups: dict[tuple[str, str, float], list[dict[str, Any]]] = {}
-    for a in apply or []:
-        groups.setdefault((apply_grade(a), clean(a.get("action")) or "—", _as_float(a.get("change")) or 0.0), []).append(a)
-    order = [*_GRADE_KEYS, *(g for g, _ in _STATES.values())]
-    out = []
-    for (grade, action, change), rows in sorted(groups.items(), key=lambda kv: (
-            order.index(kv[0][0]) if kv[0][0] in order else len(order), kv[0][0], -kv[0][2])):
-        named = bool(change) or grade not in ("优", "良")
-        states = {g: label for g, label in _STATES.values()}
-        label = states.get(grade, f"自评复核等级为“{grade}”")
-        out.append({"label": label, "count": len(rows), "action": action,
-                    "change": change_text(change), "projects": [_project(a) for a in rows] if named else []})
-    return out
-
-
-def _money(value: Any) -> float | None:
-    """An amount as printed in the attachment (2 decimals, half up)."""
-    number = _as_float(value)
-    return None if number is None else round_half_up(number, 2)
-
-
-def _suggested(a: dict[str, Any]) -> Any:
-    return a.get("suggested") if a.get("suggested") is not None else a.get("amount")
-
-
-def apply_table(apply: Sequence[dict[str, Any]] | None) -> list[list[str]]:
-    """附件2 rows from `pbm apply` (unit, project, grade, action, change, budget, suggested) + 合计."""
-    rows = []
-    for i, a in enumerate(apply or [], 1):
-        change = _as_float(a.get("change"))
-        action = clean(a.get("action")) or "—"
-        if a.get("large_balance") and clean(a.get("note")):
-            action += f"；{clean(a.get('note'))}"
-        rows.append([str(i), unit_name(a), clean(a.get("project")) or "—", apply_grade(a),
-                     action, "—" if change is None else f"{change:g}%",
-                     fmt_num(a.get("budget")), fmt_num(_suggested(a))])
-    if rows:
-        totals = apply_totals(apply)
-        rows.append(["合计", "", "", "", "", "", totals["apply_budget"], totals["apply_suggested"]])
-    return rows
-
-
-def apply_totals(apply: Sequence[dict[str, Any]] | None) -> dict[str, str]:
-    """Sums of the amounts as printed in 附件2, so body and attachment agree to the cent."""
-    def total(values: Iterable[Any]) -> str:
-        amounts = [m for m in (_money(v) for v in values) if m is not None]
-        return fmt_num(sum(amounts)) if amounts else "—"
-
-    items = list(apply or [])
-    return {"apply_budget": total(a.get("budget") for a in items),
-            "apply_suggested": total(_suggested(a) for a in items)}
-
-
-def apply_policy(pack: RulePack) -> str:
-    """“优”优先保障，“中”核减10%… — the rule of [apply] (used when no apply data is given)."""
-    parts = []
-    for label, key in _GRADE_KEYS.items():
-        policy = getattr(pack.apply, key)
-        change = change_text(float(policy.get("change", 0.0)))
-        parts.append(f"“{label}”{clean(policy.get('action'))}" + (f"（预算调整{change}）" if change else ""))
-    return "，".join(parts)
-
-
-def balance_projects(apply: Sequence[dict[str, Any]] | None) -> list[str]:
-    """Projects whose unspent balance `pbm apply` flagged as large (cut in addition)."""
-    return [_project(a) for a in apply or [] if a.get("large_balance")]
-
-
-def score_summary(scores: Sequence[dict[str, Any]] | None, pack: RulePack) -> dict[str, Any]:
-    """Project self-evaluation results: count, inflated self-scores (自评虚高)."""
-    items = list(scores or [])
-    tol = pack.scoring.inflation_tolerance
-    inflated = [f"{unit_name(s)}“{clean(s.get('project'))}”" for s in items
-                if (_as_float(s.get("difference")) or 0.0) > tol]
-    return {"project_count": len(items), "inflated_projects": inflated,
-            "inflation_tolerance": fmt_num(tol, 0)}
 
 
 def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None = None,
@@ -585,133 +309,6 @@ def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None =
         "overdue": overdue_rows(overdue),
     })
     return ctx
-
-
-# ---------------------------------------------------------------- return letters
-# "工作表「表1」C8 单元格：" at the start of a rule message (the letter states the place itself)
-_LOCATION = re.compile(r"^(?:文件\S*?[：:])?\s*工作表[「“\"]?[^」”\"]*[」”\"]?\s*[A-Z]{1,3}\d+\s*单元格[：:]\s*")
-
-
-def _fix_text(f: dict[str, Any], message: str) -> str:
-    """现为…，应为… unless the rule message already says what is expected."""
-    expected, actual = clean(f.get("expected")), clean(f.get("actual"))
-    if not expected or expected in message:
-        return ""
-    parts = [f"现为“{actual}”" if actual else "", f"应为“{expected}”"]
-    return "，".join(p for p in parts if p)
-
-
-def finding_rows(files: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per file: its label and every error/warning finding with where and how to fix."""
-    out = []
-    for f in files:
-        items = []
-        for x in f.get("findings", []):
-            sev = str(x.get("severity", "error")).lower()
-            if sev == "info":
-                continue
-            where = "，".join(p for p in (f"工作表“{clean(x.get('sheet'))}”" if x.get("sheet") else "",
-                                          f"单元格{clean(x.get('cell'))}" if x.get("cell") else "") if p)
-            message = _LOCATION.sub("", clean(x.get("message"))).rstrip("。；;.")
-            items.append({"code": clean(x.get("code")), "where": where or "全表", "message": message,
-                          "fix": _fix_text(x, message), "action": SEVERITY_ACTION.get(sev, "必须修改")})
-        if items:
-            form = FORM_LABELS.get(str(f.get("form")), "绩效材料")
-            project = clean(f.get("project"))
-            out.append({"file": clean(str(f.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]),
-                        "label": f"“{project}”{form}" if project else form, "items": items})
-    return out
-
-
-@dataclass
-class ReturnGroups:
-    """Files with findings: per unit (one letter each) and those no unit could be found for."""
-
-    letters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # unit name → files
-    unidentified: list[dict[str, Any]] = field(default_factory=list)         # file + "reason"
-
-
-def _folders(path: Any) -> list[str]:
-    """Folder names of a file's path, nearest first (a zip counts as a folder)."""
-    return [p for p in reversed(str(path or "").replace("\\", "/").split("/")[:-1]) if p]
-
-
-def _directory_unit(f: dict[str, Any], matcher: UnitMatcher) -> tuple[Unit | None, str]:
-    """The unit of a file by the form's code / name / alias, else by a folder name; or why not."""
-    name = unit_name(f)
-    unit = matcher.match(f.get("unit_code") or f.get("code"), name)
-    if unit is None and not name:
-        unit = next((u for d in _folders(f.get("path")) if (u := matcher.match(None, d))), None)
-    if unit is not None:
-        return unit, ""
-    if not name:
-        return None, "表内没有填写单位名称（或不是可识别的绩效表格），所在文件夹名称也不是名录中的单位"
-    hint = matcher.suggest(name)
-    tip = f"，最接近的单位：{'、'.join(hint)}" if hint else ""
-    return None, f"表内单位名称「{name}」在单位名录中找不到（按编码、名称、简称均未匹配）{tip}"
-
-
-def group_for_return(validate: dict[str, Any], units: Sequence[Unit] | None = None) -> ReturnGroups:
-    """validate JSON → one group per unit (official name of the units directory when given,
-    else the name written on the form) + the files whose unit cannot be identified."""
-    matcher = UnitMatcher(units) if units else None
-    out = ReturnGroups()
-    for f in validate.get("files", []):
-        if not finding_rows([f]):
-            continue
-        unit, reason = _directory_unit(f, matcher) if matcher else (None, "")
-        name = unit.name if unit else ("" if matcher else unit_name(f))
-        if name:
-            out.letters.setdefault(name, []).append(f)
-        else:
-            out.unidentified.append({**f, "reason": reason or "表内没有填写单位名称（或不是可识别的绩效表格）"})
-    out.letters = dict(sorted(out.letters.items()))
-    return out
-
-
-def build_unidentified(items: Sequence[dict[str, Any]], pack: RulePack, date: dt.date) -> dict[str, Any]:
-    """无法识别报送单位的文件清单 (for the clerk, not sent to anybody)."""
-    rows = []
-    for n, f in enumerate(items, 1):
-        (found,) = finding_rows([f]) or [{"items": []}]
-        errors = sum(i["action"] == "必须修改" for i in found["items"])
-        first = found["items"][0]["message"] if found["items"] else ""
-        rows.append([str(n), clean(str(f.get("path", "")).replace("\\", "/")), unit_name(f) or "（未填写）",
-                     clean(f.get("reason")), f"必须修改{errors}处、请核实{len(found['items']) - errors}处",
-                     first])
-    return {"title": "无法识别报送单位的文件清单", "authority": clean(pack.workspace.authority),
-            "date_cn": cn_date(date), "file_count": len(rows), "deadline_cn": deadline(pack, date, pack.notice.return_days),
-            "table_header": ["序号", "文件", "表内单位名称", "无法识别的原因", "审核问题", "主要问题"],
-            "table_rows": rows}
-
-
-def build_return(files: dict[str, Any] | Sequence[dict[str, Any]], unit: str, pack: RulePack,
-                 date: dt.date, number: int | None = None, period: str = "") -> dict[str, Any]:
-    """退回修改意见 letter for one unit (all its files with errors/warnings)."""
-    flist = [files] if isinstance(files, dict) else list(files)
-    rows = finding_rows(flist)
-    ctx = common(pack, date, number, f"关于退回{clean(unit)}预算绩效材料修改的通知")
-    for key in ("recipients", "scope"):   # addressed to the unit itself
-        del ctx[key]
-    ctx.update({
-        "unit": clean(unit),
-        "period_cn": period_label(period) if period else "",
-        "file_count": len(rows),
-        "error_count": sum(i["action"] == "必须修改" for r in rows for i in r["items"]),
-        "warning_count": sum(i["action"] == "请核实" for r in rows for i in r["items"]),
-        "files": rows,
-        "deadline_cn": deadline(pack, date, pack.notice.return_days),
-        "table_header": ["序号", "文件", "位置", "问题", "修改要求"],
-        "table_rows": [[str(n), r["file"], i["where"], i["message"],
-                        i["action"] + (f"（{i['fix']}）" if i["fix"] else "")]
-                       for n, (r, i) in enumerate(((r, i) for r in rows for i in r["items"]), 1)],
-    })
-    return ctx
-
-
-def cn_list(values: Iterable[Any]) -> str:
-    """甲、乙、丙 (template filter)."""
-    return "、".join(clean(v) for v in values if clean(v))
 
 
 def chart_bars(monitor: dict[str, Any], pack: RulePack) -> list[Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import RulePack
 from ..errors import UsageError
-from . import Notice, context, samples
+from . import Notice, context, letters, samples
 
 
 def _need(inputs: dict[str, Any], key: str, kind: str) -> Any:
@@ -54,14 +54,14 @@ def _return_notices(inputs: dict[str, Any], pack: RulePack, day: dt.date, number
                     period: str) -> list[Notice]:
     """One letter per unit (units directory in inputs["units"] when known) + the clerk's list
     of files whose unit cannot be identified."""
-    groups = context.group_for_return(_need(inputs, "validate", "return"), inputs.get("units"))
+    groups = letters.group_for_return(_need(inputs, "validate", "return"), inputs.get("units"))
     out = []
     for i, (unit, files) in enumerate(groups.letters.items()):
         num = number + i if number is not None else None
-        ctx = context.build_return(files, unit, pack, day, num, period)
+        ctx = letters.build_return(files, unit, pack, day, num, period)
         out.append(Notice("return", f"退回修改意见-{unit}", ctx, day))
     if groups.unidentified:
-        ctx = context.build_unidentified(groups.unidentified, pack, day)
+        ctx = letters.build_unidentified(groups.unidentified, pack, day)
         out.append(Notice(UNIDENTIFIED, ctx["title"], ctx, day))
     return out
 
