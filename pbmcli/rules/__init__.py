@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import files, goal, header, indicators, ledgered, scored, selfeval  # noqa: F401  (registration)
+from . import files, goal, header, indicators, ledgered, scored, selfeval, selfeval_fill  # noqa: F401  (registration)
 from .registry import (
     REDIRECTS,
     RULES,
