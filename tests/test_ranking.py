@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_ledger import make_score, make_sub
 
+from pbmcli.cycle.rank_explain import explain
 from pbmcli.cycle.ranking import (
     RankRow,
     _sort_and_rank,
     change_text,
     competition_ranks,
-    explain,
     rank,
 )
 from pbmcli.ledger.store import ExecutionRow, Ledger

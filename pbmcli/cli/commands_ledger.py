@@ -347,7 +347,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
              explain: Annotated[str | None, typer.Option("--explain", help="说明该单位（编码或名称）的得分构成和扣分依据。")] = None,
              output: OutputOpt = None, force: ForceOpt = False,
              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..cycle import ranking
+    from ..cycle import rank_explain, ranking
     from ..period import Period
 
     pack = _pack(rules, config)
@@ -355,7 +355,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     Period.parse(period)  # a bad period stops before the ledger is touched
     with _ledger(pack, db) as ledger:
         res = ranking.rank(ledger, period, pack)
-        detail = ranking.explain(res, explain, ledger) if explain else None
+        detail = rank_explain.explain(res, explain, ledger) if explain else None
     if not res.rows():
         _notes([f"台账中没有 {res.period} 可用于排名的数据。请先用 pbm monitor 执行数据 --period 月份 --record"
                 " 记录执行数据，或用 pbm ingest 导入报表。"])
