@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401  isort: skip
     commands_rules,
     commands_score,
     commands_ledger,
+    commands_cycle,
     commands_notice,
     commands_demo,
 )

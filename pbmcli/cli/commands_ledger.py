@@ -1,142 +1,34 @@
-"""`pbm init`, `pbm ledger`, `pbm ingest`, `pbm monitor`, `pbm rank`, `pbm rectify`, `pbm apply`.
+"""`pbm init`, `pbm ledger`, `pbm ingest`, `pbm monitor`, `pbm rank`.
 
 Thin commands: parse options, call one core function, format the result.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import app, command, guarded
+from .app import command
+from .ledger_common import (
+    DbOpt,
+    Fmt,
+    MonitorFmt,
+    ScreenFmt,
+    emit_json,
+    need_output,
+    open_db,
+    print_notes,
+    print_table,
+    rule_pack,
+)
+from .options import ConfigOpt, ForceOpt, OutputOpt, QuietOpt, RulesOpt
 
 if TYPE_CHECKING:
     from ..config import RulePack
     from ..cycle.monitor import LightsResult, MonitorResult
     from ..cycle.ranking import Ranking
-    from ..ledger.store import Ledger, Rectification
-
-
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-    xlsx = "xlsx"
-    md = "md"
-
-
-class ScreenFmt(StrEnum):
-    """Commands whose result is a summary for the screen: table or json only."""
-
-    table = "table"
-    json = "json"
-
-
-class MonitorFmt(StrEnum):
-    table = "table"
-    json = "json"
-    xlsx = "xlsx"
-
-
-DbOpt = Annotated[str | None, typer.Option("--db", help="台账文件路径（默认取 pbm.toml 中 \\[workspace] 的 db，即 pbm.sqlite）。")]
-ConfigOpt = Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml 的路径（默认从当前目录向上查找）。")]
-RulesOpt = Annotated[str | None, typer.Option("--rules", help="规则包：内置名称（national）或 TOML 文件路径。")]
-OutputOpt = Annotated[str | None, typer.Option("--output", "-o", help="写入该文件（xlsx 格式必须指定）；不指定则输出到屏幕。")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="允许覆盖已存在的输出文件。")]
-DateOpt = Annotated[str | None, typer.Option("--date", help="以该日期为“今天”（YYYY-MM-DD），默认为系统日期。")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="不显示提示信息，只输出结果。")]
-ListFmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、md、xlsx（xlsx 须用 -o 指定文件）。")]
-
-
-def _pack(rules: str | None, config: str | None) -> RulePack:
-    from ..config import load
-
-    return load(rules=rules, config=config)
-
-
-def _clock(date: str | None) -> Any:
-    if not date:
-        return None
-    from ..errors import UsageError
-
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise UsageError(f"--date 应写成 2026-11-22 这样的日期，现为「{date}」。") from None
-    return lambda: dt.datetime.combine(day, dt.time(12, 0))
-
-
-def _ledger(pack: RulePack, db: str | None, date: str | None = None, *, create: bool = False) -> Ledger:
-    """The ledger; only writing commands pass ``create=True`` (read-only ones stop on a missing ledger)."""
-    from ..ledger.workspace import open_ledger
-
-    return open_ledger(pack, db, _clock(date), create=create)
-
-
-def _json(data: Any, output: str | None, force: bool) -> None:
-    from ..outputs import emit_text
-
-    emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
-
-
-def _need_output(fmt: StrEnum, output: str | None) -> None:
-    from ..errors import UsageError
-
-    if fmt == "xlsx" and not output:
-        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
-
-
-def _table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:
-    """A console table.  Numbers and codes, and short words (自评表, 已存在), are never wrapped;
-    ``ratios`` (one per column, 0 = none) share the rest of the width among the long text columns."""
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
-
-    from .output import out
-
-    t = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, expand=bool(ratios))
-    cells = [["" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
-    for j, h in enumerate(header):
-        short = all(len(r[j]) <= 10 and (r[j].isascii() or r[j] == "—") for r in cells)  # numbers, codes
-        word = not short and all(cell_len(r[j]) <= 8 for r in cells)  # 自评表, 已存在: keep whole
-        ratio = ratios[j] if j < len(ratios) and ratios[j] else None
-        t.add_column(h, overflow="fold", no_wrap=short or word, min_width=None if short or word else 8,
-                     justify="right" if short and cells else "left", ratio=ratio)
-    for r in cells:
-        t.add_row(*r)
-    out.print(t)
-
-
-def _notes(lines: list[str], quiet: bool = False) -> None:
-    from .output import err
-
-    if quiet:
-        return
-    for line in lines:
-        err.print(line, markup=False)
-
-
-def _emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], output: str | None,
-               force: bool, notes: Sequence[str] = (), sheet: str | None = None) -> None:
-    """A list as md (stdout or -o) or xlsx (-o); table / json are handled by the caller."""
-    if fmt is Fmt.xlsx:
-        from ..outputs import SheetSpec, write_xlsx
-
-        sheets = [SheetSpec(sheet or title[:31], header, rows)]
-        if notes:
-            sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
-        write_xlsx(output or "", sheets, force)
-    else:
-        from ..outputs import emit_text, markdown_table
-
-        text = f"# {title}\n\n" + markdown_table(header, rows) + "".join(f"\n{n}\n" for n in notes)
-        emit_text(text, output, force)
 
 
 # --------------------------------------------------------------------------- init / ledger
@@ -164,15 +56,15 @@ def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--un
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..ledger.units import read_units
 
-    pack = _pack(rules, config)
+    pack = rule_pack(rules, config)
     directory = read_units(units) if units else None  # a bad directory stops before the ledger is touched
-    with _ledger(pack, db, create=directory is not None) as ledger:
+    with open_db(pack, db, create=directory is not None) as ledger:
         if directory is not None:
             n = ledger.upsert_units(directory)
-            _notes([f"已从 {units} 导入 {n} 个单位。"])
+            print_notes([f"已从 {units} 导入 {n} 个单位。"])
         summary = ledger.summary()
     if fmt is ScreenFmt.json:
-        _json(summary, None, False)
+        emit_json(summary, None, False)
         return
     _print_summary(summary)
 
@@ -185,10 +77,10 @@ def _print_summary(s: dict[str, Any]) -> None:
     from ..model import FormKind
 
     rows = [[FormKind(f).label, c["current"], c["superseded"]] for f, c in s["forms"].items()]
-    _table("报表", ["类型", "现行版本", "已被替代"], rows)
-    _table("执行数据", ["期间", "行数"], [[p, n] for p, n in s["execution"].items()])
+    print_table("报表", ["类型", "现行版本", "已被替代"], rows)
+    print_table("执行数据", ["期间", "行数"], [[p, n] for p, n in s["execution"].items()])
     if s["superseded"]:
-        _table("被替代的旧版本", ["编号", "单位", "项目", "期间", "文件", "被替代为"],
+        print_table("被替代的旧版本", ["编号", "单位", "项目", "期间", "文件", "被替代为"],
                [[r["id"], r["unit_name"], r["project"], r["period"], r["path"], r["superseded_by"]]
                 for r in s["superseded"]])
     labels = {"open": "未完成", "done": "已完成"}
@@ -205,12 +97,12 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
     from ..ledger.workspace import ingest
     from ..period import Period
 
-    pack = _pack(rules, config)
+    pack = rule_pack(rules, config)
     Period.parse(period)
-    with _ledger(pack, db, date, create=True) as ledger:
+    with open_db(pack, db, date, create=True) as ledger:
         res = ingest(ledger, paths, period, pack)
     if fmt is ScreenFmt.json:
-        _json(res.to_dict(), None, False)
+        emit_json(res.to_dict(), None, False)
     else:
         _ingest_table(res)
     if any(f.severity.value == "error" for f in res.findings) or any(i.errors for i in res.items):
@@ -236,16 +128,16 @@ def _ingest_table(res: Any) -> None:
             for i in res.items]
     narrow = out.width < 100  # the project is nearly always in the file name: leave it out on narrow screens
     keep = [j for j in range(len(header)) if not (narrow and header[j] == "项目")]
-    _table(f"导入结果（{res.period}）", [header[j] for j in keep], [[r[j] for j in keep] for r in rows],
+    print_table(f"导入结果（{res.period}）", [header[j] for j in keep], [[r[j] for j in keep] for r in rows],
            ratios=(3, 0, 2) if narrow else (4, 0, 3, 3))
     if any(i.status in ("superseded", "duplicate") for i in res.items):
-        _notes(["“新版本”：替代了台账中同一单位、项目、期间的旧版本（旧版本保留在历史中）；“已存在”：同一文件已导入过，未改动。"])
-    _notes([f"{_file_name(f.path)}：{f.message}" for f in res.findings]
+        print_notes(["“新版本”：替代了台账中同一单位、项目、期间的旧版本（旧版本保留在历史中）；“已存在”：同一文件已导入过，未改动。"])
+    print_notes([f"{_file_name(f.path)}：{f.message}" for f in res.findings]
            + [f"已跳过 {_file_name(x['path'])}：{x['reason']}" for x in res.skipped])
     by_form: dict[str, list[str]] = {}
     for m in res.missing:
         by_form.setdefault(m.get("form_label", ""), []).append(m["unit"])
-    _notes([f"未报送{form}（按台账中 {res.period} 的现行版本）：{'、'.join(units)}" for form, units in by_form.items()])
+    print_notes([f"未报送{form}（按台账中 {res.period} 的现行版本）：{'、'.join(units)}" for form, units in by_form.items()])
 
 
 # --------------------------------------------------------------------------- monitor
@@ -262,8 +154,8 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
                 db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle import monitor
 
-    pack = _pack(rules, config)
-    _need_output(fmt, output)
+    pack = rule_pack(rules, config)
+    need_output(fmt, output)
     if monitor.detect_kind(export) == "forms":
         _lights(export, period, pack, fmt, output, force, quiet)
         return
@@ -274,14 +166,14 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
     if not record:  # reading only: no ledger is created
         res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
     else:
-        with _ledger(pack, db, create=True) as ledger:
+        with open_db(pack, db, create=True) as ledger:
             res = monitor.monitor_export(export, period, pack, ledger.units())
             status = monitor.record(ledger, res, export)
-        _notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
+        print_notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
                  "superseded": "已记入台账，替代了本月之前导入的数据（旧数据保留在历史中）。"}[status]], quiet)
-    _notes([f.message for f in res.findings], quiet)
+    print_notes([f.message for f in res.findings], quiet)
     if fmt is MonitorFmt.json:
-        _json(res.to_dict(), output, force)
+        emit_json(res.to_dict(), output, force)
     elif fmt is MonitorFmt.xlsx:
         from ..cycle.exports import monitor_sheets
         from ..outputs import write_xlsx
@@ -293,21 +185,21 @@ def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出�
 
 def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
     d = res.to_dict()
-    _table(f"{d['period']} 预算执行进度（时间进度 {d['time_progress']:.2f}%，金额单位：万元）",
+    print_table(f"{d['period']} 预算执行进度（时间进度 {d['time_progress']:.2f}%，金额单位：万元）",
            ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"],
            [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]])
     warn = [[u["unit"], p["project"], p["rate"], p["gap"], p["level"]]
             for u in d["units"] for p in u["projects"] if p["level"] != "正常"]
     if warn:
-        _table("预警项目", ["单位", "项目", "执行率%", "偏差(百分点)", "预警"], warn)
+        print_table("预警项目", ["单位", "项目", "执行率%", "偏差(百分点)", "预警"], warn)
     if d["incomplete"]:
-        _table("数据缺失（金额为空或不是数字，未计入执行率和合计）", ["单位", "项目", "行号", "缺失的列"],
+        print_table("数据缺失（金额为空或不是数字，未计入执行率和合计）", ["单位", "项目", "行号", "缺失的列"],
                [[i["unit"], i["project"], i["row"], i["columns"]] for i in d["incomplete"]])
     t = d["total"]
-    _notes([f"合计：预算 {t['budget']:,.2f} 万元，支出 {t['spent']:,.2f} 万元，执行率 {t['rate'] or 0:.2f}%，"
+    print_notes([f"合计：预算 {t['budget']:,.2f} 万元，支出 {t['spent']:,.2f} 万元，执行率 {t['rate'] or 0:.2f}%，"
             f"偏差 {t['gap'] or 0:.2f} 个百分点。"], quiet)
     if d["missing"]:
-        _notes(["未报送：" + "、".join(m["unit"] for m in d["missing"])], quiet)
+        print_notes(["未报送：" + "、".join(m["unit"] for m in d["missing"])], quiet)
 
 
 def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str | None, force: bool,
@@ -317,9 +209,9 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
 
     subs, findings, months, skipped = read_forms([path], pack=pack)
     res = monitor_forms(subs, period, pack, months)
-    _notes([f"{f.path}：{f.message}" for f in findings] + skipped, quiet)
+    print_notes([f"{f.path}：{f.message}" for f in findings] + skipped, quiet)
     if fmt is MonitorFmt.json:
-        _json(res.to_dict(), output, force)
+        emit_json(res.to_dict(), output, force)
         return
     rows = [[i["unit"], i["project"], i["indicator"], i["target"], i["current"], i["p"], i["light_label"], i["basis"]]
             for i in res.to_dict()["indicators"]]
@@ -333,9 +225,9 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
 
 
 def _lights_table(res: LightsResult, header: list[str], rows: list[list[Any]], quiet: bool = False) -> None:
-    _table(f"{res.period} 绩效运行监控指标亮灯", header, rows)
+    print_table(f"{res.period} 绩效运行监控指标亮灯", header, rows)
     c = res.counts()
-    _notes([f"红灯 {c['red']}，黄灯 {c['yellow']}，绿灯 {c['green']}，蓝灯 {c['blue']}，无法判断 {c['none']}。"], quiet)
+    print_notes([f"红灯 {c['red']}，黄灯 {c['yellow']}，绿灯 {c['green']}，蓝灯 {c['blue']}，无法判断 {c['none']}。"], quiet)
 
 
 # --------------------------------------------------------------------------- rank
@@ -350,19 +242,19 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     from ..cycle import rank_explain, ranking
     from ..period import Period
 
-    pack = _pack(rules, config)
-    _need_output(fmt, output)
+    pack = rule_pack(rules, config)
+    need_output(fmt, output)
     Period.parse(period)  # a bad period stops before the ledger is touched
-    with _ledger(pack, db) as ledger:
+    with open_db(pack, db) as ledger:
         res = ranking.rank(ledger, period, pack)
         detail = rank_explain.explain(res, explain, ledger) if explain else None
     if not res.rows():
-        _notes([f"台账中没有 {res.period} 可用于排名的数据。请先用 pbm monitor 执行数据 --period 月份 --record"
+        print_notes([f"台账中没有 {res.period} 可用于排名的数据。请先用 pbm monitor 执行数据 --period 月份 --record"
                 " 记录执行数据，或用 pbm ingest 导入报表。"])
     if detail is not None:
         _print_explain(detail, fmt, output, force)
     elif fmt is Fmt.json:
-        _json(res.to_dict(), output, force)
+        emit_json(res.to_dict(), output, force)
     elif fmt is Fmt.xlsx:
         from ..cycle.exports import rank_sheets
         from ..outputs import write_xlsx
@@ -385,17 +277,17 @@ def _rank_table(res: Ranking) -> None:
         head, body = header, rank_rows(res, rows, keys)
         if res.kind != "month":
             head, body = without_code(head, body)
-        _table(f"{rank_title(res)}（{group}）", head, body)
+        print_table(f"{rank_title(res)}（{group}）", head, body)
     if res.rows():
-        _notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
+        print_notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
     if res.missing:
-        _notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
-    _notes(res.notes())
+        print_notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
+    print_notes(res.notes())
 
 
 def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool) -> None:
     if fmt is Fmt.json:
-        _json(d, output, force)
+        emit_json(d, output, force)
         return
     from ..model import Severity
     from .output import out
@@ -403,122 +295,8 @@ def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool)
     code = f"（{d['code']}）" if d["code"] else ""
     out.print(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change']}", markup=False)
     rows = [[x["label"], x["weight"], x["score"], x["points"], x["basis"]] for x in d["dimensions"]]
-    _table("得分构成", ["维度", "权重%", "维度得分", "折合得分", "依据"], rows)
-    _notes(d.get("notes") or [])
+    print_table("得分构成", ["维度", "权重%", "维度得分", "折合得分", "依据"], rows)
+    print_notes(d.get("notes") or [])
     if d.get("findings"):
-        _table("目标申报审核问题", ["项目", "代码", "级别", "单元格", "问题"],
+        print_table("目标申报审核问题", ["项目", "代码", "级别", "单元格", "问题"],
                [[f["project"], f["code"], Severity(f["severity"]).label, f["cell"], f["message"]] for f in d["findings"]])
-
-
-# --------------------------------------------------------------------------- rectify
-
-rectify_app = typer.Typer(help="整改台账：导入问题清单、查看、登记完成、列出逾期事项。", no_args_is_help=True)
-app.add_typer(rectify_app, name="rectify")
-
-
-@rectify_app.command("import", help="导入整改事项：整改清单（单位、问题、整改要求、整改期限…）或 validate/score 报告的「问题清单」工作表。")
-@guarded
-def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审核报告（xlsx/csv）。")],
-                   deadline: Annotated[str | None, typer.Option("--deadline", help="表中没有整改期限时使用的期限（YYYY-MM-DD），默认导入日起 [rank] rectify_days 天。")] = None,
-                   db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..cycle.rectify import import_file, parse_date
-
-    pack = _pack(rules, config)
-    with _ledger(pack, db, date, create=True) as ledger:
-        res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
-    _notes([f.message for f in res.findings])
-    from .output import out
-
-    out.print(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条。", markup=False)
-
-
-@rectify_app.command("list", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")
-@guarded
-def rectify_list(status: Annotated[str | None, typer.Option("--status", help="open、done 或 overdue。")] = None,
-                 fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
-                 db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..cycle.rectify import list_items
-
-    pack = _pack(rules, config)
-    _need_output(fmt, output)
-    with _ledger(pack, db, date) as ledger:
-        items = list_items(ledger, status, ledger.today())
-        _print_items(items, fmt, ledger.today(), output, force)
-
-
-@rectify_app.command("done", help="登记整改完成：pbm rectify done 编号 --evidence 整改情况或佐证材料。")
-@guarded
-def rectify_done(item_id: Annotated[int, typer.Argument(help="整改事项编号（pbm rectify list 可查看）。")],
-                 evidence: Annotated[str, typer.Option("--evidence", help="整改情况或佐证材料（文件名、文号等）。")],
-                 force: Annotated[bool, typer.Option("--force", help="事项已登记完成时，仍用本次的整改情况和日期覆盖原登记。")] = False,
-                 db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..cycle.rectify import complete
-    from .output import out
-
-    pack = _pack(rules, config)
-    with _ledger(pack, db, date) as ledger:
-        item = complete(ledger, item_id, evidence, ledger.today().isoformat(), force=force)
-    late = "（逾期完成）" if not item.done_on_time() else ""
-    out.print(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。", markup=False)
-
-
-@rectify_app.command("overdue", help="列出已逾期（期限已过、尚未完成）的整改事项。")
-@guarded
-def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
-                    db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..cycle.rectify import overdue
-
-    pack = _pack(rules, config)
-    _need_output(fmt, output)
-    with _ledger(pack, db, date) as ledger:
-        items = overdue(ledger, ledger.today())
-        _print_items(items, fmt, ledger.today(), output, force)
-    if items:
-        raise typer.Exit(1)
-
-
-def _print_items(items: list[Rectification], fmt: Fmt, today: dt.date, output: str | None = None,
-                 force: bool = False) -> None:
-    if fmt is Fmt.json:
-        _json([{**r.to_dict(), "overdue": r.overdue(today)} for r in items], output, force)
-        return
-    labels = {"open": "未完成", "done": "已完成"}
-    header = ["编号", "单位", "问题", "来源", "整改要求", "期限", "状态", "完成日期", "整改情况"]
-    rows = [[r.id, r.unit_name, r.problem, r.source, r.requirement, r.deadline,
-             "已逾期" if r.overdue(today) else labels.get(r.status, r.status), r.done_at, r.evidence] for r in items]
-    if fmt is Fmt.table:
-        _table("整改事项", header, rows)
-    else:
-        _emit_rows(fmt, "整改事项", header, rows, output, force, [f"统计日期：{today.isoformat()}"])
-
-
-# --------------------------------------------------------------------------- apply
-
-
-@command("apply", help="结果应用：按自评等级和预算执行情况，给出下一年度各项目预算安排建议。")
-def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年度，如 2026。")],
-              fmt: ListFmtOpt = Fmt.table,
-              output: OutputOpt = None, force: ForceOpt = False,
-              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
-    from ..cycle.apply import suggest
-
-    pack = _pack(rules, config)
-    _need_output(fmt, output)
-    with _ledger(pack, db) as ledger:
-        res = suggest(ledger, year, pack)
-    if fmt is Fmt.json:
-        _json(res.to_dict(), output, force)
-        return
-    header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算", "全年执行", "结余", "大额结余", "建议",
-              "调整%", f"{year + 1}年建议数", "说明"]
-    rows = [[s.unit, d["code"], d["project"], s.grade_label, d["total"], d["budget"], d["spent"],
-             d["unspent"], "是" if d["large_balance"] else "", d["action"], d["change"], d["suggested"], d["note"]]
-            for s, d in zip(res.rows, res.to_dict()["rows"], strict=True)]
-    basis = ["等级为各项目自评表的复核等级（不是单位的综合排名等级）；金额单位：万元。"]
-    if fmt is not Fmt.table:
-        _emit_rows(fmt, f"{year} 年度绩效评价结果应用建议", header, rows, output, force, basis, "结果应用建议")
-    else:
-        screen = [0, 2, 3, 5, 7, 9, 10, 11]  # the rest (code, spent, notes …) in json / xlsx
-        _table(f"{year} 年度绩效评价结果应用建议", [header[i].replace("年建", "年\n建") for i in screen],
-               [[r[i] for i in screen] for r in rows])
-        _notes([f"{r.unit} {r.project}：{r.note}" for r in res.rows if r.note] + basis)

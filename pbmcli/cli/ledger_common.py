@@ -1,0 +1,127 @@
+"""What the ledger commands share: output formats, the --db / --date options, opening the
+rule pack and the ledger, and printing a list as a table, JSON, Markdown or a workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from ..config import RulePack
+    from ..ledger.store import Ledger
+
+
+class Fmt(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+    md = "md"
+
+
+class ScreenFmt(StrEnum):
+    """Commands whose result is a summary for the screen: table or json only."""
+
+    table = "table"
+    json = "json"
+
+
+class MonitorFmt(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+DbOpt = Annotated[str | None, typer.Option("--db", help="台账文件路径（默认取 pbm.toml 中 \\[workspace] 的 db，即 pbm.sqlite）。")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="以该日期为“今天”（YYYY-MM-DD），默认为系统日期。")]
+ListFmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、md、xlsx（xlsx 须用 -o 指定文件）。")]
+
+
+def rule_pack(rules: str | None, config: str | None) -> RulePack:
+    from ..config import load
+
+    return load(rules=rules, config=config)
+
+
+def clock(date: str | None) -> Any:
+    if not date:
+        return None
+    from ..errors import UsageError
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise UsageError(f"--date 应写成 2026-11-22 这样的日期，现为「{date}」。") from None
+    return lambda: dt.datetime.combine(day, dt.time(12, 0))
+
+
+def open_db(pack: RulePack, db: str | None, date: str | None = None, *, create: bool = False) -> Ledger:
+    """The ledger; only writing commands pass ``create=True`` (read-only ones stop on a missing ledger)."""
+    from ..ledger.workspace import open_ledger
+
+    return open_ledger(pack, db, clock(date), create=create)
+
+
+def emit_json(data: Any, output: str | None, force: bool) -> None:
+    from ..outputs import emit_text
+
+    emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
+
+
+def need_output(fmt: StrEnum, output: str | None) -> None:
+    from ..errors import UsageError
+
+    if fmt == "xlsx" and not output:
+        raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
+
+
+def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:
+    """A console table.  Numbers and codes, and short words (自评表, 已存在), are never wrapped;
+    ``ratios`` (one per column, 0 = none) share the rest of the width among the long text columns."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    from .output import out
+
+    t = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, expand=bool(ratios))
+    cells = [["" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
+    for j, h in enumerate(header):
+        short = all(len(r[j]) <= 10 and (r[j].isascii() or r[j] == "—") for r in cells)  # numbers, codes
+        word = not short and all(cell_len(r[j]) <= 8 for r in cells)  # 自评表, 已存在: keep whole
+        ratio = ratios[j] if j < len(ratios) and ratios[j] else None
+        t.add_column(h, overflow="fold", no_wrap=short or word, min_width=None if short or word else 8,
+                     justify="right" if short and cells else "left", ratio=ratio)
+    for r in cells:
+        t.add_row(*r)
+    out.print(t)
+
+
+def print_notes(lines: list[str], quiet: bool = False) -> None:
+    from .output import err
+
+    if quiet:
+        return
+    for line in lines:
+        err.print(line, markup=False)
+
+
+def emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], output: str | None,
+               force: bool, notes: Sequence[str] = (), sheet: str | None = None) -> None:
+    """A list as md (stdout or -o) or xlsx (-o); table / json are handled by the caller."""
+    if fmt is Fmt.xlsx:
+        from ..outputs import SheetSpec, write_xlsx
+
+        sheets = [SheetSpec(sheet or title[:31], header, rows)]
+        if notes:
+            sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
+        write_xlsx(output or "", sheets, force)
+    else:
+        from ..outputs import emit_text, markdown_table
+
+        text = f"# {title}\n\n" + markdown_table(header, rows) + "".join(f"\n{n}\n" for n in notes)
+        emit_text(text, output, force)
