@@ -185,7 +185,7 @@ def _anchor(ws: Any, cell: str) -> str | None:
         return None
     for rng in ws.merged_cells.ranges:
         if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
-            return rng.start_cell.coordinate
+            return str(rng.start_cell.coordinate)
     return cell.upper()
 
 

@@ -27,7 +27,7 @@ import math
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -137,11 +137,9 @@ class _Workers:
     def __init__(self, jobs: int, work: Callable[[Any, RulePack], Any], pack: RulePack,
                  on_error: Callable[[Any, str], Any] | None) -> None:
         self._jobs, self._initargs, self._on_error = jobs, (work, pack, on_error), on_error
-        self._pool: Any = None
+        self._pool: ProcessPoolExecutor | None = None
 
-    def _executor(self) -> Any:
-        from concurrent.futures import ProcessPoolExecutor
-
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self._jobs, initializer=_init_worker,
                                              initargs=self._initargs)

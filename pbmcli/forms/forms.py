@@ -85,7 +85,7 @@ def _selfeval_funds(fs: FormSheet, row: int, pack: RulePack) -> str:
     fs.put(r, 6, pack.scoring.execution_points, "fixed")
     fs.formula(r, 7, f"=IF(N({budget})<=0,0,N({spent})/{budget})", "pct")
     fs.formula(r, 8, f"=ROUND(MIN({rate},1)*{weight},{pack.scoring.decimals})", "score")
-    return cell(r, 8)
+    return str(cell(r, 8))
 
 
 def goal(fs: FormSheet, pack: RulePack) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Iterator
 
 from .limits import MAX_COLS, MAX_MEMBER_BYTES, MAX_ROWS, ZIP_ERRORS
 
@@ -142,7 +143,7 @@ class _Cfb:
         return b"".join(parts)[:size]
 
 
-def _records(stream: bytes, pos: int = 0):  # noqa: ANN202 - generator of (type, body)
+def _records(stream: bytes, pos: int = 0) -> Iterator[tuple[int, bytes]]:
     while pos + 4 <= len(stream):
         rtype, length = struct.unpack_from("<HH", stream, pos)
         yield rtype, stream[pos + 4:pos + 4 + length]

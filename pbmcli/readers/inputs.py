@@ -16,13 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from .workbook import (
-    MAX_FILE_BYTES,
-    MAX_MEMBER_BYTES,
-    SPREADSHEET_SUFFIXES,
-    ZIP_ERRORS,
-    check_zip_limits,
-)
+from .limits import MAX_FILE_BYTES, MAX_MEMBER_BYTES, SPREADSHEET_SUFFIXES, ZIP_ERRORS
+from .workbook import check_zip_limits
 
 _UTF8_FLAG = 0x800
 _GONE = "文件在处理过程中被移走或删除"

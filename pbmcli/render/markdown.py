@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .blocks import Block
 
@@ -26,7 +26,7 @@ def md_table(rows: Sequence[Sequence[str]], groups: dict[int, str] | None = None
     return out
 
 
-_SIMPLE = {
+_SIMPLE: dict[str, Callable[[str], str]] = {
     "redheader": lambda t: f"**{t}**",
     "title": lambda t: f"# {t}",
     "h1": lambda t: f"## {t}",
@@ -52,5 +52,5 @@ def to_markdown(blocks: Sequence[Block], chart_name: str | None = None) -> str:
         elif b.kind in ("sign", "date", "docnum"):
             out.append(f'<p align="right">{b.text}</p>' if b.kind != "docnum" else b.text)
         else:
-            out.append(_SIMPLE.get(b.kind, lambda t: t)(b.text))
+            out.append(_SIMPLE[b.kind](b.text) if b.kind in _SIMPLE else b.text)
     return "\n\n".join(out).strip() + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from ..config import RulePack
@@ -14,7 +15,7 @@ def _need(inputs: dict[str, Any], key: str, kind: str) -> Any:
     if not inputs.get(key):
         raise UsageError(f"生成 {kind} 通报缺少{_INPUT_LABELS[key]}。")
     data = inputs[key]
-    empty = {"monitor": lambda d: not d.get("units"),
+    empty: Callable[[dict[str, Any]], bool] = {"monitor": lambda d: not d.get("units"),
              "rank": lambda d: not any(g.get("rows") for g in d.get("groups", [])),
              "validate": lambda d: "files" not in d}[key]
     if empty(data):

@@ -142,5 +142,5 @@ def render_rules_markdown() -> str:
 if __name__ == "__main__":  # pragma: no cover - python -m pbmcli.rules.docs
     import sys
 
-    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[attr-defined,union-attr]
+    sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     sys.stdout.write(render_rules_markdown())

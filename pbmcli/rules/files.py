@@ -7,12 +7,12 @@ Most of these are raised outside ``engine.check`` (the reader raises
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..model import CellRef, Field, Severity, Submission
 from .common import FUND_COLS, FUND_ROWS, is_blank_mark, norm_text, number_of, shown
-from .registry import ALL_FORMS, Hit, Outcome, hit, rule
+from .registry import ALL_FORMS, Check, Hit, Outcome, hit, rule
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -22,7 +22,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _FIX_OPEN = "请用 Excel 或 WPS 打开该文件，确认能正常显示后另存为 .xlsx 再提交。"
 
 
-def _file_rule(code: str, name: str, severity: Severity, message: str) -> Any:
+def _file_rule(code: str, name: str, severity: Severity, message: str) -> Callable[[Check], Check]:
     return rule(code=code, name=name, severity=severity, message=message, forms=ALL_FORMS,
                 scope="file")
 

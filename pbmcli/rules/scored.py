@@ -11,11 +11,11 @@ not run S206 / S207, so one problem gives one finding per command.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..model import FormKind, Severity, Submission
-from .registry import Outcome, rule
+from .registry import Check, Outcome, rule
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -24,7 +24,7 @@ _SELF = (FormKind.SELFEVAL,)
 _S = ("scoring.score_tolerance", "scoring.decimals")
 
 
-def _scored(code: str, name: str, severity: Severity, title: str, settings: tuple[str, ...] = ()) -> Any:
+def _scored(code: str, name: str, severity: Severity, title: str, settings: tuple[str, ...] = ()) -> Callable[[Check], Check]:
     return rule(code=code, name=name, severity=severity, forms=_SELF, settings=settings, scope="score",
                 message="{where}：" + title + "——{detail}")
 
@@ -155,7 +155,7 @@ def unit_mismatch_not_scored(sub: Submission, pack: RulePack) -> Iterator[Outcom
     yield from ()
 
 
-def _cross(code: str, name: str, severity: Severity, title: str) -> Any:
+def _cross(code: str, name: str, severity: Severity, title: str) -> Callable[[Check], Check]:
     return rule(code=code, name=name, severity=severity, forms=_SELF, scope="score",
                 message="{where}：" + title + "——{detail}")
 
