@@ -55,11 +55,12 @@ def ranking_frame(rank: dict[str, Any]) -> pd.DataFrame:
             for row in group["rows"]:
                 yield {"group": group["group"], "rank": row["rank"], "unit": row["unit"],
                        "code": row["code"], "score": row["score"], "change": row["change"],
+                       "change_text": row.get("change_text", ""),
                        **{f"dim_{k}": v for k, v in (row.get("dimensions") or {}).items()}}
 
     data = list(rows())
     dims = sorted({k for r in data for k in r if k.startswith("dim_")})
-    return _frame(data, ["group", "rank", "unit", "code", "score", "change", *dims])
+    return _frame(data, ["group", "rank", "unit", "code", "score", "change", "change_text", *dims])
 
 
 def execution_frame(monitor: dict[str, Any]) -> pd.DataFrame:

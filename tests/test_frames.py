@@ -33,10 +33,13 @@ def test_scores_frame_matches_score_results():
 
 def test_ranking_and_execution_frames_flatten_groups_and_projects():
     rank = {"groups": [{"group": "部门", "rows": [
-        {"rank": 1, "unit": "甲局", "code": "1", "score": 95.0, "change": "↑1", "dimensions": {"execution": 90}},
-        {"rank": 2, "unit": "乙局", "code": "2", "score": 80.0, "change": "新", "dimensions": {"execution": 70}}]}]}
+        {"rank": 1, "unit": "甲局", "code": "1", "score": 95.0, "change": 1, "change_text": "↑1",
+         "dimensions": {"execution": 90}},
+        {"rank": 2, "unit": "乙局", "code": "2", "score": 80.0, "change": None, "change_text": "新",
+         "dimensions": {"execution": 70}}]}]}
     df = frames.ranking_frame(rank)
     assert list(df["unit"]) == ["甲局", "乙局"] and list(df["dim_execution"]) == [90, 70]
+    assert list(df["change_text"]) == ["↑1", "新"] and df["change"].iloc[0] == 1
     monitor = {"units": [{"unit": "甲局", "code": "1", "projects": [
         {"project": "A", "budget": 10.0, "spent": 5.0, "rate": 50.0, "gap": -33.3, "level": "红色预警"}]}]}
     assert frames.execution_frame(monitor).iloc[0]["rate"] == 50.0

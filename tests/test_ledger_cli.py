@@ -91,7 +91,8 @@ def test_rank_json_equals_library_and_formats(ws: Path):
     with Ledger.open(ws / "pbm.sqlite") as led:
         assert out == rank(led, "2026-10", pack).to_dict()
     rows = out["groups"][0]["rows"]
-    assert [(r["code"], r["rank"], r["change"]) for r in rows] == [("102", 1, "↑1"), ("201", 1, "新"), ("101", 3, "↓2")]
+    assert [(r["code"], r["rank"], r["change"], r["change_text"]) for r in rows] == [
+        ("102", 1, 1, "↑1"), ("201", 1, None, "新"), ("101", 3, -2, "↓2")]
     md = invoke("rank", "--period", "2026Q4", "--format", "md")
     assert "| 名次 |" in md and "县教育局" in md
     invoke("rank", "--period", "2026", "--format", "xlsx", "-o", "输出/r.xlsx")

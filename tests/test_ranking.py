@@ -15,7 +15,7 @@ from pbmcli.cycle.rank_explain import explain
 from pbmcli.cycle.ranking import (
     RankRow,
     _sort_and_rank,
-    change_text,
+    change_label,
     competition_ranks,
     rank,
 )
@@ -76,16 +76,19 @@ def test_tie_break_setting_decides(pack):
     assert [(r.code, r.rank) for r in _sort_and_rank(rows, only_code)["g"]] == [("A", 1), ("B", 1), ("C", 1)]
 
 
-@pytest.mark.parametrize(("now", "before", "text"), [(1, 3, "↑2"), (4, 3, "↓1"), (2, 2, "—"), (1, None, "新")])
-def test_change_text(now, before, text):
-    assert change_text(now, before) == text
+@pytest.mark.parametrize(("change", "text"), [(2, "↑2"), (-1, "↓1"), (0, "—"), (None, "新")])
+def test_change_label(change, text):
+    assert change_label(change) == text
 
 
 def test_change_against_previous_month(ledger: Ledger, pack):
     put_month(ledger, "2026-05", {"A": 10.0, "B": 30.0, "C": 20.0})
     put_month(ledger, "2026-06", {"A": 45.0, "B": 20.0, "C": 30.0, "D": 25.0})
     res = rank(ledger, "2026-06", pack)
-    assert {r.code: r.change for r in res.rows()} == {"A": "↑2", "B": "↓3", "C": "—", "D": "新"}
+    # May: B 1st, C 2nd, A 3rd. June: A 1st, C 2nd, D 3rd, B 4th.
+    assert {r.code: r.change for r in res.rows()} == {"A": 2, "B": -3, "C": 0, "D": None}
+    rows = res.to_dict()["groups"][0]["rows"]
+    assert {r["code"]: r["change_text"] for r in rows} == {"A": "↑2", "B": "↓3", "C": "—", "D": "新"}
 
 
 def test_groups_by_category(ledger: Ledger, pack):
@@ -106,7 +109,7 @@ def test_missing_units_and_red_black(ledger: Ledger, pack):
     assert d["missing"] == [{"unit": "丁镇", "code": "D"}]
     assert [r["code"] for r in d["red"]] == ["C"] and [r["code"] for r in d["black"]] == ["A"]
     assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "missing", "weights", "notes"}
-    assert set(d["groups"][0]["rows"][0]) == {"rank", "unit", "code", "score", "dimensions", "change"}
+    assert set(d["groups"][0]["rows"][0]) == {"rank", "unit", "code", "score", "dimensions", "change", "change_text"}
 
 
 def test_quarter_execution_is_mean_of_months(ledger: Ledger, pack):

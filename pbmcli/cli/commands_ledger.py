@@ -293,7 +293,7 @@ def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool)
     from .output import out
 
     code = f"（{d['code']}）" if d["code"] else ""
-    out.print(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change']}", markup=False)
+    out.print(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change_text']}", markup=False)
     rows = [[x["label"], x["weight"], x["score"], x["points"], x["basis"]] for x in d["dimensions"]]
     print_table("得分构成", ["维度", "权重%", "维度得分", "折合得分", "依据"], rows)
     print_notes(d.get("notes") or [])

@@ -26,7 +26,7 @@ def rank_header(res: Ranking) -> tuple[list[str], list[str]]:
 def rank_rows(res: Ranking, rows: list[Any], keys: list[str]) -> list[list[Any]]:
     """Rows of a ranking; a dimension not counted for a unit (neutral) shows "—"."""
     return [[r.rank, r.unit, r.code, r.score,
-             *("—" if k in r.neutral else {**r.dimensions, **r.figures}.get(k) for k in keys), r.change]
+             *("—" if k in r.neutral else {**r.dimensions, **r.figures}.get(k) for k in keys), r.change_text]
             for r in rows]
 
 

@@ -36,6 +36,7 @@ def explain(ranking: Ranking, unit: str, ledger: Ledger | None = None) -> dict[s
                                 if d == "execution" and d in detail else detail.get(d)),
                      "basis": basis})
     out = {"period": ranking.period, "kind": ranking.kind, **row.brief(), "change": row.change,
+           "change_text": row.change_text,
            "dimensions": dims, "notes": ranking.notes()}
     if ledger is not None:
         out["findings"] = _goal_findings(ledger, detail.get("goal_quality") or [])

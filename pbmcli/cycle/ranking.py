@@ -33,7 +33,7 @@ only order equal ranks.  change: "↑2", "↓1", "—" (same), "新" (not ranked
 
 Public JSON contract (keys stable): {"tool", "version", "period", "kind": month | quarter |
 year, "groups": [{"group", "rows": [{"rank", "unit", "code", "score", "dimensions":
-{dimension: score}, "change"}]}], "red": [{"group", "rank", "unit", "code", "score"}],
+{dimension: score}, "change": places up (negative: down; null: new), "change_text": "↑2" | "↓1" | "—" | "新"}]}], "red": [{"group", "rank", "unit", "code", "score"}],
 "black": [same], "missing": [{"unit", "code"}], "weights": {dimension: percent},
 "notes": [Chinese sentences]}; a neutral dimension's score is null.  red / black are the top / bottom
 rank.top / rank.bottom rows of each group (black never repeats a red row).
@@ -74,13 +74,17 @@ class RankRow:
     score: float
     dimensions: dict[str, float | None]
     rank: int = 0
-    change: str = "新"
+    change: int | None = None  # places moved up since the last period (negative: down); None: new
     figures: dict[str, float | None] = field(default_factory=dict)  # a month: rate, gap (not in JSON)
     neutral: dict[str, str] = field(default_factory=dict)  # dimension -> why it is not counted
 
     def to_dict(self) -> dict[str, Any]:
         return {"rank": self.rank, "unit": self.unit, "code": self.code, "score": self.score,
-                "dimensions": self.dimensions, "change": self.change}
+                "dimensions": self.dimensions, "change": self.change, "change_text": self.change_text}
+
+    @property
+    def change_text(self) -> str:
+        return change_label(self.change)
 
     def brief(self) -> dict[str, Any]:
         return {"group": self.group, "rank": self.rank, "unit": self.unit, "code": self.code,
@@ -176,12 +180,13 @@ def display_weights(weights: dict[str, float]) -> dict[str, int]:
     return out
 
 
-def change_text(now: int, before: int | None) -> str:
-    if before is None:
+def change_label(change: int | None) -> str:
+    """↑2 (up two places), ↓1, — (same place), 新 (not ranked last period)."""
+    if change is None:
         return "新"
-    if before == now:
+    if change == 0:
         return "—"
-    return f"↑{before - now}" if now < before else f"↓{now - before}"
+    return f"↑{change}" if change > 0 else f"↓{-change}"
 
 
 # --------------------------------------------------------------------------- dimensions
@@ -442,7 +447,8 @@ def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = Tru
         before = rank(ledger, str(p.previous()), pack, with_change=False)
         prev = {(r.group, r.key): r.rank for r in before.rows()}
         for r in result.rows():
-            r.change = change_text(r.rank, prev.get((r.group, r.key)))
+            was = prev.get((r.group, r.key))
+            r.change = None if was is None else was - r.rank
     return result
 
 
