@@ -70,4 +70,4 @@ def execution_frame(monitor: dict[str, Any]) -> pd.DataFrame:
             for p in u.get("projects") or []:
                 yield {"unit": u["unit"], "code": u["code"], **p}
 
-    return _frame(rows(), ["unit", "code", "project", "budget", "spent", "rate", "gap", "level"])
+    return _frame(rows(), ["unit", "code", "project", "budget", "spent", "rate", "gap", "level", "level_text"])

@@ -63,6 +63,12 @@ def test_xlsx_export_levels_and_unmatched_unit(tmp_path: Path, pack):
     res = monitor_export(path, "2026-10", pack, UNITS)
     levels = {u.unit: u.figures.level for u in res.units}
     assert levels == {"县财政局": LEVEL_OK, "县教育局": LEVEL_YELLOW, "县卫健局": LEVEL_RED}
+    # JSON: the level as a code, its Chinese beside it; the workbook shows the Chinese
+    units = {u["unit"]: (u["level"], u["level_text"]) for u in res.to_dict()["units"]}
+    assert units == {"县财政局": ("green", "正常"), "县教育局": ("yellow", "黄色预警"), "县卫健局": ("red", "红色预警")}
+    from pbmcli.cycle.exports import monitor_sheets
+    summary = monitor_sheets(res)[0]
+    assert {r[0]: r[-1] for r in summary.rows} == {"县财政局": "正常", "县教育局": "黄色预警", "县卫健局": "红色预警"}
     assert [f.code for f in res.findings] == ["U401"]
     assert "县卫健局" in res.findings[0].message
     assert len(res.source) == 64

@@ -187,9 +187,9 @@ def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
     d = res.to_dict()
     print_table(f"{d['period']} 预算执行进度（时间进度 {d['time_progress']:.2f}%，金额单位：万元）",
            ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"],
-           [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]])
-    warn = [[u["unit"], p["project"], p["rate"], p["gap"], p["level"]]
-            for u in d["units"] for p in u["projects"] if p["level"] != "正常"]
+           [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level_text"]] for u in d["units"]])
+    warn = [[u["unit"], p["project"], p["rate"], p["gap"], p["level_text"]]
+            for u in d["units"] for p in u["projects"] if p["level"] != "green"]
     if warn:
         print_table("预警项目", ["单位", "项目", "执行率%", "偏差(百分点)", "预警"], warn)
     if d["incomplete"]:

@@ -69,8 +69,8 @@ def rank_sheets(res: Ranking) -> list[SheetSpec]:
 def monitor_sheets(res: MonitorResult) -> list[SheetSpec]:
     """The execution-monitoring workbook: 单位汇总, 项目明细, 未报送, 数据缺失, 说明."""
     d = res.to_dict()
-    units = [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level"]] for u in d["units"]]
-    projects = [[u["unit"], u["code"], p["project"], p["budget"], p["spent"], p["rate"], p["gap"], p["level"]]
+    units = [[u["unit"], u["code"], u["budget"], u["spent"], u["rate"], u["gap"], u["level_text"]] for u in d["units"]]
+    projects = [[u["unit"], u["code"], p["project"], p["budget"], p["spent"], p["rate"], p["gap"], p["level_text"]]
                 for u in d["units"] for p in u["projects"]]
     return [
         SheetSpec("单位汇总", ["单位", "编码", "全年预算", "累计支出", "执行率%", "偏差(百分点)", "预警"], units),

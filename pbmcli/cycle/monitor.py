@@ -11,13 +11,13 @@ qualitative 达成 / 部分达成 / 未达成 → green / yellow / red; "完全�
 
 Public JSON contracts (keys stable; consumed by the notices):
 - execution: {"tool", "version", "period": "2026-10", "time_progress": 83.33,
-  "units": [{"unit", "code", "budget", "spent", "rate", "gap", "level",
-  "projects": [{"project", "budget", "spent", "rate", "gap", "level"}]}],
+  "units": [{"unit", "code", "budget", "spent", "rate", "gap", "level", "level_text",
+  "projects": [{"project", "budget", "spent", "rate", "gap", "level", "level_text"}]}],
   "missing": [{"unit", "code"}], "total": {"budget", "spent", "rate", "gap"},
   "incomplete": [{"unit", "code", "project", "row", "columns"}], "notes": [str]}
   (amounts in 万元: an export in 元 — a 「单位：元」 title line or a 「…（元）」 header — is
   divided by 10,000 and a note says so; rate / gap / time_progress in percent / percentage
-  points, level 正常 | 黄色预警 | 红色预警, units ordered by rate descending).  A row whose
+  points, level green | yellow | red with level_text 正常 | 黄色预警 | 红色预警 beside it, units ordered by rate descending).  A row whose
   budget or spent is blank, a dash or text is a finding (M501) and is left out of every
   figure (listed in "incomplete" as 数据缺失, never computed as 0);
 - indicator lights: {"tool", "version", "period", "kind": "indicators",
@@ -52,7 +52,8 @@ from ..ledger.units import (
 from ..model import Finding, Indicator, Operator, Submission, num_text
 from ..period import Period, time_progress
 
-LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "正常", "黄色预警", "红色预警"
+LEVEL_OK, LEVEL_YELLOW, LEVEL_RED = "green", "yellow", "red"
+LEVEL_TEXT = {LEVEL_OK: "正常", LEVEL_YELLOW: "黄色预警", LEVEL_RED: "红色预警"}
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", None: "无法判断"}
 
 _NUM = re.compile(r"^[-+]?\d+(\.\d+)?$")
@@ -64,7 +65,7 @@ _LABEL_UNIT = re.compile(r"[（(]\s*(万元|元)\s*[)）]|(万元|元)$")
 
 
 def warning_level(gap: float | None, pack: RulePack) -> str:
-    """正常 / 黄色预警 / 红色预警 from the gap in percentage points."""
+    """green (正常) / yellow (黄色预警) / red (红色预警) from the gap in percentage points."""
     if gap is None:
         return LEVEL_OK
     if gap < -pack.monitor.warning_red:
@@ -222,7 +223,8 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {"budget": rounded(self.budget, 4), "spent": rounded(self.spent, 4), "rate": rounded(self.rate),
-                "gap": rounded(self.gap), "level": self.level}
+                "gap": rounded(self.gap), "level": self.level,
+                "level_text": LEVEL_TEXT[self.level]}
 
 
 @dataclass
