@@ -10,12 +10,35 @@ The library API mirrors the command line (each is imported lazily, so
     result = score_submission(sub, pack)  # pbm score, one file
     validate_paths(["收件/"], pack).to_dict()   # == pbm validate --format json
     score_paths(["收件/自评"], pack, goals=["收件/目标申报"]).to_dict()
+
+    with Ledger.open("pbm.sqlite") as ledger:                       # pbm rank
+        ranking = rank(ledger, "2026Q3", pack)
+    execution = monitor_export("执行数据.xlsx", "2026-10", pack)    # pbm monitor
+    notices = build_notices("quarterly", {"rank": ranking.to_dict()}, pack, day, None, "2026Q3")
+    write_notice(notices[0], Path("通报"))                          # pbm notice
+
+mypy sees the real signatures through the ``TYPE_CHECKING`` imports below.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names as _API, for type checkers only (kept in step by a test)
+    from .config import default_pack
+    from .config import load as load_pack
+    from .cycle.monitor import monitor_export, monitor_forms
+    from .cycle.rank_explain import explain
+    from .cycle.ranking import rank
+    from .engine import check
+    from .ledger.store import Ledger
+    from .readers import read_submission
+    from .render import write_notice
+    from .render.notices import build_notices
+    from .report import validate_paths
+    from .scoring import score_submission
+    from .scoring.report import score_paths
 
 __version__ = "0.1.0"
 
@@ -28,10 +51,19 @@ _API = {
     "validate_paths": "pbmcli.report",
     "score_paths": "pbmcli.scoring.report",
     "rank": "pbmcli.cycle.ranking",
+    "explain": "pbmcli.cycle.rank_explain",
+    "monitor_export": "pbmcli.cycle.monitor",
+    "monitor_forms": "pbmcli.cycle.monitor",
+    "build_notices": "pbmcli.render.notices",
+    "write_notice": "pbmcli.render",
     "Ledger": "pbmcli.ledger.store",
 }
 
-__all__ = ["__version__", *_API]
+__all__ = [  # the names of _API (a test keeps the three lists in step)
+    "Ledger", "__version__", "build_notices", "check", "default_pack", "explain", "load_pack",
+    "monitor_export", "monitor_forms", "rank", "read_submission", "score_paths", "score_submission",
+    "validate_paths", "write_notice",
+]
 
 
 def __getattr__(name: str) -> Any:

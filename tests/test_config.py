@@ -63,6 +63,36 @@ def test_library_api_is_importable_lazily():
         _ = pbmcli.no_such_thing
 
 
+def test_library_api_names_types_and_laziness_agree():
+    """__all__, the lazy table and the TYPE_CHECKING imports name the same objects, so what
+    mypy sees is what a caller gets; and importing pbmcli loads none of them."""
+    import ast
+    import importlib
+    import subprocess
+    import sys
+
+    import pbmcli
+
+    tree = ast.parse(Path(pbmcli.__file__).read_text(encoding="utf-8"))
+    typed: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom)
+                for alias in imp.names:
+                    typed[alias.asname or alias.name] = ("pbmcli." + (imp.module or ""), alias.name)
+    expected = {"Ledger", "build_notices", "check", "default_pack", "explain", "load_pack", "monitor_export",
+                "monitor_forms", "rank", "read_submission", "score_paths", "score_submission",
+                "validate_paths", "write_notice"}
+    assert set(typed) == expected and set(pbmcli.__all__) == expected | {"__version__"}
+    for name, (module, attr) in typed.items():
+        assert getattr(pbmcli, name) is getattr(importlib.import_module(module), attr), name
+    code = ("import sys, pbmcli; heavy = [m for m in ('pandas', 'openpyxl', 'pbmcli.cycle.ranking', "
+            "'pbmcli.render', 'pbmcli.engine') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize(("toml", "word"), [
     ('[grades]\nexcellent = "九十"\n', "excellent"),
     ("[scoring]\nqualitative_bands = [80]\n", "qualitative_bands"),
