@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the same names as _API, for type checkers only (kept in step by a test)
     from .config import default_pack
     from .config import load as load_pack
-    from .cycle.monitor import monitor_export, monitor_forms
+    from .cycle.lights import monitor_forms
+    from .cycle.monitor import monitor_export
     from .cycle.rank_explain import explain
     from .cycle.ranking import rank
     from .engine import check
@@ -53,7 +54,7 @@ _API = {
     "rank": "pbmcli.cycle.ranking",
     "explain": "pbmcli.cycle.rank_explain",
     "monitor_export": "pbmcli.cycle.monitor",
-    "monitor_forms": "pbmcli.cycle.monitor",
+    "monitor_forms": "pbmcli.cycle.lights",
     "build_notices": "pbmcli.render.notices",
     "write_notice": "pbmcli.render",
     "Ledger": "pbmcli.ledger.store",

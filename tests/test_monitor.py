@@ -8,16 +8,14 @@ from pathlib import Path
 import pytest
 from test_units import UNITS, write_rows
 
+from pbmcli.cycle.lights import cutoff_month, indicator_light, monitor_forms
 from pbmcli.cycle.monitor import (
     LEVEL_OK,
     LEVEL_RED,
     LEVEL_YELLOW,
     Period,
-    cutoff_month,
     detect_kind,
-    indicator_light,
     monitor_export,
-    monitor_forms,
     parse_amount,
     time_progress,
     warning_level,

@@ -27,7 +27,8 @@ from .options import ConfigOpt, ForceOpt, OutputOpt, QuietOpt, RulesOpt
 
 if TYPE_CHECKING:
     from ..config import RulePack
-    from ..cycle.monitor import LightsResult, MonitorResult
+    from ..cycle.lights import LightsResult
+    from ..cycle.monitor import MonitorResult
     from ..cycle.ranking import Ranking
 
 
@@ -204,7 +205,7 @@ def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
 
 def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str | None, force: bool,
             quiet: bool = False) -> None:
-    from ..cycle.monitor import monitor_forms
+    from ..cycle.lights import monitor_forms
     from ..ledger.workspace import read_forms
 
     subs, findings, months, skipped = read_forms([path], pack=pack)

@@ -256,7 +256,7 @@ def _prepare(sub: Submission, display: str, period: str, pack: RulePack,
 
 def _title_month(item: Any, sub: Submission) -> int | None:
     """The cut-off month written in a form's title rows, e.g. 「（2026年1-7月）」."""
-    from ..cycle.monitor import cutoff_month
+    from ..cycle.lights import cutoff_month
     from ..readers import open_item
 
     try:
