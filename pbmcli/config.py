@@ -13,18 +13,25 @@ the first ``pbm.toml`` found walking up from the current folder, the built-in pa
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .config_files import (
+    BUILTIN_PACKS,
+    META,
+    builtin_pack,
+    merge,
+    read_toml,
+    resolve,
+    same_type,
+    type_label,
+)
 from .errors import ConfigError
 
 if TYPE_CHECKING:
     from .readers.labels import Lexicon
 
-BUILTIN_PACKS = ("national",)
 CONFIG_NAME = "pbm.toml"
 
 
@@ -240,105 +247,6 @@ class RulePack:
         return dataclasses.replace(self, rules=new)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"找不到规则包或配置文件：{path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 不是合法的 TOML：{exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None
-
-
-def _builtin(name: str) -> dict[str, Any]:
-    text = resources.files("pbmcli.packs").joinpath(f"{name}.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any], where: str, strict: bool) -> dict[str, Any]:
-    """Deep-merge ``over`` into ``base``; unknown keys are errors when strict."""
-    out = dict(base)
-    for key, value in over.items():
-        if key not in base:
-            if strict:
-                raise ConfigError(f"{where}：未知的配置项「{key}」，请检查拼写（pbm config show 可查看全部配置项）")
-            out[key] = value
-        elif not _same_type(base[key], value):
-            raise ConfigError(f"{where}：配置项「{key}」的值 {value!r} 类型不对，应为"
-                              f"{_type_label(base[key])}（默认值：{base[key]!r}）")
-        elif isinstance(base[key], dict) and isinstance(value, dict):
-            # dict-valued settings whose keys are data (trees, aliases, severities) accept new keys
-            open_keys = key in _OPEN_TABLES
-            out[key] = _merge(base[key], value, f"{where}.{key}", strict and not open_keys)
-        else:
-            out[key] = value
-    return out
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "str"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, dict):
-        return "dict"
-    return type(value).__name__
-
-
-def _same_type(default: Any, value: Any) -> bool:
-    """An override must have its default's type; fixed-size number lists keep their size."""
-    if _kind(default) != _kind(value):
-        return False
-    if _kind(default) == "list" and default:
-        if any(not _same_type(default[0], v) for v in value):
-            return False
-        fixed = all(_kind(v) == "number" for v in default) or all(_kind(v) == "list" for v in default)
-        if fixed and _kind(default[0]) == "number" and len(default) <= 3 and len(value) != len(default):
-            return False
-    return True
-
-
-def _type_label(default: Any) -> str:
-    kind = _kind(default)
-    if kind == "list" and default and _kind(default[0]) == "number" and len(default) <= 3:
-        return f"{len(default)} 个数字组成的列表，如 {default!r}"
-    return {"bool": "true 或 false", "number": "数字", "str": "带引号的文字", "list": "列表",
-            "dict": "表（[节]）"}.get(kind, kind)
-
-
-# tables whose keys are data, not setting names
-_OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "framework", "aliases", "weights_rank",
-                "header", "extra", "fund_columns", "fund_rows", "indicator", "goals"}
-
-_META = {"extends", "name", "description", "workspace"}
-
-
-def _resolve(data: dict[str, Any], origin: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    parent = data.get("extends", "national" if origin not in BUILTIN_PACKS else None)
-    if parent is None:
-        return data, (origin,)
-    if parent in seen:
-        raise ConfigError(f"规则包循环继承：{' → '.join((*seen, parent))}")
-    src: tuple[str, ...]
-    if parent in BUILTIN_PACKS:
-        base, src = _builtin(parent), (f"内置规则包 {parent}",)
-    else:
-        ppath = (Path(origin).parent / parent) if origin not in BUILTIN_PACKS else Path(parent)
-        base, src = _resolve(_read_toml(ppath), str(ppath), (*seen, parent))
-    body = {k: v for k, v in data.items() if k not in _META}
-    merged = _merge(base, body, origin, strict=True)
-    for meta in ("name", "description"):
-        if meta in data:
-            merged[meta] = data[meta]
-    return merged, (*src, origin)
-
-
 def find_config(start: Path | None = None) -> Path | None:
     """The first pbm.toml walking up from ``start`` (default: cwd)."""
     here = (start or Path.cwd()).resolve()
@@ -364,8 +272,8 @@ def _section(cls: type, data: dict[str, Any], name: str) -> Any:
         raise ConfigError(f"[{name}] 中有未知的配置项：{', '.join(sorted(unknown))}")
     for key, value in data.items():
         default = fields[key].default
-        if default is not dataclasses.MISSING and not _same_type(default, value):
-            raise ConfigError(f"[{name}] 配置项「{key}」的值 {value!r} 类型不对，应为{_type_label(default)}")
+        if default is not dataclasses.MISSING and not same_type(default, value):
+            raise ConfigError(f"[{name}] 配置项「{key}」的值 {value!r} 类型不对，应为{type_label(default)}")
     try:
         return cls(**{k: _tupled(v) for k, v in data.items()})
     except TypeError as exc:
@@ -471,25 +379,25 @@ def load(rules: str | Path | None = None, config: str | Path | None = None,
     """Resolve the rule pack: --rules, then --config / pbm.toml, then national."""
     source: tuple[str, ...]
     src: tuple[str, ...]
-    base, source = _builtin("national"), ("内置规则包 national",)
+    base, source = builtin_pack("national"), ("内置规则包 national",)
     workspace: dict[str, Any] = {}
     cfg_path = Path(config) if config else (None if isolated else find_config(cwd))
     if cfg_path is not None:
-        cfg = _read_toml(cfg_path)
+        cfg = read_toml(cfg_path)
         workspace = cfg.get("workspace", {})
         for key in ("db", "units"):  # relative paths are relative to pbm.toml
             value = workspace.get(key)
             if isinstance(value, str) and not Path(value).is_absolute():
                 workspace = {**workspace, key: str(cfg_path.parent / value)}
         cfg.setdefault("extends", "national")
-        base, source = _resolve(cfg, str(cfg_path), ())
+        base, source = resolve(cfg, str(cfg_path), ())
     if rules is not None:
         name = str(rules)
         if name in BUILTIN_PACKS:
-            over, src = _builtin(name), (f"内置规则包 {name}",)
+            over, src = builtin_pack(name), (f"内置规则包 {name}",)
         else:
-            over, src = _resolve(_read_toml(Path(name)), name, ())
-        base = _merge(base, {k: v for k, v in over.items() if k not in _META}, name, strict=True)
+            over, src = resolve(read_toml(Path(name)), name, ())
+        base = merge(base, {k: v for k, v in over.items() if k not in META}, name, strict=True)
         base["name"] = over.get("name", base.get("name"))
         source = (*source, *src[1:]) if src and src[0].startswith("内置") else (*source, *src)
     base["workspace"] = workspace
