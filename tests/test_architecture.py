@@ -24,3 +24,15 @@ def test_the_cli_writes_no_ledger_itself():
     """Recording in the ledger is core work (monitor.record, workspace.ingest …)."""
     text = "\n".join(p.read_text("utf-8") for p in CLI.glob("*.py"))
     assert "record_execution(" not in text and "log_run(" not in text
+
+
+def test_only_the_ledger_store_speaks_sqlite():
+    """Rankings, results application and notices read typed records (SubmissionRecord,
+    ExecutionRecord, FindingRecord), never ``sqlite3.Row``."""
+    root = CLI.parent
+    users = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import) and any(a.name == "sqlite3" for a in node.names):
+                users.append(path.relative_to(root).as_posix())
+    assert users == ["ledger/store.py"]

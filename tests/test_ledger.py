@@ -79,8 +79,8 @@ def test_newer_version_supersedes_and_keeps_history(ledger: Ledger):
     new = ledger.record_submission(make_sub("v2"), [], make_score(91, "优"), "2026", "101", "县财政局")
     assert new.status == "superseded" and new.superseded == old.id
     current = ledger.submissions(form="selfeval")
-    assert [r["id"] for r in current] == [other.id, new.id]
-    assert current[1]["total"] == 91
+    assert [r.id for r in current] == [other.id, new.id]
+    assert current[1].total == 91 and current[1].grade == "优" and current[1].errors == 0
     history = ledger.submissions(form="selfeval", current=False)
     assert len(history) == 3
     assert ledger.summary()["superseded"][0]["superseded_by"] == new.id

@@ -144,7 +144,7 @@ def test_ingest_records_forms(ws: Path):
     assert again["items"][0]["status"] == "duplicate"
     with Ledger.open(ws / "pbm.sqlite", lambda: dt.datetime(2027, 1, 1)) as led:
         assert len(led.submissions(current=False)) == 1
-        assert led.submissions()[0]["recorded_at"].startswith("2026-12-01")
+        assert led.submissions()[0].recorded_at.startswith("2026-12-01")
 
 
 def test_monitor_forms_folder_lights(ws: Path):

@@ -102,9 +102,9 @@ def _last_execution(ledger: Ledger, year: int) -> dict[tuple[str, str], tuple[st
         return {}
     out: dict[tuple[str, str], tuple[str, str, float, float]] = {}
     for r in ledger.execution_rows(periods[-1]):
-        k = (unit_key(r["unit_code"], r["unit_name"]), r["project"])
-        _, _, b, s = out.get(k, (r["unit_name"], r["unit_code"] or "", 0.0, 0.0))
-        out[k] = (r["unit_name"], r["unit_code"] or "", b + (r["budget"] or 0), s + (r["spent"] or 0))
+        k = (unit_key(r.unit_code, r.unit_name), r.project)
+        _, _, b, s = out.get(k, (r.unit_name, r.unit_code or "", 0.0, 0.0))
+        out[k] = (r.unit_name, r.unit_code or "", b + (r.budget or 0), s + (r.spent or 0))
     return out
 
 
@@ -114,13 +114,13 @@ def suggest(ledger: Ledger, year: int, pack: RulePack) -> ApplyResult:
     rows: list[Suggestion] = []
     seen: set[tuple[str, str]] = set()
     for s in overlapping(ledger.submissions(form="selfeval", year=year), Period(year, "year")):
-        k = (unit_key(s["unit_code"], s["unit_name"]), s["project"])
+        k = (unit_key(s.unit_code, s.unit_name), s.project)
         seen.add(k)
-        budget, spent = s["budget"], s["spent"]
+        budget, spent = s.budget, s.spent
         if budget is None and k in execution:
             budget, spent = execution[k][2], execution[k][3]
-        rows.append(suggest_one(s["unit_name"], s["unit_code"] or "", s["project"], s["grade"],
-                                s["total"], budget, spent, pack, submitted=True))
+        rows.append(suggest_one(s.unit_name, s.unit_code or "", s.project, s.grade,
+                                s.total, budget, spent, pack, submitted=True))
     for k, (name, code, budget, spent) in execution.items():
         if k not in seen:
             rows.append(suggest_one(name, code, k[1], None, None, budget, spent, pack))

@@ -40,7 +40,7 @@ from typing import Any
 from .. import __version__
 from ..config import RulePack
 from ..errors import InputError, UsageError
-from ..ledger.store import ExecutionRow
+from ..ledger.store import ExecutionRow, Ledger
 from ..ledger.units import (
     Unit,
     UnitMatcher,
@@ -325,7 +325,7 @@ def compute_execution(lines: Sequence[ExportLine], period: Period, pack: RulePac
     return MonitorResult(str(period), tp, ordered, missing, total, findings, incomplete=incomplete)
 
 
-def record(ledger: Any, res: MonitorResult, path: str) -> str:
+def record(ledger: Ledger, res: MonitorResult, path: str) -> str:
     """Record a month's execution in the ledger (and the run in its log); the ledger's status:
     new | duplicate | superseded."""
     status: str = ledger.record_execution(res.period, res.ledger_rows(), res.source)

@@ -71,7 +71,7 @@ def _goal_findings(ledger: Ledger, subs: list[dict[str, Any]]) -> list[dict[str,
     out = []
     for s in subs:
         for f in ledger.findings_of(s["id"]):
-            if f["severity"] in ("error", "warning"):
-                out.append({"project": s["project"], "code": f["code"], "severity": f["severity"],
-                            "cell": f["cell"], "message": f["message"]})
+            if f.severity in ("error", "warning"):
+                out.append({"project": s["project"], "code": f.code, "severity": f.severity,
+                            "cell": f.cell, "message": f.message})
     return out

@@ -42,7 +42,6 @@ rank.top / rank.bottom rows of each group (black never repeats a red row).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,7 +50,7 @@ from typing import Any
 from .. import __version__
 from ..config import RulePack
 from ..errors import UsageError
-from ..ledger.store import Ledger
+from ..ledger.store import Ledger, SubmissionRecord
 from ..ledger.units import Unit
 from ..period import Period, time_progress
 from .monitor import rounded
@@ -246,22 +245,22 @@ def _aggregate(groups: list[list[str]], per_month: dict[str, dict[str, float]], 
     return combine([combine([per_month[m][key] for m in ms]) for ms in groups])
 
 
-def overlapping(rows: list[sqlite3.Row], p: Period) -> list[sqlite3.Row]:
+def overlapping(rows: list[SubmissionRecord], p: Period) -> list[SubmissionRecord]:
     """The rows whose period overlaps ``p`` (unparseable periods are left out)."""
     hits: dict[str, bool] = {}
-    for text in {r["period"] for r in rows}:
+    for text in {r.period for r in rows}:
         try:
             hits[text] = Period.parse(text).overlaps(p)
         except UsageError:
             hits[text] = False
-    return [r for r in rows if hits[r["period"]]]
+    return [r for r in rows if hits[r.period]]
 
 
-def _by_unit(rows: list[sqlite3.Row], facts: _Facts) -> dict[str, list[sqlite3.Row]]:
-    out: dict[str, list[sqlite3.Row]] = defaultdict(list)
+def _by_unit(rows: list[SubmissionRecord], facts: _Facts) -> dict[str, list[SubmissionRecord]]:
+    out: dict[str, list[SubmissionRecord]] = defaultdict(list)
     for r in rows:
-        k = unit_key(r["unit_code"], r["unit_name"])
-        facts.names.setdefault(k, (r["unit_name"], r["unit_code"] or ""))
+        k = unit_key(r.unit_code, r.unit_name)
+        facts.names.setdefault(k, (r.unit_name, r.unit_code or ""))
         out[k].append(r)
     return out
 
@@ -269,49 +268,49 @@ def _by_unit(rows: list[sqlite3.Row], facts: _Facts) -> dict[str, list[sqlite3.R
 def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: _Facts) -> None:
     cfg = pack.rank
     subs = overlapping(ledger.submissions(year=p.year), p)
-    goals = _by_unit([r for r in subs if r["form"] == "goal"], facts)
+    goals = _by_unit([r for r in subs if r.form == "goal"], facts)
     if goals:
         facts.applicable.append("goal_quality")
     for k, rows in goals.items():
-        each = [max(0.0, 100 - cfg.goal_error_deduction * r["errors"]
-                    - cfg.goal_warning_deduction * r["warnings"]) for r in rows]
+        each = [max(0.0, 100 - cfg.goal_error_deduction * r.errors
+                    - cfg.goal_warning_deduction * r.warnings) for r in rows]
         facts.scores[k]["goal_quality"] = sum(each) / len(each)
         facts.details[k]["goal_quality"] = [
-            {"id": r["id"], "project": r["project"], "path": r["path"], "errors": r["errors"],
-             "warnings": r["warnings"], "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
-    _selfeval(_by_unit([r for r in subs if r["form"] == "selfeval"], facts), facts)
+            {"id": r.id, "project": r.project, "path": r.path, "errors": r.errors,
+             "warnings": r.warnings, "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
+    _selfeval(_by_unit([r for r in subs if r.form == "selfeval"], facts), facts)
     _timeliness(ledger, subs, p, pack, facts)
 
 
-def _selfeval(selfs: dict[str, list[sqlite3.Row]], facts: _Facts) -> None:
+def _selfeval(selfs: dict[str, list[SubmissionRecord]], facts: _Facts) -> None:
     """Mean recomputed total; self-evaluations without one are 数据不足 (listed, not scored)."""
-    if any(r["total"] is not None for rows in selfs.values() for r in rows):
+    if any(r.total is not None for rows in selfs.values() for r in rows):
         facts.applicable.append("selfeval")
     for k, rows in selfs.items():
-        scored = [r["total"] for r in rows if r["total"] is not None]
+        scored = [r.total for r in rows if r.total is not None]
         if scored:
             facts.scores[k]["selfeval"] = sum(scored) / len(scored)
         else:
             facts.neutral[k]["selfeval"] = "自评数据不足、待补正"
-        facts.details[k]["selfeval"] = [{"id": r["id"], "project": r["project"],
-                                         "total": r["total"], "grade": r["grade"]} for r in rows]
+        facts.details[k]["selfeval"] = [{"id": r.id, "project": r.project,
+                                         "total": r.total, "grade": r.grade} for r in rows]
 
 
-def _timeliness(ledger: Ledger, subs: list[sqlite3.Row], p: Period, pack: RulePack,
+def _timeliness(ledger: Ledger, subs: list[SubmissionRecord], p: Period, pack: RulePack,
                 facts: _Facts) -> None:
-    forms = sorted({r["form"] for r in subs if r["form"] != "unknown"})
+    forms = sorted({r.form for r in subs if r.form != "unknown"})
     if not forms:
         return
     facts.applicable.append("timeliness")
     first: dict[tuple[str, str], bool] = {}
     history = overlapping(ledger.submissions(current=False, year=p.year), p)
     dues = {t: (Period.parse(t).end + dt.timedelta(days=pack.rank.grace_days)).isoformat()
-            for t in {r["period"] for r in history}}
+            for t in {r.period for r in history}}
     for r in history:
-        on_time = r["recorded_at"][:10] <= dues[r["period"]]
-        k = (unit_key(r["unit_code"], r["unit_name"]), r["form"])
+        on_time = r.recorded_at[:10] <= dues[r.period]
+        k = (unit_key(r.unit_code, r.unit_name), r.form)
         first[k] = first.get(k, False) or on_time
-    for unit in {unit_key(r["unit_code"], r["unit_name"]) for r in subs}:
+    for unit in {unit_key(r.unit_code, r.unit_name) for r in subs}:
         hits = {f: first.get((unit, f), False) for f in forms}
         facts.scores[unit]["timeliness"] = sum(hits.values()) / len(forms) * 100
         facts.details[unit]["timeliness"] = hits

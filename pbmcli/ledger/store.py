@@ -15,19 +15,21 @@ Design notes
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import PbmError
 from ..model import Finding, Submission
 from .units import Unit
 
 Clock = Callable[[], dt.datetime]
+_R = TypeVar("_R")
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the initial schema
@@ -107,6 +109,70 @@ class ExecutionRow:
     time_progress: float | None = None
     gap: float | None = None
     level: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """A recorded form with its recomputed score and the counts of its error / warning findings."""
+
+    id: int
+    path: str
+    sha256: str
+    form: str
+    unit_code: str | None
+    unit_name: str
+    project: str
+    period: str
+    recorded_at: str
+    superseded_by: int | None
+    status: str
+    total: float | None
+    self_total: float | None
+    grade: str | None
+    self_grade: str | None
+    execution_rate: float | None
+    budget: float | None
+    spent: float | None
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class FindingRecord:
+    """A finding recorded with its submission."""
+
+    submission_id: int
+    code: str
+    severity: str
+    sheet: str | None
+    cell: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ExecutionRecord:
+    """A recorded line of a monthly execution export (amounts in 万元)."""
+
+    id: int
+    period: str
+    unit_code: str | None
+    unit_name: str
+    project: str
+    budget: float | None
+    spent: float | None
+    rate: float | None
+    time_progress: float | None
+    gap: float | None
+    level: str | None
+    source: str
+    superseded_by: str | None
+    recorded_at: str
+
+
+def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
+    """Rows as ``cls`` (the columns it names; columns a later schema adds are ignored)."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    return [cls(**{n: r[n] for n in names}) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -315,7 +381,7 @@ class Ledger:
                             int(prev["id"]) if prev else None)
 
     def submissions(self, *, form: str | None = None, current: bool = True,
-                    year: int | None = None) -> list[sqlite3.Row]:
+                    year: int | None = None) -> list[SubmissionRecord]:
         """Submissions (current versions only unless ``current=False``; periods of ``year``)
         with their score and counts of error / warning findings."""
         sql = ("SELECT s.*, sc.total, sc.self_total, sc.grade, sc.self_grade, sc.execution_rate,"
@@ -332,11 +398,11 @@ class Ledger:
         if year is not None:
             sql += " AND s.period >= ? AND s.period < ?"
             args += [str(year), str(year + 1)]
-        return self.conn.execute(sql + " ORDER BY s.id", args).fetchall()
+        return _records(SubmissionRecord, self.conn.execute(sql + " ORDER BY s.id", args))
 
-    def findings_of(self, submission_id: int) -> list[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM findings WHERE submission_id=? ORDER BY rowid",
-                                 (submission_id,)).fetchall()
+    def findings_of(self, submission_id: int) -> list[FindingRecord]:
+        return _records(FindingRecord, self.conn.execute(
+            "SELECT * FROM findings WHERE submission_id=? ORDER BY rowid", (submission_id,)))
 
     # ------------------------------------------------------------------ execution
     def record_execution(self, period: str, rows: Sequence[ExecutionRow], source: str) -> str:
@@ -392,9 +458,9 @@ class Ledger:
                f" WHERE period IN ({marks}) AND superseded_by IS NULL")
         return {k: (n, c) for k, n, c in self.conn.execute(sql, list(periods))}
 
-    def execution_rows(self, period: str) -> list[sqlite3.Row]:
-        return self.conn.execute("SELECT * FROM execution WHERE period=? AND superseded_by IS NULL"
-                                 " ORDER BY id", (period,)).fetchall()
+    def execution_rows(self, period: str) -> list[ExecutionRecord]:
+        return _records(ExecutionRecord, self.conn.execute(
+            "SELECT * FROM execution WHERE period=? AND superseded_by IS NULL ORDER BY id", (period,)))
 
     # ------------------------------------------------------------------ rectification
     def add_rectification(self, *, unit_code: str | None, unit_name: str, problem: str,
@@ -431,7 +497,7 @@ class Ledger:
         if status:
             sql, args = sql + " WHERE status = ?", [status]
         rows = self.conn.execute(sql + " ORDER BY id", args).fetchall()
-        return [Rectification(**{k: r[k] for k in Rectification.__dataclass_fields__}) for r in rows]
+        return _records(Rectification, rows)
 
     def rectification(self, item_id: int) -> Rectification | None:
         found = [r for r in self.rectifications() if r.id == item_id]

@@ -232,7 +232,7 @@ def _not_submitted(ledger: Ledger, units: Sequence[Unit], period: str,
 
     out: list[dict[str, str]] = []
     for form in dict.fromkeys(f for f in forms if f != "unknown"):
-        have = {r["unit_code"] for r in ledger.submissions(form=form) if r["period"] == period}
+        have = {r.unit_code for r in ledger.submissions(form=form) if r.period == period}
         label = FormKind(form).label if form in {k.value for k in FormKind} else form
         out += [{"unit": u.name, "code": u.code, "form": form, "form_label": label}
                 for u in units if u.code not in have]

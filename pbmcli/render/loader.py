@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import RulePack
 from ..errors import UsageError
 
+if TYPE_CHECKING:
+    from ..ledger.store import Ledger
 
-def _ledger(pack: RulePack, db: str | None) -> Any:
+
+def _ledger(pack: RulePack, db: str | None) -> Ledger:
     from ..ledger.workspace import db_path, open_ledger
 
     path = db_path(pack, db)
@@ -26,7 +29,7 @@ def _ledger(pack: RulePack, db: str | None) -> Any:
     return open_ledger(pack, db)
 
 
-def monitor_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
+def monitor_dict(ledger: Ledger, period: str, pack: RulePack) -> dict[str, Any]:
     """Monitoring of one month rebuilt from the execution rows recorded in the ledger."""
     from ..cycle.monitor import ExportLine, compute_execution
     from ..period import Period
@@ -34,54 +37,54 @@ def monitor_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
     rows = ledger.execution_rows(period)
     if not rows:
         raise UsageError(f"台账中没有 {period} 的执行数据，请先运行 pbm monitor 导出文件 --period {period}。")
-    lines = [ExportLine(i, r["unit_name"], r["unit_code"] or "", r["project"], r["budget"] or 0.0,
-                        r["spent"] or 0.0) for i, r in enumerate(rows, 1)]
+    lines = [ExportLine(i, r.unit_name, r.unit_code or "", r.project, r.budget or 0.0,
+                        r.spent or 0.0) for i, r in enumerate(rows, 1)]
     return dict(compute_execution(lines, Period.parse(period), pack, ledger.units()).to_dict())
 
 
-def rank_dict(ledger: Any, period: str, pack: RulePack) -> dict[str, Any]:
+def rank_dict(ledger: Ledger, period: str, pack: RulePack) -> dict[str, Any]:
     from ..cycle.ranking import rank
 
     return dict(rank(ledger, period, pack).to_dict())
 
 
-def overdue_list(ledger: Any, day: dt.date) -> list[dict[str, Any]]:
+def overdue_list(ledger: Ledger, day: dt.date) -> list[dict[str, Any]]:
     from ..cycle.rectify import overdue
 
     return [{"unit": r.unit_name, "problem": r.problem, "deadline": r.deadline, "status": r.status}
             for r in overdue(ledger, day)]
 
 
-def scores_list(ledger: Any, year: str) -> list[dict[str, Any]]:
+def scores_list(ledger: Ledger, year: str) -> list[dict[str, Any]]:
     """Recomputed self-evaluation scores of the year (difference = self - recomputed)."""
     out = []
     for s in ledger.submissions(form="selfeval"):
-        if not str(s["period"]).startswith(year):
+        if not str(s.period).startswith(year):
             continue
-        total, own = s["total"], s["self_total"]
+        total, own = s.total, s.self_total
         diff = own - total if total is not None and own is not None else None
-        out.append({"unit": s["unit_name"], "project": s["project"], "total": total,
-                    "self_total": own, "difference": diff, "grade": s["grade"]})
+        out.append({"unit": s.unit_name, "project": s.project, "total": total,
+                    "self_total": own, "difference": diff, "grade": s.grade})
     return out
 
 
-def apply_list(ledger: Any, year: str, pack: RulePack) -> list[dict[str, Any]]:
+def apply_list(ledger: Ledger, year: str, pack: RulePack) -> list[dict[str, Any]]:
     from ..cycle.apply import suggest
 
     return [dict(r) for r in suggest(ledger, int(year), pack).to_dict()["rows"]]
 
 
-def validate_dict(ledger: Any, period: str) -> dict[str, Any]:
+def validate_dict(ledger: Ledger, period: str) -> dict[str, Any]:
     """validate-like JSON from the submissions and findings recorded for ``period``."""
     files = []
     for s in ledger.submissions():
-        if period and not str(s["period"]).startswith(period):
+        if period and not str(s.period).startswith(period):
             continue
-        findings = [{"code": f["code"], "severity": f["severity"], "sheet": f["sheet"],
-                     "cell": f["cell"], "message": f["message"], "expected": "", "actual": ""}
-                    for f in ledger.findings_of(s["id"])]
-        files.append({"path": s["path"], "sha256": s["sha256"], "form": s["form"],
-                      "unit": s["unit_name"], "unit_code": s["unit_code"], "project": s["project"],
+        findings = [{"code": f.code, "severity": f.severity, "sheet": f.sheet,
+                     "cell": f.cell, "message": f.message, "expected": "", "actual": ""}
+                    for f in ledger.findings_of(s.id)]
+        files.append({"path": s.path, "sha256": s.sha256, "form": s.form,
+                      "unit": s.unit_name, "unit_code": s.unit_code, "project": s.project,
                       "ok": not any(f["severity"] == "error" for f in findings), "findings": findings})
     return {"tool": "pbm", "files": files, "summary": {"files": len(files)}}
 
