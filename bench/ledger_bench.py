@@ -17,7 +17,8 @@ from types import SimpleNamespace
 from pbmcli.config import default_pack
 from pbmcli.cycle.monitor import monitor_export
 from pbmcli.cycle.ranking import rank
-from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.records import ExecutionRow
+from pbmcli.ledger.store import Ledger
 from pbmcli.ledger.units import Unit
 from pbmcli.model import Field, Finding, FormKind, Severity, Submission
 

@@ -9,7 +9,8 @@ import pytest
 from test_ledger import make_score, make_sub
 
 from pbmcli.cycle.apply import suggest, suggest_one
-from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.records import ExecutionRow
+from pbmcli.ledger.store import Ledger
 
 
 @pytest.mark.parametrize(("grade", "action", "suggested"), [

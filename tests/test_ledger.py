@@ -14,7 +14,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from pbmcli.ledger.store import MIGRATIONS, ExecutionRow, Ledger, LedgerError
+from pbmcli.ledger.records import ExecutionRow
+from pbmcli.ledger.store import MIGRATIONS, Ledger, LedgerError
 from pbmcli.ledger.units import Unit
 from pbmcli.model import Field, Finding, FormKind, Severity, Submission
 
@@ -163,7 +164,8 @@ def test_cli_reports_corrupt_ledger_exit_2(tmp_path: Path):
 
 WRITER = """
 import sys
-from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.records import ExecutionRow
+from pbmcli.ledger.store import Ledger
 led = Ledger.open(sys.argv[1])
 rows = [ExecutionRow(str(u), f"单位{u}", f"项目{p}", 100.0, 50.0) for u in range(50) for p in range(10)]
 i = 0

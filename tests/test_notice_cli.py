@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pbmcli.cli import app
-from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.records import ExecutionRow
+from pbmcli.ledger.store import Ledger
 from pbmcli.render import samples as S
 
 runner = CliRunner()

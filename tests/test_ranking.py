@@ -19,7 +19,8 @@ from pbmcli.cycle.ranking import (
     competition_ranks,
     rank,
 )
-from pbmcli.ledger.store import ExecutionRow, Ledger
+from pbmcli.ledger.records import ExecutionRow
+from pbmcli.ledger.store import Ledger
 from pbmcli.ledger.units import Unit
 from pbmcli.model import Finding, FormKind, Severity
 

@@ -27,7 +27,7 @@ from .ledger_common import (
 from .options import ConfigOpt, ForceOpt, OutputOpt, RulesOpt
 
 if TYPE_CHECKING:
-    from ..ledger.store import Rectification
+    from ..ledger.records import Rectification
 
 
 # --------------------------------------------------------------------------- rectify

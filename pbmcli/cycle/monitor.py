@@ -40,7 +40,8 @@ from typing import Any
 from .. import __version__
 from ..config import RulePack
 from ..errors import InputError, UsageError
-from ..ledger.store import ExecutionRow, Ledger
+from ..ledger.records import ExecutionRow
+from ..ledger.store import Ledger
 from ..ledger.units import (
     Unit,
     UnitMatcher,

@@ -50,7 +50,8 @@ from typing import Any
 from .. import __version__
 from ..config import RulePack
 from ..errors import UsageError
-from ..ledger.store import Ledger, SubmissionRecord
+from ..ledger.records import SubmissionRecord
+from ..ledger.store import Ledger
 from ..ledger.units import Unit
 from ..period import Period, time_progress
 from .monitor import rounded

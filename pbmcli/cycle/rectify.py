@@ -17,7 +17,8 @@ from typing import Any
 
 from ..config import RulePack
 from ..errors import InputError, UsageError
-from ..ledger.store import Ledger, Rectification
+from ..ledger.records import Rectification
+from ..ledger.store import Ledger
 from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_sheets
 from ..model import Finding
 

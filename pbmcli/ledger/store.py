@@ -20,12 +20,19 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import PbmError
 from ..model import Finding, Submission
+from .records import (
+    ExecutionRecord,
+    ExecutionRow,
+    FindingRecord,
+    RecordResult,
+    Rectification,
+    SubmissionRecord,
+)
 from .units import Unit
 
 Clock = Callable[[], dt.datetime]
@@ -87,128 +94,10 @@ class LedgerError(PbmError):
     """The ledger file cannot be used (corrupt, not a database, locked)."""
 
 
-@dataclass(frozen=True)
-class RecordResult:
-    """What ``record_submission`` did: status new | duplicate | superseded."""
-
-    id: int
-    status: str
-    superseded: int | None = None
-
-
-@dataclass(frozen=True)
-class ExecutionRow:
-    """One unit + project line of a monthly execution export (amounts as in the export)."""
-
-    unit_code: str | None
-    unit_name: str
-    project: str
-    budget: float
-    spent: float
-    rate: float | None = None
-    time_progress: float | None = None
-    gap: float | None = None
-    level: str = ""
-
-
-@dataclass(frozen=True)
-class SubmissionRecord:
-    """A recorded form with its recomputed score and the counts of its error / warning findings."""
-
-    id: int
-    path: str
-    sha256: str
-    form: str
-    unit_code: str | None
-    unit_name: str
-    project: str
-    period: str
-    recorded_at: str
-    superseded_by: int | None
-    status: str
-    total: float | None
-    self_total: float | None
-    grade: str | None
-    self_grade: str | None
-    execution_rate: float | None
-    budget: float | None
-    spent: float | None
-    errors: int
-    warnings: int
-
-
-@dataclass(frozen=True)
-class FindingRecord:
-    """A finding recorded with its submission."""
-
-    submission_id: int
-    code: str
-    severity: str
-    sheet: str | None
-    cell: str | None
-    message: str
-
-
-@dataclass(frozen=True)
-class ExecutionRecord:
-    """A recorded line of a monthly execution export (amounts in 万元)."""
-
-    id: int
-    period: str
-    unit_code: str | None
-    unit_name: str
-    project: str
-    budget: float | None
-    spent: float | None
-    rate: float | None
-    time_progress: float | None
-    gap: float | None
-    level: str | None
-    source: str
-    superseded_by: str | None
-    recorded_at: str
-
-
 def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
     """Rows as ``cls`` (the columns it names; columns a later schema adds are ignored)."""
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     return [cls(**{n: r[n] for n in names}) for r in rows]
-
-
-@dataclass(frozen=True)
-class Rectification:
-    """One 整改 item."""
-
-    id: int
-    unit_code: str | None
-    unit_name: str
-    problem: str
-    source: str
-    requirement: str
-    deadline: str | None
-    status: str
-    evidence: str
-    done_at: str | None
-    created_at: str
-
-    def overdue(self, today: dt.date) -> bool:
-        """Deadline passed and not done."""
-        deadline = self.deadline or ""
-        return self.status != "done" and deadline != "" and deadline < today.isoformat()
-
-    def done_on_time(self) -> bool:
-        """Done, and by the deadline.  An item recorded as done without a completion date
-        (e.g. imported with status 已整改 and no 完成日期) counts as done on time: there is no
-        evidence that it was late.  A date after the deadline makes it late."""
-        if self.status != "done":
-            return False
-        if not self.done_at or not self.deadline:
-            return True
-        return str(self.done_at)[:10] <= str(self.deadline)[:10]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON shape; ``unit`` repeats unit_name for consumers that read row["unit"]."""
-        return {**{k: getattr(self, k) for k in self.__dataclass_fields__}, "unit": self.unit_name}
 
 
 def _check_file(path: Path) -> None:
