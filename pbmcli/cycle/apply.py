@@ -21,8 +21,8 @@ from .. import __version__
 from ..config import RulePack
 from ..ledger.store import Ledger
 from ..period import Period
+from .dimensions import overlapping, unit_key
 from .monitor import rounded
-from .ranking import overlapping, unit_key
 
 GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
 ACTION_NOT_EVALUATED = "未自评：先完成自评再安排"

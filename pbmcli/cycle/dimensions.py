@@ -1,0 +1,184 @@
+"""The ranking's dimensions, read from the ledger: execution per month, goal quality,
+self-evaluation, timeliness and rectification per unit (see ``cycle.ranking`` for the
+formulas and the missing-data policy)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import RulePack
+from ..errors import UsageError
+from ..ledger.records import SubmissionRecord
+from ..ledger.store import Ledger
+from ..period import Period, time_progress
+from .monitor import rounded
+
+
+def unit_key(code: str | None, name: str) -> str:
+    return code if code else f"名称:{name}"
+
+
+def month_score(budget: float, spent: float, tp: float, cap: float) -> float:
+    """min(rate / time progress × 100, cap); 0 without a budget."""
+    if budget <= 0 or tp <= 0:
+        return 0.0
+    return min(spent / budget * 100 / tp * 100, cap)
+
+
+@dataclass
+class Facts:
+    """Dimension scores per unit key, plus the explanation of each."""
+
+    scores: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    details: dict[str, dict[str, Any]] = field(default_factory=lambda: defaultdict(dict))
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (name, code)
+    applicable: list[str] = field(default_factory=list)
+    neutral: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) -> None:
+    cfg = pack.rank
+    months = [str(m) for m in p.months]
+    data = ledger.execution_totals(months)
+    with_data = [m for m in months if data[m]]
+    if not with_data:
+        return
+    facts.applicable.append("execution")
+    keys = {k for m in with_data for k in data[m]}
+    per_month: dict[str, dict[str, float]] = {}
+    for m in with_data:
+        tp = time_progress(m, pack.monitor.time_progress)
+        per_month[m] = {k: month_score(*data[m].get(k, (0.0, 0.0)), tp, cfg.month_score_cap)
+                        for k in keys}
+    quarters = [[m for m in with_data if Period.parse(m).overlaps(q)] for q in p.quarters]
+    groups = [ms for ms in quarters if ms] if p.kind == "year" else [with_data]
+    for k in keys:
+        facts.scores[k]["execution"] = _aggregate(groups, per_month, k, cfg.quarter_execution)
+        facts.details[k]["execution"] = {m: per_month[m][k] for m in with_data}
+        if p.kind == "month":
+            facts.details[k]["month"] = _month_figures(*data[months[0]].get(k, (0.0, 0.0)),
+                                                       time_progress(p, pack.monitor.time_progress))
+
+
+def _month_figures(budget: float, spent: float, tp: float) -> dict[str, float | None]:
+    """Rate and gap of one unit in one month (shown beside a monthly ranking)."""
+    rate = spent / budget * 100 if budget else None
+    return {"rate": rounded(rate), "time_progress": rounded(tp),
+            "gap": rounded(rate - tp) if rate is not None else None, "budget": budget, "spent": spent}
+
+
+def _aggregate(groups: list[list[str]], per_month: dict[str, dict[str, float]], key: str,
+               mode: str) -> float:
+    """Mean (or last) of the months of each quarter, then the mean (or last) of the quarters.
+
+    ``groups`` holds the months with data of each quarter (one group for a month or a quarter).
+    """
+    def combine(values: list[float]) -> float:
+        return values[-1] if mode == "last" else sum(values) / len(values)
+
+    return combine([combine([per_month[m][key] for m in ms]) for ms in groups])
+
+
+def overlapping(rows: list[SubmissionRecord], p: Period) -> list[SubmissionRecord]:
+    """The rows whose period overlaps ``p`` (unparseable periods are left out)."""
+    hits: dict[str, bool] = {}
+    for text in {r.period for r in rows}:
+        try:
+            hits[text] = Period.parse(text).overlaps(p)
+        except UsageError:
+            hits[text] = False
+    return [r for r in rows if hits[r.period]]
+
+
+def _by_unit(rows: list[SubmissionRecord], facts: Facts) -> dict[str, list[SubmissionRecord]]:
+    out: dict[str, list[SubmissionRecord]] = defaultdict(list)
+    for r in rows:
+        k = unit_key(r.unit_code, r.unit_name)
+        facts.names.setdefault(k, (r.unit_name, r.unit_code or ""))
+        out[k].append(r)
+    return out
+
+
+def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) -> None:
+    cfg = pack.rank
+    subs = overlapping(ledger.submissions(year=p.year), p)
+    goals = _by_unit([r for r in subs if r.form == "goal"], facts)
+    if goals:
+        facts.applicable.append("goal_quality")
+    for k, rows in goals.items():
+        each = [max(0.0, 100 - cfg.goal_error_deduction * r.errors
+                    - cfg.goal_warning_deduction * r.warnings) for r in rows]
+        facts.scores[k]["goal_quality"] = sum(each) / len(each)
+        facts.details[k]["goal_quality"] = [
+            {"id": r.id, "project": r.project, "path": r.path, "errors": r.errors,
+             "warnings": r.warnings, "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
+    _selfeval(_by_unit([r for r in subs if r.form == "selfeval"], facts), facts)
+    _timeliness(ledger, subs, p, pack, facts)
+
+
+def _selfeval(selfs: dict[str, list[SubmissionRecord]], facts: Facts) -> None:
+    """Mean recomputed total; self-evaluations without one are 数据不足 (listed, not scored)."""
+    if any(r.total is not None for rows in selfs.values() for r in rows):
+        facts.applicable.append("selfeval")
+    for k, rows in selfs.items():
+        scored = [r.total for r in rows if r.total is not None]
+        if scored:
+            facts.scores[k]["selfeval"] = sum(scored) / len(scored)
+        else:
+            facts.neutral[k]["selfeval"] = "自评数据不足、待补正"
+        facts.details[k]["selfeval"] = [{"id": r.id, "project": r.project,
+                                         "total": r.total, "grade": r.grade} for r in rows]
+
+
+def _timeliness(ledger: Ledger, subs: list[SubmissionRecord], p: Period, pack: RulePack,
+                facts: Facts) -> None:
+    forms = sorted({r.form for r in subs if r.form != "unknown"})
+    if not forms:
+        return
+    facts.applicable.append("timeliness")
+    first: dict[tuple[str, str], bool] = {}
+    history = overlapping(ledger.submissions(current=False, year=p.year), p)
+    dues = {t: (Period.parse(t).end + dt.timedelta(days=pack.rank.grace_days)).isoformat()
+            for t in {r.period for r in history}}
+    for r in history:
+        on_time = r.recorded_at[:10] <= dues[r.period]
+        k = (unit_key(r.unit_code, r.unit_name), r.form)
+        first[k] = first.get(k, False) or on_time
+    for unit in {unit_key(r.unit_code, r.unit_name) for r in subs}:
+        hits = {f: first.get((unit, f), False) for f in forms}
+        facts.scores[unit]["timeliness"] = sum(hits.values()) / len(forms) * 100
+        facts.details[unit]["timeliness"] = hits
+
+
+def _rectification(ledger: Ledger, p: Period, facts: Facts) -> None:
+    """Items due in the period up to today; a unit with none due is neutral (see _rows)."""
+    lo, hi = p.start.isoformat(), min(p.end, ledger.today()).isoformat()
+    due = [r for r in ledger.rectifications() if r.deadline and lo <= r.deadline[:10] <= hi]
+    if not due:
+        return
+    facts.applicable.append("rectification")
+    per: dict[str, list[Any]] = defaultdict(list)
+    for r in due:
+        k = unit_key(r.unit_code, r.unit_name)
+        facts.names.setdefault(k, (r.unit_name, r.unit_code or ""))
+        per[k].append(r)
+    for k, items in per.items():
+        done = [r for r in items if r.done_on_time()]
+        facts.scores[k]["rectification"] = len(done) / len(items) * 100
+        facts.details[k]["rectification"] = [
+            {"id": r.id, "problem": r.problem, "deadline": r.deadline, "status": r.status,
+             "done_at": r.done_at, "on_time": r.done_on_time()} for r in items]
+
+
+def collect(ledger: Ledger, p: Period, pack: RulePack) -> Facts:
+    facts = Facts()
+    _execution(ledger, p, pack, facts)
+    if p.kind != "month":
+        _submission_dims(ledger, p, pack, facts)
+        _rectification(ledger, p, facts)
+    for k, name_code in ledger.execution_names([str(m) for m in p.months]).items():
+        facts.names.setdefault(k, name_code)
+    return facts
