@@ -360,6 +360,18 @@ def _check_values(pack: RulePack) -> None:
         if not ok:
             raise ConfigError(message)
     _check_severities(pack.rules.severity)
+    _check_selection(pack.rules.select, pack.rules.ignore)
+
+
+def _check_selection(select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """[rules] select / ignore: every code or prefix names at least one rule."""
+    from .rules import unknown_code
+
+    for key, codes in (("select", select), ("ignore", ignore)):
+        for code in codes:
+            message = unknown_code(str(code), f"[rules] {key} ")
+            if message:
+                raise ConfigError(message)
 
 
 def _check_severities(overrides: dict[str, Any]) -> None:

@@ -102,6 +102,8 @@ def test_library_api_names_types_and_laziness_agree():
     ("[rank]\ntop = -3\n", "top"),
     ("[scoring]\ndecimals = -1\n", "decimals"),
     ("[grades]\nexcellent = 120.0\n", "excellent"),
+    ('[rules]\nignore = ["G199"]\n', "「G199」不存在"),  # no such rule
+    ('[rules]\nselect = ["Q"]\n', "「Q」不存在"),  # no family Q
 ])
 def test_wrong_types_and_ranges_are_config_errors(tmp_path: Path, toml: str, word: str):
     cfg = tmp_path / "pbm.toml"
@@ -120,3 +122,10 @@ def test_bad_config_exits_2_with_one_chinese_line(tmp_path: Path, monkeypatch):
     result = CliRunner().invoke(app, ["config", "show"])
     assert result.exit_code == 2
     assert "excellent" in result.output and "Traceback" not in result.output
+
+
+def test_rule_prefixes_and_redirected_codes_in_the_pack_are_accepted(tmp_path: Path):
+    cfg = tmp_path / "pbm.toml"
+    cfg.write_text('[rules]\nselect = ["G1", "S"]\nignore = ["I105"]\n', "utf-8")
+    pack = load(config=cfg)
+    assert pack.rules.enabled("G101") and not pack.rules.enabled("I105") and not pack.rules.enabled("H101")

@@ -181,6 +181,15 @@ def test_single_unreadable_file_exits_2_but_in_a_batch_is_a_finding(tmp_path: Pa
     assert code == 1 and json.loads(out)["summary"]["unreadable"] == 1
 
 
+def test_unknown_rule_codes_are_usage_errors_naming_near_codes(batch: Path):
+    code, _, err = pbm("validate", batch, "--ignore", "G199")
+    assert code == 2 and "「G199」不存在" in err and "相近的代码" in err and "G1" in err
+    code, _, err = pbm("score", batch, "--select", "Q")  # no family Q
+    assert code == 2 and "「Q」不存在" in err
+    code, _, _ = pbm("validate", batch, "--select", "G1,S2", "-f", "json")  # prefixes that exist
+    assert code in (0, 1)
+
+
 @pytest.mark.parametrize("args", [
     ["--select", "G1;x"],
     ["--format", "xlsx"],  # xlsx needs -o

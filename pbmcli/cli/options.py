@@ -42,7 +42,17 @@ def parse_codes(values: list[str] | None, option: str) -> list[str]:
     for code in codes:
         if not _CODE.match(code):
             raise UsageError(f"{option} 中的规则代码「{code}」格式不对，应为 G101 这样的代码或 G1、G 这样的前缀。")
+        _check_known(code, option)
     return codes
+
+
+def _check_known(code: str, option: str) -> None:
+    from ..errors import UsageError
+    from ..rules import unknown_code
+
+    message = unknown_code(code, f"{option} ")
+    if message:
+        raise UsageError(message)
 
 
 def load_pack(rules: str | None, config: str | None, select: list[str] | None,

@@ -14,12 +14,14 @@ from .registry import (
     finding_for,
     graded,
     hit,
+    known,
     resolve,
     rule,
     suggest,
+    unknown_code,
 )
 
 __all__ = [
     "REDIRECTS", "RULES", "Hit", "Insufficient", "NotApplicable", "Outcome", "Rule",
-    "finding_for", "graded", "hit", "resolve", "rule", "suggest",
+    "finding_for", "graded", "hit", "known", "resolve", "rule", "suggest", "unknown_code",
 ]

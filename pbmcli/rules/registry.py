@@ -191,6 +191,23 @@ def resolve(code: str) -> str | None:
     return code if code in RULES else None
 
 
+def known(code: str) -> bool:
+    """A full code that is registered (or redirects to one), or a prefix that starts one."""
+    code = code.strip().upper()
+    if len(code) == 4:
+        return resolve(code) is not None
+    return any(c.startswith(code) for c in (*RULES, *REDIRECTS))
+
+
+def unknown_code(code: str, where: str) -> str | None:
+    """The Chinese message for a code or prefix that names no rule (None when it does)."""
+    if known(code):
+        return None
+    near = suggest(code)
+    hint = f"相近的代码：{'、'.join(near)}；" if near else ""
+    return f"{where}中的规则代码「{code}」不存在，{hint}用 pbm rules list 可查看全部规则代码。"
+
+
 def suggest(code: str, n: int = 3) -> list[str]:
     """Registered codes close to ``code`` (same family first)."""
     code = code.strip().upper()
