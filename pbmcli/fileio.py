@@ -51,7 +51,7 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
 _WHY = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限，或文件正被 Excel/WPS 打开",
         errno.EPERM: "没有写入权限，或文件正被 Excel/WPS 打开", errno.EROFS: "磁盘或文件夹是只读的",
         errno.ENOTDIR: "路径中有同名的文件，无法建立文件夹", errno.EEXIST: "路径中有同名的文件，无法建立文件夹",
-        errno.ENAMETOOLONG: "文件名或路径太长"}
+        errno.ENAMETOOLONG: "文件名或路径太长", errno.ENOENT: "路径不存在或无法在此建立文件夹"}
 
 
 def write_error(target: Path, exc: OSError) -> PbmError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
 import io
 import math
 import re
@@ -22,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PbmError, UsageError
+from .errors import UsageError
 from .fileio import atomic_path, safe_cell_text, write_text
 
 Row = Sequence[Any]
@@ -53,21 +52,15 @@ class SheetSpec:
     num_formats: Mapping[int, str] = field(default_factory=dict)  # column -> Excel number format
 
 
-_OS_REASONS = {
-    errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-    errno.EROFS: "磁盘或文件夹是只读的", errno.EEXIST: "路径中有同名的文件，无法建立文件夹",
-    errno.ENOTDIR: "路径中有同名的文件，无法建立文件夹", errno.ENAMETOOLONG: "文件名或路径太长",
-}
-
-
 @contextlib.contextmanager
 def writing(path: str | Path) -> Iterator[None]:
     """Turn an OS error while writing ``path`` into one Chinese line (exit 2), not a crash."""
     try:
         yield
     except OSError as exc:
-        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-        raise PbmError(f"无法写入 {path}：{reason}。请检查磁盘空间和文件夹权限，或用 -o 换一个位置。") from None
+        from .fileio import write_error
+
+        raise write_error(Path(path), exc) from None
 
 
 def emit_text(text: str, output: str | Path | None, force: bool) -> None:

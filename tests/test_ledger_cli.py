@@ -294,3 +294,23 @@ def test_ingest_missing_counts_the_ledger_and_table_fits_80_columns(ws: Path):
     assert "自评表" in table.output and "selfeval" not in table.output
     assert str(folder) not in table.output and "已存在" in table.output
     assert "未报送绩效自评表" in "".join(table.output.split()) and "城关镇" in table.output
+
+
+def test_empty_periods_and_missing_paths_are_usage_errors(ws: Path, tmp_path: Path):
+    """Nothing to rank, nothing to apply, nothing to ingest: one Chinese line and exit 2."""
+    invoke("monitor", str(export(ws, 10, {"101": 50.0})), "--period", "2026-10", "--record", "-f", "json")
+    res = runner.invoke(app, ["rank", "--period", "2027"])
+    assert res.exit_code == 2 and "台账中没有 2027 可用于排名的数据" in res.stderr
+    res = runner.invoke(app, ["apply", "--year", "2025"])
+    assert res.exit_code == 2 and "没有 2025 年度的自评表或执行数据" in res.stderr
+    res = runner.invoke(app, ["ingest", str(tmp_path / "没有这个文件夹"), "--period", "2026"])
+    assert res.exit_code == 2 and "没有找到可导入的表格文件" in res.stderr and "已跳过 1 项" in res.stderr
+
+
+def test_init_under_a_file_is_one_chinese_line(tmp_path: Path):
+    blocker = tmp_path / "文件"
+    blocker.write_text("x", "utf-8")
+    res = runner.invoke(app, ["init", str(blocker / "工作区")])
+    assert res.exit_code == 2, res.output
+    assert "路径中有同名的文件，无法建立文件夹" in res.stderr and "内部错误" not in res.stderr
+    assert blocker.read_text("utf-8") == "x"

@@ -8,6 +8,7 @@ tests through ``typer.testing.CliRunner`` see the same codes as users.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -37,10 +38,15 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .output import handle_exception
+        from .output import handle_exception, silence_stdout
 
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not in click (which would exit 1)
+            return result
+        except BrokenPipeError:  # `pbm … | head -1`: the reader left, that is not an error
+            silence_stdout()
+            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - the single place errors become exit codes

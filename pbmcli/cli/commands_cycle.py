@@ -126,6 +126,11 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
     need_output(fmt, output)
     with open_db(pack, db) as ledger:
         res = suggest(ledger, year, pack)
+    if not res.rows:
+        from ..errors import UsageError
+
+        raise UsageError(f"台账中没有 {year} 年度的自评表或执行数据，无法给出结果应用建议。请先用 pbm ingest"
+                         f" 导入 {year} 年度的自评表（--period {year}），或用 pbm monitor --record 记录执行数据。")
     if fmt is Fmt.json:
         emit_json(res.to_dict(), output, force)
         return

@@ -106,6 +106,11 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、�
         emit_json(res.to_dict(), None, False)
     else:
         _ingest_table(res)
+    if not res.items:
+        from ..errors import UsageError
+
+        raise UsageError(f"没有找到可导入的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），"
+                         f"已跳过 {len(res.skipped)} 项。")
     if any(f.severity.value == "error" for f in res.findings) or any(i.errors for i in res.items):
         raise typer.Exit(1)
 
@@ -250,8 +255,10 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
         res = ranking.rank(ledger, period, pack)
         detail = rank_explain.explain(res, explain, ledger) if explain else None
     if not res.rows():
-        print_notes([f"台账中没有 {res.period} 可用于排名的数据。请先用 pbm monitor 执行数据 --period 月份 --record"
-                " 记录执行数据，或用 pbm ingest 导入报表。"])
+        from ..errors import UsageError
+
+        raise UsageError(f"台账中没有 {res.period} 可用于排名的数据。请先用 pbm monitor 执行数据 --period 月份"
+                         " --record 记录执行数据，或用 pbm ingest 导入报表。")
     if detail is not None:
         _print_explain(detail, fmt, output, force)
     elif fmt is Fmt.json:

@@ -8,6 +8,7 @@ command; 3 internal error (a bug).  Data goes to stdout, messages to stderr.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import traceback
 from dataclasses import dataclass
@@ -42,10 +43,27 @@ def make_streams_safe() -> None:
                 reconfigure(errors="replace")
 
 
+def silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush to a pipe whose
+    reader left cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class PipeSafeConsole(Console):
+    """A console for which a reader that left (`pbm … | head -1`) is not an error: exit 0
+    (rich's own default exits 1, which would stop `&&` chains)."""
+
+    def on_broken_pipe(self) -> None:
+        silence_stdout()
+        raise SystemExit(0)
+
+
 def _safe_console(stderr: bool) -> Console:
     # no emoji keeps output encodable on GBK consoles; messages on stderr are never
     # hard-wrapped, so one error stays one line (greppable, copyable into a reply)
-    return Console(stderr=stderr, emoji=False, highlight=False, soft_wrap=stderr)
+    return PipeSafeConsole(stderr=stderr, emoji=False, highlight=False, soft_wrap=stderr)
 
 
 err = _safe_console(stderr=True)

@@ -29,7 +29,9 @@ def report_console(file: Any = None, no_color: bool = False, width: int = 120) -
     if file is not None:
         return Console(file=file, width=width, no_color=True, color_system=None, emoji=False,
                        highlight=False, soft_wrap=False)
-    return Console(emoji=False, highlight=False, no_color=no_color or None)
+    from .output import PipeSafeConsole
+
+    return PipeSafeConsole(emoji=False, highlight=False, no_color=no_color or None)
 
 
 def to_screen(output: str | None) -> bool:

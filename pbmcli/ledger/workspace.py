@@ -84,19 +84,22 @@ def init_workspace(root: str | Path) -> InitResult:
     if existing:
         raise UsageError(f"{'、'.join(str(p) for p in existing)} 已存在，pbm init 不会覆盖。"
                          "如需重建工作区，请换一个空文件夹。")
-    base.mkdir(parents=True, exist_ok=True)
-    created: list[Path] = []
-    from ..fileio import write_text
+    from ..fileio import write_error, write_text
 
-    write_text(config, CONFIG_TEMPLATE)
-    created.append(config)
-    _write_units_template(units)
-    created.append(units)
-    for folder in FOLDERS:
-        d = base / folder
-        if not d.exists():
-            d.mkdir(parents=True)
-            created.append(d)
+    created: list[Path] = []
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        write_text(config, CONFIG_TEMPLATE)
+        created.append(config)
+        _write_units_template(units)
+        created.append(units)
+        for folder in FOLDERS:
+            d = base / folder
+            if not d.exists():
+                d.mkdir(parents=True)
+                created.append(d)
+    except OSError as exc:  # a file where a folder should be, no permission, disk full …
+        raise write_error(base, exc) from None
     return InitResult(base, created)
 
 
