@@ -389,17 +389,17 @@ def test_bad_inputs_have_codes_and_chinese_reasons(tmp_path: Path) -> None:
     assert _bad(tmp_path, "空.xlsx", b"").code == "F008"
     assert _bad(tmp_path, "截断.xlsx", good[: len(good) // 2]).code == "F001"
     csv = _bad(tmp_path, "表.xlsx", "单位名称,项目名称\n示例县教育局,营养餐\n".encode("gbk"))
-    assert csv.code == "F011" and "CSV" in csv.reason
+    assert csv.code == "F001" and "CSV" in csv.reason
     assert _bad(tmp_path, "乱码.xlsx", bytes(range(256)) * 20).code == "F001"
     html = _bad(tmp_path, "导出.xls", b"<html><table><tr><td>1</td></tr></table></html>")
-    assert html.code == "F011" and "HTML" in html.reason
+    assert html.code == "F001" and "HTML" in html.reason
 
 
 def test_plain_zip_and_word_documents_are_not_forms(tmp_path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.txt", "x")
-    assert _bad(tmp_path, "包.xlsx", buf.getvalue()).code == "F011"
+    assert _bad(tmp_path, "包.xlsx", buf.getvalue()).code == "F001"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")

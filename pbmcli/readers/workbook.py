@@ -22,6 +22,7 @@ import io
 import math
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -273,7 +274,7 @@ def _sniff_zip(data: bytes, display: str) -> tuple[str, zipfile.ZipFile]:
         raise InputError(display, "这是 Word 文档（.docx），不是 Excel 表格", "F003")
     if "[Content_Types].xml" in names:
         raise InputError(display, "这是 Office 文档，其中没有工作簿", "F003")
-    raise InputError(display, "内容是普通 zip 压缩包，不是 Excel 工作簿（若是表格的压缩包，请解压后报送其中的表格）", "F011")
+    raise InputError(display, "内容是普通 zip 压缩包，不是 Excel 工作簿（若是表格的压缩包，请解压后报送其中的表格）", "F001")
 
 
 def _member(zf: zipfile.ZipFile, name: str, display: str) -> bytes:
@@ -310,7 +311,8 @@ def _not_spreadsheet(data: bytes, display: str) -> InputError:
                 what = "CSV/纯文本"
             else:
                 what = "纯文本"
-            return InputError(display, f"内容是{what}，不是 Excel 工作簿", "F011")
+            ext = Path(display).suffix or "表格"
+            return InputError(display, f"扩展名是 {ext}，但内容是{what}，不是 Excel 工作簿", "F001")
     return InputError(display, "内容无法识别为电子表格（可能已损坏，或不是 Excel/WPS 表格）", "F001")
 
 

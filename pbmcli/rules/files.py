@@ -37,7 +37,7 @@ def file_unreadable(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：文件无法作为表格读取（已损坏、被截断或根本不是 Excel/WPS 表格）。
     原因：无法读取的文件无法审核，只能退回重报。
-    示例：把 .doc 文件改名为 .xlsx；压缩包下载不完整。
+    示例：把 .doc 文件或 CSV 文本改名为 .xlsx；压缩包下载不完整。
     修正：用 Excel 或 WPS 打开原文件，另存为 .xlsx 后重新提交。
     配置项：无。
     """
@@ -185,7 +185,7 @@ def hidden_or_multiple(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
             "{where}的扩展名与内容不符：{reason}。请用 Excel/WPS 打开后另存为 .xlsx，不要直接改扩展名。")
 def wrong_extension(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
-    说明：文件扩展名与实际格式不一致（如内容是 .xls 却命名为 .xlsx，或 CSV 文本改名为 .xlsx）。
+    说明：文件扩展名与实际格式不一致，但内容仍是能读取的表格（如内容是 .xls 却命名为 .xlsx）。内容根本不是表格（CSV 文本、网页、普通压缩包改名为 .xlsx）时无法审核，报 F001（错误）。
     原因：扩展名不符的文件在别的电脑上可能打不开，归档时也容易出错；能识别的格式照常读取审核。
     示例：把旧版 .xls 文件直接改名为 .xlsx。
     修正：用 Excel/WPS 打开后“另存为”正确格式（建议 .xlsx），不要直接改扩展名。

@@ -53,7 +53,7 @@ VALIDATE: dict[str, Expect] = {
     "truncated_zip": Expect("F001", "损坏", unreadable=True),
     "encrypted": Expect("F002", "密码", unreadable=True),
     "xls_renamed": Expect("F011", "扩展名"),  # read as .xls, the extension reported
-    "csv_renamed": Expect("F011", "CSV", unreadable=True),
+    "csv_renamed": Expect("F001", "CSV", unreadable=True),  # not a workbook: an error (F011 is for readable ones)
     "formula_uncached": Expect("F005", "没有保存计算结果", cell="H6"),
     "long_number_text": Expect("F012", "应填数字", cell="D6"),
     "bad_amounts": Expect("F012", "NaN", cell="D6"),

@@ -53,7 +53,7 @@ EXPORTS: dict[str, tuple[Callable[[Path], Path], bool, str]] = {
     "truncated_zip": (_on(hf.truncated_zip), False, "损坏"),
     "encrypted": (_on(hf.encrypted), False, "密码"),
     "xls_renamed": (hf.export_xls_renamed, False, "read"),
-    "csv_renamed": (hf.export_csv_renamed, False, "read or 扩展名"),  # read as CSV, or refused (F011)
+    "csv_renamed": (hf.export_csv_renamed, False, "read or 扩展名"),  # read as CSV, or refused (F001 naming the extension)
     "zip_bomb": (_on(hf.zip_bomb), True, "上限"),
     "laughs_shared_strings": (_on(hf.laughs_shared_strings), True, "无法读取"),
     "laughs_sheet_ref": (_on(hf.laughs_sheet_ref), True, "无法读取"),

@@ -87,9 +87,10 @@ def _plain_sheet(path):
 _BAD_FILES = {
     "random.xlsx": (bytes(range(256)) * 8, "F001", "无法读取", "无法识别为电子表格"),
     "empty.xlsx": (b"", "F008", "空文件", "0 字节"),
-    "csv.xlsx": ("项目,金额\n道路,100\n".encode(), "F011", "扩展名与内容不符", "CSV"),
-    "page.xlsx": (b"<html><table><tr><td>1</td></tr></table></html>", "F011", "扩展名与内容不符", "HTML"),
-    "zip.xlsx": (_zip_with("a.txt", b"x"), "F011", "扩展名与内容不符", "zip 压缩包"),
+    # not a workbook at all: unreadable, an error (F011, a warning, is for renamed files still read)
+    "csv.xlsx": ("项目,金额\n道路,100\n".encode(), "F001", "无法读取", "扩展名是 .xlsx，但内容是CSV"),
+    "page.xlsx": (b"<html><table><tr><td>1</td></tr></table></html>", "F001", "无法读取", "HTML"),
+    "zip.xlsx": (_zip_with("a.txt", b"x"), "F001", "无法读取", "zip 压缩包"),
     "word.xlsx": (_zip_with("word/document.xml", b"<w/>"), "F003", "不是可识别的绩效表格", "Word"),
     "notform.xlsx": (None, "F003", "不是可识别的绩效表格", "没有找到标题"),
 }
