@@ -11,6 +11,7 @@ from pbmcli.cli.i18n import translate_error
 
 @pytest.mark.parametrize(("english", "chinese"), [
     ("No such option: -x", "没有这个选项：-x。"),
+    ("No such option: --debug (Possible options: --db)", "没有这个选项：--debug。相近的选项：--db。"),
     ("Missing option '--period' / '-p'.", "缺少必填选项 --period / -p。"),
     ("Invalid value for '--number' / '-n': Input should be a valid integer, got 'abc'",
      "参数 --number / -n 的值无效：应为整数。"),
@@ -22,11 +23,14 @@ def test_framework_errors_are_translated(english, chinese):
 
 
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["score", "--help"],
-                                  ["notice", "--help"], ["monitor", "--help"]])
+                                  ["notice", "--help"], ["monitor", "--help"], ["inspect", "--help"],
+                                  ["template", "--help"], ["init", "--help"], ["ingest", "--help"],
+                                  ["rules", "explain", "--help"], ["rectify", "done", "--help"]])
 def test_help_has_no_english_framework_words(args):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0
-    for word in ("Usage:", "Options", "Arguments", "[required]", "[default:", "Show this message"):
+    for word in ("Usage:", "Options", "Arguments", "[required]", "[default:", "Show this message",
+                 "PATH", "FILE", "KIND", "CODE", "ITEM_ID", "DIRECTORY", "EXPORT"):
         assert word not in result.output, word
     assert "用法：" in result.output
 
@@ -35,3 +39,11 @@ def test_usage_error_exits_2_in_chinese():
     result = CliRunner().invoke(app, ["validate", "--no-such-flag", "x"])
     assert result.exit_code == 2
     assert "没有这个选项" in result.output
+
+
+def test_a_misplaced_option_names_the_near_ones_in_chinese():
+    """`pbm ledger --debug` (the option belongs before the command): typer's "Possible options"."""
+    result = CliRunner().invoke(app, ["ledger", "--debug"])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "没有这个选项：--debug" in text and "相近的选项" in text and "Possible" not in text

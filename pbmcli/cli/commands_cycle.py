@@ -38,7 +38,7 @@ app.add_typer(rectify_app, name="rectify")
 
 @rectify_app.command("import", help="导入整改事项：整改清单（单位、问题、整改要求、整改期限…）或 validate/score 报告的「问题清单」工作表。")
 @guarded
-def rectify_import(file: Annotated[str, typer.Argument(help="整改清单或审核报告（xlsx/csv）。")],
+def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="整改清单或审核报告（xlsx/csv）。")],
                    deadline: Annotated[str | None, typer.Option("--deadline", help="表中没有整改期限时使用的期限（YYYY-MM-DD），默认导入日起 [rank] rectify_days 天。")] = None,
                    db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle.rectify import import_file, parse_date
@@ -68,7 +68,7 @@ def rectify_list(status: Annotated[str | None, typer.Option("--status", help="op
 
 @rectify_app.command("done", help="登记整改完成：pbm rectify done 编号 --evidence 整改情况或佐证材料。")
 @guarded
-def rectify_done(item_id: Annotated[int, typer.Argument(help="整改事项编号（pbm rectify list 可查看）。")],
+def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="整改事项编号（pbm rectify list 可查看）。")],
                  evidence: Annotated[str, typer.Option("--evidence", help="整改情况或佐证材料（文件名、文号等）。")],
                  force: Annotated[bool, typer.Option("--force", help="事项已登记完成时，仍用本次的整改情况和日期覆盖原登记。")] = False,
                  db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:

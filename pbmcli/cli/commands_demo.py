@@ -32,7 +32,7 @@ def _invoke(args: list[str]) -> int:
 @command("demo", help="在自带的示例县数据上跑通全流程：读取概览 → 审核 → 复核 → 台账 → 监控 → 排名 → 通报 → 整改 → 结果应用。"
          "结果写入 DIR（默认 pbm-demo/），每一步都显示对应的 pbm 命令，可照着处理自己的数据。")
 def demo(
-    out_dir: str = typer.Argument("pbm-demo", help="输出文件夹（只会清空 pbm demo 自己生成的文件夹）。"),
+    out_dir: str = typer.Argument("pbm-demo", metavar="文件夹", help="输出文件夹（只会清空 pbm demo 自己生成的文件夹）。"),
     examples: str | None = typer.Option(None, "--examples", help="示例数据文件夹，默认使用源码目录中的 examples/。"),
     date: str = typer.Option(dt.date.today().isoformat(), "--date", help="通报成文日期 YYYY-MM-DD，默认今天。"),
 ) -> None:

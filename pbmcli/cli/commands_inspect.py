@@ -16,11 +16,11 @@ _FORMATS = ("table", "json")
 @command("inspect", help="查看 pbm 从一张表格中读到的内容：表格种类、格式、表头、资金、目标、"
                          "绩效指标（含解析后的指标值和单元格位置）、总分和读取问题。用于核对读取是否正确。")
 def inspect(
-    file: str = typer.Argument(..., help="要查看的表格文件（.xlsx / .xlsm / .xls / .ods）。", metavar="FILE"),
+    file: str = typer.Argument(..., help="要查看的表格文件（.xlsx / .xlsm / .xls / .ods）。", metavar="文件"),
     fmt: str = typer.Option("table", "--format", "-f",
                             help="输出格式：table（便于阅读的表格，默认）或 json（稳定的机器可读格式，schema pbm.inspect/1）。"),
     config: str = typer.Option(None, "--config", help="配置文件 pbm.toml（默认从当前目录向上查找）；其中的 [labels] 补充栏目名称的写法。",
-                               metavar="FILE"),
+                               metavar="文件"),
 ) -> None:
     if fmt not in _FORMATS:
         raise UsageError(f"--format 只能是 table 或 json，现为「{fmt}」")

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @command("init", help="新建工作区：pbm.toml（带中文说明）、单位名录 units.xlsx、收件/输出/通报文件夹。不会覆盖已有文件。")
-def init_cmd(directory: Annotated[Path, typer.Argument(help="工作区文件夹，默认当前文件夹。")] = Path(".")) -> None:
+def init_cmd(directory: Annotated[Path, typer.Argument(metavar="文件夹", help="工作区文件夹，默认当前文件夹。")] = Path(".")) -> None:
     from ..ledger.workspace import init_workspace
     from .output import out
 
@@ -89,7 +89,7 @@ def _print_summary(s: dict[str, Any]) -> None:
 
 
 @command("ingest", help="读取报表（文件、文件夹或 zip），审核、复核得分、匹配单位并记入台账。同一文件重复导入不会重复记录。")
-def ingest_cmd(paths: Annotated[list[str], typer.Argument(help="报表文件、文件夹或 zip。")],
+def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help="报表文件、文件夹或 zip。")],
                period: Annotated[str, typer.Option("--period", "-p", help="所属期间：2026（年度）、2026Q3（季度）或 2026-08（月份）。")],
                db: DbOpt = None,
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
@@ -151,7 +151,7 @@ def _ingest_table(res: Any) -> None:
 
 @command("monitor", help="执行进度监控：读取预算系统导出的月度执行数据（xlsx/xls/csv），按单位和项目计算执行率、时间进度、偏差和预警；"
                          "也可读取绩效运行监控表（文件或文件夹），给每个指标亮灯。")
-def monitor_cmd(export: Annotated[str, typer.Argument(help="执行数据导出文件，或绩效运行监控表所在的文件/文件夹。")],
+def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="执行数据导出文件，或绩效运行监控表所在的文件/文件夹。")],
                 period: Annotated[str, typer.Option("--period", "-p", help="月份，如 2026-10。")],
                 fmt: Annotated[MonitorFmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx（须用 -o 指定文件）。")] = MonitorFmt.table,
                 output: OutputOpt = None, force: ForceOpt = False,

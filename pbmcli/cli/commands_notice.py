@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 KIND_HELP = "通报类型：monthly（月度执行进度通报）、quarterly（季度排名通报）、annual（年度总评通报）、return（退回修改意见，每单位一份）。"
 
-KindArg = Annotated[str | None, typer.Argument(help=KIND_HELP, show_default=False)]
+KindArg = Annotated[str | None, typer.Argument(metavar="通报类型", help=KIND_HELP, show_default=False)]
 PeriodOpt = Annotated[str | None, typer.Option("--period", "-p", help="期间：2026-10（月）、2026Q3（季度）、2026（年度）。")]
 
 

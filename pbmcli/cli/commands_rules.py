@@ -52,7 +52,7 @@ def list_rules(
 @rules_app.command("explain", help="显示一条规则的详细说明（说明、原因、示例、修正、配置项）。")
 @guarded
 def explain(
-    code: Annotated[str, typer.Argument(help="规则代码，如 G101。")],
+    code: Annotated[str, typer.Argument(metavar="规则代码", help="规则代码，如 G101。")],
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="输出格式：text 或 json。")]
     = ExplainFormat.text,
 ) -> None:

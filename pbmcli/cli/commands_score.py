@@ -339,10 +339,10 @@ def no_selfeval_note(report: ScoreReport) -> str | None:
 
 @command("score", help="复核绩效自评表得分：按规则重新计算每个指标和预算执行率的得分、总分和等级，"
                        "找出自评得分虚高的项目；加 --goals 时与已批复的绩效目标申报表核对指标和指标值。"
-                       "PATH 可以是文件、文件夹或 .zip 压缩包；非自评表列为已跳过。"
+                       "路径可以是文件、文件夹或 .zip 压缩包；非自评表列为已跳过。"
                        "退出码：0 无错误，1 有错误级问题（如自评虚高），2 用法/配置错误或单个文件无法读取。")
 def score(
-    paths: Annotated[list[str], typer.Argument(help="要复核的自评表文件、文件夹或 .zip 压缩包，可以多个。")],
+    paths: Annotated[list[str], typer.Argument(metavar="路径", help="要复核的自评表文件、文件夹或 .zip 压缩包，可以多个。")],
     goals: Annotated[list[str] | None, typer.Option(
         "--goals", help="已批复的绩效目标申报表（文件、文件夹或 .zip），用于核对自评指标是否与批复一致；可重复。")] = None,
     explain: Annotated[bool, typer.Option(

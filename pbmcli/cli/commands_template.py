@@ -18,7 +18,7 @@ _HELP = (
 
 @command("template", help=_HELP)
 def template(
-    kind: Annotated[str, typer.Argument(metavar="KIND", help="模板种类：goal、selfeval、monitor、units。")],
+    kind: Annotated[str, typer.Argument(metavar="种类", help="模板种类：goal、selfeval、monitor、units。")],
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="输出文件路径；默认在当前文件夹生成中文文件名，如 项目支出绩效自评表.xlsx。")] = None,
     units: Annotated[str | None, typer.Option(

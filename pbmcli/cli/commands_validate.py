@@ -156,10 +156,10 @@ def _run_annotate(report: ValidationReport, paths: list[str], annotate: str, for
 
 
 @command("validate", short_help="审核申报表、自评表：逐单元格列出问题，可生成问题清单和批注副本。",
-         help="审核绩效目标申报表、自评表等表格。PATH 可以是文件、文件夹（含子文件夹）或 .zip 压缩包；"
+         help="审核绩效目标申报表、自评表等表格。路径可以是文件、文件夹（含子文件夹）或 .zip 压缩包；"
               "单个文件出错不影响其他文件。退出码：0 无错误，1 有错误级问题，2 用法/配置错误或单个文件无法读取。")
 def validate(
-    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="要审核的文件、文件夹或 .zip 压缩包，可以多个。")],
+    paths: Annotated[list[str], typer.Argument(metavar="路径", help="要审核的文件、文件夹或 .zip 压缩包，可以多个。")],
     fmt: FormatOpt = ReportFormat.table,
     output: OutputOpt = None,
     force: ForceOpt = False,

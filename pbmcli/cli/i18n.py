@@ -31,6 +31,7 @@ _TYPES = {
 
 # (pattern, Chinese) for the framework's error messages
 _ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^No such option: (\S+) \(Possible options: (.+)\)$", re.S), "没有这个选项：{0}。相近的选项：{1}。"),
     (re.compile(r"^No such option: (.+?)(?: Did you mean (.+?)\?)?$", re.S), "没有这个选项：{0}。{1}"),
     (re.compile(r"^No such command '(.+?)'\.?$"), "没有这个命令：{0}。运行 pbm --help 查看全部命令。"),
     (re.compile(r"^Missing option '?(.+?)'?\.\s*(.*)$", re.S), "缺少必填选项 {0}。{1}"),
