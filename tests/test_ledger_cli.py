@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,33 @@ def test_init_under_a_file_is_one_chinese_line(tmp_path: Path):
     assert res.exit_code == 2, res.output
     assert "路径中有同名的文件，无法建立文件夹" in res.stderr and "内部错误" not in res.stderr
     assert blocker.read_text("utf-8") == "x"
+
+
+_NO_COLOR_BEFORE = os.environ.get("NO_COLOR")
+
+ALL_COMMANDS = [["inspect"], ["template"], ["validate"], ["score"], ["init"], ["ledger"], ["ingest"],
+                ["monitor"], ["rank"], ["apply"], ["notice"], ["demo"], ["rules", "list"], ["rules", "explain"],
+                ["rectify", "import"], ["rectify", "list"], ["rectify", "done"], ["rectify", "overdue"],
+                ["config", "show"]]
+
+
+@pytest.mark.parametrize("cmd", ALL_COMMANDS, ids=" ".join)
+def test_every_command_takes_quiet_and_no_color(cmd: list[str]):
+    res = runner.invoke(app, [*cmd, "--help"])
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    assert "--quiet" in text and "-q" in text and "--no-color" in text
+
+
+def test_quiet_hides_hints_not_results_or_errors(ws: Path):
+    invoke("monitor", str(export(ws, 10, {"101": 50.0, "102": 90.0})), "--period", "2026-10", "--record", "-f", "json")
+    loud = runner.invoke(app, ["rank", "--period", "2026-10"])
+    quiet = runner.invoke(app, ["rank", "--period", "2026-10", "-q", "--no-color"])
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "红榜" in loud.stderr and quiet.stderr == ""  # the 红榜/黑榜 hints
+    assert quiet.stdout == loud.stdout and "县教育局" in quiet.stdout
+    again = runner.invoke(app, ["rank", "--period", "2026-10"])
+    assert "红榜" in again.stderr  # -q of the previous run does not stick
+    failed = runner.invoke(app, ["rank", "--period", "2027", "-q"])
+    assert failed.exit_code == 2 and "台账中没有 2027" in failed.stderr
+    assert "NO_COLOR" not in os.environ or os.environ.get("NO_COLOR") == _NO_COLOR_BEFORE

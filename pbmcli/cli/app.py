@@ -8,9 +8,10 @@ tests through ``typer.testing.CliRunner`` see the same codes as users.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -33,16 +34,26 @@ app = typer.Typer(
 )
 
 
+# every command takes -q and --no-color (the commands that declare their own keep them)
+_QUIET = inspect.Parameter("pbm_quiet", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+    bool, typer.Option("--quiet", "-q", help="不显示提示信息，只输出结果（错误仍会显示）。")])
+_NO_COLOR = inspect.Parameter("pbm_no_color", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+    bool, typer.Option("--no-color", help="不使用颜色。")])
+
+
 def guarded(func: F) -> F:
     """Run a command body; PbmError → exit 2 (one Chinese line), bug → exit 3."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .output import handle_exception, silence_stdout
+        from .output import display_options, handle_exception, silence_stdout
 
+        quiet = bool(kwargs.pop(_QUIET.name, False))  # a command with its own -q decides what it hides
+        no_color = bool(kwargs.pop(_NO_COLOR.name, False) or kwargs.get("no_color"))
         try:
-            result = func(*args, **kwargs)
-            sys.stdout.flush()  # a closed pipe shows here, not in click (which would exit 1)
+            with display_options(quiet, no_color):
+                result = func(*args, **kwargs)
+                sys.stdout.flush()  # a closed pipe shows here, not in click (which would exit 1)
             return result
         except BrokenPipeError:  # `pbm … | head -1`: the reader left, that is not an error
             silence_stdout()
@@ -52,6 +63,10 @@ def guarded(func: F) -> F:
         except BaseException as exc:  # noqa: BLE001 - the single place errors become exit codes
             raise typer.Exit(handle_exception(exc)) from None
 
+    sig = inspect.signature(func, eval_str=True)
+    extra = [p for p, own in ((_QUIET, "quiet"), (_NO_COLOR, "no_color")) if own not in sig.parameters]
+    wrapper.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*sig.parameters.values(), *extra])
     return wrapper  # type: ignore[return-value]
 
 

@@ -11,6 +11,7 @@ import contextlib
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -70,20 +71,46 @@ err = _safe_console(stderr=True)
 out = _safe_console(stderr=False)
 
 
+@contextlib.contextmanager
+def display_options(quiet: bool, no_color: bool) -> Iterator[None]:
+    """-q: hints and notes on stderr are not shown (errors still are); --no-color: no colour
+    anywhere, progress bars included.  Restored afterwards (one process may run many commands)."""
+    saved = (err.quiet, out.no_color, err.no_color, os.environ.get("NO_COLOR"))
+    if quiet:
+        err.quiet = True
+    if no_color:
+        out.no_color = err.no_color = True
+        os.environ["NO_COLOR"] = "1"  # consoles and progress bars made later
+    try:
+        yield
+    finally:
+        err.quiet, out.no_color, err.no_color = saved[:3]
+        if saved[3] is None:
+            os.environ.pop("NO_COLOR", None)
+        else:
+            os.environ["NO_COLOR"] = saved[3]
+
+
+def error_line(text: str) -> None:
+    """An error is shown even under -q."""
+    was, err.quiet = err.quiet, False
+    try:
+        err.print(text, markup=False)
+    finally:
+        err.quiet = was
+
+
 def handle_exception(exc: BaseException) -> int:
     """Map an exception to an exit code, printing one line (traceback only with --debug)."""
     if isinstance(exc, PbmError):
-        err.print(f"错误：{exc}", markup=False)
+        error_line(f"错误：{exc}")
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
-        err.print("已中断。", markup=False)
+        error_line("已中断。")
         return 130
     if STATE.debug:
         traceback.print_exception(exc, file=sys.stderr)
-    err.print(
-        f"内部错误（程序缺陷）：{type(exc).__name__}: {exc}。请加 --debug 重新运行并把输出反馈给开发人员。",
-        markup=False,
-    )
+    error_line(f"内部错误（程序缺陷）：{type(exc).__name__}: {exc}。请加 --debug 重新运行并把输出反馈给开发人员。")
     return EXIT_BUG
 
 
@@ -94,5 +121,5 @@ def exit_on_internal_errors(failed: list[tuple[str, str]]) -> None:
 
         from ..report import internal_errors_text
 
-        err.print(internal_errors_text(failed), markup=False)
+        error_line(internal_errors_text(failed))
         raise typer.Exit(3)
