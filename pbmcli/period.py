@@ -91,3 +91,23 @@ def time_progress(period: Period | str, mode: str) -> float:
         days_in_year = 366 if calendar.isleap(end.year) else 365
         return end.timetuple().tm_yday / days_in_year * 100
     return end.month / 12 * 100
+
+
+# a month written in a file or folder name: 2026-08, 2026_8, 2026.08, 2026年8月, 2026年1-8月
+_MONTH_IN_NAME = re.compile(r"(?<!\d)(20\d\d)\s*(?:[-_.]|年)\s*(?:1\s*[-—~至]\s*)?(\d{1,2})(?!\d)\s*(月?)")
+
+
+def month_in_path(path: str) -> tuple[Period, str] | None:
+    """The month a file or folder name states, nearest name first (file, then its folders):
+    ``(period, name)`` when the nearest name holding a month holds exactly one, else None."""
+    parts = [p for p in re.split(r"[\\/]+", str(path)) if p and p not in (".", "..")]
+    for part in reversed(parts):
+        stem = re.sub(r"\.(xlsx|xlsm|xls|ods|csv|zip)$", "", part, flags=re.I)
+        months = {(int(y), int(m)) for y, m, _ in _MONTH_IN_NAME.findall(unicodedata.normalize("NFKC", stem))
+                  if 1 <= int(m) <= 12}
+        if len(months) == 1:
+            (year, month), = months
+            return Period(year, "month", month), part
+        if months:
+            return None  # two months in one name: ambiguous
+    return None

@@ -345,3 +345,14 @@ def test_quiet_hides_hints_not_results_or_errors(ws: Path):
     failed = runner.invoke(app, ["rank", "--period", "2027", "-q"])
     assert failed.exit_code == 2 and "台账中没有 2027" in failed.stderr
     assert "NO_COLOR" not in os.environ or os.environ.get("NO_COLOR") == _NO_COLOR_BEFORE
+
+
+def test_monitor_takes_the_month_from_the_file_name_and_says_so(ws: Path):
+    path = export(ws, 8, {"101": 50.0})  # 收件/执行/2026-08.xlsx
+    res = runner.invoke(app, ["monitor", str(path), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["period"] == "2026-08"
+    assert "未指定 --period，按名称「2026-08.xlsx」取 2026-08" in " ".join(res.stderr.split())
+    plain = write_rows(ws / "收件" / "执行数据.xlsx", [HEADER, ["101", "", "项目", 100, 50]])
+    res = runner.invoke(app, ["monitor", str(plain)])
+    assert res.exit_code == 2 and "请用 --period 指定月份" in res.stderr

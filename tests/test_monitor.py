@@ -274,3 +274,21 @@ def test_bad_periods_are_a_chinese_usage_error(typed: str) -> None:
 
     with pytest.raises(UsageError, match="格式不对"):
         Period.parse(typed)
+
+
+@pytest.mark.parametrize(("path", "month", "name"), [
+    ("收件/监控/2026-08/", "2026-08", "2026-08"),
+    ("收件/执行/2026-10.xlsx", "2026-10", "2026-10.xlsx"),
+    ("收件/2026年1-8月执行情况.xlsx", "2026-08", "2026年1-8月执行情况.xlsx"),  # cumulative to August
+    ("收件/2026年8月/执行数据.xls", "2026-08", "2026年8月"),  # the file says nothing: its folder does
+    ("收件/2026/执行 2026.09.csv", "2026-09", "执行 2026.09.csv"),
+    ("执行数据.xlsx", None, None),
+    ("2026-07至2026-08.xlsx", None, None),  # two months: ambiguous, never guessed
+    ("2026年第三季度/表.xlsx", None, None),  # a quarter is not a month
+    ("20260815导出.xlsx", None, None),
+])
+def test_month_in_path(path: str, month: str | None, name: str | None):
+    from pbmcli.period import month_in_path
+
+    found = month_in_path(path)
+    assert (None if found is None else (str(found[0]), found[1])) == (None if month is None else (month, name))

@@ -152,7 +152,7 @@ def _ingest_table(res: Any) -> None:
 @command("monitor", help="执行进度监控：读取预算系统导出的月度执行数据（xlsx/xls/csv），按单位和项目计算执行率、时间进度、偏差和预警；"
                          "也可读取绩效运行监控表（文件或文件夹），给每个指标亮灯。")
 def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="执行数据导出文件，或绩效运行监控表所在的文件/文件夹。")],
-                period: Annotated[str, typer.Option("--period", "-p", help="月份，如 2026-10。")],
+                period: Annotated[str | None, typer.Option("--period", "-p", help="月份，如 2026-10；不写时取文件名或文件夹名中的月份（如 2026-08.xlsx、收件/监控/2026年8月/）。")] = None,
                 fmt: Annotated[MonitorFmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx（须用 -o 指定文件）。")] = MonitorFmt.table,
                 output: OutputOpt = None, force: ForceOpt = False,
                 record: Annotated[bool, typer.Option("--record", help="把本月执行数据记入台账（供排名和通报使用）。")] = False,
@@ -162,6 +162,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
 
     pack = rule_pack(rules, config)
     need_output(fmt, output)
+    period = _monitor_period(export, period, quiet)
     if monitor.detect_kind(export) == "forms":
         _lights(export, period, pack, fmt, output, force, quiet)
         return
@@ -187,6 +188,21 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
         write_xlsx(output or "", monitor_sheets(res), force)
     else:
         _monitor_table(res, quiet)
+
+
+def _monitor_period(path: str, period: str | None, quiet: bool) -> str:
+    """--period, else the one month the file or folder name states (said on stderr)."""
+    from ..errors import UsageError
+    from ..period import month_in_path
+
+    if period:
+        return period
+    found = month_in_path(path)
+    if found is None:
+        raise UsageError(f"请用 --period 指定月份（如 --period 2026-10）：从「{path}」的文件名和文件夹名中看不出是哪个月。")
+    month, name = found
+    print_notes([f"未指定 --period，按名称「{name}」取 {month}。"], quiet)
+    return str(month)
 
 
 def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
