@@ -356,3 +356,27 @@ def test_monitor_takes_the_month_from_the_file_name_and_says_so(ws: Path):
     plain = write_rows(ws / "收件" / "执行数据.xlsx", [HEADER, ["101", "", "项目", 100, 50]])
     res = runner.invoke(app, ["monitor", str(plain)])
     assert res.exit_code == 2 and "请用 --period 指定月份" in res.stderr
+
+
+def test_ingest_of_the_inbox_leaves_exports_and_monitoring_forms_to_pbm_monitor(ws: Path):
+    """`pbm ingest 收件 --period 2026`: the execution export in 收件/执行 and an August 运行监控表
+    are skipped with the command that handles them, never F003 errors or year records."""
+    import shutil
+
+    from pbmcli.forms import write_template
+
+    write_template("selfeval", ws / "收件" / "自评" / "a.xlsx", prefill={"unit": "县财政局", "project": "项目A"})
+    export(ws, 10, {"101": 50.0})
+    monitor_form = next((Path(__file__).resolve().parent.parent / "examples" / "monitor" / "2026-08").glob("*.xlsx"))
+    (ws / "收件" / "监控").mkdir(parents=True, exist_ok=True)
+    shutil.copy(monitor_form, ws / "收件" / "监控" / monitor_form.name)
+    res = runner.invoke(app, ["ingest", str(ws / "收件"), "--period", "2026", "-f", "json"])
+    assert res.exit_code in (0, 1), res.output
+    d = json.loads(res.stdout)
+    assert [Path(i["path"]).name for i in d["items"]] == ["a.xlsx"]
+    assert not [f for f in d["findings"] if f["code"] == "F003"]
+    reasons = {Path(s["path"]).name: s["reason"] for s in d["skipped"]}
+    assert "pbm monitor" in reasons["2026-10.xlsx"] and "执行数据导出表" in reasons["2026-10.xlsx"]
+    assert "绩效运行监控表" in reasons[monitor_form.name] and "不按 2026 记入台账" in reasons[monitor_form.name]
+    with Ledger.open(ws / "pbm.sqlite") as led:
+        assert [s.form for s in led.submissions()] == ["selfeval"]

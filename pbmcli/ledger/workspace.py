@@ -6,15 +6,18 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import RulePack
 from ..engine import input_error_finding
 from ..errors import InputError, PbmError, UsageError
-from ..model import Finding, Severity, Submission
+from ..model import Finding, FormKind, Severity, Submission
 from ..period import Period
 from .store import Clock, Ledger
-from .units import UNIT_HEADERS, Unit, UnitMatcher, read_units
+from .units import UNIT_HEADERS, Unit, UnitMatcher, find_header, read_sheets, read_units
+
+if TYPE_CHECKING:
+    from ..readers.inputs import InputItem
 
 FOLDERS = ("收件/目标申报", "收件/自评", "收件/执行", "收件/监控", "输出", "通报")
 
@@ -202,19 +205,29 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     """Read, check, score and record forms; all records are written in one transaction."""
     period = str(Period.parse(period))
     from ..readers import read_submission as read
-    from ..readers.inputs import expand
+    from ..readers.inputs import Skipped, expand
 
     items, skipped = expand(list(paths))
     units = ledger.units()
     matcher = UnitMatcher(units) if units else None
     result = IngestResult(period)
     pending: list[tuple[IngestItem, tuple[Any, ...]]] = []
+    by_month = Period.parse(period).kind == "month"
     for item in items:
         try:
             sub = read(item, pack.lexicon())
         except InputError as exc:
+            if exc.code == "F003" and _is_execution_export(item, pack):
+                skipped.append(Skipped(item.display, "这是预算执行数据导出表，不是绩效表格；请用 pbm monitor 该文件"
+                                                     " --record 记入台账"))
+                continue
             result.items.append(IngestItem(item.display, "unreadable"))
             result.findings.append(input_error_finding(exc))
+            continue
+        if sub.kind is FormKind.MONITOR and not by_month:
+            skipped.append(Skipped(item.display, f"这是绩效运行监控表，按月份处理：请用 pbm monitor 所在文件夹"
+                                                 f"（如 收件/监控/{Period.parse(period).year}-08/）给指标亮灯，"
+                                                 f"不按 {period} 记入台账"))
             continue
         pending.append(_prepare(sub, item.display, period, pack, matcher, result))
         result.items.append(pending[-1][0])
@@ -225,6 +238,18 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     ledger.log_run("ingest", {"period": period, "files": len(items),
                               "new": sum(i.status in ("new", "superseded") for i in result.items)})
     return result
+
+
+def _is_execution_export(item: InputItem, pack: RulePack) -> bool:
+    """A file (not a zip member) whose header row names a budget and a spent column."""
+    if item.member is not None:
+        return False
+    try:
+        sheets = read_sheets(item.path)
+    except PbmError:
+        return False
+    return any(find_header(rows, pack.monitor.aliases, ("budget", "spent"), pack.monitor.header_scan_rows)
+               for _name, rows in sheets)
 
 
 def _not_submitted(ledger: Ledger, units: Sequence[Unit], period: str,
