@@ -282,11 +282,19 @@ def test_return_letters_follow_the_units_directory() -> None:
     groups = L.group_for_return(messy_validate(), DIRECTORY)
     assert list(groups.letters) == ["示例县卫生健康局", "示例县教育局", "示例县河口乡人民政府"]
     assert len(groups.letters["示例县河口乡人民政府"]) == 2           # 河口乡 + official name: one letter
-    assert [f["path"] for f in groups.letters["示例县教育局"]] == ["收件/县教育局/说明.xlsx"]  # by folder
+    # by folder; the letter also counts the unit's file without problems (2 sent, 1 returned)
+    assert [f["path"] for f in groups.letters["示例县教育局"]] == ["收件/县教育局/说明.xlsx", "收件/教育局-学生资助.xlsx"]
     lost = {f["path"]: f["reason"] for f in groups.unidentified}
     assert list(lost) == ["收件/各单位绩效联络员通讯录.xlsx", "收件/林业局-造林补助.xlsx"]
     assert "表内没有填写单位名称" in lost["收件/各单位绩效联络员通讯录.xlsx"]
     assert "「县林业局」在单位名录中找不到" in lost["收件/林业局-造林补助.xlsx"]
+
+
+def test_a_return_letter_counts_every_file_the_unit_sent(pack: RulePack) -> None:
+    groups = L.group_for_return(messy_validate(), DIRECTORY)
+    ctx = L.build_return(groups.letters["示例县教育局"], "示例县教育局", pack, DAY, 3, "2026")
+    assert (ctx["file_count"], ctx["problem_file_count"], ctx["error_count"]) == (2, 1, 1)
+    assert [r[1] for r in ctx["table_rows"]] == ["说明.xlsx"]  # only the file with problems is listed
 
 
 def test_return_letters_without_directory_use_the_form_names(pack: RulePack) -> None:

@@ -154,3 +154,15 @@ def test_ranking_notes_are_printed_under_the_table(pack: RulePack) -> None:
     ctx = build_quarterly(rank, [], pack, dt.date(2026, 11, 22), 13)
     text = to_markdown(render_blocks("quarterly", ctx))
     assert "注：本期没有到期的整改事项" in text
+
+
+def test_return_letter_says_how_many_of_the_files_sent_are_returned(pack: RulePack) -> None:
+    finding = {"code": "G101", "severity": "error", "sheet": "表1", "cell": "C5", "message": "项目名称未填写"}
+    files = [{"path": "收件/a.xlsx", "form": "goal", "unit": "甲局", "project": "甲", "findings": [finding]},
+             {"path": "收件/b.xlsx", "form": "goal", "unit": "甲局", "project": "乙", "findings": []}]
+    from pbmcli.render import letters as L
+
+    both = to_markdown(B.render_blocks("return", L.build_return(files, "甲局", pack, dt.date(2026, 10, 15))), None)
+    assert "材料共2份" in both and "其中1份发现需要修改的问题1处" in both and "b.xlsx" not in both
+    one = to_markdown(B.render_blocks("return", L.build_return(files[:1], "甲局", pack, dt.date(2026, 10, 15))), None)
+    assert "材料共1份" in one and "其中" not in one.split("审核发现的问题")[0]

@@ -92,15 +92,13 @@ def group_for_return(validate: dict[str, Any], units: Sequence[Unit] | None = No
     matcher = UnitMatcher(units) if units else None
     out = ReturnGroups()
     for f in validate.get("files", []):
-        if not finding_rows([f]):
-            continue
         unit, reason = _directory_unit(f, matcher) if matcher else (None, "")
         name = unit.name if unit else ("" if matcher else unit_name(f))
-        if name:
+        if name:  # every file of the unit: the letter counts what it sent, not only what is returned
             out.letters.setdefault(name, []).append(f)
-        else:
+        elif finding_rows([f]):
             out.unidentified.append({**f, "reason": reason or "表内没有填写单位名称（或不是可识别的绩效表格）"})
-    out.letters = dict(sorted(out.letters.items()))
+    out.letters = {name: files for name, files in sorted(out.letters.items()) if finding_rows(files)}
     return out
 
 
@@ -131,7 +129,8 @@ def build_return(files: dict[str, Any] | Sequence[dict[str, Any]], unit: str, pa
     ctx.update({
         "unit": clean(unit),
         "period_cn": period_label(period) if period else "",
-        "file_count": len(rows),
+        "file_count": len(flist),
+        "problem_file_count": len(rows),
         "error_count": sum(i["action"] == "必须修改" for r in rows for i in r["items"]),
         "warning_count": sum(i["action"] == "请核实" for r in rows for i in r["items"]),
         "files": rows,
