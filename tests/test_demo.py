@@ -40,3 +40,17 @@ def test_demo_reruns_in_its_own_folder_but_never_clears_a_users_folder(tmp_path:
     out = tmp_path / "demo"
     assert runner.invoke(app, ["demo", str(out), "--date", "2026-11-22"]).exit_code == 0
     assert runner.invoke(app, ["demo", str(out), "--date", "2026-11-22"]).exit_code == 0
+
+
+def test_ctrl_c_in_a_step_stops_the_whole_demo(tmp_path: Path, monkeypatch):
+    import pbmcli.report
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pbmcli.report, "validate_paths", interrupted)  # step [1], the first pbm validate
+    out = tmp_path / "演示"
+    result = CliRunner().invoke(app, ["demo", str(out), "--date", "2026-11-22"])
+    assert result.exit_code == 130, result.output
+    assert "已中断" in result.output
+    assert not (out / "02-复核" / "自评复核汇总.xlsx").exists()  # the later steps did not run

@@ -11,9 +11,19 @@ import typer
 from .app import app, command
 from .output import err
 
+EXIT_INTERRUPTED = 130
+
 
 def _invoke(args: list[str]) -> int:
-    """Run one pbm command in-process; return its exit code (never raises)."""
+    """Run one pbm command in-process; return its exit code.  Ctrl-C inside a step stops the
+    whole demo (exit 130), never just that step."""
+    code = _step_code(args)
+    if code == EXIT_INTERRUPTED:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    return code
+
+
+def _step_code(args: list[str]) -> int:
     from typer.main import get_command
 
     from .output import handle_exception
