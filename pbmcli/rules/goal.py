@@ -175,6 +175,16 @@ def name_has(ind: Indicator, words: tuple[str, ...]) -> bool:
     return any(w in name for w in words)
 
 
+def percent_targets_over_max(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
+    """Percent targets above goal.percent_max (growth indicators named in the exemptions aside):
+    G105 on a goal form, S218 on a self-evaluation."""
+    limit = pack.goal.percent_max
+    for ind, v in quantitative_targets(sub, pack):
+        if v.is_percent and v.number > limit + 1e-9 and not name_has(ind, pack.goal.percent_max_exempt):
+            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
+                      expected=f"{fmt_num(limit)}%")
+
+
 @rule(code="G105", name="percent-over-max", severity=Severity.ERROR, forms=_GOAL,
       settings=("goal.percent_max", "goal.percent_max_exempt"),
       message="{where}：指标「{name}」的目标 {actual} 超过 {expected}。比率类指标不应超过 {expected}，请核对数值或单位。")
@@ -186,11 +196,7 @@ def percent_over_max(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     修正：改正数值或单位；确属增长类指标的，在名称中写明“增长率”“增幅”等。
     配置项：goal.percent_max（默认 100）；goal.percent_max_exempt（名称含这些词的不检查）。
     """
-    limit = pack.goal.percent_max
-    for ind, v in quantitative_targets(sub, pack):
-        if v.is_percent and v.number > limit + 1e-9 and not name_has(ind, pack.goal.percent_max_exempt):
-            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
-                      expected=f"{fmt_num(limit)}%")
+    yield from percent_targets_over_max(sub, pack)
 
 
 def is_cost(ind: Indicator, v: Any, pack: RulePack) -> bool:

@@ -195,13 +195,9 @@ def target_percent_over_max(sub: Submission, pack: RulePack) -> Iterator[Outcome
     修正：按批复的绩效目标改正年度指标值。
     配置项：goal.percent_max（默认 100）；goal.percent_max_exempt（名称含这些词的不检查）。
     """
-    from .goal import name_has, quantitative_targets
+    from .goal import percent_targets_over_max
 
-    limit = pack.goal.percent_max
-    for ind, v in quantitative_targets(sub, pack):
-        if v.is_percent and v.number > limit + 1e-9 and not name_has(ind, pack.goal.percent_max_exempt):
-            yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(ind.get("target")),
-                      expected=f"{fmt_num(limit)}%")
+    yield from percent_targets_over_max(sub, pack)
 
 
 @rule(code="S219", name="self-score-below-formula", severity=Severity.WARNING, forms=SELF,
