@@ -168,6 +168,11 @@ class Rank:
     grace_days: int = 10  # a form is on time when recorded ≤ period end + grace_days
     rectify_days: int = 30  # default deadline of imported rectification items (days from import)
     decimals: int = 2  # rounding of scores before ranking (ties compare rounded scores)
+    # 红榜 / 黑榜 criteria (cycle/honours.py): quarter/year by composite grade, month by 序时进度
+    red_grades: tuple[str, ...] = ("优",)
+    black_grades: tuple[str, ...] = ("中", "差")
+    month_red_min_gap: float = 0.0  # 红榜: execution rate ≥ 序时进度 + this
+    month_black_level: str = "yellow"  # 黑榜: yellow (黄/红色预警) | red (红色预警) | behind (低于序时进度)
 
 
 @dataclass(frozen=True)
@@ -182,8 +187,6 @@ class Apply:
 
 @dataclass(frozen=True)
 class Notice:
-    top: int
-    bottom: int
     deadline_days: int = 13       # 整改/报送要求的期限：成文日期后若干天
     return_days: int = 7          # 退回修改：重新报送期限（天）
     interview_bottom: int = 3     # 季度/年度排名末位几名约谈
@@ -284,6 +287,10 @@ def build(data: dict[str, Any], source: tuple[str, ...] = ()) -> RulePack:
     """Turn a merged dict into a typed RulePack (raises ConfigError)."""
     ws = data.get("workspace", {})
     rank = dict(data["rank"])
+    moved = [k for k in ("top", "bottom") if k in data["notice"]]
+    if moved:
+        raise ConfigError(f"[notice] 的 {'、'.join(moved)} 已并入 [rank]（红榜、黑榜由排名统一确定，"
+                          f"通报与排名表一致），请把它移到 [rank] 下。")
     rules = data.get("rules", {})
     pack = RulePack(
         name=str(data.get("name", "national")),
@@ -348,8 +355,8 @@ def _check_values(pack: RulePack) -> None:
         (all(x >= 0 for x in (pack.weights.execution, pack.weights.output, pack.weights.benefit,
                               pack.weights.satisfaction, pack.weights.cost)), "[weights] 权重不能为负数"),
         (all(isinstance(n, int) and n >= 0 for n in (pack.rank.top, pack.rank.bottom,
-                                                     pack.notice.top, pack.notice.bottom)),
-         "[rank]/[notice] 的 top、bottom 应为不小于 0 的整数"),
+                                                     pack.notice.interview_bottom)),
+         "[rank] 的 top、bottom 和 [notice] 的 interview_bottom 应为不小于 0 的整数"),
         (0 <= pack.monitor.warning_yellow <= pack.monitor.warning_red,
          "[monitor] 应满足 0 ≤ warning_yellow ≤ warning_red"),
         (list(pack.monitor.lights) == sorted(pack.monitor.lights) and pack.monitor.lights[0] >= 0,
@@ -359,6 +366,11 @@ def _check_values(pack: RulePack) -> None:
     for ok, message in checks:
         if not ok:
             raise ConfigError(message)
+    from .cycle.honours import check
+
+    problem = check(pack)
+    if problem:
+        raise ConfigError(problem)
     _check_severities(pack.rules.severity)
     _check_selection(pack.rules.select, pack.rules.ignore)
 

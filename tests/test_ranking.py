@@ -94,13 +94,16 @@ def test_change_against_previous_month(ledger: Ledger, pack):
 
 def test_groups_by_category(ledger: Ledger, pack):
     grouped = dataclasses.replace(pack, rank=dataclasses.replace(pack.rank, group_by="category", top=1, bottom=1))
-    put_month(ledger, "2026-06", {"A": 10.0, "B": 20.0, "C": 30.0, "D": 40.0})
+    # 序时进度 50 %: gaps A -40 (red warning), B +2, C -3 (no warning), D +10
+    put_month(ledger, "2026-06", {"A": 10.0, "B": 52.0, "C": 47.0, "D": 60.0})
     res = rank(ledger, "2026-06", grouped)
     d = res.to_dict()
     assert [g["group"] for g in d["groups"]] == ["乡镇", "部门"]
     assert [[r["code"] for r in g["rows"]] for g in d["groups"]] == [["D", "C"], ["B", "A"]]
     assert [r["rank"] for g in d["groups"] for r in g["rows"]] == [1, 2, 1, 2]
-    assert [r["code"] for r in d["red"]] == ["D", "B"] and [r["code"] for r in d["black"]] == ["C", "A"]
+    # 红榜 per group: on schedule; 黑榜: under a warning (C is behind but not warned)
+    assert [r["code"] for r in d["red"]] == ["D", "B"] and [r["code"] for r in d["black"]] == ["A"]
+    assert d["list_notes"] == {"red": "", "black": ""}
 
 
 def test_missing_units_and_red_black(ledger: Ledger, pack):
@@ -108,8 +111,13 @@ def test_missing_units_and_red_black(ledger: Ledger, pack):
     put_month(ledger, "2026-06", {"A": 10.0, "B": 20.0, "C": 30.0})
     d = rank(ledger, "2026-06", small).to_dict()
     assert d["missing"] == [{"unit": "丁镇", "code": "D"}]
-    assert [r["code"] for r in d["red"]] == ["C"] and [r["code"] for r in d["black"]] == ["A"]
-    assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "missing", "weights", "notes"}
+    # nobody on schedule (序时进度 50 %, rates 10/20/30): no 红榜, and the JSON says why
+    assert d["red"] == [] and [r["code"] for r in d["black"]] == ["A"]
+    assert d["list_notes"]["red"] == "本月没有执行率达到序时进度的单位，红榜空缺。"
+    assert d["list_rules"]["black"] == "执行率低于序时进度5个百分点以上（受到预警）"
+    assert d["interview"] == []
+    assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "interview",
+                      "list_rules", "list_notes", "missing", "weights", "notes"}
     assert set(d["groups"][0]["rows"][0]) == {"rank", "unit", "code", "score", "dimensions", "change", "change_text"}
 
 

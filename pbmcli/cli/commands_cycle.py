@@ -25,6 +25,7 @@ from .ledger_common import (
     rule_pack,
 )
 from .options import ConfigOpt, ForceOpt, OutputOpt, RulesOpt
+from .output import say
 
 if TYPE_CHECKING:
     from ..ledger.records import Rectification
@@ -47,9 +48,8 @@ def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="�
     with open_db(pack, db, date, create=True) as ledger:
         res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
     print_notes([f.message for f in res.findings])
-    from .output import out
 
-    out.print(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条。", markup=False)
+    say(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条。")
 
 
 @rectify_app.command("list", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")
@@ -73,13 +73,12 @@ def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="
                  force: Annotated[bool, typer.Option("--force", help="事项已登记完成时，仍用本次的整改情况和日期覆盖原登记。")] = False,
                  db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle.rectify import complete
-    from .output import out
 
     pack = rule_pack(rules, config)
     with open_db(pack, db, date) as ledger:
         item = complete(ledger, item_id, evidence, ledger.today().isoformat(), force=force)
     late = "（逾期完成）" if not item.done_on_time() else ""
-    out.print(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。", markup=False)
+    say(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。")
 
 
 @rectify_app.command("overdue", help="列出已逾期（期限已过、尚未完成）的整改事项。")

@@ -9,6 +9,7 @@ import typer
 from ..errors import UsageError
 from ..model import num_text
 from .app import command
+from .output import folding, say
 
 _FORMATS = ("table", "json")
 
@@ -70,12 +71,12 @@ def _print_tables(data: dict[str, Any]) -> None:
     from rich.table import Table
 
     from ..readers.dump import KEY_LABELS, VARIANT_LABELS
-    from .output import out
+    from .output import out, say
 
-    out.print(_safe(f"文件：{data['path']}"), markup=False)
-    out.print(_safe(f"表格：{data['kind_label']}（工作表「{data['sheet']}」，"
+    say(_safe(f"文件：{data['path']}"))
+    say(_safe(f"表格：{data['kind_label']}（工作表「{data['sheet']}」，"
                     f"{VARIANT_LABELS.get(data['variant'], data['variant'])}，"
-                    f"模板版本 {data['template_version'] or '无'}）"), markup=False)
+                    f"模板版本 {data['template_version'] or '无'}）"))
     for title, section in (("表头", data["header"]), ("目标", data["goals"]),
                            ("总分", data["totals"]), ("其他栏目", data["extra"])):
         if section:
@@ -84,7 +85,7 @@ def _print_tables(data: dict[str, Any]) -> None:
                 t.add_column(col)
             for key, field in section.items():
                 _row(t, KEY_LABELS.get(key, key), _show(field), _cell(field))
-            out.print(t)
+            out.print(folding(t))
     _print_funds(data, Table, out)
     _print_indicators(data, Table, out)
     _print_issues(data, Table, out)
@@ -105,7 +106,7 @@ def _print_not_found(data: dict[str, Any], table: Any, out: Any) -> None:
     for m in missing:
         looked = "、".join(m["looked_for"]) + (f" 等 {len(m['looked_for']) + m['more']} 种" if m["more"] else "")
         _row(t, m["section_name"], m["name"], looked, f"[labels.{m['section']}] {m['key']} = [\"…\"]")
-    out.print(t)
+    out.print(folding(t))
 
 
 def _safe(text: str) -> str:
@@ -136,7 +137,7 @@ def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
 
     for block, rows in data["funds"].items():
         cols = list(dict.fromkeys(c for r in rows.values() for c in r))
-        out.print(f"项目资金（{BLOCK_LABELS.get(block, block)}，万元）", markup=False)
+        say(f"项目资金（{BLOCK_LABELS.get(block, block)}，万元）")
         t = table()
         t.add_column("")
         for c in cols:
@@ -144,14 +145,14 @@ def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
         for key, row in rows.items():
             t.add_row(Text(FUND_ROW_LABELS.get(key, key)),
                       *(Text.assemble(_safe(_show(row.get(c))), (f" {_cell(row.get(c))}", "dim")) for c in cols))
-        out.print(t)
+        out.print(folding(t))
 
 
 def _print_indicators(data: dict[str, Any], table: Any, out: Any) -> None:
     from ..readers.dump import BLOCK_LABELS
 
     if not data["indicators"]:
-        out.print("绩效指标：未读到任何指标行。", markup=False)
+        say("绩效指标：未读到任何指标行。")
         return
     t = table(title=f"绩效指标（{len(data['indicators'])} 行）", title_justify="left")
     present = [k for k in _OPTIONAL_COLS if any(k in i["fields"] for i in data["indicators"])]
@@ -164,7 +165,7 @@ def _print_indicators(data: dict[str, Any], table: Any, out: Any) -> None:
         shown = [_value(ind["actual"]) if k == "actual" else _show(f.get(k)) for k in present]
         _row(t, str(ind["row"]), BLOCK_LABELS.get(ind["block"], ind["block"]), ind["level1"],
              ind["level2"], ind["name"], _value(ind["target"]), *shown, cells)
-    out.print(t)
+    out.print(folding(t))
 
 
 _OPTIONAL_COLS = {"actual": "实际完成值", "weight": "分值", "score": "得分", "current": "当前完成值",
@@ -181,7 +182,7 @@ def _value(v: dict[str, Any] | None) -> str:
 
 def _print_issues(data: dict[str, Any], table: Any, out: Any) -> None:
     if not data["issues"]:
-        out.print("读取问题：无。", markup=False)
+        say("读取问题：无。")
         return
     t = table(title="读取问题", title_justify="left")
     for col in ("类型", "位置", "说明"):
@@ -189,4 +190,4 @@ def _print_issues(data: dict[str, Any], table: Any, out: Any) -> None:
     for issue in data["issues"]:
         where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else ""
         _row(t, issue["kind"], where, issue["detail"])
-    out.print(t)
+    out.print(folding(t))

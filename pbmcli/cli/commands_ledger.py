@@ -24,6 +24,7 @@ from .ledger_common import (
     rule_pack,
 )
 from .options import ConfigOpt, ForceOpt, OutputOpt, QuietOpt, RulesOpt
+from .output import say
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -41,9 +42,9 @@ def init_cmd(directory: Annotated[Path, typer.Argument(metavar="文件夹", help
     from .output import out
 
     res = init_workspace(directory)
-    out.print(f"已在 {res.root.resolve()} 建立工作区：", markup=False)
+    say(f"已在 {res.root.resolve()} 建立工作区：")
     for p in res.created:
-        out.print(f"  {p}", markup=False)
+        say(f"  {p}")
     out.print("下一步：\n  1. 在 units.xlsx 中填写单位名录（单位编码、单位名称、简称/别名、类别）；\n"
               "  2. 修改 pbm.toml 中的发文机关、发文字号等设置；\n"
               "  3. 把收到的报表放进「收件」下的文件夹，运行 pbm ingest 收件/自评 --period 2026 导入台账；\n"
@@ -71,10 +72,9 @@ def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--un
 
 
 def _print_summary(s: dict[str, Any]) -> None:
-    from .output import out
 
-    out.print(f"台账：{s['db']}（结构版本 {s['schema_version']}）  单位 {s['units']} 个  运行记录 {s['runs']} 次", markup=False)
-    out.print(f"期间：{'、'.join(s['periods']) or '（无）'}", markup=False)
+    say(f"台账：{s['db']}（结构版本 {s['schema_version']}）  单位 {s['units']} 个  运行记录 {s['runs']} 次")
+    say(f"期间：{'、'.join(s['periods']) or '（无）'}")
     from ..model import FormKind
 
     rows = [[FormKind(f).label, c["current"], c["superseded"]] for f, c in s["forms"].items()]
@@ -85,7 +85,7 @@ def _print_summary(s: dict[str, Any]) -> None:
                [[r["id"], r["unit_name"], r["project"], r["period"], r["path"], r["superseded_by"]]
                 for r in s["superseded"]])
     labels = {"open": "未完成", "done": "已完成"}
-    out.print("整改事项：" + ("、".join(f"{labels.get(k, k)} {v}" for k, v in s["rectifications"].items()) or "（无）"), markup=False)
+    say("整改事项：" + ("、".join(f"{labels.get(k, k)} {v}" for k, v in s["rectifications"].items()) or "（无）"))
 
 
 @command("ingest", help="读取报表（文件、文件夹或 zip），审核、复核得分、匹配单位并记入台账。同一文件重复导入不会重复记录。")
@@ -302,8 +302,7 @@ def _rank_table(res: Ranking) -> None:
         if res.kind != "month":
             head, body = without_code(head, body)
         print_table(f"{rank_title(res)}（{group}）", head, body)
-    if res.rows():
-        print_notes(["红榜：" + "、".join(r.unit for r in res.red()), "黑榜：" + "、".join(r.unit for r in res.black())])
+    print_notes(res.list_lines())
     if res.missing:
         print_notes(["未报送：" + "、".join(m["unit"] for m in res.missing)])
     print_notes(res.notes())
@@ -314,10 +313,9 @@ def _print_explain(d: dict[str, Any], fmt: Fmt, output: str | None, force: bool)
         emit_json(d, output, force)
         return
     from ..model import Severity
-    from .output import out
 
     code = f"（{d['code']}）" if d["code"] else ""
-    out.print(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change_text']}", markup=False)
+    say(f"{d['period']} {d['unit']}{code}：第 {d['rank']} 名，得分 {d['score']}，变化 {d['change_text']}")
     rows = [[x["label"], x["weight"], x["score"], x["points"], x["basis"]] for x in d["dimensions"]]
     print_table("得分构成", ["维度", "权重%", "维度得分", "折合得分", "依据"], rows)
     print_notes(d.get("notes") or [])

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .app import command
+from .output import say
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -35,14 +36,13 @@ def _check(template: Path, kind: str | None, pack: RulePack) -> None:
     from ..render import check_template
     from ..render.context import KINDS
     from ..render.notices import sample_context
-    from .output import out
 
     if kind not in KINDS:
         raise UsageError(f"--check-template 需要 --kind 指定通报类型（{'、'.join(KINDS)}）。")
     res = check_template(template, list(sample_context(kind, pack)))
-    out.print(f"模板 {template}（{kind}）：", markup=False)
-    out.print("  未知变量（上下文中没有，渲染时会报错）：" + ("、".join(res.unknown) or "无"), markup=False)
-    out.print("  未使用的变量：" + ("、".join(res.unused) or "无"), markup=False)
+    say(f"模板 {template}（{kind}）：")
+    say("  未知变量（上下文中没有，渲染时会报错）：" + ("、".join(res.unknown) or "无"))
+    say("  未使用的变量：" + ("、".join(res.unused) or "无"))
     if res.unknown:
         raise typer.Exit(1)
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app, guarded
+from .output import folding, say
 
 rules_app = typer.Typer(help="查看全部审核规则（代码、级别、说明）及单条规则的详细解释。",
                         no_args_is_help=True)
@@ -46,7 +47,7 @@ def list_rules(
         table.add_column(title, overflow="fold")
     for row in list_rows():
         table.add_row(row["code"], row["severity_label"], row["name"], row["forms"], row["summary"])
-    out.print(table)
+    out.print(folding(table))
 
 
 @rules_app.command("explain", help="显示一条规则的详细说明（说明、原因、示例、修正、配置项）。")
@@ -74,5 +75,5 @@ def explain(
     from rich.markdown import Markdown
 
     if target != code.strip().upper():
-        out.print(f"规则代码 {code} 已停用，现为 {target}。", markup=False)
+        say(f"规则代码 {code} 已停用，现为 {target}。")
     out.print(Markdown(rule_markdown(rule, heading="#")))

@@ -25,7 +25,7 @@ from .options import (
     load_pack,
     resolve_jobs,
 )
-from .output import exit_on_internal_errors
+from .output import exit_on_internal_errors, folding
 from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def render_table(report: ScoreReport, console: Console, explain: bool) -> None:
                 where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
                 table.add_row(Text(where), Text(f.code, style=style), Text(f.severity.label, style=style),
                               Text(f.message))
-            console.print(table)
+            console.print(folding(table))
     _render_extras(report, console)
 
 

@@ -25,7 +25,7 @@ from .options import (
     load_pack,
     resolve_jobs,
 )
-from .output import exit_on_internal_errors
+from .output import exit_on_internal_errors, folding
 from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
@@ -76,17 +76,17 @@ def render_table(report: ValidationReport, console: Console) -> None:
     for label, _ in pairs:
         summary.add_column(label, justify="right")
     summary.add_row(*(str(n) for _, n in pairs))
-    console.print(summary)
+    console.print(folding(summary))
     for res in report.files:
         if res.findings:
-            console.print(_file_table(res))
+            console.print(folding(_file_table(res)))
     if report.skipped:
         skipped = Table(title="已跳过", title_justify="left")
         skipped.add_column("路径")
         skipped.add_column("跳过原因")
         for s in report.skipped:
             skipped.add_row(Text(s.path), Text(s.skipped_reason or ""))
-        console.print(skipped)
+        console.print(folding(skipped))
     if report.files and not any(r.findings for r in report.files):
         console.print(f"全部 {len(report.files)} 个文件未发现问题。")
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .output import folding
+
 if TYPE_CHECKING:
     from ..config import RulePack
     from ..ledger.store import Ledger
@@ -98,7 +100,7 @@ def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Se
                      justify="right" if short and cells else "left", ratio=ratio)
     for r in cells:
         t.add_row(*r)
-    out.print(t)
+    out.print(folding(t))
 
 
 def print_notes(lines: list[str], quiet: bool = False) -> None:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from ..errors import PbmError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @dataclass
@@ -89,6 +94,61 @@ def display_options(quiet: bool, no_color: bool) -> Iterator[None]:
             os.environ.pop("NO_COLOR", None)
         else:
             os.environ["NO_COLOR"] = saved[3]
+
+
+def folding(table: Table) -> Table:
+    """Cells too wide for an 80-column console wrap onto the next line instead of being cut
+    with "…" (rich's default drops the characters a clerk needs: a path, a reason)."""
+    for column in table.columns:
+        if column.overflow == "ellipsis":
+            column.overflow = "fold"
+    return table
+
+
+_TOKENS = re.compile(r"[!-~]+|\s+|.", re.S)   # runs of printable ASCII stay whole
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’%,.;:!?)]")
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` cells: Chinese may break between any two characters, a run of
+    ASCII (a word, number, code or path) only when it alone is wider than a line, and closing
+    punctuation never starts a line.  Continuation lines keep the paragraph's indent."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for para in text.split("\n"):
+        indent = para[: len(para) - len(para.lstrip(" "))]
+        cur = indent
+        for tok in _TOKENS.findall(para[len(indent):]):
+            if cell_len(cur) + cell_len(tok) <= width or not cur.strip():
+                cur += tok
+            elif tok.isspace():
+                lines.append(cur.rstrip())
+                cur = indent
+            elif tok in _NO_LINE_START and len(cur) > len(indent) + 1:
+                cut = len(cur) - 1   # carry the last character (and punctuation before it) down
+                while cut > len(indent) + 1 and cur[cut] in _NO_LINE_START:
+                    cut -= 1
+                lines.append(cur[:cut].rstrip())
+                cur = indent + cur[cut:] + tok
+            else:
+                lines.append(cur.rstrip())
+                cur = indent + tok
+            while cell_len(cur) > width and len(cur) > len(indent) + 1:   # a path wider than a line
+                cut = len(indent) + 1
+                while cut < len(cur) and cell_len(cur[: cut + 1]) <= width:
+                    cut += 1
+                lines.append(cur[:cut])
+                cur = indent + cur[cut:]
+        lines.append(cur.rstrip())
+    return lines
+
+
+def say(text: str, console: Console | None = None) -> None:
+    """Prose on stdout, wrapped to the console width without breaking words (wrap_cjk)."""
+    c = console or out
+    for line in wrap_cjk(text, c.width):
+        c.print(line, markup=False, soft_wrap=True)
 
 
 def error_line(text: str) -> None:

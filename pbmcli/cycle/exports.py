@@ -45,8 +45,7 @@ def rank_markdown(res: Ranking) -> str:
     parts = [f"# {rank_title(res)}\n"]
     for group, rows in res.groups.items():
         parts += [f"## {group}\n", markdown_table(header, rank_rows(res, rows, keys))]
-    parts.append("红榜：" + "、".join(r.unit for r in res.red()) + "\n")
-    parts.append("黑榜：" + "、".join(r.unit for r in res.black()) + "\n")
+    parts += [line + "\n" for line in res.list_lines()]
     if res.missing:
         parts.append("未报送：" + "、".join(m["unit"] for m in res.missing) + "\n")
     parts += [n + "\n" for n in res.notes()]
@@ -61,8 +60,13 @@ def rank_sheets(res: Ranking) -> list[SheetSpec]:
     sheets += [SheetSpec("红榜", brief, [list(r.brief().values()) for r in res.red()]),
                SheetSpec("黑榜", brief, [list(r.brief().values()) for r in res.black()]),
                SheetSpec("未报送", ["单位", "编码"], [[m["unit"], m["code"]] for m in res.missing])]
-    if res.notes():
-        sheets.append(SheetSpec("说明", ["说明"], [[n] for n in res.notes()], autofilter=False))
+    if res.kind != "month":
+        basis = {"rank": "排名末位", "grade": "综合评价等级"}
+        sheets.insert(-1, SheetSpec("约谈", [*brief, "依据"],
+                                    [[*i.values()][:-1] + [basis[i["basis"]]] for i in res.to_dict()["interview"]]))
+    notes = res.list_lines() + res.notes()
+    if notes:
+        sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
     return sheets
 
 

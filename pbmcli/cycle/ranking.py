@@ -34,9 +34,10 @@ only order equal ranks.  change: "↑2", "↓1", "—" (same), "新" (not ranked
 Public JSON contract (keys stable): {"tool", "version", "period", "kind": month | quarter |
 year, "groups": [{"group", "rows": [{"rank", "unit", "code", "score", "dimensions":
 {dimension: score}, "change": places up (negative: down; null: new), "change_text": "↑2" | "↓1" | "—" | "新"}]}], "red": [{"group", "rank", "unit", "code", "score"}],
-"black": [same], "missing": [{"unit", "code"}], "weights": {dimension: percent},
-"notes": [Chinese sentences]}; a neutral dimension's score is null.  red / black are the top / bottom
-rank.top / rank.bottom rows of each group (black never repeats a red row).
+"black": [same], "interview": [same + "basis": "rank" | "grade"], "list_rules": {"red", "black"}:
+Chinese criteria, "list_notes": {"red", "black"}: Chinese, why a list is empty ("" when it is not), "missing": [{"unit", "code"}],
+"weights": {dimension: percent}, "notes": [Chinese sentences]}; a neutral dimension's score is null.
+red / black / interview come from cycle.honours.decide (the one decision notices print too).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from ..ledger.store import Ledger
 from ..ledger.units import Unit
 from ..period import Period
 from .dimensions import Facts, collect
+from .honours import Entry, Honours, decide
 from .monitor import rounded
 
 DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timeliness")
@@ -103,18 +105,26 @@ class Ranking:
     details: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     dropped: list[str] = field(default_factory=list)  # weighted dimensions without any data
 
+    honours: Honours | None = field(default=None, repr=False)
+
     def rows(self) -> list[RankRow]:
         return [r for rows in self.groups.values() for r in rows]
 
+    def _pick(self, entries: Sequence[Entry]) -> list[RankRow]:
+        by = {(r.group, r.key): r for r in self.rows()}
+        return [by[(e.group, e.key)] for e in entries]
+
     def red(self) -> list[RankRow]:
-        return [r for rows in self.groups.values() for r in rows[: self.top]]
+        """红榜 (cycle.honours.decide)."""
+        return self._pick(self.honours.red) if self.honours else []
 
     def black(self) -> list[RankRow]:
-        out: list[RankRow] = []
-        for rows in self.groups.values():
-            rest = rows[self.top:]
-            out.extend(rest[-self.bottom:] if self.bottom else [])
-        return out
+        """黑榜 (cycle.honours.decide)."""
+        return self._pick(self.honours.black) if self.honours else []
+
+    def list_lines(self) -> list[str]:
+        """红榜：… / 黑榜：… / 约谈：… with their criteria, and why a list is empty."""
+        return self.honours.lines() if self.honours and self.rows() else []
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +133,12 @@ class Ranking:
                        for g, rows in self.groups.items()],
             "red": [r.brief() for r in self.red()],
             "black": [r.brief() for r in self.black()],
+            "interview": [{**self._pick([i.entry])[0].brief(), "basis": i.basis}
+                          for i in (self.honours.interview if self.honours else ())],
+            "list_rules": {"red": self.honours.red_rule if self.honours else "",
+                           "black": self.honours.black_rule if self.honours else ""},
+            "list_notes": {"red": self.honours.red_note if self.honours else "",
+                           "black": self.honours.black_note if self.honours else ""},
             "missing": self.missing,
             "weights": {d: rounded(w) for d, w in self.weights.items()},
             "notes": self.notes(),
@@ -271,6 +287,7 @@ def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = Tru
     dropped = [d for d in DIMENSIONS if d not in weights and pack.rank.weights.get(d)]
     result = Ranking(str(p), p.kind, groups, missing, weights, pack.rank.top, pack.rank.bottom,
                      dict(facts.details), dropped if p.kind != "month" else [])
+    result.honours = decide(p.kind, {g: [_entry(r) for r in rows] for g, rows in groups.items()}, pack)
     if with_change:
         before = rank(ledger, str(p.previous()), pack, with_change=False)
         prev = {(r.group, r.key): r.rank for r in before.rows()}
@@ -278,6 +295,10 @@ def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = Tru
             was = prev.get((r.group, r.key))
             r.change = None if was is None else was - r.rank
     return result
+
+
+def _entry(r: RankRow) -> Entry:
+    return Entry(r.key, r.unit, r.group, r.rank, r.score, r.figures.get("gap"))
 
 
 def _check(pack: RulePack) -> None:

@@ -88,33 +88,42 @@ def _monthly_units(monitor: dict[str, Any], pack: RulePack) -> list[dict[str, An
     return units
 
 
-def split_top_bottom(ordered: Sequence[str], pack: RulePack) -> tuple[list[str], list[str]]:
-    """Top N and bottom N ([notice] top/bottom); in a small group at most half each, so a
-    unit is never praised and criticised at once (2 units: one each, 1 unit: neither)."""
-    half = len(ordered) // 2
-    top, bottom = min(pack.notice.top, half), min(pack.notice.bottom, half)
-    return list(ordered[:top]), list(ordered[len(ordered) - bottom:]) if bottom else []
+def honours(rank: dict[str, Any], pack: RulePack, units: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """红榜 / 黑榜 / 约谈 as ``pbm rank`` decided them (its JSON ``red`` / ``black`` /
+    ``interview`` / ``list_rules`` / ``list_notes``).  For a ranking JSON without them, or a
+    month with monitoring data only, the same decision (cycle.honours.decide) is made here."""
+    from ..cycle.honours import Entry, decide
+
+    if isinstance(rank.get("list_rules"), dict):
+        interview = rank.get("interview") or []
+        rules, notes = rank["list_rules"], rank.get("list_notes") or {}
+        return {"red": names(rank.get("red", [])), "black": names(rank.get("black", [])),
+                "interview": [unit_name(i) for i in interview if i.get("basis", "rank") == "rank"],
+                "interview_grade": [unit_name(i) for i in interview if i.get("basis") == "grade"],
+                "red_rule": clean(rules.get("red")), "black_rule": clean(rules.get("black")),
+                "red_note": clean(notes.get("red")), "black_note": clean(notes.get("black"))}
+    kind = str(rank.get("kind") or ("month" if units else "quarter"))
+    gaps = {u["unit"]: u["gap"] for u in units}
+    if rank.get("groups"):
+        groups = {clean(g.get("group")) or "全部单位": [
+            Entry(unit_name(r), unit_name(r), clean(g.get("group")), int(as_float(r.get("rank")) or 0),
+                  as_float(r.get("score")), gaps.get(unit_name(r))) for r in g.get("rows", [])]
+            for g in rank["groups"]}
+    else:   # a month from monitoring data only: rank by execution rate
+        rated = [u for u in units if u["rate"] is not None]
+        groups = {"全部单位": [Entry(u["unit"], u["unit"], "全部单位", i, u["rate"], u["gap"])
+                            for i, u in enumerate(rated, 1)]}
+    h = decide(kind, groups, pack)
+    return {"red": [e.unit for e in h.red], "black": [e.unit for e in h.black],
+            "interview": [i.entry.unit for i in h.interview if i.basis == "rank"],
+            "interview_grade": [i.entry.unit for i in h.interview if i.basis == "grade"],
+            "red_rule": h.red_rule, "black_rule": h.black_rule,
+            "red_note": h.red_note, "black_note": h.black_note}
 
 
-def red_black(rank: dict[str, Any], pack: RulePack) -> tuple[list[str], list[str]]:
-    """红榜 / 黑榜 per group of the ranking (the ranking's own lists when it has no groups)."""
-    if not rank.get("groups"):
-        return names(rank.get("red", []))[: pack.notice.top], names(rank.get("black", []))[: pack.notice.bottom]
-    red: list[str] = []
-    black: list[str] = []
-    for group in rank["groups"]:
-        rows = sorted(group.get("rows", []), key=lambda r: as_float(r.get("rank")) or 0)
-        top, bottom = split_top_bottom([unit_name(r) for r in rows], pack)
-        red, black = red + top, black + bottom
-    return red, black
-
-
-def _top_bottom(rank: dict[str, Any], units: list[dict[str, Any]], pack: RulePack
-                ) -> tuple[list[str], list[str]]:
-    """红榜 / 黑榜: from the ranking when there is one, else from the execution rates."""
-    if rank.get("groups") or rank.get("red") or rank.get("black"):
-        return red_black(rank, pack)
-    return split_top_bottom([u["unit"] for u in units if u["rate"] is not None], pack)
+def _honours_context(h: dict[str, Any]) -> dict[str, Any]:
+    return {"red_list": h["red"], "black_list": h["black"], "red_rule": h["red_rule"],
+            "black_rule": h["black_rule"], "red_note": h["red_note"], "black_note": h["black_note"]}
 
 
 def monthly_table(units: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
@@ -134,9 +143,6 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
     total = monitor.get("total") or {}
     rate = as_float(total.get("rate"))
     units = _monthly_units(monitor, pack)
-    red_list, black_list = _top_bottom(rank or {}, units, pack)
-    warned = {u["unit"] for u in units if u["level"] in ("red", "yellow")}
-    red_list = [u for u in red_list if u not in warned]   # no praise while under a warning
     header, rows = monthly_table(units)
     ctx = common(pack, date, number, f"关于{period}预算执行进度情况的通报")
     ctx.update({
@@ -153,8 +159,7 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
         "yellow_units": [u["unit"] for u in units if u["level"] == "yellow"],
         "warning_red": fmt_num(pack.monitor.warning_red, 0),
         "warning_yellow": fmt_num(pack.monitor.warning_yellow, 0),
-        "red_list": red_list,
-        "black_list": black_list,
+        **_honours_context(honours(rank or {}, pack, units)),
         "missing_units": names(monitor.get("missing", [])),
         "overdue": overdue_rows(overdue),
         "deadline_cn": deadline(pack, date),
@@ -199,22 +204,11 @@ def _all_rows(rank: dict[str, Any]) -> list[dict[str, Any]]:
     return [row for g in rank.get("groups", []) for row in g.get("rows", [])]
 
 
-def interviewed(rank: dict[str, Any], pack: RulePack) -> list[str]:
-    """约谈: the bottom N of every group (at most half a group, like the 黑榜)."""
-    n = pack.notice.interview_bottom
-    out: list[str] = []
-    for group in rank.get("groups", []):
-        rows = sorted(group.get("rows", []), key=lambda r: as_float(r.get("rank")) or 0)
-        take = min(n, len(rows) // 2)
-        out += [unit_name(r) for r in rows[len(rows) - take:]] if take else []
-    return out
-
-
 def interview_phrase(rank: dict[str, Any], pack: RulePack, noun: str) -> str:
     """综合排名后3位 / 综合排名末位 (one list) or 各组别综合排名末位 / …靠后 (several groups)."""
     if len(rank.get("groups", [])) > 1:
         return f"各组别{noun}{'末位' if pack.notice.interview_bottom == 1 else '靠后'}"
-    count = len(interviewed(rank, pack))
+    count = len(honours(rank, pack)["interview"])
     return f"{noun}末位" if count == 1 else f"{noun}后{count}位"
 
 
@@ -234,6 +228,7 @@ def _ranking_common(rank: dict[str, Any], pack: RulePack, date: dt.date, number:
     up, down = movers(rank)
     rows = _all_rows(rank)
     scores = [s for s in (as_float(r.get("score")) for r in rows) if s is not None]
+    chosen = honours(rank, pack)
     ctx = common(pack, date, number, title.format(period=period))
     ctx.update({
         "period_cn": period,
@@ -241,12 +236,11 @@ def _ranking_common(rank: dict[str, Any], pack: RulePack, date: dt.date, number:
         "group_count": len(rank.get("groups", [])),
         "average_score": fmt_num(sum(scores) / len(scores)) if scores else "—",
         "dimension_names": [DIMENSION_LABELS.get(k, k) for k in dimension_keys(rank, pack)],
-        "red_list": red_black(rank, pack)[0],
-        "black_list": red_black(rank, pack)[1],
+        **_honours_context(chosen),
         "missing_units": names(rank.get("missing", [])),
         "movers_up": up,
         "movers_down": down,
-        "interview_units": interviewed(rank, pack),
+        "interview_units": chosen["interview"],
         "deadline_cn": deadline(pack, date),
         "table_header": header,
         "table_groups": groups,
@@ -293,9 +287,8 @@ def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None =
     ctx.update(apply_totals(apply))
     ctx.update({
         "grade_groups": groups,
-        "interview_grades": "、".join(f"“{g}”" for g in pack.notice.interview_grades),
-        "grade_interview_units": [u for g in groups if g["grade"] in pack.notice.interview_grades
-                                  for u in g["units"]],
+        "interview_grades": "".join(f"“{g}”" for g in pack.notice.interview_grades),
+        "grade_interview_units": honours(rank, pack)["interview_grade"],
         "interview_phrase": interview_phrase(rank, pack, "综合评价排名"),
         "apply_count": len(apply or []),
         "apply_groups": apply_groups(apply),
