@@ -209,6 +209,11 @@ class Workspace:
     recipients: str = "各乡镇人民政府，县直各部门、各预算单位"  # 主送机关
     print_office: str = ""        # 印发机关（空 = 发文机关）
     scope: str = "全县"           # 通报中的辖区称谓（全县 / 全区 / 全市）
+    root: str = ""                # set by load(): the folder of the pbm.toml in use ("" = none)
+
+    def folder(self, name: str) -> Path | None:
+        """A folder of the workspace (通报, 输出, …) when a pbm.toml is in use."""
+        return Path(self.root) / name if self.root else None
 
 
 @dataclass(frozen=True)
@@ -413,6 +418,7 @@ def load(rules: str | Path | None = None, config: str | Path | None = None,
             value = workspace.get(key)
             if isinstance(value, str) and not Path(value).is_absolute():
                 workspace = {**workspace, key: str(cfg_path.parent / value)}
+        workspace = {**workspace, "root": str(cfg_path.parent)}
         cfg.setdefault("extends", "national")
         base, source = resolve(cfg, str(cfg_path), ())
     if rules is not None:

@@ -113,7 +113,10 @@ def test_rectify_cycle(ws: Path):
                                   ["财政局", "指标不细化", "细化", "2026-10-31"],
                                   ["城关镇", "执行慢", "加快", "2026-12-31"]])
     assert "新增整改事项 2 条" in invoke("rectify", "import", "rect.xlsx", "--date", "2026-11-01")
-    items = json.loads(invoke("rectify", "overdue", "--date", "2026-11-22", "-f", "json", code=1))
+    # overdue items are listed and the command succeeds (exit 0, so `&&` chains go on);
+    # --strict makes them exit 1 for scripts that want to stop
+    items = json.loads(invoke("rectify", "overdue", "--date", "2026-11-22", "-f", "json", code=0))
+    invoke("rectify", "overdue", "--date", "2026-11-22", "--strict", code=1)
     assert [(i["id"], i["unit_code"], i["overdue"]) for i in items] == [(1, "101", True)]
     invoke("rectify", "done", "1", "--evidence", "已修改申报表", "--date", "2026-11-23")
     invoke("rectify", "overdue", "--date", "2026-11-24", code=0)
@@ -199,7 +202,7 @@ def test_examples_month_and_rectification(tmp_path: Path):
                             "-f", "json", "--db", db))
     assert [m["unit"] for m in may["missing"]] == ["示例县白沙乡人民政府"]
     invoke("rectify", "import", str(EXAMPLES / "rectification.xlsx"), "--db", db, "--date", "2026-11-01")
-    late = json.loads(invoke("rectify", "overdue", "--db", db, "--date", "2026-11-22", "-f", "json", code=1))
+    late = json.loads(invoke("rectify", "overdue", "--db", db, "--date", "2026-11-22", "-f", "json"))
     assert {i["unit"] for i in late} == {"示例县交通运输局", "示例县民政局", "示例县河口乡人民政府", "示例县教育局"}
 
 
@@ -250,7 +253,7 @@ def test_formats_offered_are_the_formats_supported(ws: Path):
     write_rows(ws / "rect.xlsx", [["单位", "问题", "整改期限"], ["财政局", "指标不细化", "2026-10-31"]])
     invoke("rectify", "import", "rect.xlsx", "--date", "2026-11-01")
     assert "| 编号 | 单位 |" in invoke("rectify", "list", "-f", "md")
-    invoke("rectify", "overdue", "-f", "xlsx", "-o", "输出/逾期.xlsx", "--date", "2026-11-22", code=1)
+    invoke("rectify", "overdue", "-f", "xlsx", "-o", "输出/逾期.xlsx", "--date", "2026-11-22")
     from pbmcli.ledger.units import read_sheets
 
     assert dict(read_sheets(ws / "输出" / "逾期.xlsx"))["整改事项"][1][2] == "指标不细化"

@@ -84,7 +84,9 @@ def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="
 @rectify_app.command("overdue", help="列出已逾期（期限已过、尚未完成）的整改事项。")
 @guarded
 def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
-                    db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+                    db: DbOpt = None, date: DateOpt = None,
+                    strict: Annotated[bool, typer.Option("--strict", help="有逾期事项时退出码为 1（便于脚本判断；默认为 0）。")] = False,
+                    config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle.rectify import overdue
 
     pack = rule_pack(rules, config)
@@ -92,7 +94,7 @@ def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force
     with open_db(pack, db, date) as ledger:
         items = overdue(ledger, ledger.today())
         _print_items(items, fmt, ledger.today(), output, force)
-    if items:
+    if items and strict:
         raise typer.Exit(1)
 
 

@@ -94,6 +94,7 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help
                db: DbOpt = None,
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                date: Annotated[str | None, typer.Option("--date", help="收件日期（YYYY-MM-DD），用于判断是否按时报送；默认今天。")] = None,
+               strict: Annotated[bool, typer.Option("--strict", help="有报表存在“错误”级问题时退出码为 1（默认记入台账即为 0，便于 && 连写）。")] = False,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..ledger.workspace import ingest
     from ..period import Period
@@ -111,7 +112,11 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help
 
         raise UsageError(f"没有找到可导入的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），"
                          f"已跳过 {len(res.skipped)} 项。")
-    if any(f.severity.value == "error" for f in res.findings) or any(i.errors for i in res.items):
+    with_errors = [i for i in res.items if i.errors]
+    if with_errors and fmt is not ScreenFmt.json:
+        print_notes([f"{len(with_errors)} 份报表有“错误”级问题，已照常记入台账；"
+                     "可用 pbm notice return 生成退回修改意见，单位重报后再导入即替代旧版本。"])
+    if strict and (any(f.severity.value == "error" for f in res.findings) or with_errors):
         raise typer.Exit(1)
 
 

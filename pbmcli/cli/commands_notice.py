@@ -56,7 +56,8 @@ def notice_cmd(
     db: Annotated[str | None, typer.Option("--db", help="台账数据库，默认取 pbm.toml 的 [workspace] db。")] = None,
     date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD，默认今天；同样的输入和日期生成同样的文件。")] = None,
     number: Annotated[int | None, typer.Option("--number", "-n", help="发文字号的序号，如 12 → 示财绩〔2026〕12号；不填则留空待填。", min=1)] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹。")] = Path("."),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件夹；默认为工作区的「通报」文件夹"
+                                                                  "（退回修改意见在「通报/退回修改意见」），不在工作区时为当前文件夹。")] = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖已存在的文件。")] = False,
     template: Annotated[Path | None, typer.Option("--template", help="使用自己的 Jinja2 模板（在沙箱中渲染）。")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="docx、md 或 both。")] = "both",
@@ -94,7 +95,10 @@ def notice_cmd(
     inputs = notice_inputs(kind, period, files, pack, db, day)
     if kind == "return":
         inputs["units"] = _units(units, pack, db)
-    _run(kind, period, inputs, pack, day, number, output, fmt, force, template)
+    folder = pack.workspace.folder("通报")
+    if output is None and folder is not None:
+        output = folder / "退回修改意见" if kind == "return" else folder
+    _run(kind, period, inputs, pack, day, number, output or Path("."), fmt, force, template)
 
 
 def _units(path: Path | None, pack: RulePack, db: str | None) -> list[Any]:
