@@ -180,18 +180,31 @@ def test_from_the_ledger(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     text = (tmp_path / "2026-10预算执行进度通报.md").read_text("utf-8")
     assert "全县项目支出执行率为76.19%" in text
-    assert "1.县水利局：绩效目标未细化（整改期限2026年9月30日，目前未完成）。" in text
+    # the cut-off is the month's end (the notice is dated later): the same day the ranking uses
+    assert "截至2026年10月31日，以下1项整改事项未按期完成：" in text
+    assert "1.县水利局：绩效目标未细化（整改期限2026年9月30日，目前仍未完成）。" in text
+
+
+@pytest.mark.parametrize("spelling", ["2026年10月", "2026年1-10月", "2026-10", "2026年1—10月"])
+def test_periods_as_a_clerk_types_them(tmp_path: Path, spelling: str) -> None:
+    db = tmp_path / "pbm.sqlite"
+    with Ledger.open(db) as ledger:
+        rows = [ExecutionRow(u["code"], u["unit"], "项目", u["budget"], u["spent"]) for u in S.monitor()["units"]]
+        ledger.record_execution("2026-10", rows, "export.xlsx")
+    res = _run("monthly", "-p", spelling, "--db", db, "--date", "2026-11-22", "-f", "md", "-o", tmp_path)
+    assert res.exit_code == 0, res.output
+    assert "全县项目支出执行率为76.19%" in (tmp_path / "2026-10预算执行进度通报.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["monthly"], "--period"),
     (["weekly", "-p", "2026-10"], "通报类型"),
-    (["monthly", "-p", "2026年10月"], "月度执行进度通报的 --period 应为月份"),
-    (["monthly", "-p", "2026Q3"], "写成 2026-10 这样，现为「2026Q3」"),
+    (["monthly", "-p", "2026年第三季度"], "月度执行进度通报的 --period 应为月份"),
+    (["monthly", "-p", "2026Q3"], "写成 2026-10、2026年10月 这样，现为「2026Q3」"),
     (["monthly", "-p", "2026-13"], "应为月份"),
-    (["quarterly", "-p", "2026-10"], "季度排名通报的 --period 应为季度，写成 2026Q3 这样"),
+    (["quarterly", "-p", "2026-10"], "季度排名通报的 --period 应为季度，写成 2026Q3、2026年第三季度 这样"),
     (["quarterly", "-p", "2026"], "应为季度"),
-    (["annual", "-p", "2026Q4"], "年度总评通报的 --period 应为年度，写成 2026 这样"),
+    (["annual", "-p", "2026Q4"], "年度总评通报的 --period 应为年度，写成 2026、2026年 这样"),
     (["annual", "-p", "2026-12"], "应为年度"),
     (["monthly", "-p", "2026-10", "--date", "22/11/2026"], "--date"),
     (["monthly", "-p", "2026-10", "--db", "没有这个库.sqlite"], "台账"),

@@ -122,7 +122,9 @@ def test_monthly_counts_levels_and_table(pack: RulePack) -> None:
                                   *C.build_monthly(monitor, {}, [], many, DAY)["black_list"]}
     ledger_item = {"unit_name": "县水利局", "problem": "问题", "deadline": "2026-09-30", "status": "open"}
     assert F.overdue_rows([ledger_item])[0] == {"unit": "县水利局", "problem": "问题",
-                                                "deadline": "2026年9月30日", "status": "未完成"}
+                                                "deadline": "2026年9月30日", "status": "目前仍未完成"}
+    late = {**ledger_item, "status": "done", "done_at": "2026-10-20"}
+    assert F.overdue_rows([late])[0]["status"] == "已于2026年10月20日逾期完成"
 
 
 def test_monthly_level_from_pack_when_missing(pack: RulePack) -> None:

@@ -305,3 +305,58 @@ def test_a_ranking_workbook_without_the_cli(ledger: Ledger, pack, tmp_path: Path
     rows = list(wb["全部单位"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[3]) for r in rows] == [(1, "丙镇", 60), (2, "乙局", 40), (3, "甲局", 20)]
     assert [r[1] for r in wb["未报送"].iter_rows(min_row=2, values_only=True)] == ["D"]
+
+
+# ------------------------------------------------------------------ periods (issue 11, item 4)
+
+
+def _at(path: Path, day: dt.date) -> Ledger:
+    return Ledger.open(path, lambda: dt.datetime.combine(day, dt.time(9)))
+
+
+def test_year_end_selfeval_is_not_in_quarter_rankings(tmp_path: Path, pack):
+    db = tmp_path / "l.sqlite"
+    with _at(db, dt.date(2026, 1, 20)) as led:
+        led.upsert_units(UNITS[:2])
+        led.record_submission(make_sub("g1", "甲局", kind=FormKind.GOAL), [], None, "2026", "A", "甲局")
+        led.record_submission(make_sub("g2", "乙局", kind=FormKind.GOAL), [], None, "2026", "B", "乙局")
+    for m in (1, 2, 3, 7, 8, 9):
+        with _at(db, dt.date(2026, m, 28)) as led:
+            put_month(led, f"2026-{m:02d}", {"A": 50.0, "B": 40.0})
+    with _at(db, dt.date(2026, 11, 5)) as led:
+        before = {p: rank(led, p, pack).to_dict() for p in ("2026Q1", "2026Q3")}
+    with _at(db, dt.date(2026, 12, 20)) as led:   # a re-sent goal form, after the Q3 cut-off (10 Oct)
+        err = Finding("G103", Severity.ERROR, "资金不平衡")
+        led.record_submission(make_sub("g2b", "乙局", kind=FormKind.GOAL), [err], None, "2026", "B", "乙局")
+    with _at(db, dt.date(2027, 1, 25)) as led:   # year-end self-evaluations
+        led.record_submission(make_sub("s1", "甲局"), [], make_score(60.0, "中"), "2026", "A", "甲局")
+        led.record_submission(make_sub("s2", "乙局"), [], make_score(98.0, "优"), "2026", "B", "乙局")
+        after = {p: rank(led, p, pack).to_dict() for p in ("2026Q1", "2026Q3")}
+        year = rank(led, "2026", pack)
+    for p in ("2026Q1", "2026Q3"):
+        assert "selfeval" not in after[p]["weights"]
+        assert after[p]["groups"] == before[p]["groups"], p   # same scores, ranks, dimensions
+    # the year ranking counts them: A's self-evaluation 60, B's 98; B's goal form now has an error
+    rows = {r.code: r for r in year.rows()}
+    assert rows["A"].dimensions["selfeval"] == 60.0 and rows["B"].dimensions["selfeval"] == 98.0
+    assert rows["B"].dimensions["goal_quality"] == 90.0   # 100 - 10 × 1 error
+
+
+def test_notice_and_ranking_share_the_rectification_cutoff(tmp_path: Path, pack):
+    from pbmcli.render.loader import overdue_list
+
+    db = tmp_path / "l.sqlite"
+    with _at(db, dt.date(2026, 7, 1)) as led:
+        led.upsert_units(UNITS[:2])
+        for m in (7, 8, 9):
+            put_month(led, f"2026-{m:02d}", {"A": 60.0, "B": 60.0})
+        led.add_rectification(unit_code="A", unit_name="甲局", problem="目标未细化", deadline="2026-09-15")
+        led.add_rectification(unit_code="B", unit_name="乙局", problem="资金闲置", deadline="2026-10-15")
+    with _at(db, dt.date(2026, 11, 20)) as led:   # a Q3 notice issued in November
+        res = rank(led, "2026Q3", pack)
+        listed = overdue_list(led, "2026Q3")
+    # by hand: the Q3 cut-off is 30 September; only A's item (15 Sep) is due by then
+    rows = {r.code: r for r in res.rows()}
+    assert rows["A"].dimensions["rectification"] == 0.0
+    assert rows["B"].dimensions["rectification"] is None      # nothing due in Q3: neutral
+    assert [i["unit"] for i in listed] == ["甲局"]              # B's item (15 Oct) is Q4's business

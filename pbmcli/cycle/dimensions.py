@@ -102,9 +102,57 @@ def _by_unit(rows: list[SubmissionRecord], facts: Facts) -> dict[str, list[Submi
     return out
 
 
+def cutoff(ledger: Ledger, p: Period, pack: RulePack) -> dt.date:
+    """The day a ranking of ``p`` is taken at: the period end + rank.grace_days, or today
+    when that is earlier.  Data recorded later does not change a closed period's ranking."""
+    return min(p.end + dt.timedelta(days=pack.rank.grace_days), ledger.today())
+
+
+def _contained(rows: list[SubmissionRecord], p: Period) -> list[SubmissionRecord]:
+    """The rows whose period lies within ``p`` (a year-end self-evaluation is not a Q3 one)."""
+    out = []
+    for r in rows:
+        try:
+            q = Period.parse(r.period)
+        except UsageError:
+            continue
+        if p.start <= q.start and q.end <= p.end:
+            out.append(r)
+    return out
+
+
+def as_of(ledger: Ledger, p: Period, day: dt.date) -> list[SubmissionRecord]:
+    """The submissions overlapping ``p`` as they stood on ``day``: of each chain of versions
+    the latest one recorded by then.  A chain whose first version came later still counts
+    with that first version (a clerk who starts with pbm mid-year ingests old forms late);
+    its replacements after ``day`` do not."""
+    history = overlapping(ledger.submissions(current=False, year=p.year), p)
+    by_id = {r.id: r for r in history}
+
+    def head(r: SubmissionRecord) -> int:
+        seen = set()
+        while r.superseded_by is not None and r.superseded_by in by_id and r.id not in seen:
+            seen.add(r.id)
+            r = by_id[r.superseded_by]
+        return r.id
+
+    chains: dict[int, list[SubmissionRecord]] = defaultdict(list)
+    for r in history:
+        chains[head(r)].append(r)
+    limit = day.isoformat()
+    out = []
+    for versions in chains.values():
+        versions.sort(key=lambda r: (r.recorded_at, r.id))
+        by_then = [r for r in versions if r.recorded_at[:10] <= limit]
+        out.append(by_then[-1] if by_then else versions[0])
+    return sorted(out, key=lambda r: r.id)
+
+
 def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) -> None:
     cfg = pack.rank
-    subs = overlapping(ledger.submissions(year=p.year), p)
+    current = as_of(ledger, p, cutoff(ledger, p, pack))
+    selfs = {r.id for r in _contained([r for r in current if r.form == "selfeval"], p)}
+    subs = [r for r in current if r.form != "selfeval" or r.id in selfs]
     goals = _by_unit([r for r in subs if r.form == "goal"], facts)
     if goals:
         facts.applicable.append("goal_quality")
@@ -140,7 +188,9 @@ def _timeliness(ledger: Ledger, subs: list[SubmissionRecord], p: Period, pack: R
         return
     facts.applicable.append("timeliness")
     first: dict[tuple[str, str], bool] = {}
-    history = overlapping(ledger.submissions(current=False, year=p.year), p)
+    counted = {(r.form, r.period) for r in subs}
+    history = [r for r in overlapping(ledger.submissions(current=False, year=p.year), p)
+               if (r.form, r.period) in counted]
     dues = {t: (Period.parse(t).end + dt.timedelta(days=pack.rank.grace_days)).isoformat()
             for t in {r.period for r in history}}
     for r in history:
@@ -155,8 +205,9 @@ def _timeliness(ledger: Ledger, subs: list[SubmissionRecord], p: Period, pack: R
 
 def _rectification(ledger: Ledger, p: Period, facts: Facts) -> None:
     """Items due in the period up to today; a unit with none due is neutral (see _rows)."""
-    lo, hi = p.start.isoformat(), min(p.end, ledger.today()).isoformat()
-    due = [r for r in ledger.rectifications() if r.deadline and lo <= r.deadline[:10] <= hi]
+    from .rectify import due_in
+
+    due = due_in(ledger, p)
     if not due:
         return
     facts.applicable.append("rectification")

@@ -6,13 +6,18 @@ Scores (each dimension 0–100; documented in the README):
   the ledger; a unit with no row in such a month scores 0 there), a year's the
   mean of its quarters' scores (rank.quarter_execution = "mean"; "last" takes the
   last month with data instead).
-- goal_quality: per current goal declaration overlapping the period
+Data as it stood at the cut-off (period end + rank.grace_days, or today if earlier): of each
+chain of versions of a form the latest recorded by then (a chain first recorded later counts
+with its first version); a closed period's ranking does not change when later data arrives.
+- goal_quality: per goal declaration overlapping the period
   100 - goal_error_deduction × errors - goal_warning_deduction × warnings
   (floor 0); the unit's mean.
-- selfeval: mean recomputed total of the unit's current self-evaluations that have
+- selfeval: mean recomputed total of the unit's self-evaluations whose period lies within
+  the ranking's (a year-end self-evaluation counts in the year, not in Q1–Q4) that have
   one; a self-evaluation submitted with insufficient data (no recomputed total) is
   listed as 数据不足、待补正 and not scored.
-- rectification: share of the items due by min(period end, today) that are done
+- rectification: share of the items due in the period by min(period end, today) (the
+  notice of the period lists its overdue items at the same cut-off) that are done
   by their deadline × 100.  An item marked done without a completion date counts
   as done on time (no evidence it was late); items due after "today" do not count.
 - timeliness: share of the form kinds received in the period that the unit

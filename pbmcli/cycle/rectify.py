@@ -21,6 +21,7 @@ from ..ledger.records import Rectification
 from ..ledger.store import Ledger
 from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_sheets
 from ..model import Finding
+from ..period import Period
 
 RECT_HEADERS: dict[str, tuple[str, ...]] = {
     "unit_code": ("单位编码", "单位代码"),
@@ -152,6 +153,27 @@ def list_items(ledger: Ledger, status: str | None = None,
     if status == "overdue":
         return overdue(ledger, today)
     return ledger.rectifications(status)
+
+
+def period_cutoff(ledger: Ledger, p: Period) -> dt.date:
+    """Rectification is judged up to the end of the period, or today when that is earlier;
+    the ranking and the notice of a period use this one day."""
+    return min(p.end, ledger.today())
+
+
+def due_in(ledger: Ledger, p: Period) -> list[Rectification]:
+    """Items whose deadline falls in ``p`` up to its cut-off: what the ranking counts."""
+    lo, hi = p.start.isoformat(), period_cutoff(ledger, p).isoformat()
+    return [r for r in ledger.rectifications() if r.deadline and lo <= r.deadline[:10] <= hi]
+
+
+def missed(ledger: Ledger, p: Period) -> list[Rectification]:
+    """What a notice of ``p`` names: items due by the cut-off and not done on time, i.e. the
+    period's items the ranking counts as missed, and older items still open."""
+    hi = period_cutoff(ledger, p).isoformat()
+    lo = p.start.isoformat()
+    return [r for r in ledger.rectifications() if r.deadline and r.deadline[:10] <= hi
+            and not r.done_on_time() and (r.deadline[:10] >= lo or r.status != "done")]
 
 
 def overdue(ledger: Ledger, today: dt.date | None = None) -> list[Rectification]:

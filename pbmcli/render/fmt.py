@@ -14,7 +14,7 @@ from ..scoring import round_half_up
 
 FORM_LABELS = {"goal": "绩效目标申报表", "selfeval": "绩效自评表", "monitor": "绩效运行监控表"}
 SEVERITY_ACTION = {"error": "必须修改", "warning": "请核实", "info": "供参考"}
-_STATUS = {"open": "未完成", "done": "已完成", "": "未完成", "None": "未完成"}
+_STATUS = {"open": "仍未完成", "": "仍未完成", "None": "仍未完成"}
 _UNSAFE = re.compile(r"[\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f]+")
 _CN_NUM = "零一二三四五六七八九十"
 
@@ -117,25 +117,33 @@ def period_label(period: str) -> str:
     raise UsageError(f"期间「{period}」格式不对，应为 2026-10（月）、2026Q3（季度）或 2026（年度）")
 
 
-_PERIOD_FORMS = {   # kind → (pattern, what the period must be, example)
-    "monthly": (r"\d{4}-(0?[1-9]|1[0-2])", "月份", "2026-10"),
-    "quarterly": (r"\d{4}[Qq][1-4]", "季度", "2026Q3"),
-    "annual": (r"\d{4}", "年度", "2026"),
+_PERIOD_FORMS = {   # kind → (Period.kind, what the period must be, example)
+    "monthly": ("month", "月份", "2026-10、2026年10月"),
+    "quarterly": ("quarter", "季度", "2026Q3、2026年第三季度"),
+    "annual": ("year", "年度", "2026、2026年"),
 }
 _KIND_LABELS = {"monthly": "月度执行进度通报", "quarterly": "季度排名通报", "annual": "年度总评通报"}
 
 
 def check_period(kind: str, period: str) -> str:
-    """The period of ``kind`` (stripped), or a one-line UsageError naming the expected form."""
+    """The period of ``kind`` in its canonical spelling (2026-10, 2026Q3, 2026), accepting what
+    a clerk types (2026年10月, 2026年1-10月, 2026-Q3, 2026年第三季度, 2026年); else a one-line
+    UsageError naming the expected form."""
+    from ..period import Period
+
     p = period.strip()
     if kind not in _PERIOD_FORMS:
         if p:
             period_label(p)
         return p
-    pattern, what, example = _PERIOD_FORMS[kind]
-    if not re.fullmatch(pattern, p):
+    want, what, example = _PERIOD_FORMS[kind]
+    try:
+        parsed = Period.parse(p)
+    except UsageError:
+        parsed = None
+    if parsed is None or parsed.kind != want:
         raise UsageError(f"{_KIND_LABELS[kind]}的 --period 应为{what}，写成 {example} 这样，现为「{period}」。")
-    return p.upper()
+    return str(parsed)
 
 
 def unit_name(item: Any) -> str:
@@ -189,9 +197,31 @@ def overdue_rows(overdue: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
         except ValueError:
             when = clean(raw)
         rows.append({"unit": unit_name(item), "problem": clean(item.get("problem")),
-                     "deadline": when, "status": _STATUS.get(str(item.get("status")),
-                                                             clean(item.get("status")) or "未完成")})
+                     "deadline": when, "status": _status_phrase(item)})
     return rows
+
+
+def _status_phrase(item: dict[str, Any]) -> str:
+    """目前仍未完成 / 已于2026年10月20日逾期完成 / the given text (JSON written by hand)."""
+    status = str(item.get("status"))
+    if status == "done":
+        try:
+            return f"已于{cn_date(dt.date.fromisoformat(str(item.get('done_at'))[:10]))}逾期完成"
+        except ValueError:
+            return "已逾期完成"
+    text = _STATUS.get(status, clean(item.get("status")) or "未完成")
+    return f"目前{text}" if not text.startswith(("目前", "已")) else text
+
+
+def overdue_cutoff(period: str, date: dt.date) -> str:
+    """截至 day of a notice's rectification list: the period end, or the issue date if earlier."""
+    from ..period import Period
+
+    try:
+        end = Period.parse(period).end
+    except UsageError:
+        return cn_date(date)
+    return cn_date(min(end, date))
 
 
 def cn_list(values: Iterable[Any]) -> str:

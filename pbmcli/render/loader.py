@@ -19,14 +19,17 @@ if TYPE_CHECKING:
     from ..ledger.store import Ledger
 
 
-def _ledger(pack: RulePack, db: str | None) -> Ledger:
+def _ledger(pack: RulePack, db: str | None, day: dt.date | None = None) -> Ledger:
     from ..ledger.workspace import db_path, open_ledger
 
     path = db_path(pack, db)
     if not path.is_file():
         raise UsageError(f"找不到台账数据库 {path}。请先用 pbm ingest / pbm monitor 记入数据，"
                          "或用 --db 指定台账，或用 --rank/--monitor/--from 指定 JSON 文件。")
-    return open_ledger(pack, db)
+    if day is None:
+        return open_ledger(pack, db)
+    # the notice's date is "today" for the ranking it prints (rectification cut-off, …)
+    return open_ledger(pack, db, clock=lambda: dt.datetime.combine(day, dt.time(12)))
 
 
 def monitor_dict(ledger: Ledger, period: str, pack: RulePack) -> dict[str, Any]:
@@ -48,11 +51,13 @@ def rank_dict(ledger: Ledger, period: str, pack: RulePack) -> dict[str, Any]:
     return dict(rank(ledger, period, pack).to_dict())
 
 
-def overdue_list(ledger: Ledger, day: dt.date) -> list[dict[str, Any]]:
-    from ..cycle.rectify import overdue
+def overdue_list(ledger: Ledger, period: str) -> list[dict[str, Any]]:
+    """Rectification items not done on time by the period's cut-off (as the ranking counts them)."""
+    from ..cycle.rectify import missed
+    from ..period import Period
 
-    return [{"unit": r.unit_name, "problem": r.problem, "deadline": r.deadline, "status": r.status}
-            for r in overdue(ledger, day)]
+    return [{"unit": r.unit_name, "problem": r.problem, "deadline": r.deadline, "status": r.status,
+             "done_at": r.done_at} for r in missed(ledger, Period.parse(period))]
 
 
 def scores_list(ledger: Ledger, year: str) -> list[dict[str, Any]]:
@@ -91,17 +96,17 @@ def validate_dict(ledger: Ledger, period: str) -> dict[str, Any]:
 
 def from_ledger(kind: str, period: str, pack: RulePack, db: str | None, day: dt.date) -> dict[str, Any]:
     """All inputs a notice kind needs, keyed like the build_* parameters."""
-    ledger = _ledger(pack, db)
+    ledger = _ledger(pack, db, day)
     try:
         if kind == "monthly":
             return {"monitor": monitor_dict(ledger, period, pack), "rank": rank_dict(ledger, period, pack),
-                    "overdue": overdue_list(ledger, day)}
+                    "overdue": overdue_list(ledger, period)}
         if kind == "quarterly":
-            return {"rank": rank_dict(ledger, period, pack), "overdue": overdue_list(ledger, day)}
+            return {"rank": rank_dict(ledger, period, pack), "overdue": overdue_list(ledger, period)}
         if kind == "annual":
             year = period[:4]
             return {"rank": rank_dict(ledger, year, pack), "scores": scores_list(ledger, year),
-                    "apply": apply_list(ledger, year, pack), "overdue": overdue_list(ledger, day)}
+                    "apply": apply_list(ledger, year, pack), "overdue": overdue_list(ledger, period)}
         return {"validate": validate_dict(ledger, period)}
     finally:
         ledger.close()
