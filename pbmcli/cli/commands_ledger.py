@@ -39,17 +39,20 @@ if TYPE_CHECKING:
 @command("init", help="新建工作区：pbm.toml（带中文说明）、单位名录 units.xlsx、收件/输出/通报文件夹。不会覆盖已有文件。")
 def init_cmd(directory: Annotated[Path, typer.Argument(metavar="文件夹", help="工作区文件夹，默认当前文件夹。")] = Path(".")) -> None:
     from ..ledger.workspace import init_workspace
-    from .output import out
 
     res = init_workspace(directory)
     say(f"已在 {res.root.resolve()} 建立工作区：")
     for p in res.created:
         say(f"  {p}")
-    out.print("下一步：\n  1. 在 units.xlsx 中填写单位名录（单位编码、单位名称、简称/别名、类别）；\n"
-              "  2. 修改 pbm.toml 中的发文机关、发文字号等设置；\n"
-              "  3. 把收到的报表放进「收件」下的文件夹，运行 pbm ingest 收件/自评 --period 2026 导入台账；\n"
-              "  4. 每月运行 pbm monitor 执行数据.xlsx --period 2026-10 --record，再用 pbm rank 排名。",
-              markup=False)
+    say("下一步（在工作区文件夹中运行；完整流程见 README 的“日常工作流程”）：")
+    for step in ("1. 在 units.xlsx 中填写单位名录（单位编码、单位名称、简称/别名、类别），"
+                 "再运行 pbm ledger --units units.xlsx 导入；",
+                 "2. 修改 pbm.toml 中的发文机关、发文字号等设置；",
+                 "3. 把收到的申报表、自评表放进 收件/目标申报、收件/自评，运行 pbm validate 收件/目标申报 审核，"
+                 "pbm ingest 收件/目标申报 --period 2026 记入台账；",
+                 "4. 每月把执行数据导出表放进 收件/执行，运行 pbm monitor 收件/执行/2026-10.xlsx --record，"
+                 "再用 pbm rank --period 2026-10 排名、pbm notice monthly --period 2026-10 生成通报（在 通报/ 中）。"):
+        say("  " + step)
 
 
 @command("ledger", help="查看台账：已记录的期间、单位数、各类报表数量、被新版本替代的旧版本；--units 导入单位名录。")
@@ -72,14 +75,19 @@ def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--un
 
 
 def _print_summary(s: dict[str, Any]) -> None:
-
     say(f"台账：{s['db']}（结构版本 {s['schema_version']}）  单位 {s['units']} 个  运行记录 {s['runs']} 次")
     say(f"期间：{'、'.join(s['periods']) or '（无）'}")
     from ..model import FormKind
 
     rows = [[FormKind(f).label, c["current"], c["superseded"]] for f, c in s["forms"].items()]
-    print_table("报表", ["类型", "现行版本", "已被替代"], rows)
-    print_table("执行数据", ["期间", "行数"], [[p, n] for p, n in s["execution"].items()])
+    if rows:
+        print_table("报表", ["类型", "现行版本", "已被替代"], rows)
+    else:
+        say("报表：（无）")
+    if s["execution"]:
+        print_table("执行数据", ["期间", "行数"], [[p, n] for p, n in s["execution"].items()])
+    else:
+        say("执行数据：（无）")
     if s["superseded"]:
         print_table("被替代的旧版本", ["编号", "单位", "项目", "期间", "文件", "被替代为"],
                [[r["id"], r["unit_name"], r["project"], r["period"], r["path"], r["superseded_by"]]

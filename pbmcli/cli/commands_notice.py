@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .app import command
-from .output import say
+from .output import say, shown
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -134,7 +134,7 @@ def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt
     for n in notices:
         own = template if n.kind == kind else None   # --template is for the letters, not the clerk's list
         for path in write_notice(n, output, fmt, force, own, warn):
-            err.print(f"已生成：{path}", markup=False)
+            err.print(f"已生成：{shown(path)}", markup=False)
         if n.kind != kind:
             warn(f"{n.context['file_count']} 个文件无法识别报送单位，未生成退回修改意见，"
                  f"已列入「{n.context['title']}」，请核实后处理。")

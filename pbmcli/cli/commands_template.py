@@ -8,6 +8,7 @@ import typer
 
 from .app import command
 from .options import ConfigOpt, ForceOpt, RulesOpt
+from .output import shown
 
 _HELP = (
     "生成国家表样的空白 Excel 模板：goal（项目支出绩效目标申报表）、selfeval（项目支出绩效自评表）、"
@@ -40,7 +41,7 @@ def template(
         if out_dir is not None:
             raise UsageError("--out-dir 只能与 --units 一起使用；生成单个模板请用 -o 指定文件。")
         path = write_template(kind, output, force=force, pack=pack)
-        err.print(f"已生成：{path}", markup=False)
+        err.print(f"已生成：{shown(path)}", markup=False)
         return
     if output is not None or out_dir is None:
         raise UsageError("按单位分发时请用 --out-dir 指定输出文件夹（不能同时用 -o）。")

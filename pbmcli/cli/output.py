@@ -105,7 +105,9 @@ def folding(table: Table) -> Table:
     return table
 
 
-_TOKENS = re.compile(r"[!-~]+|\s+|.", re.S)   # runs of printable ASCII stay whole
+_SEGMENT = r"[^\s/\\，。、；：？！（）「」“”]+"
+# a path (收件/目标申报, 通报/), a run of printable ASCII, blanks, or one character
+_TOKENS = re.compile(rf"(?:{_SEGMENT}[/\\])+(?:{_SEGMENT})?|[!-~]+|\s+|.", re.S)
 _NO_LINE_START = frozenset("，。、；：？！）》」』”’%,.;:!?)]")
 
 
@@ -149,6 +151,17 @@ def say(text: str, console: Console | None = None) -> None:
     c = console or out
     for line in wrap_cjk(text, c.width):
         c.print(line, markup=False, soft_wrap=True)
+
+
+def shown(path: object) -> str:
+    """A path as the clerk typed it: relative to the current folder when it lies inside it."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve())) if p.is_absolute() else str(p)
+    except (ValueError, OSError):
+        return str(p)
 
 
 def error_line(text: str) -> None:
