@@ -21,7 +21,6 @@ are sanitised so nothing is ever written outside DIR.
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from .errors import OutputExistsError, UsageError
 from .fileio import atomic_path
 from .model import Finding, Severity, parse_a1
 from .outputs import row_height
+from .readers.inputs import common_base, relative_name
 from .report import FileResult
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class AnnotateTask:
     result: FileResult
     target: Path
     force: bool = False
+    name: str = ""  # the file as the unit knows it: relative to the submissions folder
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,6 @@ def _safe_part(part: str) -> str:
 
 def _member_parts(member: str) -> list[str]:
     return [_safe_part(p) for p in re.split(r"[\\/]+", member) if p not in ("", ".", "..")]
-
-
-def common_base(roots: Sequence[str | Path]) -> Path | None:
-    """The folder that copies' relative paths are taken from."""
-    dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in map(Path, roots)]
-    try:
-        return Path(os.path.commonpath(dirs)) if dirs else None
-    except ValueError:  # different drives
-        return None
 
 
 def member_shown(item: InputItem) -> str | None:
@@ -131,7 +123,8 @@ def plan(results: Sequence[FileResult], out_dir: str | Path, roots: Sequence[str
     if base is not None and out.resolve() == base:
         raise UsageError(f"--annotate 的目录不能是原文件所在的目录（{out}），请另指定一个目录。")
     used: set[Path] = set()
-    tasks = [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force)
+    tasks = [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force,
+                          relative_name(r.path, base))
              for r in results if r.findings and not r.unreadable and r.item is not None]
     if not force:
         for task in tasks:
@@ -231,7 +224,8 @@ def _print_setup(ws: Any) -> None:
     ws.print_title_rows = "5:5"
 
 
-def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], note: str) -> Any:
+def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], note: str,
+                      name: str = "") -> Any:
     """Insert the 审核意见 sheet first and make it the active one."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -239,7 +233,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
     title = SHEET_TITLE if SHEET_TITLE not in wb.sheetnames else f"{SHEET_TITLE}(pbm)"
     ws = wb.create_sheet(title, 0)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    ws["A1"] = f"审核意见：{result.path}"
+    ws["A1"] = f"审核意见：{name or result.path}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条。点击「单元格」列可跳转到出错位置。"
     ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")
@@ -287,7 +281,7 @@ def annotate_task(task: AnnotateTask, pack: RulePack | None = None) -> AnnotateO
     suffix = Path(member_shown(item) or item.path).suffix.lower()
     wb, note = open_copy(read_bytes(item), suffix)
     marked = mark_cells(wb, task.result.findings)
-    add_opinion_sheet(wb, task.result, marked, note)
+    add_opinion_sheet(wb, task.result, marked, note, task.name)
     wb.calculation.fullCalcOnLoad = True
     with atomic_path(task.target, task.force) as tmp:
         wb.save(tmp)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from .config import RulePack
 from .model import Finding, Severity, Submission
 
 if TYPE_CHECKING:
+    from .ledger.units import Unit
     from .readers.inputs import InputItem
 
 # a crash inside pbm on one file (a bug) is reported on that file, phrased here
@@ -124,10 +125,29 @@ class ValidationReport:
     files: tuple[FileResult, ...]
     skipped: tuple[FileResult, ...] = ()
     summary: Summary = field(default_factory=lambda: Summary(0, 0, 0, 0, 0, 0))
+    base: str = ""  # the submissions folder: lists for units name files relative to it
+    directory: tuple[Unit, ...] = ()  # the units directory, when known: 单位汇总 groups by it
 
     @classmethod
-    def build(cls, files: Sequence[FileResult], skipped: Sequence[FileResult] = ()) -> ValidationReport:
-        return cls(tuple(files), tuple(skipped), Summary.of(files, len(skipped)))
+    def build(cls, files: Sequence[FileResult], skipped: Sequence[FileResult] = (),
+              base: str = "") -> ValidationReport:
+        return cls(tuple(files), tuple(skipped), Summary.of(files, len(skipped)), base)
+
+    def name(self, path: str) -> str:
+        """A file as the unit knows it (relative to the submissions folder), for lists sent out."""
+        from .readers.inputs import relative_name
+
+        return relative_name(path, Path(self.base)) if self.base else path
+
+    def unit_of(self, res: FileResult) -> str:
+        """The unit a file belongs to: its directory entry's name when it matches one."""
+        if self.directory:
+            from .ledger.units import UnitMatcher
+
+            found = UnitMatcher(self.directory).match(res.unit_code, res.unit)
+            if found is not None:
+                return found.name
+        return res.unit or NO_UNIT
 
     @property
     def has_errors(self) -> bool:
@@ -230,14 +250,15 @@ def internal_errors_text(paths_and_errors: Sequence[tuple[str, str]]) -> str:
 
 # --- batch-level checks ----------------------------------------------------------------------
 
-def _duplicate_hashes(files: Sequence[FileResult], pack: RulePack) -> dict[int, Finding]:
+def _duplicate_hashes(files: Sequence[FileResult], pack: RulePack, name: Callable[[str], str]
+                      ) -> dict[int, Finding]:
     first: dict[str, FileResult] = {}
     extra: dict[int, Finding] = {}
     for i, res in enumerate(files):
         if not res.sha256:
             continue
         if res.sha256 in first:
-            f = batch_finding("F006", pack, res.path, related=first[res.sha256].path)
+            f = batch_finding("F006", pack, res.path, related=name(first[res.sha256].path))
             if f:
                 extra[i] = f
         else:
@@ -245,7 +266,8 @@ def _duplicate_hashes(files: Sequence[FileResult], pack: RulePack) -> dict[int, 
     return extra
 
 
-def _duplicate_projects(files: Sequence[FileResult], pack: RulePack) -> dict[int, list[Finding]]:
+def _duplicate_projects(files: Sequence[FileResult], pack: RulePack, name: Callable[[str], str]
+                        ) -> dict[int, list[Finding]]:
     first: dict[tuple[str, str, str], FileResult] = {}
     extra: dict[int, list[Finding]] = {}
     for i, res in enumerate(files):
@@ -254,21 +276,27 @@ def _duplicate_projects(files: Sequence[FileResult], pack: RulePack) -> dict[int
         key = (res.form, res.unit, res.project)
         prev = first.setdefault(key, res)
         if prev is not res and prev.sha256 != res.sha256:  # same hash is F006 already
-            f = batch_finding("F007", pack, res.path, related=prev.path, unit=res.unit,
+            f = batch_finding("F007", pack, res.path, related=name(prev.path), unit=res.unit,
                               project=res.project)
             if f:
                 extra.setdefault(i, []).append(f)
     return extra
 
 
-def add_batch_findings(files: Sequence[FileResult], pack: RulePack) -> list[FileResult]:
+def add_batch_findings(files: Sequence[FileResult], pack: RulePack, base: Path | None = None
+                       ) -> list[FileResult]:
     """F006 / F007 on the second and later copies, pointing at the first.
 
     A byte-identical copy (F006) keeps only its F006 finding: its problems are
     the first copy's and are listed there once.
     """
-    copies = _duplicate_hashes(files, pack)
-    twins = _duplicate_projects(files, pack)
+    from .readers.inputs import relative_name
+
+    def name(path: str) -> str:   # the other file, as the unit knows it
+        return relative_name(path, base) if base else path
+
+    copies = _duplicate_hashes(files, pack, name)
+    twins = _duplicate_projects(files, pack, name)
     return [res.with_findings([copies[i]], keep=False) if i in copies
             else res.with_findings(twins.get(i, [])) for i, res in enumerate(files)]
 
@@ -278,13 +306,15 @@ def validate_paths(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
     """Validate files, folders (recursive) and zips; the library form of ``pbm validate``."""
     from . import engine, readers  # noqa: F401 - imported once here, before workers fork
     from .batch import run_batch
-    from .readers.inputs import expand
+    from .readers.inputs import common_base, expand
 
     items, skipped = expand(paths)
+    base = common_base(paths) if paths else None
     results = list(run_batch(items, validate_item, pack, jobs=jobs, progress=progress,
                              on_error=functools.partial(crashed_item, pack=pack), label="审核中"))
     skipped_results = [FileResult(s.display, skipped_reason=s.reason) for s in skipped]
-    return ValidationReport.build(add_batch_findings(results, pack), skipped_results)
+    return ValidationReport.build(add_batch_findings(results, pack, base), skipped_results,
+                                  str(base) if base else "")
 
 
 # --- flat views for csv / xlsx / markdown ------------------------------------------------------
@@ -316,15 +346,15 @@ def verdict(res: FileResult) -> str:
 def finding_rows(report: ValidationReport) -> list[list[Any]]:
     """One row per finding, in file order (the 问题清单)."""
     return [
-        [r.path, form_label(r.form), r.unit, r.project, f.sheet, f.cell, f.code, f.severity.label,
-         f.message, f.expected, f.actual]
+        [report.name(r.path), form_label(r.form), r.unit, r.project, f.sheet, f.cell, f.code,
+         f.severity.label, f.message, f.expected, f.actual]
         for r in report.files for f in r.findings
     ]
 
 
 def file_rows(report: ValidationReport) -> list[list[Any]]:
     return [
-        [r.path, form_label(r.form), r.unit, r.project, verdict(r), r.count(Severity.ERROR),
+        [report.name(r.path), form_label(r.form), r.unit, r.project, verdict(r), r.count(Severity.ERROR),
          r.count(Severity.WARNING), r.count(Severity.INFO), r.sha256]
         for r in report.files
     ]
@@ -334,10 +364,10 @@ def unit_rows(report: ValidationReport) -> list[list[Any]]:
     """Per-unit summary: the 退回修改清单 (units with errors first)."""
     by_unit: dict[str, list[FileResult]] = {}
     for r in report.files:
-        by_unit.setdefault(r.unit or NO_UNIT, []).append(r)
+        by_unit.setdefault(report.unit_of(r), []).append(r)
     rows = []
     for unit, files in by_unit.items():
-        bad = [r.path for r in files if not r.ok]
+        bad = [report.name(r.path) for r in files if not r.ok]
         rows.append([unit, len(files), len(files) - len(bad), len(bad),
                      sum(1 for r in files if r.count(Severity.WARNING)),
                      sum(r.count(Severity.ERROR) for r in files),
@@ -347,7 +377,7 @@ def unit_rows(report: ValidationReport) -> list[list[Any]]:
 
 
 def skipped_rows(report: ValidationReport) -> list[list[Any]]:
-    return [[s.path, s.skipped_reason] for s in report.skipped]
+    return [[report.name(s.path), s.skipped_reason] for s in report.skipped]
 
 
 SUMMARY_LABELS = (("files", "文件数"), ("ok", "通过"), ("errors", "有错误"), ("warnings", "有警告"),
@@ -368,7 +398,7 @@ def markdown_report(report: ValidationReport) -> str:
     for r in report.files:
         if not r.findings:
             continue
-        head = f"## {r.path}\n\n{form_label(r.form)}；单位：{r.unit or '—'}；项目：{r.project or '—'}；结论：{verdict(r)}\n"
+        head = f"## {report.name(r.path)}\n\n{form_label(r.form)}；单位：{r.unit or '—'}；项目：{r.project or '—'}；结论：{verdict(r)}\n"
         rows = [[f.sheet, f.cell, f.code, f.severity.label, f.message] for f in r.findings]
         parts += [head, markdown_table(["工作表", "单元格", "代码", "严重程度", "问题说明"], rows)]
     if report.skipped:

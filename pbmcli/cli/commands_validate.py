@@ -134,6 +134,21 @@ def report_view(report: ValidationReport) -> ReportView:
 
 # --- the command -------------------------------------------------------------------------------
 
+def _with_directory(report: ValidationReport, pack: RulePack) -> ValidationReport:
+    """The workspace's units directory (ledger or units.xlsx), so 单位汇总 groups files by the
+    unit they belong to, however the form spells its name; none found: as written."""
+    import dataclasses
+
+    from ..errors import PbmError
+    from ..ledger.workspace import directory_units
+
+    try:
+        units = directory_units(pack)
+    except PbmError:
+        return report
+    return dataclasses.replace(report, directory=tuple(units)) if units else report
+
+
 def _single_unreadable(paths: list[str], report: ValidationReport) -> None:
     """One file given alone that cannot be read stops with exit 2 (a batch reports it)."""
     stop_on_lone_unreadable(paths, [(r.path, r.unreadable, r.findings) for r in report.files])
@@ -178,7 +193,7 @@ def validate(
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
     check_output(fmt, output, force, "审核结果.xlsx")
-    report = validate_paths(paths, pack, jobs=n_jobs, progress=not quiet)
+    report = _with_directory(validate_paths(paths, pack, jobs=n_jobs, progress=not quiet), pack)
     write_report(report_view(report), fmt, output, force, no_color)
     if annotate:
         _run_annotate(report, paths, annotate, force, pack, n_jobs, quiet)

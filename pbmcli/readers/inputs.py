@@ -96,6 +96,26 @@ def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
             yield InputItem(shown, path, info.filename)
 
 
+def common_base(roots: Sequence[str | Path]) -> Path | None:
+    """The folder the given paths share (a file's own folder): what relative names start at."""
+    try:
+        dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in map(Path, roots)]
+        return Path(os.path.commonpath(dirs)) if dirs else None
+    except (ValueError, OSError):  # different drives, unreadable
+        return None
+
+
+def relative_name(display: str, base: Path | None) -> str:
+    """A file's name relative to the submissions folder (县教育局/申报表.xlsx, a zip member
+    as 收件.zip/县教育局/申报表.xlsx): what goes to a unit never shows the clerk's folders."""
+    if base is None:
+        return display
+    try:
+        return Path(display).resolve().relative_to(base).as_posix()
+    except (ValueError, OSError):
+        return Path(display).name or display
+
+
 def shown_path(path: str | Path) -> str:
     """A path for messages and reports: file names that are raw GBK bytes (a Windows zip
     unpacked on Linux) decoded, never a lone surrogate (unwritable as UTF-8)."""
