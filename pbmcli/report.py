@@ -258,7 +258,8 @@ def _duplicate_hashes(files: Sequence[FileResult], pack: RulePack, name: Callabl
         if not res.sha256:
             continue
         if res.sha256 in first:
-            f = batch_finding("F006", pack, res.path, related=name(first[res.sha256].path))
+            f = batch_finding("F006", pack, res.path, related=first[res.sha256].path,
+                              other=name(first[res.sha256].path))
             if f:
                 extra[i] = f
         else:
@@ -276,7 +277,7 @@ def _duplicate_projects(files: Sequence[FileResult], pack: RulePack, name: Calla
         key = (res.form, res.unit, res.project)
         prev = first.setdefault(key, res)
         if prev is not res and prev.sha256 != res.sha256:  # same hash is F006 already
-            f = batch_finding("F007", pack, res.path, related=name(prev.path), unit=res.unit,
+            f = batch_finding("F007", pack, res.path, related=prev.path, other=name(prev.path), unit=res.unit,
                               project=res.project)
             if f:
                 extra.setdefault(i, []).append(f)

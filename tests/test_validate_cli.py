@@ -265,7 +265,9 @@ def test_duplicates_f006_and_f007(tmp_path: Path, pack):
     report = validate_paths([tmp_path], pack)
     orig, copy, revised = report.files
     assert [f.code for f in copy.findings] == ["F006"]  # a copy's problems are listed once
-    assert copy.findings[0].related == orig.path and orig.path in copy.findings[0].message
+    # related keeps the full path (JSON pairs files); the message names it as the unit knows it
+    assert copy.findings[0].related == orig.path
+    assert "与「1_原表.xlsx」内容完全相同" in copy.findings[0].message and str(tmp_path) not in copy.findings[0].message
     assert "F007" in {f.code for f in revised.findings}
     assert not orig.ok and copy.ok  # F006/F007 are warnings by default
     assert report.summary.ok + report.summary.errors == report.summary.files == 3

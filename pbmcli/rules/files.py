@@ -114,7 +114,7 @@ def _uncached(ref: CellRef | None, text: str) -> Hit:
 
 
 @_file_rule("F006", "duplicate-file", WARNING,
-            "{where}与「{related}」内容完全相同（同一文件重复提交），本次只审核其中一份。请删除重复文件。")
+            "{where}与「{other}」内容完全相同（同一文件重复提交），本次只审核其中一份。请删除重复文件。")
 def duplicate_file(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：同一批次中两个文件的内容完全相同（SHA-256 相同）。
@@ -127,7 +127,7 @@ def duplicate_file(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
 
 
 @_file_rule("F007", "duplicate-project", WARNING,
-            "{where}与「{related}」是同一单位「{unit}」的同一项目「{project}」，请确认哪一份是最终版本，删除另一份。")
+            "{where}与「{other}」是同一单位「{unit}」的同一项目「{project}」，请确认哪一份是最终版本，删除另一份。")
 def duplicate_project(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：同一批次中有两份表格的实施单位和项目名称都相同。

@@ -280,7 +280,8 @@ def finding_for(code: str, *, path: str = "", sheet: str | None = None, cell: st
         raise KeyError(f"unknown rule code {code}")
     r = RULES[target]
     auto = {"where": where_text(sheet, cell), "sheet": sheet or "", "cell": cell or "",
-            "file": path, "expected": expected or "", "actual": actual or "", "related": related or ""}
+            "file": path, "expected": expected or "", "actual": actual or "", "related": related or "",
+            "other": related or ""}  # the other file as shown to a unit (callers may pass a relative name)
     return rule_finding(r, {**auto, **values}, pack, path=path, sheet=sheet, cell=cell, expected=expected,
                         actual=actual, related=related, strict=False)
 
