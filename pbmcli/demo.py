@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from .errors import UsageError
@@ -28,18 +29,26 @@ class Step:
 
 
 def find_examples(explicit: str | Path | None = None) -> Path:
-    """The examples folder: --examples, else next to the package (source checkout), else cwd."""
-    candidates = [Path(explicit)] if explicit else [
-        Path(__file__).resolve().parent.parent / "examples",
-        Path.cwd() / "examples",
-    ]
-    for folder in candidates:
+    """The examples folder: --examples, else the copy installed with pbm (see default_examples)."""
+    if explicit:
+        folder = Path(explicit)
         if (folder / "submissions").is_dir():
             return folder
-    raise UsageError(
-        "找不到示例数据文件夹 examples/（应包含 submissions/）。请在 pbm 源码目录中运行，"
-        "或用 --examples 指定示例文件夹。"
-    )
+        raise UsageError(f"示例数据文件夹 {folder} 中没有 submissions/ 文件夹，请检查 --examples 指定的位置。")
+    for folder in default_examples():
+        if (folder / "submissions").is_dir():
+            return folder
+    raise UsageError("找不到随 pbm 安装的示例数据（pbmcli/examples/），安装可能不完整。"
+                     "请重新安装 pbm，或用 --examples 指定示例文件夹。")
+
+
+def default_examples() -> list[Path]:
+    """Where the sample county may be, in order: pbmcli/examples/ inside the installed package
+    (a wheel carries it, copied from examples/ by setup.py), then examples/ of the source
+    checkout (editable installs, which copy nothing)."""
+    installed = resources.files("pbmcli") / "examples"
+    checkout = Path(__file__).resolve().parent.parent / "examples"
+    return [folder for folder in (installed, checkout) if isinstance(folder, Path)]  # not from a zip
 
 
 def prepare_output(out: Path) -> Path:

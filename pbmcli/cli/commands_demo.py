@@ -43,7 +43,7 @@ def _step_code(args: list[str]) -> int:
          "结果写入 DIR（默认 pbm-demo/），每一步都显示对应的 pbm 命令，可照着处理自己的数据。")
 def demo(
     out_dir: str = typer.Argument("pbm-demo", metavar="文件夹", help="输出文件夹（只会清空 pbm demo 自己生成的文件夹）。"),
-    examples: str | None = typer.Option(None, "--examples", help="示例数据文件夹，默认使用源码目录中的 examples/。"),
+    examples: str | None = typer.Option(None, "--examples", help="示例数据文件夹，默认使用随 pbm 安装的示例县数据。"),
     date: str = typer.Option(dt.date.today().isoformat(), "--date", help="通报成文日期 YYYY-MM-DD，默认今天。"),
 ) -> None:
     from .. import demo as core
