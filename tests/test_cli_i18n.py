@@ -47,3 +47,35 @@ def test_a_misplaced_option_names_the_near_ones_in_chinese():
     assert result.exit_code == 2
     text = " ".join(result.output.split())
     assert "没有这个选项：--debug" in text and "相近的选项" in text and "Possible" not in text
+
+
+def _all_commands() -> list[tuple[list[str], object]]:
+    import typer.main
+
+    root = typer.main.get_command(app)
+    out = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                walk(sub, [*path, name])
+        else:
+            out.append((path, cmd))
+
+    walk(root, [])
+    return out
+
+
+@pytest.mark.parametrize(("path", "cmd"), _all_commands(), ids=lambda x: " ".join(x) if isinstance(x, list) else "")
+def test_help_at_80_columns_keeps_every_word(path, cmd):
+    """Chinese option help has no spaces; at 80 columns it must wrap, never end in "…"."""
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0
+    assert "…" not in result.output.replace("文本…>", "")   # <文本…>: several values
+    assert "[OPTIONS]" not in result.output and "COMMAND" not in result.output
+    flat = "".join(ch for ch in result.output if not ch.isspace() and ch not in "│")
+    for param in cmd.params:
+        text = " ".join((getattr(param, "help", None) or "").replace("\\[", "[").split())
+        if text:
+            assert "".join(text.split()) in flat, (path, param.name)

@@ -33,14 +33,14 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- rectify
 
-rectify_app = typer.Typer(help="整改台账：导入问题清单、查看、登记完成、列出逾期事项。", no_args_is_help=True)
+rectify_app = typer.Typer(help="整改台账：导入问题清单、查看、登记完成、列出逾期事项。", no_args_is_help=True, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 app.add_typer(rectify_app, name="rectify")
 
 
-@rectify_app.command("import", help="导入整改事项：整改清单（单位、问题、整改要求、整改期限…）或 validate/score 报告的「问题清单」工作表。")
+@rectify_app.command("import", options_metavar="[选项]", help="导入整改事项：整改清单（单位、问题、整改要求、整改期限等栏目）或 validate/score 报告的「问题清单」工作表。")
 @guarded
 def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="整改清单或审核报告（xlsx/csv）。")],
-                   deadline: Annotated[str | None, typer.Option("--deadline", help="表中没有整改期限时使用的期限（YYYY-MM-DD），默认导入日起 [rank] rectify_days 天。")] = None,
+                   deadline: Annotated[str | None, typer.Option("--deadline", help="表中没有整改期限时使用的期限（YYYY-MM-DD）；默认为导入之日起 30 天（天数在 pbm.toml 的 \\[rank] rectify_days 中设置）。")] = None,
                    db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle.rectify import import_file, parse_date
 
@@ -52,7 +52,7 @@ def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="�
     say(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条。")
 
 
-@rectify_app.command("list", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")
+@rectify_app.command("list", options_metavar="[选项]", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")
 @guarded
 def rectify_list(status: Annotated[str | None, typer.Option("--status", help="open、done 或 overdue。")] = None,
                  fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
@@ -66,7 +66,7 @@ def rectify_list(status: Annotated[str | None, typer.Option("--status", help="op
         _print_items(items, fmt, ledger.today(), output, force)
 
 
-@rectify_app.command("done", help="登记整改完成：pbm rectify done 编号 --evidence 整改情况或佐证材料。")
+@rectify_app.command("done", options_metavar="[选项]", help="登记整改完成：pbm rectify done 编号 --evidence 整改情况或佐证材料。")
 @guarded
 def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="整改事项编号（pbm rectify list 可查看）。")],
                  evidence: Annotated[str, typer.Option("--evidence", help="整改情况或佐证材料（文件名、文号等）。")],
@@ -81,7 +81,7 @@ def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="
     say(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。")
 
 
-@rectify_app.command("overdue", help="列出已逾期（期限已过、尚未完成）的整改事项。")
+@rectify_app.command("overdue", options_metavar="[选项]", help="列出已逾期（期限已过、尚未完成）的整改事项。")
 @guarded
 def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force: ForceOpt = False,
                     db: DbOpt = None, date: DateOpt = None,

@@ -20,7 +20,7 @@ def inspect(
     file: str = typer.Argument(..., help="要查看的表格文件（.xlsx / .xlsm / .xls / .ods）。", metavar="文件"),
     fmt: str = typer.Option("table", "--format", "-f",
                             help="输出格式：table（便于阅读的表格，默认）或 json（稳定的机器可读格式，schema pbm.inspect/1）。"),
-    config: str = typer.Option(None, "--config", help="配置文件 pbm.toml（默认从当前目录向上查找）；其中的 [labels] 补充栏目名称的写法。",
+    config: str = typer.Option(None, "--config", help="配置文件 pbm.toml（默认从当前目录向上查找）；其中 \\[labels] 一节可补充栏目名称的写法。",
                                metavar="文件"),
 ) -> None:
     if fmt not in _FORMATS:

@@ -53,7 +53,7 @@ def _check(template: Path, kind: str | None, pack: RulePack) -> None:
 def notice_cmd(
     kind: KindArg = None,
     period: PeriodOpt = None,
-    db: Annotated[str | None, typer.Option("--db", help="台账数据库，默认取 pbm.toml 的 [workspace] db。")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="台账文件路径（默认取 pbm.toml 中 \\[workspace] 的 db，即 pbm.sqlite）。")] = None,
     date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD，默认今天；同样的输入和日期生成同样的文件。")] = None,
     number: Annotated[int | None, typer.Option("--number", "-n", help="发文字号的序号，如 12 → 示财绩〔2026〕12号；不填则留空待填。", min=1)] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件夹；默认为工作区的「通报」文件夹"
@@ -67,7 +67,7 @@ def notice_cmd(
     overdue_json: Annotated[Path | None, typer.Option("--overdue", help="整改逾期清单 JSON（单位、问题、期限、状态）。")] = None,
     apply_json: Annotated[Path | None, typer.Option("--apply", help="pbm apply --format json 的输出（年度总评）。")] = None,
     units: Annotated[Path | None, typer.Option("--units", help="单位名录 units.xlsx（退回修改意见按名录归并单位、用规范名称称呼）；"
-                                                              "默认取台账中的单位名录或 pbm.toml 的 [workspace] units。")] = None,
+                                                              "默认取台账中的单位名录或 pbm.toml 中 \\[workspace] 的 units。")] = None,
     check_template: Annotated[Path | None, typer.Option("--check-template", help="检查模板：列出未知变量和未使用的变量。")] = None,
     check_kind: Annotated[str | None, typer.Option("--kind", help="与 --check-template 一起使用的通报类型。")] = None,
     rules: Annotated[str | None, typer.Option("--rules", help="规则包（national 或 TOML 文件）。")] = None,

@@ -12,7 +12,7 @@ from .app import app, guarded
 from .output import folding, say
 
 rules_app = typer.Typer(help="查看全部审核规则（代码、级别、说明）及单条规则的详细解释。",
-                        no_args_is_help=True)
+                        no_args_is_help=True, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 app.add_typer(rules_app, name="rules")
 
 
@@ -26,7 +26,7 @@ class ExplainFormat(StrEnum):
     json = "json"
 
 
-@rules_app.command("list", help="列出全部规则：代码、名称、级别、适用表格和一句话说明。")
+@rules_app.command("list", options_metavar="[选项]", help="列出全部规则：代码、名称、级别、适用表格和一句话说明。")
 @guarded
 def list_rules(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式：table（表格）或 json。")]
@@ -50,7 +50,7 @@ def list_rules(
     out.print(folding(table))
 
 
-@rules_app.command("explain", help="显示一条规则的详细说明（说明、原因、示例、修正、配置项）。")
+@rules_app.command("explain", options_metavar="[选项]", help="显示一条规则的详细说明（说明、原因、示例、修正、配置项）。")
 @guarded
 def explain(
     code: Annotated[str, typer.Argument(metavar="规则代码", help="规则代码，如 G101。")],

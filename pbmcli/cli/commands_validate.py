@@ -206,10 +206,10 @@ def validate(
 
 # --- pbm config show ---------------------------------------------------------------------------
 
-config_app = typer.Typer(help="查看生效的配置。", no_args_is_help=True)
+config_app = typer.Typer(help="查看生效的配置。", no_args_is_help=True, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
 app.add_typer(config_app, name="config")
 
-@config_app.command("show", help="显示生效的配置（规则包阈值、工作区设置）以及每一项来自哪个文件。")
+@config_app.command("show", options_metavar="[选项]", help="显示生效的配置（规则包阈值、工作区设置）以及每一项来自哪个文件。")
 @guarded
 def config_show(
     fmt: Annotated[ConfigFormat, typer.Option("--format", "-f", help="输出格式：toml（默认）或 json。")] = ConfigFormat.toml,

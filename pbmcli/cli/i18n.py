@@ -76,7 +76,7 @@ def _detail(text: str) -> str:
 
 def localise() -> None:
     """Apply every patch (idempotent, guarded)."""
-    for patch in (_constants, _usage_prefix, _type_labels, _errors, _builtin_options):
+    for patch in (_constants, _usage_prefix, _type_labels, _errors, _builtin_options, _folding_help):
         try:
             patch()
         except (ImportError, AttributeError, TypeError):  # another typer version
@@ -122,6 +122,29 @@ def _type_labels() -> None:
 
     display_type._pbm = True  # type: ignore[attr-defined]
     core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
+
+
+def _folding_help() -> None:
+    """Option help wraps inside its column instead of being cut with "…": Chinese help has no
+    spaces, so rich's default (ellipsis for a "word" wider than the column) dropped text."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    original = rich_utils._get_parameter_help
+    if getattr(original, "_pbm", False):
+        return
+
+    def parameter_help(**kw: Any) -> Any:
+        shown = original(**kw)
+        parts = list(getattr(shown, "renderables", ()))
+        if not parts or not all(isinstance(p, Text) for p in parts):
+            return shown
+        text = Text(" ").join(parts)
+        text.overflow = "fold"
+        return text
+
+    parameter_help._pbm = True  # type: ignore[attr-defined]
+    rich_utils._get_parameter_help = parameter_help
 
 
 def _errors() -> None:
