@@ -161,6 +161,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
                 fmt: Annotated[MonitorFmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx（须用 -o 指定文件）。")] = MonitorFmt.table,
                 output: OutputOpt = None, force: ForceOpt = False,
                 record: Annotated[bool, typer.Option("--record", help="把本月执行数据记入台账（供排名和通报使用）。")] = False,
+                force_period: Annotated[bool, typer.Option("--force-period", help="导出文件名中写的月份与 --period 不同时，仍按 --period 记入台账（默认不记录，退出码 2）。")] = False,
                 quiet: QuietOpt = False,
                 db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle import monitor
@@ -168,13 +169,13 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     pack = rule_pack(rules, config)
     need_output(fmt, output)
     period = _monitor_period(export, period, quiet)
-    if monitor.detect_kind(export) == "forms":
+    forms = monitor.detect_kind(export) == "forms"
+    _check_month(export, period, record and not forms and not force_period)
+    if forms:
         _lights(export, period, pack, fmt, output, force, quiet)
         return
     from ..ledger.workspace import directory_units
-    from ..period import Period
 
-    Period.parse(period)
     if not record:  # reading only: no ledger is created
         res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
     else:
@@ -208,6 +209,25 @@ def _monitor_period(path: str, period: str | None, quiet: bool) -> str:
     month, name = found
     print_notes([f"未指定 --period，按名称「{name}」取 {month}。"], quiet)
     return str(month)
+
+
+def _check_month(path: str, period: str, refuse: bool) -> None:
+    """The month in the name of the export (or of the folder of forms) differs from --period:
+    warn, or (``refuse``: --record without --force-period) stop before anything is recorded.
+    Only that name counts: a month in a folder further up says nothing about this file."""
+    from ..errors import UsageError
+    from ..period import Period, month_in_path
+    from .output import error_line
+
+    given, found = Period.parse(period), month_in_path(Path(path).name)
+    if found is None or found[0] == given or given.kind != "month":
+        return
+    month, name = found
+    text = f"名称「{name}」写的是 {month}，而 --period 为 {given}"
+    if refuse:
+        raise UsageError(f"{text}，为免按错误的月份记入台账，本次未记录。如这是 {month} 的数据，请改用 --period {month}；"
+                         f"如确是 {given} 的数据（名称写错了），加 --force-period 按 {given} 记入。")
+    error_line(f"注意：{text}，请核对月份；结果按 {given} 计算。")
 
 
 def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:
