@@ -25,7 +25,8 @@ def test_framework_errors_are_translated(english, chinese):
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["score", "--help"],
                                   ["notice", "--help"], ["monitor", "--help"], ["inspect", "--help"],
                                   ["template", "--help"], ["init", "--help"], ["ingest", "--help"],
-                                  ["rules", "explain", "--help"], ["rectify", "done", "--help"]])
+                                  ["rules", "explain", "--help"], ["rectify", "done", "--help"],
+                                  ["ledger", "--help"], ["ledger", "remove", "--help"]])
 def test_help_has_no_english_framework_words(args):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0

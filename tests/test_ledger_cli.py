@@ -322,7 +322,7 @@ def test_init_under_a_file_is_one_chinese_line(tmp_path: Path):
 
 _NO_COLOR_BEFORE = os.environ.get("NO_COLOR")
 
-ALL_COMMANDS = [["inspect"], ["template"], ["validate"], ["score"], ["init"], ["ledger"], ["ingest"],
+ALL_COMMANDS = [["inspect"], ["template"], ["validate"], ["score"], ["init"], ["ledger"], ["ledger", "remove"], ["ingest"],
                 ["monitor"], ["rank"], ["apply"], ["notice"], ["demo"], ["rules", "list"], ["rules", "explain"],
                 ["rectify", "import"], ["rectify", "list"], ["rectify", "done"], ["rectify", "overdue"],
                 ["config", "show"]]

@@ -1,16 +1,17 @@
-"""`pbm init`, `pbm ledger`, `pbm ingest`, `pbm monitor`, `pbm rank`.
+"""`pbm init`, `pbm ledger` (and `pbm ledger remove`), `pbm ingest`, `pbm monitor`, `pbm rank`.
 
 Thin commands: parse options, call one core function, format the result.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import command
+from .app import app, command, guarded
 from .ledger_common import (
     DbOpt,
     Fmt,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from ..cycle.lights import LightsResult
     from ..cycle.monitor import MonitorResult
     from ..cycle.ranking import Ranking
+    from ..ledger.remove import RemovalPlan
 
 
 # --------------------------------------------------------------------------- init / ledger
@@ -55,10 +57,23 @@ def init_cmd(directory: Annotated[Path, typer.Argument(metavar="文件夹", help
         say("  " + step)
 
 
-@command("ledger", help="查看台账：已记录的期间、单位数、各类报表数量、被新版本替代的旧版本；--units 导入单位名录。")
-def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--units", help="导入（更新）单位名录 units.xlsx。")] = None,
+ledger_app = typer.Typer(options_metavar="[选项]", subcommand_metavar="[命令] [参数]...")
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.callback(invoke_without_command=True,
+                     help="查看台账：已记录的期间、单位数、各类报表数量、被新版本替代的旧版本；--units 导入单位名录；"
+                          "pbm ledger remove 删除误导入的记录。")
+@guarded
+def ledger_cmd(ctx: typer.Context, db: DbOpt = None,
+               units: Annotated[str | None, typer.Option("--units", help="导入（更新）单位名录 units.xlsx。")] = None,
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+    if ctx.invoked_subcommand is not None:
+        given = {"--db": db, "--units": units, "--format": fmt is not ScreenFmt.table, "--config": config,
+                 "--rules": rules}
+        _no_summary_options(ctx.invoked_subcommand, [k for k, v in given.items() if v])
+        return
     from ..ledger.units import read_units
 
     pack = rule_pack(rules, config)
@@ -72,6 +87,16 @@ def ledger_cmd(db: DbOpt = None, units: Annotated[str | None, typer.Option("--un
         emit_json(summary, None, False)
         return
     _print_summary(summary)
+
+
+def _no_summary_options(sub: str, given: list[str]) -> None:
+    """`pbm ledger --db x remove …`: the options belong to the subcommand; say so instead of
+    silently using or dropping them."""
+    if given:
+        from ..errors import UsageError
+
+        raise UsageError(f"{'、'.join(given)} 是 pbm ledger 查看台账时用的选项，不能写在 {sub} 前面；"
+                         f"{sub} 的选项请写在它后面，如 pbm ledger {sub} --period 2025 --db 台账.sqlite。")
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -92,8 +117,86 @@ def _print_summary(s: dict[str, Any]) -> None:
         print_table("被替代的旧版本", ["编号", "单位", "项目", "期间", "文件", "被替代为"],
                [[r["id"], r["unit_name"], r["project"], r["period"], r["path"], r["superseded_by"]]
                 for r in s["superseded"]])
+    if s.get("removals"):
+        print_table("删除记录（pbm ledger remove）", ["运行编号", "时间", "期间", "条件", "报表", "执行数据行"],
+                    [[r["run"], r["at"], r["period"], r["filters"], r["submissions"], r["execution_rows"]]
+                     for r in s["removals"]])
     labels = {"open": "未完成", "done": "已完成"}
     say("整改事项：" + ("、".join(f"{labels.get(k, k)} {v}" for k, v in s["rectifications"].items()) or "（无）"))
+
+
+class FormChoice(StrEnum):
+    goal = "goal"
+    selfeval = "selfeval"
+    monitor = "monitor"
+
+
+@ledger_app.command("remove", options_metavar="[选项]",
+                    help="删除误导入的记录：按 --period 导入的报表（连同审核问题和复核得分），可按单位、文件、类型筛选；"
+                         "--execution 删除该月的执行数据。先列出将删除的记录，确认后才删除，并记入台账运行记录。")
+@guarded
+def ledger_remove(period: Annotated[str, typer.Option("--period", "-p", help="导入时所用的期间（pbm ingest --period 或 pbm monitor --period 的值），如 2025、2026Q3、2026-10。")],
+                  unit: Annotated[str | None, typer.Option("--unit", help="只删除该单位的报表（编码、名称或简称）。")] = None,
+                  file: Annotated[str | None, typer.Option("--file", help="只删除该文件的记录：文件名（如 a.xlsx、收件.zip），或导入时的文件、文件夹、zip 路径。")] = None,
+                  form: Annotated[FormChoice | None, typer.Option("--form", help="只删除该类报表：goal 申报表、selfeval 自评表、monitor 监控表。")] = None,
+                  execution: Annotated[bool, typer.Option("--execution", help="删除该月用 pbm monitor --record 记入的执行数据（而不是报表）；可用 --file 只删除某一份导出表。")] = False,
+                  yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接删除；在脚本中运行时必须加。")] = False,
+                  db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Remove what was recorded by mistake; the superseded-chain rule is in ledger/remove.py."""
+    from ..errors import UsageError
+    from ..ledger.remove import apply_removal, plan_removal
+
+    pack = rule_pack(None, config)
+    with open_db(pack, db) as ledger:
+        plan = plan_removal(ledger, period, unit=unit, file=file, form=form.value if form else None,
+                            execution=execution)
+        _print_plan(plan)
+        if not yes:
+            if not _stdin_is_terminal():
+                raise UsageError("删除前需要确认，但当前不是在终端中运行，无法询问，未删除任何记录。"
+                                 "核对以上清单无误后，加 --yes 再运行本命令。")
+            if not typer.confirm(f"确认从台账中删除以上 {_plan_size(plan)}？", default=False):
+                from .output import error_line
+
+                error_line("已取消，台账未改动。")
+                raise typer.Exit(2)
+        done = apply_removal(ledger, plan)
+    what = (f"{done.execution_rows} 行执行数据" if execution
+            else f"{done.submissions} 份报表记录（连同审核问题 {done.findings} 条、复核得分 {done.scores} 条）")
+    say(f"已从台账删除 {plan.period} 的 {what}；本次删除已记入台账运行记录（第 {done.run_id} 号）。")
+    if not execution:
+        print_notes(["如期间有误，现在可以按正确的期间重新导入这些文件（pbm ingest 路径 --period 正确的期间），"
+                     "它们将作为新记录记入。"])
+
+
+def _stdin_is_terminal() -> bool:
+    import sys
+
+    return bool(sys.stdin and sys.stdin.isatty())
+
+
+def _plan_size(plan: RemovalPlan) -> str:
+    if plan.execution:
+        return f"{len(plan.execution)} 份执行数据（共 {sum(s.rows for s in plan.execution)} 行）"
+    return f"{len(plan.submissions)} 份报表记录（连同其审核问题和复核得分）"
+
+
+def _print_plan(plan: RemovalPlan) -> None:
+    state = {True: "现行", False: "已被替代"}
+    if plan.execution:
+        print_table(f"将删除的执行数据（{plan.period}，共 {len(plan.execution)} 份）",
+                    ["来源（文件 SHA-256 前 12 位）", "行数", "单位数", "记入时间", "版本"],
+                    [[s.source[:12], s.rows, s.units, s.recorded_at, state[s.superseded_by is None]]
+                     for s in plan.execution])
+        print_notes([f"删除后恢复为现行数据：{s.source[:12]}（{s.rows} 行，记入于 {s.recorded_at}）。"
+                     for s in plan.execution_restored])
+        return
+    print_table(f"将删除的报表记录（{plan.period}，共 {len(plan.submissions)} 份）",
+                ["编号", "类型", "单位", "项目", "文件", "版本"],
+                [[r.id, FORM_SHORT.get(r.form, r.form), r.unit_name, r.project, _file_name(r.path),
+                  state[r.superseded_by is None]] for r in plan.submissions], ratios=(0, 0, 2, 3, 3))
+    print_notes([f"删除后恢复为现行版本：编号 {r.id}（{r.unit_name}，{r.project}，{_file_name(r.path)}）。"
+                 for r in plan.restored])
 
 
 @command("ingest", help="读取报表（文件、文件夹或 zip），审核、复核得分、匹配单位并记入台账。同一文件重复导入不会重复记录。")
@@ -151,6 +254,7 @@ def _ingest_table(res: Any) -> None:
            ratios=(3, 0, 2) if narrow else (4, 0, 3, 3))
     if any(i.status in ("superseded", "duplicate") for i in res.items):
         print_notes(["“新版本”：替代了台账中同一单位、项目、期间的旧版本（旧版本保留在历史中）；“已存在”：同一文件已导入过，未改动。"])
+    print_notes([f"{_file_name(i.path)}：{i.note}" for i in res.items if i.note])
     print_notes([f"{_file_name(f.path)}：{f.message}" for f in res.findings]
            + [f"已跳过 {_file_name(x['path'])}：{x['reason']}" for x in res.skipped])
     by_form: dict[str, list[str]] = {}
@@ -169,6 +273,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
                 fmt: Annotated[MonitorFmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx（须用 -o 指定文件）。")] = MonitorFmt.table,
                 output: OutputOpt = None, force: ForceOpt = False,
                 record: Annotated[bool, typer.Option("--record", help="把本月执行数据记入台账（供排名和通报使用）。")] = False,
+                force_period: Annotated[bool, typer.Option("--force-period", help="导出文件名中写的月份与 --period 不同时，仍按 --period 记入台账（默认不记录，退出码 2）。")] = False,
                 quiet: QuietOpt = False,
                 db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle import monitor
@@ -176,13 +281,13 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     pack = rule_pack(rules, config)
     need_output(fmt, output)
     period = _monitor_period(export, period, quiet)
-    if monitor.detect_kind(export) == "forms":
+    forms = monitor.detect_kind(export) == "forms"
+    _check_month(export, period, record and not forms and not force_period)
+    if forms:
         _lights(export, period, pack, fmt, output, force, quiet)
         return
     from ..ledger.workspace import directory_units
-    from ..period import Period
 
-    Period.parse(period)
     if not record:  # reading only: no ledger is created
         res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
     else:
@@ -216,6 +321,25 @@ def _monitor_period(path: str, period: str | None, quiet: bool) -> str:
     month, name = found
     print_notes([f"未指定 --period，按名称「{name}」取 {month}。"], quiet)
     return str(month)
+
+
+def _check_month(path: str, period: str, refuse: bool) -> None:
+    """The month in the name of the export (or of the folder of forms) differs from --period:
+    warn, or (``refuse``: --record without --force-period) stop before anything is recorded.
+    Only that name counts: a month in a folder further up says nothing about this file."""
+    from ..errors import UsageError
+    from ..period import Period, month_in_path
+    from .output import error_line
+
+    given, found = Period.parse(period), month_in_path(Path(path).name)
+    if found is None or found[0] == given or given.kind != "month":
+        return
+    month, name = found
+    text = f"名称「{name}」写的是 {month}，而 --period 为 {given}"
+    if refuse:
+        raise UsageError(f"{text}，为免按错误的月份记入台账，本次未记录。如这是 {month} 的数据，请改用 --period {month}；"
+                         f"如确是 {given} 的数据（名称写错了），加 --force-period 按 {given} 记入。")
+    error_line(f"注意：{text}，请核对月份；结果按 {given} 计算。")
 
 
 def _monitor_table(res: MonitorResult, quiet: bool = False) -> None:

@@ -9,11 +9,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class RecordResult:
-    """What ``record_submission`` did: status new | duplicate | superseded."""
+    """What ``record_submission`` did: status new | duplicate | superseded; for a duplicate,
+    ``period`` and ``path`` are those the file is already recorded under."""
 
     id: int
     status: str
     superseded: int | None = None
+    period: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,29 @@ class ExecutionRecord:
     source: str
     superseded_by: str | None
     recorded_at: str
+
+
+@dataclass(frozen=True)
+class ExecutionSource:
+    """One recorded export of a month (``source`` is the sha256 of the export file)."""
+
+    period: str
+    source: str
+    rows: int
+    units: int
+    recorded_at: str
+    superseded_by: str | None
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What ``Ledger.remove`` deleted, and the id of the run that records it."""
+
+    submissions: int
+    findings: int
+    scores: int
+    execution_rows: int
+    run_id: int
 
 
 @dataclass(frozen=True)

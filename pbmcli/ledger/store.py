@@ -9,6 +9,9 @@ Design notes
 - Idempotent: a file already recorded (same sha256) changes nothing; a newer
   version of the same form + unit + project + period supersedes the old one
   (``superseded_by``) and both stay in history.
+- Mistakes are undone by ``remove`` (``pbm ledger remove``): it deletes exactly the
+  given versions, re-links the chains they were part of (``relink``) and records
+  what it deleted in ``runs``, all in one transaction.
 - The clock is injectable (``today``) so tests and outputs are deterministic.
 """
 
@@ -19,7 +22,7 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,15 +31,18 @@ from ..model import Finding, Submission
 from .records import (
     ExecutionRecord,
     ExecutionRow,
+    ExecutionSource,
     FindingRecord,
     RecordResult,
     Rectification,
+    Removed,
     SubmissionRecord,
 )
 from .units import Unit
 
 Clock = Callable[[], dt.datetime]
 _R = TypeVar("_R")
+_K = TypeVar("_K", bound=Hashable)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the initial schema
@@ -109,6 +115,25 @@ def _check_file(path: Path) -> None:
     if head != _SQLITE_MAGIC:
         raise LedgerError(f"台账文件 {path} 不是 SQLite 数据库（可能被其他程序覆盖或损坏）。"
                           "pbm 不会改写它：请从备份恢复，或用 --db 指定另一个台账文件。")
+
+
+def relink(links: Mapping[_K, _K | None], removed: Collection[_K]) -> dict[_K, _K | None]:
+    """After removing versions: the new successor of each kept version whose successor is
+    removed — the next kept version along its chain, or None (it is current again).
+
+    ``links`` maps a version to the version that superseded it (None: current) and must
+    hold every removed version and every kept version that points at one.
+    """
+    out: dict[_K, _K | None] = {}
+    for key, nxt in links.items():
+        if key in removed or nxt is None or nxt not in removed:
+            continue
+        seen: set[_K] = set()
+        while nxt is not None and nxt in removed and nxt not in seen:
+            seen.add(nxt)
+            nxt = links.get(nxt)
+        out[key] = nxt
+    return out
 
 
 def _utcnow() -> dt.datetime:
@@ -243,9 +268,11 @@ class Ledger:
     def _record_submission(self, c: sqlite3.Connection, sub: Submission,
                            findings: Sequence[Finding], score: Any, period: str,
                            unit_code: str | None, unit_name: str | None) -> RecordResult:
-        old = c.execute("SELECT id FROM submissions WHERE sha256 = ?", (sub.sha256,)).fetchone()
+        old = c.execute("SELECT id, period, path FROM submissions WHERE sha256 = ?",
+                        (sub.sha256,)).fetchone()
         if old is not None:
-            return RecordResult(int(old["id"]), "duplicate")
+            return RecordResult(int(old["id"]), "duplicate", period=str(old["period"]),
+                                path=str(old["path"]))
         name = unit_name if unit_name is not None else sub.unit
         code = unit_code or None
         form = sub.kind.value
@@ -351,6 +378,60 @@ class Ledger:
         return _records(ExecutionRecord, self.conn.execute(
             "SELECT * FROM execution WHERE period=? AND superseded_by IS NULL ORDER BY id", (period,)))
 
+    def execution_sources(self, period: str) -> list[ExecutionSource]:
+        """The exports recorded for ``period`` (current and superseded), oldest first."""
+        rows = self.conn.execute(
+            "SELECT period, source, COUNT(*) AS rows, COUNT(DISTINCT COALESCE(unit_code,"
+            " '名称:' || unit_name)) AS units, MIN(recorded_at) AS recorded_at,"
+            " MAX(superseded_by) AS superseded_by FROM execution WHERE period=?"
+            " GROUP BY source ORDER BY MIN(id)", (period,))
+        return _records(ExecutionSource, rows)
+
+    # ------------------------------------------------------------------ removal
+    def remove(self, submission_ids: Sequence[int], period: str, sources: Sequence[str],
+               command: str, detail: dict[str, Any]) -> Removed:
+        """Delete submissions (with their findings and scores) and the execution rows of
+        ``sources`` recorded for ``period``; versions they had superseded are re-linked
+        (``relink``: the next kept version, or current again).  The run, with ``detail``
+        and the counts, is logged in ``runs`` in the same transaction."""
+        with self.transaction() as c:
+            findings, scores, subs = self._remove_submissions(c, list(dict.fromkeys(submission_ids)))
+            rows = self._remove_execution(c, period, list(dict.fromkeys(sources)))
+            counts = {"submissions": subs, "findings": findings, "scores": scores, "execution_rows": rows}
+            cur = c.execute("INSERT INTO runs (command, started_at, detail) VALUES (?,?,?)",
+                            (command, self.now(), json.dumps({**detail, "removed": counts},
+                                                             ensure_ascii=False)))
+            return Removed(**counts, run_id=int(cur.lastrowid or 0))
+
+    @staticmethod
+    def _remove_submissions(c: sqlite3.Connection, ids: list[int]) -> tuple[int, int, int]:
+        links: dict[int, int | None] = {}
+        for i in ids:
+            links.update({r[0]: r[1] for r in c.execute(
+                "SELECT id, superseded_by FROM submissions WHERE id=? OR superseded_by=?", (i, i))})
+        c.executemany("UPDATE submissions SET superseded_by=NULL WHERE id=?", [(i,) for i in ids])
+        c.executemany("UPDATE submissions SET superseded_by=? WHERE id=?",
+                      [(nxt, key) for key, nxt in relink(links, set(ids)).items()])
+        counts = [sum(c.execute(f"DELETE FROM {table} WHERE {column}=?", (i,)).rowcount for i in ids)
+                  for table, column in (("findings", "submission_id"), ("scores", "submission_id"),
+                                        ("submissions", "id"))]
+        return counts[0], counts[1], counts[2]
+
+    @staticmethod
+    def _remove_execution(c: sqlite3.Connection, period: str, sources: list[str]) -> int:
+        if not sources:
+            return 0
+        links: dict[str, str | None] = {r[0]: r[1] for r in c.execute(
+            "SELECT source, MAX(superseded_by) FROM execution WHERE period=? GROUP BY source", (period,))}
+        removed = 0
+        for table in ("execution", "execution_units"):
+            c.executemany(f"UPDATE {table} SET superseded_by=? WHERE period=? AND source=?",
+                          [(nxt, period, key) for key, nxt in relink(links, set(sources)).items()])
+            for source in sources:
+                n = c.execute(f"DELETE FROM {table} WHERE period=? AND source=?", (period, source)).rowcount
+                removed += n if table == "execution" else 0
+        return removed
+
     # ------------------------------------------------------------------ rectification
     def add_rectification(self, *, unit_code: str | None, unit_name: str, problem: str,
                           source: str = "", requirement: str = "", deadline: str | None = None,
@@ -432,7 +513,24 @@ class Ledger:
             "rectifications": {r[0]: r[1] for r in q(
                 "SELECT status, COUNT(*) FROM rectifications GROUP BY status")},
             "runs": q("SELECT COUNT(*) FROM runs").fetchone()[0],
+            "removals": self.removals(),
         }
+
+    def removals(self) -> list[dict[str, Any]]:
+        """The audit lines of ``remove`` runs, oldest first: when, which period, what was asked
+        (``filters`` as text) and how much was deleted."""
+        out = []
+        for run_id, at, text in self.conn.execute(
+                "SELECT id, started_at, detail FROM runs WHERE command='ledger remove' ORDER BY id"):
+            d = json.loads(text)
+            filters = d.get("filters") or {}
+            removed = d.get("removed") or {}
+            out.append({"run": run_id, "at": at, "period": d.get("period", ""),
+                        "filters": " ".join(f"--{k} {v}" for k, v in filters.items())
+                        + (" --execution" if d.get("execution") else ""),
+                        "submissions": removed.get("submissions", 0),
+                        "execution_rows": removed.get("execution_rows", 0)})
+        return out
 
 
 def _score_row(score: Any) -> tuple[Any, ...]:

@@ -159,6 +159,8 @@ class IngestItem:
     warnings: int = 0
     total: float | None = None
     grade: str | None = None
+    recorded_period: str = ""  # a duplicate: the period the ledger holds the file under
+    note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -233,11 +235,25 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
         result.items.append(pending[-1][0])
     for (entry, _args), rec in zip(pending, ledger.record_many(a for _, a in pending), strict=True):
         entry.status = rec.status
+        if rec.status == "duplicate" and rec.period:
+            _note_duplicate(entry, rec.period, rec.path or entry.path, period)
     result.skipped = [{"path": s.display, "reason": s.reason} for s in skipped]
     result.missing = _not_submitted(ledger, units, period, [i.form for i in result.items if i.form])
     ledger.log_run("ingest", {"period": period, "files": len(items),
                               "new": sum(i.status in ("new", "superseded") for i in result.items)})
     return result
+
+
+def _note_duplicate(entry: IngestItem, recorded: str, path: str, period: str) -> None:
+    """A file already recorded under another period is not silently 已存在: say how to fix it
+    (``path``: the path it was recorded with, whose file name ``pbm ledger remove --file`` matches)."""
+    entry.recorded_period = recorded
+    if recorded == period:
+        return
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+    shown = f'"{name}"' if any(ch.isspace() for ch in name) else name
+    entry.note = (f"该文件已按 {recorded} 期间记入台账，本次未按 {period} 记录；如期间有误，"
+                  f"先用 pbm ledger remove --period {recorded} --file {shown} 删除，再按 {period} 导入。")
 
 
 def _is_execution_export(item: InputItem, pack: RulePack) -> bool:
