@@ -67,7 +67,7 @@ def prepare_output(out: Path) -> Path:
 
 
 def steps(ex: Path, out: Path, date: str) -> Iterator[Step]:
-    """The demo script: 审核 → 复核 → 台账 → 监控 → 排名 → 通报 → 整改 → 结果应用."""
+    """The demo script: 审核 → 复核 → 台账 → 监控 → 排名 → 通报 → 整改 → 结果应用 → 看板."""
     sub, db = ex / "submissions", str(out / "pbm.sqlite")
     goals, selfevals = sub / "2026" / "目标申报", sub / "2026" / "自评"
     a = str
@@ -109,6 +109,9 @@ def steps(ex: Path, out: Path, date: str) -> Iterator[Step]:
     yield Step("结果应用：下年度预算安排建议",
                ("apply", "--year", "2026", "--db", db, "--format", "xlsx",
                 "-o", a(out / "06-结果应用" / "2027年预算安排建议.xlsx")))
+    yield Step("年度看板（离线网页，双击打开）",
+               ("dashboard", "--period", "2026", "--db", db, "--date", date,
+                "--lights", a(ex / "monitor" / "2026-08"), "-o", a(out / "07-看板" / "2026年度绩效看板.html")))
 
 
 def overview(folder: Path) -> tuple[list[str], list[list[str]]]:

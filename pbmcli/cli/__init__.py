@@ -16,6 +16,7 @@ from . import (  # noqa: E402,F401  isort: skip
     commands_ledger,
     commands_cycle,
     commands_notice,
+    commands_dashboard,
     commands_demo,
 )
 
