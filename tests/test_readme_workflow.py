@@ -133,7 +133,7 @@ def test_every_readme_line_runs_and_outputs_land_in_their_folders(workspace: Pat
     letters = list((workspace / "通报" / "退回修改意见").glob("退回修改意见-*.docx"))
     assert len(letters) >= 5
     assert not list(workspace.glob("*.docx")) and not list(workspace.glob("*.md"))
-    for name in ("退回修改清单.xlsx", "自评复核.xlsx", "预算安排建议.xlsx"):
+    for name in ("退回修改清单.xlsx", "自评复核.xlsx", "预算安排建议.xlsx", "2026绩效看板.html"):
         assert (workspace / "输出" / name).is_file(), name
 
 
