@@ -114,7 +114,7 @@ def test_missing_units_and_red_black(ledger: Ledger, pack):
     # nobody on schedule (序时进度 50 %, rates 10/20/30): no 红榜, and the JSON says why
     assert d["red"] == [] and [r["code"] for r in d["black"]] == ["A"]
     assert d["list_notes"]["red"] == "本月没有执行率达到序时进度的单位，红榜空缺。"
-    assert d["list_rules"]["black"] == "执行率低于序时进度5个百分点以上（受到预警）"
+    assert d["list_rules"]["black"] == "执行率低于序时进度5个百分点以上、受到预警"
     assert d["interview"] == []
     assert set(d) == {"tool", "version", "period", "kind", "groups", "red", "black", "interview",
                       "list_rules", "list_notes", "missing", "weights", "notes"}

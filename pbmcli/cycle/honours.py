@@ -82,8 +82,8 @@ def rules_text(kind: str, pack: RulePack) -> tuple[str, str]:
         red = "执行率达到序时进度" if gap == 0 else (
             f"执行率高于序时进度{_fmt(gap)}个百分点及以上" if gap > 0
             else f"执行率低于序时进度不超过{_fmt(-gap)}个百分点")
-        black = {"yellow": f"执行率低于序时进度{_fmt(pack.monitor.warning_yellow)}个百分点以上（受到预警）",
-                 "red": f"执行率低于序时进度{_fmt(pack.monitor.warning_red)}个百分点以上（红色预警）",
+        black = {"yellow": f"执行率低于序时进度{_fmt(pack.monitor.warning_yellow)}个百分点以上、受到预警",
+                 "red": f"执行率低于序时进度{_fmt(pack.monitor.warning_red)}个百分点以上、受到红色预警",
                  "behind": "执行率低于序时进度"}[r.month_black_level]
         return red, black
     return (f"综合评价等级为{_grade_list(r.red_grades)}", f"综合评价等级为{_grade_list(r.black_grades)}")
