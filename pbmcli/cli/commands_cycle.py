@@ -120,12 +120,12 @@ def _print_items(items: list[Rectification], fmt: Fmt, today: dt.date, output: s
 def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年度，如 2026。")],
               fmt: ListFmtOpt = Fmt.table,
               output: OutputOpt = None, force: ForceOpt = False,
-              db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+              db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle.apply import suggest
 
     pack = rule_pack(rules, config)
     need_output(fmt, output)
-    with open_db(pack, db) as ledger:
+    with open_db(pack, db, date) as ledger:
         res = suggest(ledger, year, pack)
     if not res.rows:
         from ..errors import UsageError

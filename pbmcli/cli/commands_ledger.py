@@ -13,6 +13,7 @@ import typer
 
 from .app import app, command, guarded
 from .ledger_common import (
+    DateOpt,
     DbOpt,
     Fmt,
     MonitorFmt,
@@ -397,14 +398,14 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
              fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：table（默认）、json、xlsx、md。")] = Fmt.table,
              explain: Annotated[str | None, typer.Option("--explain", help="说明该单位（编码或名称）的得分构成和扣分依据。")] = None,
              output: OutputOpt = None, force: ForceOpt = False,
-             db: DbOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
+             db: DbOpt = None, date: DateOpt = None, config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..cycle import rank_explain, ranking
     from ..period import Period
 
     pack = rule_pack(rules, config)
     need_output(fmt, output)
     Period.parse(period)  # a bad period stops before the ledger is touched
-    with open_db(pack, db) as ledger:
+    with open_db(pack, db, date) as ledger:
         res = ranking.rank(ledger, period, pack)
         detail = rank_explain.explain(res, explain, ledger) if explain else None
     if not res.rows():
