@@ -308,7 +308,7 @@ def _write_sheet(wb: Any, spec: SheetSpec, name: str, fmt: _Formats,
     for c, title in enumerate(spec.header):
         ws.write_string(head, c, str(title), header_fmt)
     ws.set_row(head, row_height(list(spec.header), widths) or 20)
-    link = fmt(valign="vcenter", border=1, font_color="blue", underline=1)
+    link = fmt(valign="vcenter", border=1, font_color="blue", underline=1, text_wrap=True)
     for i, row in enumerate(spec.rows):
         shown = _body_row(ws, head + 1 + i, row, spec, fmt, link, i)
         height = row_height(shown, widths) if spec.wrap else None

@@ -295,7 +295,7 @@ def xlsx_sheets(report: ScoreReport, base: Path | None = None) -> list[Any]:
             n += 1
     header = [*SUMMARY_HEADER[:10], "预算执行率", *SUMMARY_HEADER[11:]]
     sheets = [SheetSpec(first, header, rows, hyperlinks=links,
-                        widths=[26, 16, 18, 6, 8, 8, 10, 6, 6, 6, 9, 8, 6, 6, 22, 24],
+                        widths=[24, 16, 18, 6, 8, 8, 10, 7, 7, 7, 9, 8, 7, 7, 22, 20],
                         num_formats={4: TWO, 5: TWO, 6: TWO, 10: PERCENT_POINTS, 11: TWO})]
     widths = [10, 12, 22, 14, 14, 8, 40, 7, 8, 8, 24, 8]
     sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths, title=_detail_title(fs),
