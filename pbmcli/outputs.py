@@ -27,7 +27,7 @@ from .fileio import atomic_path, safe_cell_text, write_text
 
 Row = Sequence[Any]
 
-_MAX_WIDTH = 60
+_MAX_WIDTH = 40  # longer text wraps
 _MIN_WIDTH = 6
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 

@@ -24,6 +24,7 @@ DPI = 96
 CHAR_PX = 7.4  # a character of the default font (Calibri 11) as LibreOffice prints it; Excel: 7
 BODY_PT = 11.0
 MIN_PT = 9.0
+PORTRAIT_PT = 10.0  # a list prints portrait when its text keeps this size there
 NARROWEST = 8.0  # a column is never narrowed below this many characters to fit the page
 PAGE_FOOTER = "&C第 &P 页，共 &N 页"
 
@@ -72,10 +73,10 @@ def _narrowed(widths: Sequence[float], k: float) -> list[float]:
 
 def fit_page(widths: Sequence[float], font_pt: float = BODY_PT,
              min_pt: float = MIN_PT) -> tuple[bool, list[float]]:
-    """(landscape, widths): portrait when the columns fit it unscaled, else landscape with
+    """(landscape, widths): portrait when the columns fit it at 10 pt or more, else landscape with
     the wide columns narrowed in proportion (text wraps) until fit-to-width keeps ``min_pt``."""
     widths = list(widths)
-    if fit_scale(widths, False) >= 1:
+    if printed_pt(widths, False, font_pt) >= PORTRAIT_PT:
         return False, widths
     if printed_pt(widths, True, font_pt) >= min_pt:
         return True, widths
