@@ -41,7 +41,10 @@ if TYPE_CHECKING:
 SHEET_TITLE = "审核意见"
 OPENPYXL_SUFFIXES = (".xlsx", ".xlsm")
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
-RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色（红色=错误，黄色=警告）并加批注。"
+# a frame that survives black-and-white printing: solid for errors, dashed for warnings
+FRAME = {Severity.ERROR: ("medium", "C00000"), Severity.WARNING: ("mediumDashed", "BF8F00")}
+RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色并加粗框（红色实线框=错误，黄色虚线框=警告）、加批注，"
+               "批注打印在每张工作表的末尾。"
                "保存副本时公式的计算结果会被清空，用 Excel 或 WPS 打开时会自动重新计算；"
                "请按本表逐条修改原表后重新报送。")
 CONVERT_NOTE = "注意：原文件为 {suffix} 格式，本副本按读取到的数值另存为 .xlsx，原格式、公式未保留，请在原文件上修改。"
@@ -170,6 +173,23 @@ def open_copy(data: bytes, suffix: str) -> tuple[Any, str]:
 
 # --- marking -----------------------------------------------------------------------------------
 
+def _frame(ws: Any, cell: str, severity: Severity) -> None:
+    """A bold frame around ``cell`` (its whole merged range), solid or dashed by severity."""
+    from openpyxl.styles import Border, Side
+
+    style, color = FRAME[severity]
+    side = Side(style=style, color=color)
+    rng = next((r for r in ws.merged_cells.ranges if cell in r), None)
+    top, left = parse_a1(cell)
+    bottom, right = (rng.max_row, rng.max_col) if rng is not None else (top, left)
+    for row in range(top, bottom + 1):
+        for col in range(left, right + 1):
+            c = ws.cell(row, col)
+            old = c.border
+            c.border = Border(left=side if col == left else old.left, right=side if col == right else old.right,
+                              top=side if row == top else old.top, bottom=side if row == bottom else old.bottom)
+
+
 def _anchor(ws: Any, cell: str) -> str | None:
     """The cell to mark: the top-left cell of a merged range containing ``cell``."""
     try:
@@ -202,6 +222,8 @@ def mark_cells(wb: Any, findings: Sequence[Finding]) -> dict[Finding, str]:
         worst = min((f.severity for f in found), key=lambda s: s.rank)
         if worst in FILL:
             target.fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
+            _frame(wb[sheet], cell, worst)
+        wb[sheet].page_setup.cellComments = "atEnd"  # comments print after the sheet
         text = _comment_text(found)
         if target.comment is not None:
             text = f"{text}\n——原批注：{target.comment.text}"
@@ -215,7 +237,10 @@ def _link_location(sheet: str, cell: str) -> str:
 
 
 def _print_setup(ws: Any) -> None:
-    """A4 landscape, fit to one page wide, header row repeated."""
+    """A4 landscape, fit to one page wide, header row repeated, page numbers."""
+    from .printing import PAGE_FOOTER
+
+    ws.oddFooter.center.text = PAGE_FOOTER.removeprefix("&C")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -233,7 +258,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
     title = SHEET_TITLE if SHEET_TITLE not in wb.sheetnames else f"{SHEET_TITLE}(pbm)"
     ws = wb.create_sheet(title, 0)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    ws["A1"] = f"审核意见：{name or result.path}"
+    ws["A1"] = f"审核意见：{name or Path(result.path).name}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条。点击「单元格」列可跳转到出错位置。"
     ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")
@@ -255,6 +280,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
         if f.severity in FILL:
             color = FILL[f.severity]
             ws.cell(row, 2).fill = PatternFill("solid", start_color=color, end_color=color)
+            ws.cell(row, 2).font = Font(bold=True)
         if f in marked and f.sheet:
             link = ws.cell(row, 5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=_link_location(f.sheet, cell))

@@ -21,14 +21,58 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import printing
 from .errors import UsageError
 from .fileio import atomic_path, safe_cell_text, write_text
 
 Row = Sequence[Any]
 
-_MAX_WIDTH = 60
+_MAX_WIDTH = 40  # longer text wraps
 _MIN_WIDTH = 6
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+# number formats for SheetSpec.num_formats
+TWO = "0.00"  # scores, points
+MONEY = "#,##0.00"  # 万元 (say so in the header)
+PERCENT = "0.00%"  # the value is a fraction (0.875 shows 87.50%)
+PERCENT_POINTS = "percent points"  # the value is in percent (87.5): written 0.875, shows 87.50%
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The title rows above every sheet of a report workbook: what it is, for which period,
+    and which office issues it (``pack.workspace.authority``)."""
+
+    title: str
+    office: str = ""
+    period: str = ""  # as printed: 2026年10月, 2026年度 … (put before the title)
+
+    def line(self, sheet: str) -> str:
+        """The title of one sheet: the workbook's, and the sheet's name unless the title says it."""
+        head = f"{self.period}{self.title}"
+        return head if sheet in self.title else f"{head}（{sheet}）"
+
+    def byline(self) -> str:
+        return f"制表单位：{self.office}" if self.office else ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """How a row whose status cell holds a given word is shown: a symbol before the word (it
+    survives black-and-white printing), the status cell's fill and text colour, the row's tint."""
+
+    symbol: str
+    fill: str
+    color: str
+    tint: str
+
+
+_RED = Mark("●", "#FFC7CE", "#9C0006", "#FDEDEF")
+_YELLOW = Mark("▲", "#FFEB9C", "#7F6000", "#FFF8DE")
+_GREEN = Mark("○", "#C6EFCE", "#006100", "#EEF8F0")
+_BLUE = Mark("◆", "#BDD7EE", "#1F4E78", "#EDF3FA")
+MARKS = {"错误": _RED, "红灯": _RED, "红色预警": _RED, "警告": _YELLOW, "黄灯": _YELLOW,
+         "黄色预警": _YELLOW, "绿灯": _GREEN, "蓝灯": _BLUE}
 
 
 @dataclass(frozen=True)
@@ -37,8 +81,11 @@ class SheetSpec:
 
     ``rows`` hold plain values (str, int, float, bool, None).  ``widths`` are
     column widths in Excel units (default: fitted to the content, CJK counted
-    double).  ``hyperlinks`` maps (row index in ``rows``, column index) to a URL;
-    ``internal:'Sheet'!A1`` links inside the workbook.
+    double); either way the widest columns are narrowed so the sheet prints one A4 page
+    wide at 9 pt or more.  ``hyperlinks`` maps (row index in ``rows``, column index) to a
+    URL; ``internal:'Sheet'!A1`` links inside the workbook.  ``title`` is the sheet's
+    title line (default: the workbook heading and the sheet name); ``status`` the column
+    whose word (错误, 警告, 红灯 … see MARKS) colours the row.
     """
 
     name: str
@@ -49,7 +96,9 @@ class SheetSpec:
     autofilter: bool = True
     hyperlinks: Mapping[tuple[int, int], str] = field(default_factory=dict)
     wrap: bool = True  # wrap long text in body cells
-    num_formats: Mapping[int, str] = field(default_factory=dict)  # column -> Excel number format
+    num_formats: Mapping[int, str] = field(default_factory=dict)  # column -> format (TWO, MONEY …)
+    title: str = ""
+    status: int | None = None
 
 
 @contextlib.contextmanager
@@ -106,28 +155,53 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _fit_widths(header: Sequence[str], rows: Sequence[Row]) -> list[float]:
-    widths = [display_width(str(h)) + 2 for h in header]
+def _shown(value: Any, fmt: str | None = None) -> str:
+    """A cell's value roughly as Excel shows it (for sizing columns)."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else "是"
+    if isinstance(value, int | float):
+        if fmt in (PERCENT_POINTS, PERCENT):
+            return f"{value:.2f}%"
+        return f"{value:,.2f}" if fmt or isinstance(value, float) else str(value)
+    text = str(value)
+    return f"{MARKS[text].symbol} {text}" if text in MARKS else text
+
+
+def _header_width(title: str) -> int:
+    """A header may wrap onto two lines: before its bracket (全年预算 / （万元）), else in half."""
+    parts = [p for line in str(title).splitlines() for p in re.split(r"(?=（)", line) if p]
+    longest = max((display_width(p) for p in parts), default=0)
+    if len(parts) == 1:
+        longest = min(longest, max(math.ceil(longest / 2), 8))
+    return longest + 3  # bold CJK is a little wider than two characters
+
+
+def _fit_widths(header: Sequence[str], rows: Sequence[Row],
+                formats: Mapping[int, str] | None = None) -> list[float]:
+    formats = formats or {}
+    widths = [_header_width(h) for h in header]
     for row in rows[:2000]:  # a sample is enough to size columns
         for i, value in enumerate(row[: len(widths)]):
-            longest = max((display_width(p) for p in str(value or "").splitlines()), default=0)
+            text = _shown(value, formats.get(i))
+            longest = max((display_width(p) for p in text.splitlines()), default=0)
             widths[i] = max(widths[i], longest + 2)
     return [float(min(max(w, _MIN_WIDTH), _MAX_WIDTH)) for w in widths]
 
 
-def row_height(values: Row, widths: Sequence[float], line: float = 15.0) -> float | None:
+def row_height(values: Row, widths: Sequence[float], line: float = 16.0) -> float | None:
     """Height (points) that shows every wrapped cell of a row in full; None for one line.
 
     Excel and LibreOffice do not always grow rows for wrapped text on opening, so
-    writers set the height explicitly.
+    writers set the height explicitly.  A line of 11 pt CJK text takes about 16 pt (Noto
+    Sans CJK, 等线); a column of ``width`` characters holds about ``width - 2`` of them.
     """
     lines = 1
     for value, width in zip(values, widths, strict=False):
         if isinstance(value, str) and value:
-            usable = max(width - 1, 1)
+            usable = max(width - 2, 1)
             n = sum(max(1, math.ceil(display_width(part) / usable)) for part in value.splitlines())
             lines = max(lines, n)
-    return None if lines == 1 else min(line * lines + 3, 409.0)
+    return None if lines == 1 else min(line * lines + 4, 409.0)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -142,6 +216,32 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+class _Formats:
+    """xlsxwriter formats made once per distinct set of properties."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self.made: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def __call__(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.made:
+            self.made[key] = self.wb.add_format(props)
+        return self.made[key]
+
+    def cell(self, spec: SheetSpec, col: int, mark: Mark | None, status: bool) -> Any:
+        """A body cell: bordered, top-aligned, its number format, the row's mark."""
+        props: dict[str, Any] = {"valign": "vcenter", "border": 1, "text_wrap": spec.wrap}
+        fmt = spec.num_formats.get(col)
+        if fmt:
+            props["num_format"] = PERCENT if fmt == PERCENT_POINTS else fmt
+        if mark is not None:
+            props["bg_color"] = mark.fill if status else mark.tint
+            if status:
+                props.update(bold=True, font_color=mark.color)
+        return self(**props)
+
+
 def _write_cell(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:
     if value is None:
         ws.write_blank(r, c, None, fmt)
@@ -153,35 +253,83 @@ def _write_cell(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:
         ws.write_string(r, c, str(value), fmt)
 
 
-def _write_sheet(wb: Any, spec: SheetSpec, name: str, formats: dict[str, Any]) -> None:
+def _title_rows(ws: Any, spec: SheetSpec, heading: Heading | None, widths: Sequence[float],
+                fmt: _Formats) -> int:
+    """The title (and by-line) above the header; returns the header's row."""
+    title = spec.title or (heading.line(spec.name) if heading else "")
+    if not title:
+        return 0
+    lines = [(title, fmt(bold=True, font_size=14, align="center", valign="vcenter", text_wrap=True), 16)]
+    if heading and heading.byline():
+        lines.append((heading.byline(), fmt(valign="vcenter"), 11))
+    last = max(len(widths) - 1, 0)
+    for r, (text, f, size) in enumerate(lines):
+        if last:
+            ws.merge_range(r, 0, r, last, text, f)
+        else:
+            ws.write_string(r, 0, text, f)
+        height = row_height([text], [sum(widths) * 11 / size], line=size * 1.5)
+        ws.set_row(r, height or size * 1.5 + 4)
+    return len(lines)
+
+
+def _body_row(ws: Any, r: int, row: Row, spec: SheetSpec, fmt: _Formats, link: Any,
+              index: int) -> list[Any]:
+    """Write one data row; returns the values as shown (for the row height)."""
+    status = row[spec.status] if spec.status is not None and spec.status < len(row) else None
+    mark = MARKS.get(str(status)) if status is not None else None
+    shown = list(row) + [None] * (len(spec.header) - len(row))
+    for c, value in enumerate(shown):
+        is_status = c == spec.status and mark is not None
+        if is_status:
+            value = f"{mark.symbol} {value}"  # type: ignore[union-attr]
+        elif spec.num_formats.get(c) == PERCENT_POINTS and isinstance(value, int | float):
+            value = value / 100
+        shown[c] = value
+        url = spec.hyperlinks.get((index, c))
+        if url:
+            ws.write_url(r, c, url, link, string=str(value if value is not None else url))
+        else:
+            _write_cell(ws, r, c, value, fmt.cell(spec, c, mark, is_status))
+    return shown
+
+
+def _write_sheet(wb: Any, spec: SheetSpec, name: str, fmt: _Formats,
+                 heading: Heading | None) -> None:
     ws = wb.add_worksheet(name)
     ncols = len(spec.header)
-    widths = list(spec.widths) if spec.widths else _fit_widths(spec.header, spec.rows)
-    for c, width in enumerate(widths[:ncols]):
+    fitted = list(spec.widths) if spec.widths else _fit_widths(spec.header, spec.rows, spec.num_formats)
+    landscape, widths = printing.fit_page(fitted[:ncols])
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
+    head = _title_rows(ws, spec, heading, widths, fmt)
+    header_fmt = fmt(bold=True, bg_color="#DDEBF7", border=1, text_wrap=True, align="center",
+                     valign="vcenter")
     for c, title in enumerate(spec.header):
-        ws.write_string(0, c, str(title), formats["header"])
-    body = formats["wrap"] if spec.wrap else formats["body"]
-    numbers = {c: wb.add_format({"valign": "top", "num_format": fmt})
-               for c, fmt in spec.num_formats.items()}
-    for r, row in enumerate(spec.rows, start=1):
-        height = row_height(row, widths) if spec.wrap else None
+        ws.write_string(head, c, str(title), header_fmt)
+    ws.set_row(head, row_height(list(spec.header), widths) or 20)
+    link = fmt(valign="vcenter", border=1, font_color="blue", underline=1, text_wrap=True)
+    for i, row in enumerate(spec.rows):
+        shown = _body_row(ws, head + 1 + i, row, spec, fmt, link, i)
+        height = row_height(shown, widths) if spec.wrap else None
         if height:
-            ws.set_row(r, height)
-        for c, value in enumerate(row):
-            url = spec.hyperlinks.get((r - 1, c))
-            if url:
-                ws.write_url(r, c, url, formats["link"], string=str(value if value is not None else url))
-            else:
-                _write_cell(ws, r, c, value, numbers.get(c, body))
-    ws.set_landscape()  # print: A4 landscape, one page wide, header on every page
-    ws.set_paper(9)
+            ws.set_row(head + 1 + i, height)
+    ws.set_default_row(16)  # a line of 11 pt CJK text
+    ws.set_paper(9)  # A4, one page wide, header row on every page, page numbers
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    ws.set_margins(left=printing.SIDE_MARGIN, right=printing.SIDE_MARGIN, top=printing.TOP_MARGIN,
+                   bottom=printing.BOTTOM_MARGIN)
+    ws.set_footer(printing.PAGE_FOOTER, {"margin": printing.FOOTER_MARGIN})
+    ws.center_horizontally()
+    ws.repeat_rows(head)
     if spec.freeze:
-        ws.freeze_panes(1, 0)
+        ws.freeze_panes(head + 1, 0)
     if spec.autofilter and ncols:
-        ws.autofilter(0, 0, max(len(spec.rows), 1), ncols - 1)
+        ws.autofilter(head, 0, head + max(len(spec.rows), 1), ncols - 1)
 
 
 def _require_path(path: str | Path, kind: str) -> None:
@@ -189,8 +337,10 @@ def _require_path(path: str | Path, kind: str) -> None:
         raise UsageError(f"{kind} 格式需要用 -o 指定输出文件，例如：-o 结果.{kind}")
 
 
-def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool) -> Path:
-    """An XLSX workbook with one worksheet per SheetSpec; atomic, text stays text."""
+def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool,
+               heading: Heading | None = None) -> Path:
+    """An XLSX workbook with one worksheet per SheetSpec, each printing as a document
+    (``heading`` on top, A4, page numbers); atomic, text stays text."""
     import xlsxwriter
 
     _require_path(path, "xlsx")
@@ -200,16 +350,10 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool) -> Pa
             "strings_to_urls": False,
             "strings_to_numbers": False,
         })
-        formats = {
-            "header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                     "text_wrap": True, "valign": "vcenter"}),
-            "body": wb.add_format({"valign": "top"}),
-            "wrap": wb.add_format({"valign": "top", "text_wrap": True}),
-            "link": wb.add_format({"valign": "top", "font_color": "blue", "underline": 1}),
-        }
+        fmt = _Formats(wb)
         taken: set[str] = set()
         for spec in sheets:
-            _write_sheet(wb, spec, sheet_name(spec.name, taken), formats)
+            _write_sheet(wb, spec, sheet_name(spec.name, taken), fmt, heading)
         wb.close()
     return Path(path)
 

@@ -325,6 +325,7 @@ FINDING_HEADER = ["文件", "表类型", "实施单位", "项目名称", "工作
 UNIT_HEADER = ["单位", "文件数", "通过", "有错误", "有警告", "错误条数", "警告条数", "需修改的文件"]
 FILE_HEADER = ["文件", "表类型", "实施单位", "项目名称", "结论", "错误条数", "警告条数", "提示条数", "SHA-256"]
 SKIPPED_HEADER = ["路径", "跳过原因"]
+UNIT_FINDING_HEADER = ["文件", "表类型", "项目名称", "工作表", "单元格", "严重程度", "问题说明", "期望值", "实际值"]
 NO_UNIT = "（未识别单位）"
 
 
@@ -375,6 +376,19 @@ def unit_rows(report: ValidationReport) -> list[list[Any]]:
                      sum(r.count(Severity.WARNING) for r in files), "\n".join(bad)])
     rows.sort(key=lambda row: (row[3] == 0, row[0]))
     return rows
+
+
+def unit_finding_rows(report: ValidationReport) -> list[tuple[str, list[list[Any]]]]:
+    """(unit, rows) for each unit with errors or warnings, in 单位汇总's order: the list that
+    goes back to that unit (notes that need no change left out).  Files whose unit is not
+    known stay in the 问题清单 only."""
+    by_unit: dict[str, list[list[Any]]] = {}
+    for r in report.files:
+        rows = [[report.name(r.path), form_label(r.form), r.project, f.sheet, f.cell, f.severity.label,
+                 f.message, f.expected, f.actual] for f in r.findings if f.severity is not Severity.INFO]
+        if rows and (unit := report.unit_of(r)) != NO_UNIT:
+            by_unit.setdefault(unit, []).extend(rows)
+    return [(row[0], by_unit[row[0]]) for row in unit_rows(report) if row[0] in by_unit]
 
 
 def skipped_rows(report: ValidationReport) -> list[list[Any]]:

@@ -87,6 +87,30 @@ def test_annotated_copy_marks_cells_and_lists_findings(tmp_path: Path, pack):
     assert sheet.freeze_panes == "A6"
 
 
+def test_annotated_copy_prints_in_black_and_white(tmp_path: Path, pack):
+    """Issue 12 item 9: comments print at the end of the sheet; a bold frame beside the fill
+    (solid: error, dashed: warning) still shows on a black-and-white printer; the title names
+    the file as the unit knows it, never a folder of the clerk's; page numbers."""
+    small_form(tmp_path / "收表" / "交通局" / "自评表.xlsx")
+    items, _ = expand([tmp_path / "收表"])
+    out = tmp_path / "退回"
+    annotate_results([result_for(items[0])], out, [tmp_path / "收表"], False, pack)
+    wb = openpyxl.load_workbook(out / "交通局" / "自评表.xlsx")
+    form = wb["自评表"]
+    assert form.page_setup.cellComments == "atEnd"
+    error, warning = form["D5"].border, form["B3"].border
+    assert {error.left.style, error.right.style, error.top.style, error.bottom.style} == {"medium"}
+    assert warning.left.style == "mediumDashed" and warning.top.style == "mediumDashed"
+    assert form["F3"].border.right.style == "mediumDashed"  # the merged range B3:F3 framed whole
+    assert form["F5"].border.left.style is None  # info: comment only
+    sheet = wb[SHEET_TITLE]
+    assert sheet["A1"].value == "审核意见：交通局/自评表.xlsx"
+    assert "第 &P 页，共 &N 页" in sheet.oddFooter.center.text
+    assert sheet.page_setup.paperSize in ("9", 9) and sheet.print_title_rows == "$5:$5"
+    severity = {c.value: c for c in sheet["B"][5:]}
+    assert severity["错误"].font.b and severity["错误"].fill.fgColor.rgb.endswith(RED)
+
+
 def test_zip_members_go_under_the_zip_name_and_stay_inside(tmp_path: Path, pack):
     form = small_form(tmp_path / "f.xlsx").read_bytes()
     archive = tmp_path / "in" / "乡镇报送.zip"

@@ -80,8 +80,11 @@ def test_monitor_xlsx_needs_output_and_writes(ws: Path):
     from pbmcli.ledger.units import read_sheets
 
     sheets = dict(read_sheets(ws / "输出" / "m.xlsx"))
-    assert sheets["单位汇总"][1][:2] == ["县财政局", "101"]
-    assert sheets["未报送"][1:] == [["县教育局", "102"], ["城关镇", "201"]]
+    assert sheets["单位汇总"][0][0] == "2026年10月预算执行进度监控表（单位汇总）"  # then 制表单位, the header
+    assert sheets["单位汇总"][2][:6] == ["单位", "编码", "全年预算（万元）", "累计支出（万元）", "执行率",
+                                      "与序时进度差（个百分点）"]
+    assert sheets["单位汇总"][3][:2] == ["县财政局", "101"]
+    assert sheets["未报送"][3:] == [["县教育局", "102"], ["城关镇", "201"]]
 
 
 def test_rank_json_equals_library_and_formats(ws: Path):
@@ -256,7 +259,8 @@ def test_formats_offered_are_the_formats_supported(ws: Path):
     invoke("rectify", "overdue", "-f", "xlsx", "-o", "输出/逾期.xlsx", "--date", "2026-11-22")
     from pbmcli.ledger.units import read_sheets
 
-    assert dict(read_sheets(ws / "输出" / "逾期.xlsx"))["整改事项"][1][2] == "指标不细化"
+    listed = dict(read_sheets(ws / "输出" / "逾期.xlsx"))["整改事项"]
+    assert listed[0][0] == "整改事项" and listed[1][:2] == ["编号", "单位"] and listed[2][2] == "指标不细化"
     assert "md" in "".join(invoke("apply", "--help").split())
     invoke("monitor", str(export(ws, 12, {"101": 95.0})), "--period", "2026-12", "--record")
     md = invoke("apply", "--year", "2026", "-f", "md")

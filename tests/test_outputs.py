@@ -100,3 +100,57 @@ def test_file_formats_need_an_output_path(tmp_path: Path):
         write_xlsx("", [SheetSpec("a", ["x"], [[1]])], force=True)
     with pytest.raises(UsageError, match="-o"):
         write_csv("-", ["x"], [[1]], force=True)
+
+
+# ------------------------------------------------------------------ printing (issue 12, item 8)
+
+
+def test_xlsx_sheets_print_as_documents(tmp_path: Path):
+    from pbmcli.outputs import MONEY, PERCENT_POINTS, TWO, Heading
+
+    try:
+        from tests import sheets
+    except ImportError:
+        import sheets  # type: ignore[no-redef]
+
+    path = tmp_path / "out.xlsx"
+    lights = [["甲局", "项目一", 1000.5, 87.5, 1.234, "红灯"], ["乙局", "项目二", 20, 100, 0, "黄灯"],
+              ["丙局", "项目三", 30, 100, 0, "绿灯"], ["丁局", "项目四", 40, None, None, "蓝灯"],
+              ["戊局", "项目五", 50, 100, 0, "无法判断"]]
+    wide = [["很长的说明文字" * 12] * 9]
+    write_xlsx(path, [SheetSpec("亮灯", ["单位", "项目", "全年预算（万元）", "执行率", "得分", "亮灯"], lights,
+                                status=5, num_formats={2: MONEY, 3: PERCENT_POINTS, 4: TWO}),
+                      SheetSpec("很宽", [f"栏目{i}" for i in range(9)], wide)],
+               force=False, heading=Heading("监控表", "某县财政局", "2026年8月"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["亮灯"]
+    assert ws["A1"].value == "2026年8月监控表（亮灯）" and ws["A2"].value == "制表单位：某县财政局"
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:F1", "A2:F2"}
+    assert ws.print_title_rows == "$3:$3" and ws.freeze_panes == "A4"
+    sheets.assert_prints_as_document(ws, "监控表")
+    assert ws.page_setup.orientation == "portrait"  # narrow: fits A4 portrait unscaled
+    # numbers keep their value; formats show 2 decimals, percents from percentage points
+    assert ws["C4"].value == 1000.5 and ws["C4"].number_format == "#,##0.00"
+    assert ws["D4"].value == 0.875 and ws["D4"].number_format == "0.00%"
+    assert ws["E4"].number_format == "0.00"
+    # each light: a symbol and the word (black-and-white), its colour, the row tinted
+    marks = [ws.cell(r, 6).value for r in range(4, 9)]
+    assert marks == ["● 红灯", "▲ 黄灯", "○ 绿灯", "◆ 蓝灯", "无法判断"]
+    fills = [ws.cell(r, 6).fill.fgColor.rgb[-6:] for r in range(4, 8)]
+    assert fills == ["FFC7CE", "FFEB9C", "C6EFCE", "BDD7EE"]
+    assert ws["A4"].fill.fgColor.rgb[-6:] == "FDEDEF" and ws["A8"].fill.fill_type is None
+    assert all(ws.cell(r, c).border.left.style == "thin" for r in range(4, 9) for c in range(1, 7))
+    # a sheet too wide for A4: landscape, wide columns narrowed so text still prints at 9 pt
+    wide_ws = wb["很宽"]
+    assert wide_ws.page_setup.orientation == "landscape"
+    sheets.assert_prints_as_document(wide_ws, "监控表")
+
+
+def test_fit_page_keeps_nine_points():
+    from pbmcli.printing import MIN_PT, fit_page, printed_pt
+
+    assert fit_page([10, 20, 30]) == (False, [10, 20, 30])
+    landscape, widths = fit_page([60] * 8)
+    assert landscape and printed_pt(widths, True) >= MIN_PT and widths == sorted(widths)
+    landscape, widths = fit_page([6, 60, 30, 60])  # narrow columns stay, wide ones shrink in proportion
+    assert landscape and widths[0] == 6 and widths[1] > widths[2]

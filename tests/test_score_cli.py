@@ -16,8 +16,10 @@ from pbmcli.cli import app
 from pbmcli.scoring.report import score_paths
 
 try:
+    from tests import sheets
     from tests.factory import SELFEVAL_INDICATORS, make_goal, make_selfeval
 except ImportError:  # tests/ itself on sys.path (pytest rootdir without __init__.py)
+    import sheets  # type: ignore[no-redef]
     from factory import SELFEVAL_INDICATORS, make_goal, make_selfeval  # type: ignore[no-redef]
 
 runner = CliRunner()
@@ -119,13 +121,21 @@ def test_xlsx_report(folder, tmp_path):
     # "序号-单位简称-项目" (the unit's first 8 characters), numbered like the scored files
     assert wb.sheetnames[:3] == ["汇总", "1-示例县公路事务中-农村公路养护工程", "2-示例县教育局-乡村学校营养餐"]
     summary = wb["汇总"]
-    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
-    rows = list(summary.iter_rows(min_row=2, values_only=True))
+    assert summary["A1"].value == "自评复核汇总" and summary["A2"].value == "制表单位：示例县财政局"
+    assert summary.auto_filter.ref
+    rows = sheets.rows(summary)
     inflated = next(r for r in rows if r[2] == "乡村学校营养餐")
     assert (inflated[4], inflated[5], inflated[6]) == (99.5, 97.13, 2.37)
-    detail = [r for r in wb["2-示例县教育局-乡村学校营养餐"].iter_rows(min_row=2, values_only=True)]
-    assert any(r[2] == "养护任务完成及时率" and r[9] == 12.63 for r in detail)
-    assert "问题清单" in wb.sheetnames
+    assert {r[0] for r in rows} == {"a_clean.xlsx", "b_inflated.xlsx", "d_broken.xlsx"}  # no folders
+    rate = summary.cell(sheets.header_row(summary) + 1, sheets.header(summary).index("预算执行率") + 1)
+    assert rate.number_format == "0.00%" and 0 < rate.value <= 1
+    project = wb["2-示例县教育局-乡村学校营养餐"]
+    assert project["A1"].value == "自评得分复核明细：示例县教育局　乡村学校营养餐"
+    assert any(r[2] == "养护任务完成及时率" and r[9] == 12.63 for r in sheets.rows(project))
+    issues = wb["问题清单"]
+    assert "● 错误" in sheets.column(issues, "严重程度")
+    for ws in wb.worksheets:
+        sheets.assert_prints_as_document(ws)
     code, _, err = pbm("score", folder, "-f", "xlsx", "-o", target)
     assert code == 2 and "--force" in err
 
@@ -257,6 +267,6 @@ def test_xlsx_totals_show_two_decimals(tmp_path):
     result = CliRunner().invoke(app, ["score", str(src), "--format", "xlsx", "-o", str(out), "-q"])
     assert result.exit_code in (0, 1), result.output
     sheet = openpyxl.load_workbook(out)["汇总"]
-    header = [c.value for c in sheet[1]]
-    total = sheet.cell(row=2, column=header.index("复核总分") + 1)
+    header = sheets.header(sheet)
+    total = sheet.cell(row=sheets.header_row(sheet) + 1, column=header.index("复核总分") + 1)
     assert total.number_format == "0.00"

@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
@@ -120,14 +121,54 @@ def test_meta_marker_hidden_with_kind_and_version(built: dict[str, Path], kind: 
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_print_setup_a4_landscape_fit_to_width(built: dict[str, Path], kind: str) -> None:
+def test_print_setup_a4_landscape_one_page_wide(built: dict[str, Path], kind: str) -> None:
     ws = form_sheet(built[kind])
     assert int(ws.page_setup.paperSize) == 9
     assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == ("$1:$1" if kind == "units" else "$1:$2")
+    assert "第 &P 页，共 &N 页" in ws.oddFooter.center.text
+    if kind in ("goal", "selfeval"):  # a fixed scale, so page breaks hold (Excel drops them under fit-to)
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        return
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default, so it may be omitted
     assert int(ws.page_setup.fitToHeight) == 0
-    assert ws.print_title_rows == ("$1:$1" if kind == "units" else "$1:$2")
+
+
+def _pages(ws: Any) -> list[float]:
+    """Points each printed page of the form takes at 100 %: rows between page breaks, the
+    repeated title rows on every page after the first."""
+    last = int(re.search(r"(\d+)$", str(ws.print_area)).group(1))  # type: ignore[union-attr]
+
+    def height(r: int) -> float:
+        return float(ws.row_dimensions[r].height or 15)
+
+    starts = [1, *[b.id + 1 for b in ws.row_breaks.brk], last + 1]
+    title = height(1) + height(2)
+    return [sum(height(r) for r in range(a, b)) + (title if a > 1 else 0)
+            for a, b in zip(starts, starts[1:], strict=False)]
+
+
+@pytest.mark.parametrize("kind", ["goal", "selfeval"])
+def test_form_fits_its_pages_and_no_row_spills_alone(built: dict[str, Path], kind: str) -> None:
+    """Issue 12 item 10: one page wide at a readable scale, and every page (the goal form: its
+    中期 part, then its 年度 part with the signatures) whole on its sheet of paper."""
+    from pbmcli.printing import column_px, page_height_pt, page_px
+
+    ws = form_sheet(built[kind])
+    scale = int(ws.page_setup.scale) / 100
+    groups = [(d.min, d.max, d.width) for d in list(ws.column_dimensions.values()) if d.customWidth]
+    widths = [next(w for lo, hi, w in groups if lo <= c <= hi) for c in range(1, ws.max_column + 1)]
+    assert sum(column_px(w, stored=True) for w in widths) * scale <= page_px(True)
+    assert 10 * scale >= 9  # 10 pt 宋体 prints at 9 pt or more
+    pages = _pages(ws)
+    assert all(h * scale <= page_height_pt(True) for h in pages), pages
+    if kind == "goal":
+        assert len(pages) == 2
+        first_of_page2 = ws.row_breaks.brk[0].id + 1
+        assert ws.cell(first_of_page2, 1).value == "年度绩效指标"
+    else:
+        assert len(pages) == 1 and not ws.row_breaks.brk
 
 
 @pytest.mark.parametrize("kind", FORMS)
@@ -147,6 +188,21 @@ def test_labels_locked_inputs_unlocked_no_password(built: dict[str, Path], kind:
     assert (kind == "goal") == (not formulas)
 
 
+def following(path: Path, ws: Any, column: int, row: int) -> list[str]:
+    """The 二级 list a cell offers: INDIRECT(一级 cell) → the defined name → its cells."""
+    letter = get_column_letter(column)
+    dv = next(dv for dv in ws.data_validations.dataValidation
+              if dv.type == "list" and f"{letter}{row}" in dv.sqref)
+    m = re.fullmatch(r"INDIRECT\(\$([A-Z])(\$?)(\d+)\)", str(dv.formula1))
+    assert m, dv.formula1
+    top = min(c.min_row for c in dv.sqref.ranges)
+    source_row = int(m[3]) if m[2] else int(m[3]) + row - top  # relative rows move with the cell
+    level1 = ws[f"{m[1]}{source_row}"].value
+    wb = openpyxl.load_workbook(path)
+    sheet, cells = next(iter(wb.defined_names[level1].destinations))
+    return [c.value for row_ in wb[sheet][cells] for c in row_]
+
+
 def list_on(ws: Any, column: int, row: int) -> tuple[list[str], bool]:
     """The drop-down list covering a cell, and whether it warns on other values."""
     letter = openpyxl.utils.get_column_letter(column)
@@ -163,9 +219,15 @@ def test_dropdowns_for_levels_and_completion(built: dict[str, Path], kind: str,
     head = find(ws, "三级指标")
     row = head.row + 1
     level1, _ = list_on(ws, column_of(ws, head.row, "一级指标"), row)
-    level2, _ = list_on(ws, column_of(ws, head.row, "二级指标"), row + 5)
     assert set(pack.indicator_tree.tree_2021) <= set(level1)
-    assert {"数量指标", "质量指标", "时效指标", "服务对象满意度指标"} <= set(level2)
+    # 二级 follows 一级 (issue 12 item 10): INDIRECT of the row's 一级 cell, a defined name per 一级
+    col2 = column_of(ws, head.row, "二级指标")
+    assert following(built[kind], ws, col2, row) == ["数量指标", "质量指标", "时效指标", "成本指标"]
+    satisfaction = next(r for r in range(row, row + 30) if ws.cell(r, col2).value == "服务对象满意度指标")
+    assert following(built[kind], ws, col2, satisfaction) == ["服务对象满意度指标"]
+    blank = next(r for r in range(satisfaction, satisfaction + 10) if ws.cell(r, col2).value is None)
+    ws.cell(blank, col2 - 1).value = "效益指标"  # what a unit picks on a blank row
+    assert following(built[kind], ws, col2, blank)[:2] == ["经济效益指标", "社会效益指标"]
     if kind == "goal":
         return
     actual = "实际完成值" if kind == "selfeval" else "当前完成值"
@@ -219,8 +281,10 @@ def test_formulas_have_cached_values(built: dict[str, Path]) -> None:
 def test_guide_sheet_explains_conventions(built: dict[str, Path]) -> None:
     ws = openpyxl.load_workbook(built["selfeval"])["填表说明"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
-    for needle in ("≥", "≤", "万元", "pbm validate", *COMPLETION, "100"):
+    for needle in ("≥", "≤", "万元", "审核时常见的问题", *COMPLETION, "100", "先选一级再选二级"):
         assert needle in text
+    # it speaks to the unit filling in the form, not about pbm's commands
+    assert not re.search(r"\bpbm\s+[a-z]", text)
     # no cell is a bare form label (a label-anchored reader must not see a second form)
     assert not {"项目名称", "绩效指标", "三级指标"} & {str(c.value) for row in ws.iter_rows() for c in row}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from pbmcli.batch import SMALL_BATCH
@@ -19,8 +20,10 @@ from pbmcli.cli import app
 from pbmcli.report import validate_paths
 
 try:  # `python -m pytest` from the repository root, or `pytest` with tests/ on sys.path
+    from tests import sheets
     from tests.factory import make_goal, make_selfeval
 except ImportError:
+    import sheets  # type: ignore[no-redef]
     from factory import make_goal, make_selfeval  # type: ignore[no-redef]
 
 runner = CliRunner()
@@ -117,20 +120,59 @@ def test_csv_has_bom_and_neutralises_formula_injection(tmp_path: Path):
 
 def test_xlsx_report_sheets(batch: Path, tmp_path: Path):
     set_text(batch / "c_交通局_自评表.xlsx", "公路安全生命防护工程", "=HYPERLINK(\"http://x\")")
+    (tmp_path / "pbm.toml").write_text('[workspace]\nauthority = "某县财政局"\n', "utf-8")
+    out = tmp_path / "审核结果.xlsx"
+    code, _, _ = pbm("validate", batch, "--format", "xlsx", "-o", out, "--config", tmp_path / "pbm.toml")
+    assert code == 1
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == ["问题清单", "单位汇总", "文件清单", "已跳过"]
+    issues = wb["问题清单"]
+    assert issues["A1"].value == "退回修改清单（问题清单）" and issues["A2"].value == "制表单位：某县财政局"
+    assert sheets.header_row(issues) == 3 and issues.auto_filter.ref.startswith("A3:K")
+    assert sheets.header(issues)[:4] == ["文件", "表类型", "实施单位", "项目名称"]
+    injected = [r[3] for r in issues.iter_rows(min_row=4) if r[0].value.endswith("c_交通局_自评表.xlsx")]
+    assert injected and all(c.value == '=HYPERLINK("http://x")' and c.data_type == "s" for c in injected)
+    units = {r[0]: r for r in sheets.rows(wb["单位汇总"])}
+    assert any(name and name != "（未识别单位）" for name in units)
+    assert sum(r[1] for r in units.values()) == 3  # every file counted once
+    assert wb["单位汇总"].auto_filter.ref
+    for ws in wb.worksheets:
+        sheets.assert_prints_as_document(ws, "退回修改清单")
+    # 错误 / 警告 rows: a symbol beside the word (black-and-white print) and a fill
+    severity = sheets.header(issues).index("严重程度") + 1
+    marked = {c.value: c for c in issues[get_column_letter(severity)][3:]}
+    assert "● 错误" in marked and not {"错误", "警告"} & set(marked)
+    assert marked["● 错误"].fill.fgColor.rgb.endswith("FFC7CE") and marked["● 错误"].font.b
+    row = marked["● 错误"].row
+    assert issues.cell(row, 1).fill.fgColor.rgb.endswith("FDEDEF")  # the whole row tinted
+
+
+def test_xlsx_report_has_one_sheet_per_unit_to_send_back(batch: Path, tmp_path: Path):
     out = tmp_path / "审核结果.xlsx"
     code, _, _ = pbm("validate", batch, "--format", "xlsx", "-o", out)
     assert code == 1
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["问题清单", "单位汇总", "文件清单", "已跳过"]
-    issues = wb["问题清单"]
-    assert issues.freeze_panes == "A2" and issues.auto_filter.ref.startswith("A1:K")
-    assert [c.value for c in issues[1]][:4] == ["文件", "表类型", "实施单位", "项目名称"]
-    injected = [r[3] for r in issues.iter_rows(min_row=2) if r[0].value.endswith("c_交通局_自评表.xlsx")]
-    assert injected and all(c.value == '=HYPERLINK("http://x")' and c.data_type == "s" for c in injected)
-    units = {r[0]: r for r in wb["单位汇总"].iter_rows(min_row=2, values_only=True)}
-    assert any(name and name != "（未识别单位）" for name in units)
-    assert sum(r[1] for r in units.values()) == 3  # every file counted once
-    assert wb["单位汇总"].auto_filter.ref and wb["单位汇总"].freeze_panes == "A2"
+    summary = wb["单位汇总"]
+    with_errors = [r for r in sheets.rows(summary) if r[3] and r[0] != "（未识别单位）"]
+    per_unit = wb.sheetnames[4:]
+    assert per_unit and len(per_unit) == len(with_errors)
+    for name in per_unit:
+        ws = wb[name]
+        assert len(name) <= 31 and not set("[]:*?/\\") & set(name)
+        assert str(ws["A1"].value).startswith("退回修改清单（")
+        sheets.assert_prints_as_document(ws)
+        assert "问题说明" in sheets.header(ws) and "实施单位" not in sheets.header(ws)
+        assert sheets.rows(ws) and all(r[5] in ("● 错误", "▲ 警告") for r in sheets.rows(ws))  # no 提示
+    # each unit in 单位汇总 links to its own sheet
+    link = summary.cell(sheets.header_row(summary) + 1, 1).hyperlink
+    assert link is not None and link.location.strip("'").split("'")[0] in per_unit
+    # pbm rectify import still finds the 问题清单 by its header labels
+    from pbmcli.cycle.rectify import RECT_HEADERS
+    from pbmcli.ledger.units import find_header, read_sheets
+
+    rows_of = dict(read_sheets(out))
+    found = find_header(rows_of["问题清单"], RECT_HEADERS, ("problem",))
+    assert found is not None and found[0] == 2
 
 
 def test_markdown_report(batch: Path):

@@ -135,16 +135,20 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
     if fmt is Fmt.json:
         emit_json(res.to_dict(), output, force)
         return
-    header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算", "全年执行", "结余", "大额结余", "建议",
-              "调整%", f"{year + 1}年建议数", "说明"]
+    header = ["单位", "编码", "项目", "等级", "复核得分", "全年预算（万元）", "全年执行（万元）", "结余（万元）",
+              "大额结余", "建议", "调整比例（%）", f"{year + 1}年建议数（万元）", "说明"]
     rows = [[s.unit, d["code"], d["project"], s.grade_label, d["total"], d["budget"], d["spent"],
              d["unspent"], "是" if d["large_balance"] else "", d["action"], d["change"], d["suggested"], d["note"]]
             for s, d in zip(res.rows, res.to_dict()["rows"], strict=True)]
     basis = ["等级为各项目自评表的复核等级（不是单位的综合排名等级）；金额单位：万元。"]
     if fmt is not Fmt.table:
-        emit_rows(fmt, f"{year} 年度绩效评价结果应用建议", header, rows, output, force, basis, "结果应用建议")
+        from ..outputs import MONEY, TWO
+
+        emit_rows(fmt, f"{year}年度绩效评价结果应用建议", header, rows, output, force, basis, "结果应用建议",
+                  pack.workspace.authority, {4: TWO, 5: MONEY, 6: MONEY, 7: MONEY, 10: TWO, 11: MONEY})
     else:
         screen = [0, 2, 3, 5, 7, 9, 10, 11]  # the rest (code, spent, notes …) in json / xlsx
-        print_table(f"{year} 年度绩效评价结果应用建议", [header[i].replace("年建", "年\n建") for i in screen],
+        print_table(f"{year} 年度绩效评价结果应用建议",
+                    [header[i].replace("（万元）", "").replace("年建", "年\n建") for i in screen],
                [[r[i] for i in screen] for r in rows])
         print_notes([f"{r.unit} {r.project}：{r.note}" for r in res.rows if r.note] + basis)

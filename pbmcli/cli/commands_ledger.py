@@ -301,10 +301,10 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     if fmt is MonitorFmt.json:
         emit_json(res.to_dict(), output, force)
     elif fmt is MonitorFmt.xlsx:
-        from ..cycle.exports import monitor_sheets
+        from ..cycle.exports import monitor_heading, monitor_sheets
         from ..outputs import write_xlsx
 
-        write_xlsx(output or "", monitor_sheets(res), force)
+        write_xlsx(output or "", monitor_sheets(res), force, monitor_heading(res, pack.workspace.authority))
     else:
         _monitor_table(res, quiet)
 
@@ -373,15 +373,16 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
     if fmt is MonitorFmt.json:
         emit_json(res.to_dict(), output, force)
         return
+    if fmt is MonitorFmt.xlsx:
+        from ..cycle.exports import lights_sheets, monitor_heading
+        from ..outputs import write_xlsx
+
+        write_xlsx(output or "", lights_sheets(res), force, monitor_heading(res, pack.workspace.authority))
+        return
     rows = [[i["unit"], i["project"], i["indicator"], i["target"], i["current"], i["p"], i["light_label"], i["basis"]]
             for i in res.to_dict()["indicators"]]
     header = ["单位", "项目", "指标", "年度指标值", "当前完成值", "p", "灯", "依据"]
-    if fmt is MonitorFmt.xlsx:
-        from ..outputs import SheetSpec, write_xlsx
-
-        write_xlsx(output or "", [SheetSpec("指标亮灯", header, rows)], force)
-    else:
-        _lights_table(res, header, rows, quiet)
+    _lights_table(res, header, rows, quiet)
 
 
 def _lights_table(res: LightsResult, header: list[str], rows: list[list[Any]], quiet: bool = False) -> None:
@@ -418,10 +419,10 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     elif fmt is Fmt.json:
         emit_json(res.to_dict(), output, force)
     elif fmt is Fmt.xlsx:
-        from ..cycle.exports import rank_sheets
+        from ..cycle.exports import rank_heading, rank_sheets
         from ..outputs import write_xlsx
 
-        write_xlsx(output or "", rank_sheets(res), force)
+        write_xlsx(output or "", rank_sheets(res), force, rank_heading(res, pack.workspace.authority))
     elif fmt is Fmt.md:
         from ..cycle.exports import rank_markdown
         from ..outputs import emit_text

@@ -270,47 +270,67 @@ def project_sheet_title(n: int, fs: FileScore) -> str:
     return f"{n}-{unit}-{project}"
 
 
-def xlsx_sheets(report: ScoreReport) -> list[Any]:
-    """汇总 (one row per project, linked to its sheet), one sheet per project, 问题清单, 已跳过."""
-    from ..outputs import SheetSpec, sheet_name
+def _relative(rows: list[list[Any]], cols: tuple[int, ...], base: Path | None) -> list[list[Any]]:
+    """Rows with the file columns ``cols`` relative to the submissions folder (lists sent out
+    never show the clerk's own folders)."""
+    from ..readers.inputs import relative_name
+
+    return [[relative_name(v, base) if i in cols and isinstance(v, str) and v else v
+             for i, v in enumerate(row)] for row in rows]
+
+
+def xlsx_sheets(report: ScoreReport, base: Path | None = None) -> list[Any]:
+    """汇总 (one row per project, linked to its sheet), one sheet per project, 问题清单, 已跳过;
+    files named relative to ``base``."""
+    from ..outputs import PERCENT_POINTS, TWO, SheetSpec, sheet_name
 
     taken: set[str] = set()
     first = sheet_name("汇总", taken)
     names = [sheet_name(project_sheet_title(n, fs), taken) for n, fs in enumerate(report.scored, start=1)]
-    rows = [summary_row(fs) for fs in report.results]
+    rows = _relative([summary_row(fs) for fs in report.results], (0, 14), base)
     links, n = {}, 0
     for i, fs in enumerate(report.results):
         if fs.result is not None:
             links[(i, 2)] = f"internal:'{names[n]}'!A1"
             n += 1
-    two = "0.00"  # totals, scores and rates always show 2 decimals (100.00, 99.80)
-    sheets = [SheetSpec(first, SUMMARY_HEADER, rows, hyperlinks=links,
-                        widths=[36, 22, 30, 7, 10, 10, 12, 9, 9, 9, 13, 10, 7, 7, 30, 40],
-                        num_formats={4: two, 5: two, 6: two, 10: two, 11: two})]
-    widths = [11, 13, 28, 14, 14, 8, 60, 7, 9, 9, 36, 12]
-    sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths,
-                         num_formats={7: two, 8: two, 9: two})
+    header = [*SUMMARY_HEADER[:10], "预算执行率", *SUMMARY_HEADER[11:]]
+    sheets = [SheetSpec(first, header, rows, hyperlinks=links,
+                        widths=[24, 16, 18, 6, 8, 8, 10, 7, 7, 7, 9, 8, 7, 7, 22, 20],
+                        num_formats={4: TWO, 5: TWO, 6: TWO, 10: PERCENT_POINTS, 11: TWO})]
+    widths = [10, 12, 22, 14, 14, 8, 40, 7, 8, 8, 24, 8]
+    sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths, title=_detail_title(fs),
+                         num_formats={7: TWO, 8: TWO, 9: TWO})
                for name, fs in zip(names, report.scored, strict=True)]
     if any(fs.findings for fs in report.results):
-        sheets.append(SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
-                                widths=[36, 14, 8, 7, 8, 80, 16, 16, 30]))
+        sheets.append(SheetSpec("问题清单", FINDING_HEADER, _relative(finding_rows(report), (0,), base),
+                                widths=[30, 10, 7, 6, 9, 60, 12, 12, 20], status=4))
     if report.skipped:
         sheets.append(SheetSpec("已跳过", ["路径", "原因"],
-                                [[s.path, s.skipped_reason] for s in report.skipped]))
+                                _relative([[s.path, s.skipped_reason] for s in report.skipped], (0,), base)))
     return sheets
 
 
-def report_view(report: ScoreReport, explain: bool) -> ReportView:
-    """pbm score's report in each output format."""
+def _detail_title(fs: FileScore) -> str:
+    sub = fs.result.submission if fs.result else None
+    who = "　".join(t for t in (sub.unit if sub else "", sub.project if sub else "") if t)
+    return f"自评得分复核明细：{who or Path(fs.path).name}"
+
+
+def report_view(report: ScoreReport, explain: bool, office: str = "",
+                base: Path | None = None) -> ReportView:
+    """pbm score's report in each output format (``office`` issues the xlsx workbook)."""
+    from ..outputs import Heading
+
     def table() -> tuple[list[str], list[list[Any]]]:
         if explain:
             return EXPLAIN_HEADER, explain_rows(report)
         return SUMMARY_HEADER, [summary_row(fs) for fs in report.results]
 
-    return ReportView(data=report.to_dict, sheets=lambda: xlsx_sheets(report), table=table,
+    return ReportView(data=report.to_dict, sheets=lambda: xlsx_sheets(report, base), table=table,
                       markdown=lambda: markdown_report(report, explain),
                       text=lambda: table_text(report, explain),
-                      render=lambda console: render_table(report, console, explain))
+                      render=lambda console: render_table(report, console, explain),
+                      heading=Heading("自评复核汇总", office))
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -365,7 +385,10 @@ def score(
     check_output(fmt, output, force, "得分复核.xlsx")
     report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
     _stop_if_nothing(paths, report)
-    write_report(report_view(report, explain), fmt, output, force, no_color)
+    from ..readers.inputs import common_base
+
+    view = report_view(report, explain, pack.workspace.authority, common_base(paths))
+    write_report(view, fmt, output, force, no_color)
     note = no_selfeval_note(report)
     if note:
         from .output import err

@@ -98,38 +98,55 @@ def table_text(report: ValidationReport) -> str:
 
 
 def xlsx_sheets(report: ValidationReport) -> list[Any]:
-    """问题清单, 单位汇总 (the 退回修改清单), 文件清单 and, if any, 已跳过."""
-    from ..outputs import SheetSpec
+    """问题清单, 单位汇总 (the 退回修改清单, each unit linked to its sheet), 文件清单, 已跳过 (if
+    any), then one sheet per unit with errors or warnings: the list that goes back to it."""
+    from ..outputs import SheetSpec, sheet_name
     from ..report import (
         FILE_HEADER,
         FINDING_HEADER,
         SKIPPED_HEADER,
+        UNIT_FINDING_HEADER,
         UNIT_HEADER,
         file_rows,
         finding_rows,
         skipped_rows,
+        unit_finding_rows,
         unit_rows,
     )
 
+    overview = ["问题清单", "单位汇总", "文件清单"] + (["已跳过"] if report.skipped else [])
+    taken: set[str] = set()
+    for name in overview:
+        sheet_name(name, taken)
+    per_unit = [(sheet_name(unit, taken), unit, rows) for unit, rows in unit_finding_rows(report)]
+    sheet_of = {unit: name for name, unit, _ in per_unit}
+    units = unit_rows(report)
+    links = {(i, 0): f"internal:'{sheet_of[row[0]]}'!A1" for i, row in enumerate(units) if row[0] in sheet_of}
     sheets = [
-        SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
-                  widths=[36, 12, 20, 24, 14, 8, 7, 8, 70, 16, 16]),
-        SheetSpec("单位汇总", UNIT_HEADER, unit_rows(report), widths=[24, 8, 8, 8, 8, 9, 9, 60]),
+        SheetSpec("问题清单", FINDING_HEADER, finding_rows(report), status=FINDING_HEADER.index("严重程度"),
+                  widths=[22, 16, 14, 14, 12, 7, 6, 9, 46, 14, 14]),
+        SheetSpec("单位汇总", UNIT_HEADER, units, hyperlinks=links),
         SheetSpec("文件清单", FILE_HEADER, file_rows(report)),
     ]
     if report.skipped:
         sheets.append(SheetSpec("已跳过", SKIPPED_HEADER, skipped_rows(report)))
+    status = UNIT_FINDING_HEADER.index("严重程度")
+    sheets += [SheetSpec(name, UNIT_FINDING_HEADER, rows, title=f"退回修改清单（{unit}）", status=status,
+                         widths=[26, 16, 16, 12, 7, 9, 52, 16, 16])
+               for name, unit, rows in per_unit]
     return sheets
 
 
-def report_view(report: ValidationReport) -> ReportView:
-    """pbm validate's report in each output format."""
+def report_view(report: ValidationReport, office: str = "") -> ReportView:
+    """pbm validate's report in each output format (``office`` issues the xlsx lists)."""
+    from ..outputs import Heading
     from ..report import FINDING_HEADER, finding_rows, markdown_report
 
     return ReportView(data=report.to_dict, sheets=lambda: xlsx_sheets(report),
                       table=lambda: (FINDING_HEADER, finding_rows(report)),
                       markdown=lambda: markdown_report(report), text=lambda: table_text(report),
-                      render=lambda console: render_table(report, console))
+                      render=lambda console: render_table(report, console),
+                      heading=Heading("退回修改清单", office))
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -194,7 +211,7 @@ def validate(
     n_jobs = resolve_jobs(jobs)
     check_output(fmt, output, force, "审核结果.xlsx")
     report = _with_directory(validate_paths(paths, pack, jobs=n_jobs, progress=not quiet), pack)
-    write_report(report_view(report), fmt, output, force, no_color)
+    write_report(report_view(report, pack.workspace.authority), fmt, output, force, no_color)
     if annotate:
         _run_annotate(report, paths, annotate, force, pack, n_jobs, quiet)
     _single_unreadable(paths, report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -113,15 +113,17 @@ def print_notes(lines: list[str], quiet: bool = False) -> None:
 
 
 def emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], output: str | None,
-               force: bool, notes: Sequence[str] = (), sheet: str | None = None) -> None:
-    """A list as md (stdout or -o) or xlsx (-o); table / json are handled by the caller."""
+               force: bool, notes: Sequence[str] = (), sheet: str | None = None, office: str = "",
+               formats: Mapping[int, str] | None = None) -> None:
+    """A list as md (stdout or -o) or xlsx (-o; titled ``title``, issued by ``office``, number
+    ``formats`` by column); table / json are handled by the caller."""
     if fmt is Fmt.xlsx:
-        from ..outputs import SheetSpec, write_xlsx
+        from ..outputs import Heading, SheetSpec, write_xlsx
 
-        sheets = [SheetSpec(sheet or title[:31], header, rows)]
+        sheets = [SheetSpec(sheet or title[:31], header, rows, num_formats=formats or {}, title=title)]
         if notes:
             sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
-        write_xlsx(output or "", sheets, force)
+        write_xlsx(output or "", sheets, force, Heading(title, office))
     else:
         from ..outputs import emit_text, markdown_table
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..model import Finding
-    from ..outputs import SheetSpec
+    from ..outputs import Heading, SheetSpec
     from .options import ReportFormat
 
 
@@ -63,6 +63,7 @@ class ReportView:
     markdown: Callable[[], str]
     text: Callable[[], str]  # the table drawn as plain text (for -o file.txt)
     render: Callable[[Console], None]  # the table on the screen
+    heading: Heading | None = None  # the title rows of the xlsx sheets
 
 
 def write_report(view: ReportView, fmt: ReportFormat, output: str | None, force: bool,
@@ -72,7 +73,7 @@ def write_report(view: ReportView, fmt: ReportFormat, output: str | None, force:
     from .options import ReportFormat
 
     if fmt is ReportFormat.xlsx:
-        outputs.write_xlsx(output or "", view.sheets(), force)
+        outputs.write_xlsx(output or "", view.sheets(), force, view.heading)
     elif fmt is ReportFormat.csv:
         header, rows = view.table()
         if to_screen(output):

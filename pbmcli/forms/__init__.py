@@ -34,6 +34,8 @@ TITLES = {
 # fixed so that regenerating a template gives identical bytes
 _CREATED = _dt.datetime(2026, 1, 1, 0, 0, 0)
 _CN_NUMBERS = "一二三四五六七八九十"
+FIXED_SCALE = ("goal", "selfeval")  # printed at a fixed scale so no row spills onto a page alone
+LISTS_ROW = 2  # on the hidden sheet: from this row, one 一级 and its 二级 per row
 
 __all__ = [
     "KINDS", "META_SHEET", "TEMPLATE_VERSION", "TITLES",
@@ -72,9 +74,10 @@ def build_template(kind: str, pack: RulePack | None = None,
     form = FormSheet(wb, wb.add_worksheet(TITLES[kind]), dict(prefill or {}))
     last_row, last_col = LAYOUTS[kind](form, pack)
     form.finish(last_row, last_col, landscape=True, title_rows=1 if kind == "units" else 2,
-                options={"sort": True, "autofilter": True} if kind == "units" else None)
+                options={"sort": True, "autofilter": True} if kind == "units" else None,
+                fixed=kind in FIXED_SCALE)
     _guide(FormSheet(wb, wb.add_worksheet(GUIDE_SHEET)), kind, pack)
-    _meta(FormSheet(wb, wb.add_worksheet(META_SHEET)), kind)
+    _meta(FormSheet(wb, wb.add_worksheet(META_SHEET)), kind, pack)
     wb.close()
     return buf.getvalue()
 
@@ -133,9 +136,19 @@ def _guide(fs: Any, kind: str, pack: RulePack) -> None:
     fs.finish(row, 0, landscape=False, title_rows=0)
 
 
-def _meta(fs: Any, kind: str) -> None:
-    """The hidden version marker the reader turns into Submission.template_version."""
+def _meta(fs: Any, kind: str, pack: RulePack) -> None:
+    """The hidden version marker the reader turns into Submission.template_version, and
+    the 二级 lists of each 一级 under a defined name (the dependent drop-downs use them)."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from .blocks import Lists
+
     for col, value in enumerate((META_MARK, kind, TEMPLATE_VERSION, META_NOTE)):
         fs.put(0, col, value, "plain")
+    for row, (first, seconds) in enumerate(Lists.from_pack(pack).named(), start=LISTS_ROW):
+        for col, value in enumerate((first, *seconds)):
+            fs.put(row, col, value, "plain")
+        cells = f"{xl_rowcol_to_cell(row, 1, True, True)}:{xl_rowcol_to_cell(row, len(seconds), True, True)}"
+        fs.workbook.define_name(first, f"='{META_SHEET}'!{cells}")
     fs.sheet.hide()
     fs.sheet.protect("")

@@ -7,8 +7,12 @@ and returns the next free row.  Column 0 always holds the block's group label
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..config import RulePack
 from .sheet import Check, FormSheet
@@ -33,17 +37,27 @@ class Lists:
     level1: tuple[str, ...]
     level2: tuple[str, ...]
     completion: tuple[str, ...]
+    children: tuple[tuple[str, tuple[str, ...]], ...] = ()  # 一级 -> its 二级 (dependent lists)
 
     @classmethod
     def from_pack(cls, pack: RulePack) -> Lists:
         tree = pack.indicator_tree
-        level1: list[str] = []
-        level2: list[str] = []
+        children: dict[str, list[str]] = {}
         for branch in (tree.primary, tree.other):
             for first, seconds in branch.items():
-                level1 += [first] if first not in level1 else []
-                level2 += [s for s in seconds if s not in level2]
-        return cls(tuple(level1), tuple(level2), tuple(pack.scoring.completion_terms))
+                children.setdefault(first, [])
+                children[first] += [s for s in seconds if s not in children[first]]
+        level2 = tuple(dict.fromkeys(s for seconds in children.values() for s in seconds))
+        return cls(tuple(children), level2, tuple(pack.scoring.completion_terms),
+                   tuple((k, tuple(v)) for k, v in children.items()))
+
+    def named(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The 一级 whose name can be an Excel defined name (the source of its 二级 list)."""
+        return [(first, seconds) for first, seconds in self.children if seconds and _NAME.fullmatch(first)]
+
+
+# an Excel / WPS defined name: starts with a letter (CJK counts) or _, no cell-like names
+_NAME = re.compile(r"(?![A-Za-z]{1,3}\d)[^\W\d][\w.]*")
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,7 @@ def completion_check(lists: Lists) -> Check:
 def level_checks(lists: Lists) -> tuple[Check, Check]:
     """一级 and 二级 drop-downs (a warning, not a block, for local names)."""
     return (Check("一级指标", "从下拉列表选择一级指标。", lists.level1, strict=True),
-            Check("二级指标", "从下拉列表选择二级指标，须与一级指标对应。", lists.level2, strict=True))
+            Check("二级指标", "从下拉列表选择二级指标：列表随本行的一级指标变化。", lists.level2, strict=True))
 
 
 def items_row(fs: FormSheet, row: int, items: Sequence[Item]) -> int:
@@ -103,7 +117,7 @@ def title_rows(fs: FormSheet, title: str, ncols: int) -> int:
     fs.label(0, 0, title, ncols, style="title")
     year = Check("年度", "在括号内填写年度，如：（2026年度）。")
     fs.input(1, 0, ncols, key="year", style="subtitle", value="（    年度）", check=year)
-    fs.heights({0: 32, 1: 20})
+    fs.heights({0: 28, 1: 18})
     return 2
 
 
@@ -116,7 +130,7 @@ def goal_rows(fs: FormSheet, row: int, group: str, left: tuple[str, str, int],
         fs.label(row, col, heading, span)
         fs.input(row + 1, col, span, key=key, check=TEXT_GOAL)
         col += span
-    fs.heights({row + 1: 80})
+    fs.heights({row + 1: 60})
     return row + 2
 
 
@@ -127,10 +141,14 @@ def indicator_table(fs: FormSheet, row: int, group: str, columns: Sequence[Colum
     fs.label(row, 2, "二级指标", style="head")
     for i, column in enumerate(columns):
         fs.label(row, 3 + i, column.header, style="head")
+    fs.heights({row: 28})  # room for a two-line heading
     first = r = row + 1
+    blocks: list[tuple[int, int]] = []
     for level1, seconds in NATIONAL_TREE:
         counts = [(name, rows_per or n) for name, n in seconds]
-        fs.input(r, 1, style="center", value=level1, rows=sum(n for _, n in counts))
+        size = sum(n for _, n in counts)
+        blocks.append((r, r + size - 1))
+        fs.input(r, 1, style="center", value=level1, rows=size)
         for name, n in counts:
             for _ in range(n):
                 fs.input(r, 2, style="center", value=name)
@@ -147,9 +165,18 @@ def indicator_table(fs: FormSheet, row: int, group: str, columns: Sequence[Colum
             fs.validate(first, 3 + i, last, 3 + i, column.check)
     check1, check2 = level_checks(lists)
     fs.validate(first, 1, last, 1, check1)
-    fs.validate(first, 2, last, 2, check2)
+    for top, bottom in blocks:  # 二级 follows 一级: a pre-printed block looks at its merged 一级 cell
+        fs.validate(top, 2, bottom, 2, _follows(check2, xl_rowcol_to_cell(top, 1, True, True)))
+    if extra:  # a blank row looks at its own 一级
+        fs.validate(last - extra + 1, 2, last, 2, _follows(check2, xl_rowcol_to_cell(last - extra + 1, 1, False, True)))
     fs.label(row, 0, group, rows=last - row + 1)
     return r
+
+
+def _follows(check: Check, level1_cell: str) -> Check:
+    """The 二级 drop-down listing the 二级 of the 一级 in ``level1_cell`` (a defined name per 一级,
+    written by the template on its hidden sheet)."""
+    return dataclasses.replace(check, source=f"=INDIRECT({level1_cell})")
 
 
 def signature_row(fs: FormSheet, row: int, spans: tuple[int, int, int, int, int, int]) -> int:

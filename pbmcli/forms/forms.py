@@ -29,7 +29,7 @@ REASON = Check("偏差原因分析", "得分低于分值时必须填写：未完
 def selfeval(fs: FormSheet, pack: RulePack) -> tuple[int, int]:
     """项目支出绩效自评表; returns (last row, last column)."""
     lists = Lists.from_pack(pack)
-    fs.widths((10, 11, 14, 30, 14, 14, 8, 8, 28))
+    fs.widths((10, 11, 20, 26, 14, 14, 8, 8, 26))  # no pre-printed label wraps
     row = title_rows(fs, "项目支出绩效自评表", 9)
     row = items_row(fs, row, (Item("项目名称", 1, "project", 8),))
     row = items_row(fs, row, (Item("主管部门", 1, "department", 3), Item("实施单位", 1, "unit", 2),
@@ -45,7 +45,7 @@ def selfeval(fs: FormSheet, pack: RulePack) -> tuple[int, int]:
                    number=(0, 100))),
                Column("得分", "number", WEIGHT), Column("偏差原因分析及改进措施", check=REASON))
     first = row + 1
-    row = indicator_table(fs, row, "绩效指标", columns, lists)
+    row = indicator_table(fs, row, "绩效指标", columns, lists, extra=2)  # the form fits one page
     total = sum(_level1_weights(pack).values()) + pack.scoring.execution_points
     fs.label(row, 0, "总分", 6)
     fs.put(row, 6, total, "fixed")
@@ -91,7 +91,7 @@ def _selfeval_funds(fs: FormSheet, row: int, pack: RulePack) -> str:
 def goal(fs: FormSheet, pack: RulePack) -> tuple[int, int]:
     """项目支出绩效目标申报表 (88号 layout + 是否新增项目 / 事前评估)."""
     lists = Lists.from_pack(pack)
-    fs.widths((12, 11, 14, 30, 16, 26, 12, 14))
+    fs.widths((16, 11, 20, 24, 18, 20, 12, 14))  # no pre-printed label wraps
     attribute = Check("项目属性", "从下拉列表选择，或按本地要求填写。",
                       ("经常性项目", "一次性项目"))
     period = Check("项目期", "填写项目实施期，如：2026年 或 2026—2028年（3年）。")
@@ -124,6 +124,7 @@ def goal(fs: FormSheet, pack: RulePack) -> tuple[int, int]:
                Column("指标解释（计算方法或评判标准）"), Column("取值依据", "center", basis),
                Column("备注"))
     row = indicator_table(fs, row, "中期绩效指标", columns, lists, rows_per=1, extra=2)
+    fs.breaks.append(row)  # page 2: the 年度 indicators and the signatures, never split
     row = indicator_table(fs, row, "年度绩效指标", columns, lists)
     row = signature_row(fs, row, (1, 2, 1, 1, 1, 2))
     return row - 1, 7

@@ -13,6 +13,7 @@ from typing import Any
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
+ROW_PT = 15.0  # Excel's height of a row without one of its own (grows as the unit types)
 
 # style name -> xlsxwriter format properties (every style has thin borders)
 _BASE: dict[str, Any] = {"font_name": FONT, "font_size": 10, "border": 1,
@@ -48,14 +49,15 @@ class Check:
     title: str
     message: str
     options: tuple[str, ...] = ()  # drop-down list (empty: no list)
+    source: str = ""  # drop-down list from a formula (=INDIRECT($B$10)): a list that depends on a cell
     strict: bool = False  # list only: warn on values outside the list (else accept silently)
     number: tuple[float, float] | None = None  # allowed range (warning only)
     whole: bool = False
 
     def to_xlsxwriter(self) -> dict[str, Any]:
         opts: dict[str, Any] = {"input_title": self.title[:32], "input_message": self.message[:255]}
-        if self.options:
-            opts.update(validate="list", source=list(self.options), show_error=self.strict)
+        if self.options or self.source:
+            opts.update(validate="list", source=self.source or list(self.options), show_error=self.strict)
         elif self.number is not None:
             opts.update(validate="integer" if self.whole else "decimal", criteria="between",
                         minimum=self.number[0], maximum=self.number[1])
@@ -74,7 +76,10 @@ class FormSheet:
     sheet: Any
     prefill: Mapping[str, str] = field(default_factory=dict)
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # key -> (row, col)
+    breaks: list[int] = field(default_factory=list)  # rows that start a new printed page
     _formats: dict[str, Any] = field(default_factory=dict)
+    _widths: list[float] = field(default_factory=list)
+    _heights: dict[int, float] = field(default_factory=dict)
 
     def fmt(self, style: str) -> Any:
         """The (cached) xlsxwriter format of a named style."""
@@ -123,26 +128,60 @@ class FormSheet:
         self.sheet.write_formula(row, col, formula, self.fmt(style), cached)
 
     def widths(self, widths: Sequence[float]) -> None:
+        self._widths = list(widths)
         for col, width in enumerate(widths):
             self.sheet.set_column(col, col, width)
 
     def heights(self, heights: Mapping[int, float]) -> None:
+        self._heights.update(heights)
         for row, height in heights.items():
             self.sheet.set_row(row, height)
 
+    def page_heights(self, last_row: int, title_rows: int) -> list[float]:
+        """Points each printed page takes at 100 % (rows, plus the repeated title rows)."""
+        starts = [0, *self.breaks, last_row + 1]
+        title = sum(self._heights.get(r, ROW_PT) for r in range(title_rows))
+        return [sum(self._heights.get(r, ROW_PT) for r in range(a, b)) + (title if a else 0)
+                for a, b in zip(starts, starts[1:], strict=False)]
+
+    def fixed_scale(self, last_row: int, title_rows: int, landscape: bool) -> int | None:
+        """The largest print scale (100, 95, 90 %) at which the columns fit the page width with
+        room to spare and every page, as broken by ``breaks``, fits its height; None if none."""
+        from ..printing import column_px, page_height_pt, page_px
+
+        width = sum(column_px(w) for w in self._widths)
+        pages = self.page_heights(last_row, title_rows)
+        for pct in (100, 95, 90):
+            if width * pct / 100 <= page_px(landscape) * 0.96 and \
+                    max(pages) * pct / 100 <= page_height_pt(landscape):
+                return pct
+        return None
+
     def finish(self, last_row: int, last_col: int, landscape: bool = True,
-               title_rows: int = 2, options: Mapping[str, bool] | None = None) -> None:
-        """Print setup (A4, fit to width, repeated title rows) and password-less protection."""
+               title_rows: int = 2, options: Mapping[str, bool] | None = None,
+               fixed: bool = False) -> None:
+        """Print setup (A4, repeated title rows, page numbers) and password-less protection.
+        ``fixed``: print at a fixed scale that keeps each page (``breaks``) whole, so no row
+        spills onto a page of its own (Excel ignores page breaks under fit-to-width); else
+        fit to one page wide."""
+        from .. import printing
+
         ws = self.sheet
         ws.set_paper(9)
         if landscape:
             ws.set_landscape()
         else:
             ws.set_portrait()
-        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=printing.SIDE_MARGIN, right=printing.SIDE_MARGIN, top=printing.TOP_MARGIN,
+                       bottom=printing.BOTTOM_MARGIN)
+        scale = self.fixed_scale(last_row, title_rows, landscape) if fixed else None
+        if scale is not None:
+            ws.set_print_scale(scale)
+            ws.set_h_pagebreaks(self.breaks)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.center_horizontally()
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+        ws.set_footer(printing.PAGE_FOOTER, {"margin": printing.FOOTER_MARGIN})
         if title_rows:
             ws.repeat_rows(0, title_rows - 1)
         ws.print_area(0, 0, last_row, last_col)
