@@ -98,8 +98,9 @@ def _rank_xlsx(ws: Path, period: str) -> dict[str, list[str]]:
     lists = {}
     for sheet in ("红榜", "黑榜"):
         rows = list(wb[sheet].iter_rows(values_only=True))
-        col = rows[0].index("单位")
-        lists[sheet] = [r[col] for r in rows[1:] if r[col]]
+        head = next(i for i, r in enumerate(rows) if "单位" in r)   # below the title rows
+        col = rows[head].index("单位")
+        lists[sheet] = [r[col] for r in rows[head + 1:] if r[col]]
     wb.close()
     return lists
 
