@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import RulePack
-from .errors import OutputExistsError, UsageError
+from .errors import OutputExistsError, UsageError, WriteError
 from .fileio import atomic_path
 from .model import Finding, Severity, parse_a1
 from .outputs import row_height
@@ -66,6 +66,7 @@ class AnnotateOutcome:
     source: str
     target: str | None
     note: str = ""
+    stop: bool = False  # the disk is full (or read-only): no further copy can be written
 
 
 # --- where copies go -------------------------------------------------------------------------
@@ -283,8 +284,13 @@ def annotate_task(task: AnnotateTask, pack: RulePack | None = None) -> AnnotateO
     marked = mark_cells(wb, task.result.findings)
     add_opinion_sheet(wb, task.result, marked, note, task.name)
     wb.calculation.fullCalcOnLoad = True
-    with atomic_path(task.target, task.force) as tmp:
-        wb.save(tmp)
+    buf = io.BytesIO()  # built in memory: a full disk fails one write, not a half-written zip
+    wb.save(buf)
+    try:
+        with atomic_path(task.target, task.force) as tmp:
+            tmp.write_bytes(buf.getvalue())
+    except WriteError as exc:
+        return AnnotateOutcome(task.result.path, None, f"未能生成批注副本：{exc}", stop=exc.stops_batch)
     return AnnotateOutcome(task.result.path, str(task.target), "已转换为 .xlsx" if note else "")
 
 
@@ -299,5 +305,16 @@ def annotate_results(results: Sequence[FileResult], out_dir: str | Path,
     from .batch import run_batch
 
     tasks = plan(results, out_dir, roots, force)
-    return list(run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
-                          on_error=annotate_failed, label="生成批注副本"))
+    outcomes: list[AnnotateOutcome] = []
+    batch = run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
+                      on_error=annotate_failed, label="生成批注副本")
+    try:
+        for outcome in batch:
+            if outcome.stop:  # every further copy would fail the same way: one line, exit 2
+                written = sum(1 for o in outcomes if o.target)
+                raise WriteError(f"{outcome.note.removeprefix('未能生成批注副本：')}"
+                                 f"已生成的 {written} 份批注副本保留在 {out_dir}，其余未生成。")
+            outcomes.append(outcome)
+    finally:
+        batch.close()
+    return outcomes

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -216,7 +216,7 @@ def _pooled(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack
 
 def run_batch(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,
               jobs: int | None = None, progress: bool = False,
-              on_error: Callable[[T, str], R] | None = None, label: str = "处理中") -> Iterator[R]:
+              on_error: Callable[[T, str], R] | None = None, label: str = "处理中") -> Generator[R, None, None]:
     """Yield ``work(item, pack)`` for every item, in order.
 
     ``work`` and ``on_error`` must be module-level functions (picklable).  When

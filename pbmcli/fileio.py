@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import OutputExistsError, PbmError
+from .errors import OutputExistsError, WriteError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,17 +48,21 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-_WHY = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限，或文件正被 Excel/WPS 打开",
+_WHY = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限，或文件正被 Excel/WPS 打开",
         errno.EPERM: "没有写入权限，或文件正被 Excel/WPS 打开", errno.EROFS: "磁盘或文件夹是只读的",
         errno.ENOTDIR: "路径中有同名的文件，无法建立文件夹", errno.EEXIST: "路径中有同名的文件，无法建立文件夹",
         errno.ENAMETOOLONG: "文件名或路径太长", errno.ENOENT: "路径不存在或无法在此建立文件夹"}
 
 
-def write_error(target: Path, exc: OSError) -> PbmError:
+# every further write to the same disk or folder fails as well: a batch stops at the first
+_STOPS_BATCH = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def write_error(target: Path, exc: OSError) -> WriteError:
     """An OSError while writing an output, as one Chinese line (exit 2: not a bug)."""
     why = _WHY.get(exc.errno or 0, exc.strerror or str(exc))
-    return PbmError(f"无法写入 {target}：{why}。请检查磁盘空间和文件夹权限、关闭正在打开该文件的程序，"
-                    "或换一个输出位置。")
+    return WriteError(f"无法写入 {target}：{why}。请检查磁盘空间和文件夹权限、关闭正在打开该文件的程序，"
+                      "或换一个输出位置。", exc.errno, exc.errno in _STOPS_BATCH)
 
 
 def _umask() -> int:

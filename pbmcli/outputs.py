@@ -195,7 +195,11 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool) -> Pa
 
     _require_path(path, "xlsx")
     with writing(path), atomic_path(path, force) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
+        # built in memory, then written in one go: a full disk fails that one write (exit 2),
+        # never leaves xlsxwriter's zip half-written and unclosed
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {
+            "in_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -211,6 +215,7 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool) -> Pa
         for spec in sheets:
             _write_sheet(wb, spec, sheet_name(spec.name, taken), formats)
         wb.close()
+        tmp.write_bytes(buf.getvalue())
     return Path(path)
 
 

@@ -253,8 +253,8 @@ WRITERS: dict[str, Callable[[Path, Path], list[str | Path]]] = {
 @pytest.mark.parametrize("name", WRITERS)
 def test_disk_full_is_a_chinese_error_for_every_writer(name: str, small: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every output goes through fileio: a full disk at the final rename is exit 2 (annotate: a
-    note on that copy), never an internal error, and leaves no temp file."""
+    """Every output goes through fileio: a full disk at the final rename is exit 2 (annotate
+    included: the batch stops at the first copy), never an internal error, and leaves no temp file."""
     from pbmcli import fileio
 
     def disk_full(src: str, dst: str) -> None:
@@ -263,7 +263,7 @@ def test_disk_full_is_a_chinese_error_for_every_writer(name: str, small: Path, t
     monkeypatch.setattr(fileio.os, "replace", disk_full)
     run = invoke(*WRITERS[name](small, tmp_path))
     assert_clean_run(run)
-    assert run.exit_code in ((1,) if name == "annotate" else (2,)), run.stderr
+    assert run.exit_code == 2, run.stderr
     assert "磁盘空间不足" in squash(run.stderr)
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 

@@ -100,6 +100,36 @@ class LedgerError(PbmError):
     """The ledger file cannot be used (corrupt, not a database, locked)."""
 
 
+# SQLite's primary result codes of errors a clerk can fix (and their message texts, for an
+# error raised without a code): full disk, I/O, read-only, cannot open, busy
+_SQLITE_REASONS: dict[int, tuple[str, str]] = {
+    13: ("database or disk is full", "磁盘空间不足"),
+    10: ("disk I/O error", "磁盘读写出错（磁盘已满、已拔出，或网络盘已断开）"),
+    8: ("readonly database", "台账文件或其所在文件夹是只读的，或没有写入权限"),
+    14: ("unable to open database", "无法打开台账文件（路径不存在或没有权限）"),
+    5: ("database is locked", "台账正被另一个 pbm 命令或其他程序占用"),
+    6: ("database table is locked", "台账正被另一个 pbm 命令或其他程序占用"),
+}
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str | None:
+    """The Chinese reason of an SQLite error the user can fix, or None (a bug)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _SQLITE_REASONS:
+        return _SQLITE_REASONS[code & 0xFF][1]
+    text = str(exc).lower()
+    return next((why for key, why in _SQLITE_REASONS.values() if key in text), None)
+
+
+def _write_failed(path: Path, exc: sqlite3.Error) -> LedgerError | None:
+    """A failed write as one Chinese line (exit 2), or None when the error is a bug."""
+    reason = sqlite_reason(exc)
+    if reason is None:
+        return None
+    retry = "请稍后重试" if "占用" in reason else "请腾出磁盘空间或检查文件夹权限后重试"
+    return LedgerError(f"无法写入台账 {path}：{reason}。本次没有记入任何内容，台账保持原样；{retry}。")
+
+
 def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
     """Rows as ``cls`` (the columns it names; columns a later schema adds are ignored)."""
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
@@ -181,8 +211,9 @@ class Ledger:
             ledger._migrate()
         except sqlite3.OperationalError as exc:  # e.g. another pbm is creating the same ledger
             conn.close()
-            raise LedgerError(f"台账文件 {p} 暂时无法使用（{exc}）：可能有另一个 pbm 命令正在写入，"
-                              "请稍后重试。") from None
+            reason = sqlite_reason(exc) or str(exc)
+            raise LedgerError(f"台账文件 {p} 暂时无法使用（{reason}）：请腾出磁盘空间、检查文件夹权限，"
+                              "或等另一个正在写入的 pbm 命令结束后重试。") from None
         return ledger
 
     def close(self) -> None:
@@ -196,17 +227,31 @@ class Ledger:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: all or nothing."""
+        """One atomic write: all or nothing.  A full disk or a lost lock, at any statement or at
+        COMMIT, rolls back and is one Chinese line (LedgerError, exit 2)."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise LedgerError(f"台账文件 {self.path} 正被其他程序占用（{exc}），请稍后重试。") from None
+            raise _write_failed(self.path, exc) or LedgerError(
+                f"台账文件 {self.path} 正被其他程序占用（{exc}），请稍后重试。") from None
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            failed = _write_failed(self.path, exc)
+            if failed is None:
+                raise
+            raise failed from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Undo the open transaction (SQLite may already have rolled it back itself)."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         with self.transaction() as c:
