@@ -137,14 +137,43 @@ def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse a file that is not a SQLite database, with a Chinese message."""
+    """Refuse a folder, an unreadable file or a file that is not a SQLite database."""
+    if path.is_dir():
+        raise LedgerError(f"台账路径 {path} 是一个文件夹，不是台账文件：请用 --db 指定台账文件，"
+                          f"如 --db {path / 'pbm.sqlite'}。")
     if not path.exists() or path.stat().st_size == 0:
         return
-    with path.open("rb") as fh:
-        head = fh.read(16)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise LedgerError(f"无法读取台账文件 {path}（{exc.strerror}）：请检查文件的读取权限，"
+                          "或用 --db 指定另一个台账文件。") from None
     if head != _SQLITE_MAGIC:
         raise LedgerError(f"台账文件 {path} 不是 SQLite 数据库（可能被其他程序覆盖或损坏）。"
                           "pbm 不会改写它：请从备份恢复，或用 --db 指定另一个台账文件。")
+
+
+def stored_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in a ledger (0: none yet)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone() is None:
+        return 0
+    return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+
+
+def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
+    """A ledger written by a newer pbm (a schema this one does not know) is neither read nor
+    written: its tables may have changed in ways this version would misread or damage."""
+    try:
+        version = stored_version(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise LedgerError(f"台账文件 {path} 的结构版本无法读取（{exc}）。pbm 不会改写它："
+                          "请从备份恢复，或用 --db 指定另一个台账文件。") from None
+    if version > len(MIGRATIONS):
+        conn.close()
+        raise LedgerError(f"台账文件 {path} 由更新版本的 pbm 建立（结构版本 {version}，本程序只支持到 "
+                          f"{len(MIGRATIONS)}）。为免误读或损坏数据，本程序不会读写它：请把 pbm 升级到最新版本后再运行。")
 
 
 def relink(links: Mapping[_K, _K | None], removed: Collection[_K]) -> dict[_K, _K | None]:
@@ -203,6 +232,7 @@ class Ledger:
             conn.close()
             raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
                               "请从备份恢复，或用 --db 指定另一个台账文件。")
+        _refuse_newer(conn, p)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs

@@ -122,7 +122,7 @@ def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | Non
     Chinese message instead of silently creating an empty ledger in the current folder.
     """
     path = db_path(pack, db)
-    if not create and not (path.is_file() and path.stat().st_size):
+    if not create and not path.is_dir() and not (path.is_file() and path.stat().st_size):
         from .store import LedgerError
 
         raise LedgerError(f"找不到台账 {path}，请先运行 pbm init 建立工作区并用 pbm ingest / pbm monitor --record"
