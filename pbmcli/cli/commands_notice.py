@@ -73,12 +73,12 @@ def notice_cmd(
     rules: Annotated[str | None, typer.Option("--rules", help="规则包（national 或 TOML 文件）。")] = None,
     config: Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml。")] = None,
 ) -> None:
-    from ..config import load
     from ..errors import UsageError
     from ..render.context import KINDS
     from ..render.fmt import check_period
+    from .options import settings
 
-    pack = load(rules=rules, config=config)
+    pack = settings(rules, config)
     if check_template is not None:
         _check(check_template, check_kind or kind, pack)
         return

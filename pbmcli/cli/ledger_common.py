@@ -44,9 +44,9 @@ ListFmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：
 
 
 def rule_pack(rules: str | None, config: str | None) -> RulePack:
-    from ..config import load
+    from .options import settings
 
-    return load(rules=rules, config=config)
+    return settings(rules, config)
 
 
 def clock(date: str | None) -> Any:
