@@ -47,6 +47,7 @@ RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色�
 CONVERT_NOTE = "注意：原文件为 {suffix} 格式，本副本按读取到的数值另存为 .xlsx，原格式、公式未保留，请在原文件上修改。"
 _MESSAGE_WIDTH = 70
 _UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
     title = SHEET_TITLE if SHEET_TITLE not in wb.sheetnames else f"{SHEET_TITLE}(pbm)"
     ws = wb.create_sheet(title, 0)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    ws["A1"] = f"审核意见：{name or result.path}"
+    ws["A1"] = f"审核意见：{_CONTROL.sub('_', name or result.path)}"  # a cell takes no control characters
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条。点击「单元格」列可跳转到出错位置。"
     ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")

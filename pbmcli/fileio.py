@@ -22,6 +22,20 @@ def check_writable(path: str | Path, force: bool) -> Path:
     return p
 
 
+NAME_MAX = 255  # bytes of one file name (ext4, NTFS counts UTF-16 units: never more)
+_TEMP_EXTRA = len("..") + 8 + len(".tmp")  # mkstemp: prefix "." name ".", 8 random, suffix
+
+
+def temp_prefix(name: str) -> str:
+    """The temporary file's prefix ``.NAME.``, NAME shortened so the whole temporary name
+    (prefix, 8 random characters, ``.tmp``) fits in NAME_MAX bytes: an output whose own name
+    is close to the limit can still be written."""
+    room = NAME_MAX - _TEMP_EXTRA
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}."
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it into place on success.
@@ -32,7 +46,7 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
     target = check_writable(path, force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise write_error(target, exc) from None
     os.close(fd)
