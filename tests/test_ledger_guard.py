@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ except ImportError:
     from hostile import factory as hf  # type: ignore[no-redef]
     from hostile.conftest import Run, assert_clean_run, invoke, squash  # type: ignore[no-redef]
 
-from pbmcli.ledger.store import MIGRATIONS
+from pbmcli.ledger.store import MIGRATIONS, Ledger
 
 
 def _sha(path: Path) -> str:
@@ -83,3 +84,54 @@ def test_ledger_of_a_newer_schema_is_neither_read_nor_written(args: list[str], l
     assert _sha(ledger) == before
     with sqlite3.connect(ledger) as conn:
         assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == len(MIGRATIONS) + 1
+
+
+# ---------------------------------------------------------------- item 12
+
+
+class _OtherClerkInBetween(sqlite3.Connection):
+    """When pbm reads the rectification item it is about to complete, another clerk's
+    ``rectify done`` tries to complete the same item (its own transaction, not waiting)."""
+
+    other: dict[str, str] = {}
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        cur = super().execute(sql, *args)
+        if sql.lstrip().upper().startswith("SELECT") and "FROM RECTIFICATIONS" in sql.upper() \
+                and "outcome" not in self.other:
+            self.other["outcome"] = self._other_clerk()
+        return cur
+
+    def _other_clerk(self) -> str:
+        with contextlib.closing(sqlite3.connect(self.other["db"], timeout=0, isolation_level=None)) as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return "waits"  # the first clerk holds the write lock from check to write
+            if conn.execute("SELECT status FROM rectifications WHERE id=1").fetchone()[0] == "done":
+                conn.execute("ROLLBACK")
+                return "refused"
+            conn.execute("UPDATE rectifications SET status='done', evidence='乙的佐证' WHERE id=1")
+            conn.execute("COMMIT")
+            return "written"
+
+
+def test_rectify_done_checks_and_writes_in_one_transaction(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two clerks complete the same item at once: the second never slips in between the first
+    one's "not done yet?" check and its write (was: both exit 0, the first evidence lost)."""
+    db = tmp_path / "pbm.sqlite"
+    with Ledger.open(db) as ledger:
+        ledger.add_rectification(unit_code="101", unit_name="县财政局", problem="指标不细化")
+    _OtherClerkInBetween.other = {"db": str(db)}
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real(*a, **{"factory": _OtherClerkInBetween, **k}))
+    first = invoke("rectify", "done", "1", "--evidence", "甲的佐证", "--db", db)
+    monkeypatch.setattr(sqlite3, "connect", real)
+    assert first.exit_code == 0, first.stderr
+    assert _OtherClerkInBetween.other["outcome"] == "waits"
+    second = invoke("rectify", "done", "1", "--evidence", "乙的佐证", "--db", db)  # when its turn comes
+    _refused(second, "已于", "登记完成", "甲的佐证", "--force")
+    with Ledger.open(db) as ledger:
+        item = ledger.rectification(1)
+    assert item is not None and item.status == "done" and item.evidence == "甲的佐证"

@@ -548,12 +548,21 @@ class Ledger:
         found = [r for r in self.rectifications() if r.id == item_id]
         return found[0] if found else None
 
-    def complete_rectification(self, item_id: int, evidence: str, done_at: str | None = None) -> bool:
-        """Mark an item done with its evidence; False when the id does not exist."""
+    def complete_rectification(self, item_id: int, evidence: str, done_at: str | None = None,
+                               allow: Callable[[Rectification], None] | None = None) -> Rectification | None:
+        """Mark an item done with its evidence; the item as written, or None when the id does
+        not exist.  ``allow(item)`` sees the item as it is inside the write transaction and may
+        raise to leave it unchanged: two clerks completing the same item at once cannot both
+        pass the check, so one evidence never silently replaces the other."""
         with self.transaction() as c:
-            cur = c.execute("UPDATE rectifications SET status='done', evidence=?, done_at=?"
-                            " WHERE id=?", (evidence, done_at or self.today().isoformat(), item_id))
-            return cur.rowcount > 0
+            found = _records(Rectification, c.execute("SELECT * FROM rectifications WHERE id=?", (item_id,)))
+            if not found:
+                return None
+            if allow is not None:
+                allow(found[0])
+            c.execute("UPDATE rectifications SET status='done', evidence=?, done_at=? WHERE id=?",
+                      (evidence, done_at or self.today().isoformat(), item_id))
+            return _records(Rectification, c.execute("SELECT * FROM rectifications WHERE id=?", (item_id,)))[0]
 
     def delete_rectification(self, item_id: int) -> bool:
         with self.transaction() as c:
