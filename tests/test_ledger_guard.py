@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +138,94 @@ def test_rectify_done_checks_and_writes_in_one_transaction(tmp_path: Path,
     with Ledger.open(db) as ledger:
         item = ledger.rectification(1)
     assert item is not None and item.status == "done" and item.evidence == "甲的佐证"
+
+
+# ---------------------------------------------------------------- item 13
+
+READ_ONLY = {
+    "ledger": ["ledger"],
+    "rank": ["rank", "-p", "2026-10"],
+    "apply": ["apply", "--year", "2026"],
+    "rectify-list": ["rectify", "list"],
+    "notice": ["notice", "monthly", "-p", "2026-10", "--date", "2026-11-05", "-o", "OUT"],
+}
+
+
+def _read(name: str, db: Path, out: Path) -> Run:
+    return invoke(*[str(out / name) if a == "OUT" else a for a in READ_ONLY[name]], "--db", db)
+
+
+def _read_ok(run: Run) -> None:
+    assert_clean_run(run)
+    assert run.exit_code == 0 or (run.exit_code == 2 and "没有2026年度" in squash(run.stderr)), run.stderr
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_reading_is_not_blocked_by_a_writer(name: str, ledger: Path, tmp_path: Path) -> None:
+    """Another command holds the write lock: reading commands do not wait for it (was: 30 s,
+    then "暂时无法使用")."""
+    with contextlib.closing(sqlite3.connect(ledger, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO runs (command, started_at) VALUES ('pbm ingest', '2026-11-05')")
+        _read_ok(_read(name, ledger, tmp_path))
+        writer.execute("ROLLBACK")
+
+
+@pytest.fixture
+def read_only() -> Iterator[Callable[[Path], None]]:
+    """``read_only(folder)``: the folder and its files cannot be changed, as on a read-only
+    share or medium (root ignores permissions: the files are made immutable instead)."""
+    done: list[Path] = []
+
+    def make(folder: Path) -> None:
+        paths = [*folder.iterdir(), folder]
+        if os.geteuid() != 0:
+            for p in paths:
+                p.chmod(0o444 if p.is_file() else 0o555)
+        elif subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True).returncode:
+            pytest.skip("running as root and chattr +i is not available to make a read-only folder")
+        done.extend(paths)
+
+    yield make
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", *map(str, done)], capture_output=True)
+    for p in done:
+        p.chmod(0o644 if p.is_file() else 0o755)
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_a_ledger_on_a_read_only_folder_can_be_read(name: str, ledger: Path, tmp_path: Path,
+                                                    read_only: Callable[[Path], None]) -> None:
+    share = tmp_path / "只读"
+    share.mkdir()
+    db = share / "pbm.sqlite"
+    db.write_bytes(ledger.read_bytes())
+    before = _sha(db)
+    read_only(share)
+    out = tmp_path / "输出"
+    out.mkdir()
+    _read_ok(_read(name, db, out))
+    assert _sha(db) == before and sorted(p.name for p in share.iterdir()) == ["pbm.sqlite"]
+
+
+def _version_1(db: Path) -> None:
+    """A ledger as the first pbm release left it: schema version 1 (no execution_units)."""
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        conn.executescript(MIGRATIONS[0])
+        conn.execute("INSERT INTO schema_version VALUES (1, '2025-01-01 00:00:00')")
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_an_old_ledger_is_not_migrated_by_a_reading_command(name: str, tmp_path: Path) -> None:
+    """Reading an old ledger asks for a writing command first; after one, it reads."""
+    db = tmp_path / "旧台账.sqlite"
+    _version_1(db)
+    before = _sha(db)
+    _refused(_read(name, db, tmp_path), "结构版本为1", "写入台账的命令", "自动升级")
+    assert _sha(db) == before
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    run = invoke("monitor", hf.export(tmp_path / "2026-10.xlsx"), "-p", "2026-10", "--record", "--db", db)
+    assert run.exit_code == 0, run.stderr
+    _read_ok(_read(name, db, tmp_path))

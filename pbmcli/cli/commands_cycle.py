@@ -45,7 +45,7 @@ def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="�
     from ..cycle.rectify import import_file, parse_date
 
     pack = rule_pack(rules, config)
-    with open_db(pack, db, date, create=True) as ledger:
+    with open_db(pack, db, date, mode="create") as ledger:
         res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
     print_notes([f.message for f in res.findings])
 
@@ -75,7 +75,7 @@ def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="
     from ..cycle.rectify import complete
 
     pack = rule_pack(rules, config)
-    with open_db(pack, db, date) as ledger:
+    with open_db(pack, db, date, mode="write") as ledger:
         item = complete(ledger, item_id, evidence, ledger.today().isoformat(), force=force)
     late = "（逾期完成）" if not item.done_on_time() else ""
     say(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。")

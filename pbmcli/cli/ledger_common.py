@@ -16,6 +16,7 @@ from .output import folding
 if TYPE_CHECKING:
     from ..config import RulePack
     from ..ledger.store import Ledger
+    from ..ledger.workspace import LedgerMode
 
 
 class Fmt(StrEnum):
@@ -61,11 +62,12 @@ def clock(date: str | None) -> Any:
     return lambda: dt.datetime.combine(day, dt.time(12, 0))
 
 
-def open_db(pack: RulePack, db: str | None, date: str | None = None, *, create: bool = False) -> Ledger:
-    """The ledger; only writing commands pass ``create=True`` (read-only ones stop on a missing ledger)."""
+def open_db(pack: RulePack, db: str | None, date: str | None = None, *, mode: LedgerMode = "read") -> Ledger:
+    """The ledger: read-only unless the command writes (``write``: it must exist; ``create``:
+    made when missing).  Read-only commands stop on a missing ledger."""
     from ..ledger.workspace import open_ledger
 
-    return open_ledger(pack, db, clock(date), create=create)
+    return open_ledger(pack, db, clock(date), mode)
 
 
 def emit_json(data: Any, output: str | None, force: bool) -> None:

@@ -154,6 +154,54 @@ def _check_file(path: Path) -> None:
                           "pbm 不会改写它：请从备份恢复，或用 --db 指定另一个台账文件。")
 
 
+def _readonly_connection(path: Path) -> sqlite3.Connection:
+    """``mode=ro``; on a read-only folder or medium, where SQLite cannot create the WAL index
+    beside the file (and so nobody can be writing it), ``immutable=1``."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if sqlite_reason(exc) not in (_SQLITE_REASONS[14][1], _SQLITE_REASONS[8][1]):
+            raise
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+def _checked_connection(p: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection to a file that passed ``PRAGMA quick_check`` (LedgerError otherwise)."""
+    try:
+        if readonly:
+            conn = _readonly_connection(p)
+        else:
+            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise LedgerError(f"无法打开台账文件 {p}（{sqlite_reason(exc) or exc}）：请检查路径和文件夹的读写权限，"
+                          "或用 --db 指定另一个台账文件。") from None
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"台账文件 {p} 已损坏，无法打开（{exc}）。pbm 不会改写它："
+                          "请从备份恢复，或用 --db 指定另一个台账文件。") from None
+    if ok != "ok":
+        conn.close()
+        raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
+                          "请从备份恢复，或用 --db 指定另一个台账文件。")
+    return conn
+
+
+def _require_current(conn: sqlite3.Connection, path: Path) -> None:
+    """Reading only: a ledger of an older schema cannot be upgraded here (that is a write)."""
+    version = stored_version(conn)
+    if version < len(MIGRATIONS):
+        conn.close()
+        raise LedgerError(f"台账文件 {path} 的结构版本为 {version}，本程序使用版本 {len(MIGRATIONS)}，需先升级才能读取；"
+                          "查看类命令不改动台账。请先运行一次写入台账的命令（如 pbm ledger --units 单位名录.xlsx，"
+                          "或 pbm ingest、pbm monitor --record），pbm 会自动升级台账结构，原有数据保留。")
+
+
 def stored_version(conn: sqlite3.Connection) -> int:
     """The schema version recorded in a ledger (0: none yet)."""
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone() is None:
@@ -206,33 +254,30 @@ class Ledger:
         self.conn = conn
         self.path = path
         self.clock = clock
+        self.directory: Sequence[Unit] = ()  # units shown while the ledger holds none (read-only)
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: str | Path, clock: Clock | None = None) -> Ledger:
-        """Open (creating and migrating as needed) the ledger at ``path``."""
+    def open(cls, path: str | Path, clock: Clock | None = None, *, readonly: bool = False) -> Ledger:
+        """Open (creating and migrating as needed) the ledger at ``path``.
+
+        ``readonly`` (commands that only read): the file is opened read-only (a read-only file,
+        folder or medium can be read; a writer holding the lock does not block), never created
+        nor migrated; a ledger of an older schema stops with a message to run a writing
+        command first."""
         p = Path(path)
         _check_file(p)
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LedgerError(f"无法创建台账所在的文件夹 {p.parent}（{exc.strerror}），"
-                              "请检查路径，或用 --db 指定另一个台账文件。") from None
-        try:
-            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
-            conn.row_factory = sqlite3.Row
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            raise LedgerError(f"无法打开台账文件 {p}（{exc}）：请检查路径和文件夹的读写权限，"
-                              "或用 --db 指定另一个台账文件。") from None
-        except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"台账文件 {p} 已损坏，无法打开（{exc}）。pbm 不会改写它："
-                              "请从备份恢复，或用 --db 指定另一个台账文件。") from None
-        if ok != "ok":
-            conn.close()
-            raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
-                              "请从备份恢复，或用 --db 指定另一个台账文件。")
+        if not readonly:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"无法创建台账所在的文件夹 {p.parent}（{exc.strerror}），"
+                                  "请检查路径，或用 --db 指定另一个台账文件。") from None
+        conn = _checked_connection(p, readonly)
         _refuse_newer(conn, p)
+        if readonly:
+            _require_current(conn, p)
+            return cls(conn, p, clock or _utcnow)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs
@@ -318,7 +363,11 @@ class Ledger:
         return len(rows)
 
     def units(self) -> list[Unit]:
+        """The units directory; a ledger opened read-only that holds none yet shows the
+        directory file's units (``directory``) without writing them."""
         rows = self.conn.execute("SELECT * FROM units ORDER BY code").fetchall()
+        if not rows:
+            return list(self.directory)
         return [Unit(r["code"], r["name"], tuple(json.loads(r["aliases"])), r["department"],
                      r["category"], r["contact"]) for r in rows]
 
