@@ -229,3 +229,66 @@ def test_an_old_ledger_is_not_migrated_by_a_reading_command(name: str, tmp_path:
     run = invoke("monitor", hf.export(tmp_path / "2026-10.xlsx"), "-p", "2026-10", "--record", "--db", db)
     assert run.exit_code == 0, run.stderr
     _read_ok(_read(name, db, tmp_path))
+
+
+# ---------------------------------------------------------------- item 14
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_monitor_record_checks_its_output_before_writing_the_ledger(fmt: str, ledger: Path, tmp_path: Path) -> None:
+    existing = tmp_path / f"监控.{fmt}"
+    existing.write_bytes(b"the clerk's own file")
+    before = _sha(ledger)
+    export = hf.export(tmp_path / "十一月.xlsx")
+    run = invoke("monitor", export, "-p", "2026-11", "--record", "-f", fmt, "-o", existing, "--db", ledger)
+    _refused(run, "输出文件已存在", "--force")
+    assert existing.read_bytes() == b"the clerk's own file"
+    assert _sha(ledger) == before  # 2026-11 not recorded
+    assert "已记入台账" not in run.stderr
+
+
+@pytest.mark.parametrize("args", [["monitor", "EXPORT", "-p", "2026-10", "--record"], ["ingest", "FORMS", "-p", "2026"],
+                                  ["ledger", "--units", "UNITS"], ["rectify", "done", "1", "--evidence", "x"],
+                                  ["ledger"]], ids=lambda a: "-".join(a[:2]))
+def test_an_empty_ledger_file_is_not_silently_initialised(args: list[str], tmp_path: Path) -> None:
+    db = tmp_path / "pbm.sqlite"
+    db.write_bytes(b"")
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    hf._form(forms / "自评.xlsx")
+    units = tmp_path / "units.xlsx"
+    hf.export(units, [["单位编码", "单位名称"], ["101", "县财政局"]])
+    paths = {"EXPORT": hf.export(tmp_path / "2026-10.xlsx"), "FORMS": forms, "UNITS": units}
+    run = invoke(*[str(paths.get(a, a)) for a in args], "--db", db)
+    _refused(run, "空文件（0字节）", "备份", "删除这个空文件")
+    assert db.read_bytes() == b""
+
+
+def test_a_new_ledger_is_never_left_half_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up while a new ledger is being made: no file is left under its name (a
+    later run would otherwise find an empty or half-made ledger)."""
+    real = sqlite3.connect
+
+    def tiny(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = real(*args, **kwargs)
+        conn.execute("PRAGMA max_page_count = 2")
+        return conn
+
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    export = hf.export(tmp_path / "2026-10.xlsx")
+    monkeypatch.setattr(sqlite3, "connect", tiny)
+    run = invoke("monitor", export, "-p", "2026-10", "--record", "--db", folder / "pbm.sqlite")
+    monkeypatch.setattr(sqlite3, "connect", real)
+    _refused(run, "磁盘空间不足")
+    assert list(folder.iterdir()) == []
+
+
+def test_another_programs_database_is_not_turned_into_a_ledger(tmp_path: Path) -> None:
+    db = tmp_path / "财务软件.db"
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE TABLE vouchers (id INTEGER PRIMARY KEY, amount REAL)")
+    before = _sha(db)
+    run = invoke("monitor", hf.export(tmp_path / "2026-10.xlsx"), "-p", "2026-10", "--record", "--db", db)
+    _refused(run, "其他程序的SQLite数据库", "不是pbm的台账")
+    assert _sha(db) == before

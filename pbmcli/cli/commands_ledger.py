@@ -279,7 +279,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     from ..cycle import monitor
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     period = _monitor_period(export, period, quiet)
     forms = monitor.detect_kind(export) == "forms"
     _check_month(export, period, record and not forms and not force_period)
@@ -402,7 +402,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     from ..period import Period
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     Period.parse(period)  # a bad period stops before the ledger is touched
     with open_db(pack, db) as ledger:
         res = ranking.rank(ledger, period, pack)

@@ -76,11 +76,16 @@ def emit_json(data: Any, output: str | None, force: bool) -> None:
     emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
 
 
-def need_output(fmt: StrEnum, output: str | None) -> None:
+def need_output(fmt: StrEnum, output: str | None, force: bool) -> None:
+    """Before anything is read or written (the ledger included): xlsx needs -o, and an
+    existing -o file (of a format written to it) needs --force."""
     from ..errors import UsageError
+    from ..fileio import check_writable
 
     if fmt == "xlsx" and not output:
         raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
+    if output and output != "-" and fmt != "table":
+        check_writable(output, force)
 
 
 def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:

@@ -21,7 +21,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -136,13 +138,33 @@ def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
     return [cls(**{n: r[n] for n in names}) for r in rows]
 
 
+def _place(tmp: Path, path: Path) -> None:
+    """Give the finished new ledger its name; a ledger another pbm created meanwhile is kept."""
+    try:
+        os.link(tmp, path)  # fails if ``path`` exists
+    except FileExistsError:
+        return
+    except OSError:  # no hard links (FAT, some shares): rename, which Windows refuses over a file
+        if not path.exists():
+            try:
+                os.rename(tmp, path)
+            except FileExistsError:
+                return
+            except OSError as exc:
+                raise LedgerError(f"无法建立台账 {path}（{exc.strerror}）：请检查文件夹的写入权限，"
+                                  "或用 --db 指定另一个台账文件。") from None
+
+
 def _check_file(path: Path) -> None:
-    """Refuse a folder, an unreadable file or a file that is not a SQLite database."""
+    """Refuse a folder, an unreadable or empty file, or a file that is not a SQLite database."""
     if path.is_dir():
         raise LedgerError(f"台账路径 {path} 是一个文件夹，不是台账文件：请用 --db 指定台账文件，"
                           f"如 --db {path / 'pbm.sqlite'}。")
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return
+    if path.stat().st_size == 0:
+        raise LedgerError(f"台账文件 {path} 是空文件（0 字节）。pbm 新建的台账从不为空，这可能是被截断或误建的文件，"
+                          "pbm 不会使用它：请从备份恢复台账；如确要新建台账，请先删除这个空文件，或用 --db 指定另一个文件。")
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
@@ -190,6 +212,14 @@ def _checked_connection(p: Path, readonly: bool) -> sqlite3.Connection:
         raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
                           "请从备份恢复，或用 --db 指定另一个台账文件。")
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """A SQLite database with tables but none of pbm's is someone else's: not written."""
+    if stored_version(conn) == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+        conn.close()
+        raise LedgerError(f"{path} 是其他程序的 SQLite 数据库，不是 pbm 的台账。pbm 不会改写它："
+                          "请用 --db 指定台账文件（如 pbm.sqlite）。")
 
 
 def _require_current(conn: sqlite3.Connection, path: Path) -> None:
@@ -267,14 +297,12 @@ class Ledger:
         command first."""
         p = Path(path)
         _check_file(p)
-        if not readonly:
-            try:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise LedgerError(f"无法创建台账所在的文件夹 {p.parent}（{exc.strerror}），"
-                                  "请检查路径，或用 --db 指定另一个台账文件。") from None
+        if not readonly and not p.exists():
+            cls._create(p, clock or _utcnow)
         conn = _checked_connection(p, readonly)
         _refuse_newer(conn, p)
+        if not readonly:
+            _refuse_foreign(conn, p)
         if readonly:
             _require_current(conn, p)
             return cls(conn, p, clock or _utcnow)
@@ -290,6 +318,28 @@ class Ledger:
             raise LedgerError(f"台账文件 {p} 暂时无法使用（{reason}）：请腾出磁盘空间、检查文件夹权限，"
                               "或等另一个正在写入的 pbm 命令结束后重试。") from None
         return ledger
+
+    @classmethod
+    def _create(cls, path: Path, clock: Clock) -> None:
+        """A new ledger, built complete under a temporary name and then put in place (never
+        over a file that appeared meanwhile): a ledger file pbm made is never empty or half
+        made, so an empty file at ``path`` is not one of ours (``_check_file``)."""
+        from ..fileio import temp_prefix
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
+            os.close(fd)
+        except OSError as exc:
+            raise LedgerError(f"无法在 {path.parent} 建立台账（{exc.strerror}）：请检查路径和文件夹的写入权限，"
+                              "或用 --db 指定另一个台账文件。") from None
+        tmp = Path(name)
+        try:
+            with contextlib.closing(sqlite3.connect(tmp, isolation_level=None, timeout=30)) as conn:
+                cls(conn, path, clock)._migrate()
+            _place(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
         self.conn.close()

@@ -122,12 +122,12 @@ def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | Non
     """Open the ledger: ``read`` (read-only commands: opened read-only, never created nor
     migrated), ``write`` (it must exist) or ``create`` (made when missing).
 
-    A missing or empty ledger file stops a ``read`` or ``write`` with a Chinese message instead
-    of silently creating an empty ledger in the current folder.  The units directory is loaded
+    A missing ledger file stops a ``read`` or ``write`` with a Chinese message instead of
+    silently creating an empty ledger in the current folder; an empty file stops every mode.  The units directory is loaded
     into a ledger that has none yet; opened read-only, its units are shown without writing.
     """
     path = db_path(pack, db)
-    if mode != "create" and not path.is_dir() and not (path.is_file() and path.stat().st_size):
+    if mode != "create" and not path.exists():
         from .store import LedgerError
 
         raise LedgerError(f"找不到台账 {path}，请先运行 pbm init 建立工作区并用 pbm ingest / pbm monitor --record"
