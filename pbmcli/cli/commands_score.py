@@ -270,17 +270,34 @@ def project_sheet_title(n: int, fs: FileScore) -> str:
     return f"{n}-{unit}-{project}"
 
 
+# one worksheet per project up to this many: a workbook of thousands of sheets cannot be paged
+# through, and each sheet stays in memory until the workbook is written
+MAX_PROJECT_SHEETS = 500
+
+
+def sheet_cap_note(report: ScoreReport) -> str | None:
+    """What the xlsx report leaves out when there are more projects than MAX_PROJECT_SHEETS."""
+    n = len(report.scored)
+    if n <= MAX_PROJECT_SHEETS:
+        return None
+    return (f"共 {n} 个项目，超过 {MAX_PROJECT_SHEETS} 个：只为前 {MAX_PROJECT_SHEETS} 个项目各建一张明细工作表，"
+            f"其余 {n - MAX_PROJECT_SHEETS} 个项目只列在「汇总」中；全部项目的逐项明细请用 --format json，"
+            "或 --explain --format csv 输出。")
+
+
 def xlsx_sheets(report: ScoreReport) -> list[Any]:
-    """汇总 (one row per project, linked to its sheet), one sheet per project, 问题清单, 已跳过."""
+    """汇总 (one row per project, linked to its sheet), one sheet per project (at most
+    MAX_PROJECT_SHEETS, then a 说明 sheet says so), 问题清单, 已跳过."""
     from ..outputs import SheetSpec, sheet_name
 
     taken: set[str] = set()
     first = sheet_name("汇总", taken)
-    names = [sheet_name(project_sheet_title(n, fs), taken) for n, fs in enumerate(report.scored, start=1)]
+    detailed = report.scored[:MAX_PROJECT_SHEETS]
+    names = [sheet_name(project_sheet_title(n, fs), taken) for n, fs in enumerate(detailed, start=1)]
     rows = [summary_row(fs) for fs in report.results]
     links, n = {}, 0
     for i, fs in enumerate(report.results):
-        if fs.result is not None:
+        if fs.result is not None and n < len(names):
             links[(i, 2)] = f"internal:'{names[n]}'!A1"
             n += 1
     two = "0.00"  # totals, scores and rates always show 2 decimals (100.00, 99.80)
@@ -290,13 +307,15 @@ def xlsx_sheets(report: ScoreReport) -> list[Any]:
     widths = [11, 13, 28, 14, 14, 8, 60, 7, 9, 9, 36, 12]
     sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths,
                          num_formats={7: two, 8: two, 9: two})
-               for name, fs in zip(names, report.scored, strict=True)]
+               for name, fs in zip(names, detailed, strict=True)]
     if any(fs.findings for fs in report.results):
         sheets.append(SheetSpec("问题清单", FINDING_HEADER, finding_rows(report),
                                 widths=[36, 14, 8, 7, 8, 80, 16, 16, 30]))
     if report.skipped:
         sheets.append(SheetSpec("已跳过", ["路径", "原因"],
                                 [[s.path, s.skipped_reason] for s in report.skipped]))
+    if (note := sheet_cap_note(report)) is not None:
+        sheets.append(SheetSpec("说明", ["说明"], [[note]], autofilter=False))
     return sheets
 
 
@@ -366,8 +385,8 @@ def score(
     report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
     _stop_if_nothing(paths, report)
     write_report(report_view(report, explain), fmt, output, force, no_color)
-    note = no_selfeval_note(report)
-    if note:
+    notes = [no_selfeval_note(report), sheet_cap_note(report) if fmt is ReportFormat.xlsx else None]
+    for note in filter(None, notes):
         from .output import err
 
         err.print(note, markup=False, highlight=False)

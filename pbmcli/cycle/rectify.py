@@ -19,7 +19,7 @@ from ..config import RulePack
 from ..errors import InputError, UsageError
 from ..ledger.records import Rectification
 from ..ledger.store import Ledger
-from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_sheets
+from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_whole_sheets
 from ..model import Finding
 from ..period import Period
 
@@ -73,7 +73,7 @@ def parse_date(value: object) -> str | None:
 
 def _pick_sheet(path: str | Path) -> tuple[list[list[Any]], int, dict[str, int], dict[str, str]]:
     """(rows, header index, columns, file → unit map from the other sheets)."""
-    sheets = read_sheets(path)
+    sheets = read_whole_sheets(path, "整改清单")
     sheets.sort(key=lambda s: s[0] != "问题清单")  # a report's 问题清单 first
     files: dict[str, str] = {}
     chosen = None
