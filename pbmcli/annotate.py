@@ -20,6 +20,7 @@ are sanitised so nothing is ever written outside DIR.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Sequence
@@ -28,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import RulePack
-from .errors import OutputExistsError, UsageError, WriteError
-from .fileio import atomic_path
+from .errors import UsageError, WriteError
+from .fileio import atomic_path, output_set
 from .model import Finding, Severity, parse_a1
 from .outputs import row_height
 from .readers.inputs import common_base, relative_name
@@ -119,20 +120,15 @@ def _dedupe(target: Path, used: set[Path]) -> Path:
 
 def plan(results: Sequence[FileResult], out_dir: str | Path, roots: Sequence[str | Path],
          force: bool) -> list[AnnotateTask]:
-    """One task per readable file with findings; refuses existing copies without --force."""
+    """One task per readable file with findings (existing copies: ``annotate_results``)."""
     out = Path(out_dir)
     base = common_base(roots)
     if base is not None and out.resolve() == base:
         raise UsageError(f"--annotate 的目录不能是原文件所在的目录（{out}），请另指定一个目录。")
     used: set[Path] = set()
-    tasks = [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force,
-                          relative_name(r.path, base))
-             for r in results if r.findings and not r.unreadable and r.item is not None]
-    if not force:
-        for task in tasks:
-            if task.target.exists():
-                raise OutputExistsError(str(task.target))
-    return tasks
+    return [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force,
+                         relative_name(r.path, base))
+            for r in results if r.findings and not r.unreadable and r.item is not None]
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -307,15 +303,18 @@ def annotate_results(results: Sequence[FileResult], out_dir: str | Path,
 
     tasks = plan(results, out_dir, roots, force)
     outcomes: list[AnnotateOutcome] = []
-    batch = run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
-                      on_error=annotate_failed, label="生成批注副本")
-    try:
-        for outcome in batch:
-            if outcome.stop:  # every further copy would fail the same way: one line, exit 2
-                written = sum(1 for o in outcomes if o.target)
-                raise WriteError(f"{outcome.note.removeprefix('未能生成批注副本：')}"
-                                 f"已生成的 {written} 份批注副本保留在 {out_dir}，其余未生成。")
-            outcomes.append(outcome)
-    finally:
-        batch.close()
+    # existing copies need --force, unless an interrupted run was writing them (it is finished)
+    with output_set(Path(out_dir), [t.target for t in tasks], force) as replace:
+        tasks = [dataclasses.replace(t, force=t.force or t.target in replace) for t in tasks]
+        batch = run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
+                          on_error=annotate_failed, label="生成批注副本")
+        try:
+            for outcome in batch:
+                if outcome.stop:  # every further copy would fail the same way: one line, exit 2
+                    written = sum(1 for o in outcomes if o.target)
+                    raise WriteError(f"{outcome.note.removeprefix('未能生成批注副本：')}"
+                                     f"已生成的 {written} 份批注副本保留在 {out_dir}，其余未生成。")
+                outcomes.append(outcome)
+        finally:
+            batch.close()
     return outcomes

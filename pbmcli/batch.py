@@ -67,6 +67,25 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(work: Callable[[Any, RulePack], Any], pack: RulePack,
                  on_error: Callable[[Any, str], Any] | None) -> None:
     _WORKER.update(work=work, pack=pack, on_error=on_error)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the process that started it is gone, even killed with SIGKILL (no
+    clean-up runs then): otherwise it would wait for work forever, holding memory and files."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, args=(parent.sentinel,), name="pbm-parent-watch", daemon=True).start()
 
 
 def _run_one(work: Callable[[T, RulePack], R], item: T, pack: RulePack,

@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -324,21 +323,20 @@ class Ledger:
         """A new ledger, built complete under a temporary name and then put in place (never
         over a file that appeared meanwhile): a ledger file pbm made is never empty or half
         made, so an empty file at ``path`` is not one of ours (``_check_file``)."""
-        from ..fileio import temp_prefix
+        from ..fileio import new_temp
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
-            os.close(fd)
+            fd, tmp = new_temp(path)  # (a killed creation's leftover is removed)
         except OSError as exc:
             raise LedgerError(f"无法在 {path.parent} 建立台账（{exc.strerror}）：请检查路径和文件夹的写入权限，"
                               "或用 --db 指定另一个台账文件。") from None
-        tmp = Path(name)
         try:
             with contextlib.closing(sqlite3.connect(tmp, isolation_level=None, timeout=30)) as conn:
                 cls(conn, path, clock)._migrate()
             _place(tmp, path)
         finally:
+            os.close(fd)
             tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
