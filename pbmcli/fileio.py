@@ -125,9 +125,9 @@ _MARKER_HEAD = "# pbm 正在向本文件夹写入下列文件，全部写完后�
 
 def unfinished(folder: Path) -> set[Path]:
     """The outputs an interrupted pbm run was writing into ``folder`` (listed in its marker)."""
-    try:
-        lines = (folder / MARKER).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+    try:  # surrogateescape: names that are raw GBK bytes (a Windows zip unpacked on Linux)
+        lines = (folder / MARKER).read_bytes().decode("utf-8", "surrogateescape").splitlines()
+    except OSError:
         return set()
     if not lines or lines[0] != _MARKER_HEAD:
         return set()
@@ -151,7 +151,7 @@ def output_set(folder: Path, targets: list[Path], force: bool) -> Iterator[set[P
         yield replace
         return
     names = [str(t.relative_to(folder)) for t in targets if t.is_relative_to(folder)]
-    write_text(folder / MARKER, "\n".join([_MARKER_HEAD, *names]) + "\n", force=True)
+    write_bytes(folder / MARKER, "\n".join([_MARKER_HEAD, *names, ""]).encode("utf-8", "surrogateescape"), force=True)
     yield replace
     with contextlib.suppress(OSError):
         (folder / MARKER).unlink()
