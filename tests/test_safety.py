@@ -4,6 +4,7 @@ survives a kill and a corrupt ledger is reported and left alone."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -304,8 +305,8 @@ def versions_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rows(db: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(db) as conn:
+    try:  # read-only: probing must not create an empty file where pbm is about to make its ledger
+        with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
             return int(conn.execute(sql).fetchone()[0])
     except sqlite3.Error:
         return 0
