@@ -20,6 +20,7 @@ are sanitised so nothing is ever written outside DIR.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Sequence
@@ -28,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import RulePack
-from .errors import OutputExistsError, UsageError
-from .fileio import atomic_path
+from .errors import UsageError, WriteError
+from .fileio import atomic_path, output_set
 from .model import Finding, Severity, parse_a1
 from .outputs import row_height
 from .readers.inputs import common_base, relative_name
@@ -50,6 +51,7 @@ RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色�
 CONVERT_NOTE = "注意：原文件为 {suffix} 格式，本副本按读取到的数值另存为 .xlsx，原格式、公式未保留，请在原文件上修改。"
 _MESSAGE_WIDTH = 70
 _UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class AnnotateOutcome:
     source: str
     target: str | None
     note: str = ""
+    stop: bool = False  # the disk is full (or read-only): no further copy can be written
 
 
 # --- where copies go -------------------------------------------------------------------------
@@ -120,20 +123,15 @@ def _dedupe(target: Path, used: set[Path]) -> Path:
 
 def plan(results: Sequence[FileResult], out_dir: str | Path, roots: Sequence[str | Path],
          force: bool) -> list[AnnotateTask]:
-    """One task per readable file with findings; refuses existing copies without --force."""
+    """One task per readable file with findings (existing copies: ``annotate_results``)."""
     out = Path(out_dir)
     base = common_base(roots)
     if base is not None and out.resolve() == base:
         raise UsageError(f"--annotate 的目录不能是原文件所在的目录（{out}），请另指定一个目录。")
     used: set[Path] = set()
-    tasks = [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force,
-                          relative_name(r.path, base))
-             for r in results if r.findings and not r.unreadable and r.item is not None]
-    if not force:
-        for task in tasks:
-            if task.target.exists():
-                raise OutputExistsError(str(task.target))
-    return tasks
+    return [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force,
+                         relative_name(r.path, base))
+            for r in results if r.findings and not r.unreadable and r.item is not None]
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -258,7 +256,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
     title = SHEET_TITLE if SHEET_TITLE not in wb.sheetnames else f"{SHEET_TITLE}(pbm)"
     ws = wb.create_sheet(title, 0)
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    ws["A1"] = f"审核意见：{name or Path(result.path).name}"
+    ws["A1"] = f"审核意见：{_CONTROL.sub('_', name or Path(result.path).name)}"  # a cell takes no control characters
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条。点击「单元格」列可跳转到出错位置。"
     ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")
@@ -309,8 +307,13 @@ def annotate_task(task: AnnotateTask, pack: RulePack | None = None) -> AnnotateO
     marked = mark_cells(wb, task.result.findings)
     add_opinion_sheet(wb, task.result, marked, note, task.name)
     wb.calculation.fullCalcOnLoad = True
-    with atomic_path(task.target, task.force) as tmp:
-        wb.save(tmp)
+    buf = io.BytesIO()  # built in memory: a full disk fails one write, not a half-written zip
+    wb.save(buf)
+    try:
+        with atomic_path(task.target, task.force) as tmp:
+            tmp.write_bytes(buf.getvalue())
+    except WriteError as exc:
+        return AnnotateOutcome(task.result.path, None, f"未能生成批注副本：{exc}", stop=exc.stops_batch)
     return AnnotateOutcome(task.result.path, str(task.target), "已转换为 .xlsx" if note else "")
 
 
@@ -325,5 +328,19 @@ def annotate_results(results: Sequence[FileResult], out_dir: str | Path,
     from .batch import run_batch
 
     tasks = plan(results, out_dir, roots, force)
-    return list(run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
-                          on_error=annotate_failed, label="生成批注副本"))
+    outcomes: list[AnnotateOutcome] = []
+    # existing copies need --force, unless an interrupted run was writing them (it is finished)
+    with output_set(Path(out_dir), [t.target for t in tasks], force) as replace:
+        tasks = [dataclasses.replace(t, force=t.force or t.target in replace) for t in tasks]
+        batch = run_batch(tasks, annotate_task, pack, jobs=jobs, progress=progress,
+                          on_error=annotate_failed, label="生成批注副本")
+        try:
+            for outcome in batch:
+                if outcome.stop:  # every further copy would fail the same way: one line, exit 2
+                    written = sum(1 for o in outcomes if o.target)
+                    raise WriteError(f"{outcome.note.removeprefix('未能生成批注副本：')}"
+                                     f"已生成的 {written} 份批注副本保留在 {out_dir}，其余未生成。")
+                outcomes.append(outcome)
+        finally:
+            batch.close()
+    return outcomes

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -67,6 +67,25 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(work: Callable[[Any, RulePack], Any], pack: RulePack,
                  on_error: Callable[[Any, str], Any] | None) -> None:
     _WORKER.update(work=work, pack=pack, on_error=on_error)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the process that started it is gone, even killed with SIGKILL (no
+    clean-up runs then): otherwise it would wait for work forever, holding memory and files."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, args=(parent.sentinel,), name="pbm-parent-watch", daemon=True).start()
 
 
 def _run_one(work: Callable[[T, RulePack], R], item: T, pack: RulePack,
@@ -216,7 +235,7 @@ def _pooled(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack
 
 def run_batch(items: Sequence[T], work: Callable[[T, RulePack], R], pack: RulePack,
               jobs: int | None = None, progress: bool = False,
-              on_error: Callable[[T, str], R] | None = None, label: str = "处理中") -> Iterator[R]:
+              on_error: Callable[[T, str], R] | None = None, label: str = "处理中") -> Generator[R, None, None]:
     """Yield ``work(item, pack)`` for every item, in order.
 
     ``work`` and ``on_error`` must be module-level functions (picklable).  When

@@ -237,6 +237,7 @@ class RulePack:
     labels: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     source: tuple[str, ...] = ()  # files merged, in order (for `pbm config show`)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)  # Chinese notes on reading (GBK file …)
 
     def lexicon(self) -> Lexicon:
         """The reader's lexicon with this pack's [labels] additions."""
@@ -282,6 +283,8 @@ def _section(cls: type, data: dict[str, Any], name: str) -> Any:
         default = fields[key].default
         if default is not dataclasses.MISSING and not same_type(default, value):
             raise ConfigError(f"[{name}] 配置项「{key}」的值 {value!r} 类型不对，应为{type_label(default)}")
+        if fields[key].type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(f"[{name}] 配置项「{key}」的值 {value!r} 应为整数（不带小数点），如 {key} = 10")
     try:
         return cls(**{k: _tupled(v) for k, v in data.items()})
     except TypeError as exc:
@@ -341,6 +344,9 @@ def _labels(data: dict[str, Any]) -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 def _check_values(pack: RulePack) -> None:
+    from .config_check import check_ranges
+
+    check_ranges(pack)
     s = pack.scoring
     if s.reverse_mode not in ("ratio", "linear_penalty"):
         raise ConfigError(f"[scoring] reverse_mode 只能是 ratio 或 linear_penalty，现为「{s.reverse_mode}」")
@@ -410,28 +416,31 @@ def load(rules: str | Path | None = None, config: str | Path | None = None,
     src: tuple[str, ...]
     base, source = builtin_pack("national"), ("内置规则包 national",)
     workspace: dict[str, Any] = {}
+    notes: list[str] = []
     cfg_path = Path(config) if config else (None if isolated else find_config(cwd))
     if cfg_path is not None:
-        cfg = read_toml(cfg_path)
+        cfg = read_toml(cfg_path, notes)
         workspace = cfg.get("workspace", {})
+        if not isinstance(workspace, dict):
+            raise ConfigError(f"{cfg_path}：workspace 应为一节设置（[workspace]），现为 {workspace!r}")
         for key in ("db", "units"):  # relative paths are relative to pbm.toml
             value = workspace.get(key)
             if isinstance(value, str) and not Path(value).is_absolute():
                 workspace = {**workspace, key: str(cfg_path.parent / value)}
         workspace = {**workspace, "root": str(cfg_path.parent)}
         cfg.setdefault("extends", "national")
-        base, source = resolve(cfg, str(cfg_path), ())
+        base, source = resolve(cfg, str(cfg_path), (), notes)
     if rules is not None:
         name = str(rules)
         if name in BUILTIN_PACKS:
             over, src = builtin_pack(name), (f"内置规则包 {name}",)
         else:
-            over, src = resolve(read_toml(Path(name)), name, ())
+            over, src = resolve(read_toml(Path(name), notes), name, (), notes)
         base = merge(base, {k: v for k, v in over.items() if k not in META}, name, strict=True)
         base["name"] = over.get("name", base.get("name"))
         source = (*source, *src[1:]) if src and src[0].startswith("内置") else (*source, *src)
     base["workspace"] = workspace
-    return build(base, source)
+    return dataclasses.replace(build(base, source), notes=tuple(notes))
 
 
 def default_pack() -> RulePack:

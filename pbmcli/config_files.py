@@ -13,16 +13,36 @@ from .errors import ConfigError
 BUILTIN_PACKS = ("national",)
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+MAX_EXTENDS = 20  # rule packs extending rule packs: deeper is a mistake (or a loop of copies)
+
+
+def read_toml(path: Path, notes: list[str] | None = None) -> dict[str, Any]:
+    """A TOML file as a dict.  UTF-8 with or without a BOM; a file saved as GBK (Windows
+    Notepad's "ANSI") is read as GBK with a note appended to ``notes``."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"找不到规则包或配置文件：{path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"规则包或配置文件 {path} 是一个文件夹，请指定 .toml 文件") from None
+    except OSError as exc:
+        why = "没有读取权限" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+        raise ConfigError(f"无法读取配置文件 {path}：{why}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gbk")
+        except UnicodeDecodeError:
+            raise ConfigError(f"配置文件 {path} 既不是 UTF-8 也不是 GBK 编码的文字，无法读取："
+                              "请用记事本打开后“另存为”，编码选 UTF-8。") from None
+        if notes is not None:
+            notes.append(f"注意：配置文件 {path} 不是 UTF-8 编码，已按 GBK（记事本的“ANSI”）读取；"
+                         "建议用记事本“另存为”，编码选 UTF-8。")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 不是合法的 TOML：{exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}") from None
 
 
 def builtin_pack(name: str) -> dict[str, Any]:
@@ -92,18 +112,25 @@ _OPEN_TABLES = {"severity", "completion_terms", "tree_2021", "tree_2015", "frame
 META = {"extends", "name", "description", "workspace"}
 
 
-def resolve(data: dict[str, Any], origin: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def resolve(data: dict[str, Any], origin: str, seen: tuple[str, ...],
+            notes: list[str] | None = None) -> tuple[dict[str, Any], tuple[str, ...]]:
     parent = data.get("extends", "national" if origin not in BUILTIN_PACKS else None)
     if parent is None:
         return data, (origin,)
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(f"{origin}：extends 应为带引号的规则包名称或文件路径，如 extends = \"national\"，"
+                          f"现为 {parent!r}")
     if parent in seen:
         raise ConfigError(f"规则包循环继承：{' → '.join((*seen, parent))}")
+    if len(seen) >= MAX_EXTENDS:
+        raise ConfigError(f"{origin}：规则包继承（extends）超过 {MAX_EXTENDS} 层，请检查继承链：一个本地规则包"
+                          "通常只需 extends = \"national\"")
     src: tuple[str, ...]
     if parent in BUILTIN_PACKS:
         base, src = builtin_pack(parent), (f"内置规则包 {parent}",)
     else:
         ppath = (Path(origin).parent / parent) if origin not in BUILTIN_PACKS else Path(parent)
-        base, src = resolve(read_toml(ppath), str(ppath), (*seen, parent))
+        base, src = resolve(read_toml(ppath, notes), str(ppath), (*seen, parent), notes)
     body = {k: v for k, v in data.items() if k not in META}
     merged = merge(base, body, origin, strict=True)
     for meta in ("name", "description"):

@@ -28,15 +28,14 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def origins(pack: RulePack, cli_keys: tuple[str, ...] = ()) -> dict[str, str]:
     """dotted setting -> where its value came from (the last source that sets it)."""
-    import tomllib
+    from .config_files import read_toml
 
     found = dict.fromkeys(_flatten(pack.raw), pack.source[0] if pack.source else "内置规则包 national")
     for src in pack.source[1:]:
         path = Path(src)
         if src.startswith("内置") or not path.is_file():
             continue
-        with path.open("rb") as fh:
-            data = {k: v for k, v in tomllib.load(fh).items() if k not in _META_KEYS}
+        data = {k: v for k, v in read_toml(path).items() if k not in _META_KEYS}
         for key in _flatten(data):
             if key in found or key.split(".")[0] == "workspace":
                 found[key] = src

@@ -33,3 +33,15 @@ class OutputExistsError(PbmError):
     def __init__(self, path: str) -> None:
         super().__init__(f"输出文件已存在：{path}。如需覆盖，请加 --force，或换一个文件名。")
         self.path = path
+
+
+class WriteError(PbmError):
+    """An output could not be written (disk full, no permission, file open in Excel …).
+
+    ``errno`` is the OS error number; ``stops_batch`` is true when every further
+    write to the same place would fail as well (a full disk, a read-only folder)."""
+
+    def __init__(self, message: str, errno: int | None = None, stops_batch: bool = False) -> None:
+        super().__init__(message)
+        self.errno = errno
+        self.stops_batch = stops_batch

@@ -345,7 +345,10 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool,
 
     _require_path(path, "xlsx")
     with writing(path), atomic_path(path, force) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
+        # the zip is built in memory, then written in one go: a full disk fails that one write
+        # (exit 2), never leaves xlsxwriter's zip half-written and unclosed
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -354,8 +357,21 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool,
         taken: set[str] = set()
         for spec in sheets:
             _write_sheet(wb, spec, sheet_name(spec.name, taken), fmt, heading)
-        wb.close()
+        close_xlsx(wb)
+        tmp.write_bytes(buf.getvalue())
     return Path(path)
+
+
+def close_xlsx(wb: Any) -> None:
+    """Close an xlsxwriter workbook; its FileCreateError (the temporary folder it packs the
+    parts in is full …) is the OSError it wraps, reported by the caller in Chinese (exit 2)."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        wb.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
 
 
 def _md_cell(value: Any) -> str:

@@ -56,12 +56,14 @@ def test_created_with_schema_version_and_wal(tmp_path: Path):
         assert [r[0] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
 
 
-def test_migrates_an_empty_file(tmp_path: Path):
+def test_an_empty_file_is_not_taken_for_a_new_ledger(tmp_path: Path):
+    """pbm builds a new ledger under a temporary name: an empty file is never one of its own
+    (a truncated ledger, a stray file) and is not silently initialised."""
     path = tmp_path / "empty.sqlite"
     path.write_bytes(b"")
-    with Ledger.open(path, CLOCK) as led:
-        assert led.schema_version == len(MIGRATIONS)
-        assert counts(led) == (0, 0, 0, 0)
+    with pytest.raises(LedgerError, match="空文件"):
+        Ledger.open(path, CLOCK)
+    assert path.read_bytes() == b""
 
 
 def test_same_sha_twice_changes_nothing(ledger: Ledger):

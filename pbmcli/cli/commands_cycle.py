@@ -45,7 +45,7 @@ def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="�
     from ..cycle.rectify import import_file, parse_date
 
     pack = rule_pack(rules, config)
-    with open_db(pack, db, date, create=True) as ledger:
+    with open_db(pack, db, date, mode="create") as ledger:
         res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
     print_notes([f.message for f in res.findings])
 
@@ -60,7 +60,7 @@ def rectify_list(status: Annotated[str | None, typer.Option("--status", help="op
     from ..cycle.rectify import list_items
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     with open_db(pack, db, date) as ledger:
         items = list_items(ledger, status, ledger.today())
         _print_items(items, fmt, ledger.today(), output, force)
@@ -75,7 +75,7 @@ def rectify_done(item_id: Annotated[int, typer.Argument(metavar="编号", help="
     from ..cycle.rectify import complete
 
     pack = rule_pack(rules, config)
-    with open_db(pack, db, date) as ledger:
+    with open_db(pack, db, date, mode="write") as ledger:
         item = complete(ledger, item_id, evidence, ledger.today().isoformat(), force=force)
     late = "（逾期完成）" if not item.done_on_time() else ""
     say(f"第 {item.id} 号整改事项（{item.unit_name}：{item.problem}）已登记完成{late}。")
@@ -90,7 +90,7 @@ def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force
     from ..cycle.rectify import overdue
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     with open_db(pack, db, date) as ledger:
         items = overdue(ledger, ledger.today())
         _print_items(items, fmt, ledger.today(), output, force)
@@ -124,7 +124,7 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
     from ..cycle.apply import suggest
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     with open_db(pack, db, date) as ledger:
         res = suggest(ledger, year, pack)
     if not res.rows:

@@ -25,11 +25,11 @@ def inspect(
 ) -> None:
     if fmt not in _FORMATS:
         raise UsageError(f"--format 只能是 table 或 json，现为「{fmt}」")
-    from ..config import load
     from ..readers import read_submission
     from ..readers.dump import submission_dict
+    from .options import settings
 
-    lex = load(config=config).lexicon()
+    lex = settings(None, config).lexicon()
     data = submission_dict(read_submission(file, lex), lex)
     if fmt == "json":
         typer.echo(_json(data))

@@ -79,7 +79,7 @@ def ledger_cmd(ctx: typer.Context, db: DbOpt = None,
 
     pack = rule_pack(rules, config)
     directory = read_units(units) if units else None  # a bad directory stops before the ledger is touched
-    with open_db(pack, db, create=directory is not None) as ledger:
+    with open_db(pack, db, mode="read" if directory is None else "create") as ledger:
         if directory is not None:
             n = ledger.upsert_units(directory)
             print_notes([f"已从 {units} 导入 {n} 个单位。"])
@@ -148,7 +148,7 @@ def ledger_remove(period: Annotated[str, typer.Option("--period", "-p", help="�
     from ..ledger.remove import apply_removal, plan_removal
 
     pack = rule_pack(None, config)
-    with open_db(pack, db) as ledger:
+    with open_db(pack, db, mode="write") as ledger:
         plan = plan_removal(ledger, period, unit=unit, file=file, form=form.value if form else None,
                             execution=execution)
         _print_plan(plan)
@@ -213,7 +213,7 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help
 
     pack = rule_pack(rules, config)
     Period.parse(period)
-    with open_db(pack, db, date, create=True) as ledger:
+    with open_db(pack, db, date, mode="create") as ledger:
         res = ingest(ledger, paths, period, pack)
     if fmt is ScreenFmt.json:
         emit_json(res.to_dict(), None, False)
@@ -280,7 +280,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     from ..cycle import monitor
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     period = _monitor_period(export, period, quiet)
     forms = monitor.detect_kind(export) == "forms"
     _check_month(export, period, record and not forms and not force_period)
@@ -292,7 +292,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     if not record:  # reading only: no ledger is created
         res = monitor.monitor_export(export, period, pack, directory_units(pack, db))
     else:
-        with open_db(pack, db, create=True) as ledger:
+        with open_db(pack, db, mode="create") as ledger:
             res = monitor.monitor_export(export, period, pack, ledger.units())
             status = monitor.record(ledger, res, export)
         print_notes([{"new": "已记入台账。", "duplicate": "台账中已有这份数据，未改动。",
@@ -404,7 +404,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     from ..period import Period
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output)
+    need_output(fmt, output, force)
     Period.parse(period)  # a bad period stops before the ledger is touched
     with open_db(pack, db, date) as ledger:
         res = ranking.rank(ledger, period, pack)

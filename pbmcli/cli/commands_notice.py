@@ -73,12 +73,12 @@ def notice_cmd(
     rules: Annotated[str | None, typer.Option("--rules", help="规则包（national 或 TOML 文件）。")] = None,
     config: Annotated[str | None, typer.Option("--config", help="配置文件 pbm.toml。")] = None,
 ) -> None:
-    from ..config import load
     from ..errors import UsageError
     from ..render.context import KINDS
     from ..render.fmt import check_period
+    from .options import settings
 
-    pack = load(rules=rules, config=config)
+    pack = settings(rules, config)
     if check_template is not None:
         _check(check_template, check_kind or kind, pack)
         return
@@ -116,7 +116,8 @@ def _units(path: Path | None, pack: RulePack, db: str | None) -> list[Any]:
 
 def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt.date, number: int | None,
          output: Path, fmt: str, force: bool, template: Path | None) -> None:
-    from ..render import write_notice
+    from ..fileio import output_set
+    from ..render import render_notice, write_rendered
     from ..render.notices import build_notices
     from .output import err
 
@@ -131,10 +132,13 @@ def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt
             warned.append(message)
             err.print("提示：" + message, markup=False)
 
-    for n in notices:
-        own = template if n.kind == kind else None   # --template is for the letters, not the clerk's list
-        for path in write_notice(n, output, fmt, force, own, warn):
-            err.print(f"已生成：{shown(path)}", markup=False)
-        if n.kind != kind:
-            warn(f"{n.context['file_count']} 个文件无法识别报送单位，未生成退回修改意见，"
-                 f"已列入「{n.context['title']}」，请核实后处理。")
+    # --template is for the letters, not the clerk's list
+    rendered = [render_notice(n, output, fmt, template if n.kind == kind else None, warn) for n in notices]
+    # one set: existing files need --force, unless an interrupted run was writing them
+    with output_set(output, [p for r in rendered for p in r.targets.values()], force) as replace:
+        for r in rendered:
+            for path in write_rendered(r, replace):
+                err.print(f"已生成：{shown(path)}", markup=False)
+            if r.notice.kind != kind:
+                warn(f"{r.notice.context['file_count']} 个文件无法识别报送单位，未生成退回修改意见，"
+                     f"已列入「{r.notice.context['title']}」，请核实后处理。")

@@ -279,18 +279,34 @@ def _relative(rows: list[list[Any]], cols: tuple[int, ...], base: Path | None) -
              for i, v in enumerate(row)] for row in rows]
 
 
+# one worksheet per project up to this many: a workbook of thousands of sheets cannot be paged
+# through, and each sheet stays in memory until the workbook is written
+MAX_PROJECT_SHEETS = 500
+
+
+def sheet_cap_note(report: ScoreReport) -> str | None:
+    """What the xlsx report leaves out when there are more projects than MAX_PROJECT_SHEETS."""
+    n = len(report.scored)
+    if n <= MAX_PROJECT_SHEETS:
+        return None
+    return (f"共 {n} 个项目，超过 {MAX_PROJECT_SHEETS} 个：只为前 {MAX_PROJECT_SHEETS} 个项目各建一张明细工作表，"
+            f"其余 {n - MAX_PROJECT_SHEETS} 个项目只列在「汇总」中；全部项目的逐项明细请用 --format json，"
+            "或 --explain --format csv 输出。")
+
+
 def xlsx_sheets(report: ScoreReport, base: Path | None = None) -> list[Any]:
-    """汇总 (one row per project, linked to its sheet), one sheet per project, 问题清单, 已跳过;
-    files named relative to ``base``."""
+    """汇总 (one row per project, linked to its sheet), one sheet per project (at most
+    MAX_PROJECT_SHEETS, then a 说明 sheet says so), 问题清单, 已跳过; files named relative to ``base``."""
     from ..outputs import PERCENT_POINTS, TWO, SheetSpec, sheet_name
 
     taken: set[str] = set()
     first = sheet_name("汇总", taken)
-    names = [sheet_name(project_sheet_title(n, fs), taken) for n, fs in enumerate(report.scored, start=1)]
+    detailed = report.scored[:MAX_PROJECT_SHEETS]
+    names = [sheet_name(project_sheet_title(n, fs), taken) for n, fs in enumerate(detailed, start=1)]
     rows = _relative([summary_row(fs) for fs in report.results], (0, 14), base)
     links, n = {}, 0
     for i, fs in enumerate(report.results):
-        if fs.result is not None:
+        if fs.result is not None and n < len(names):
             links[(i, 2)] = f"internal:'{names[n]}'!A1"
             n += 1
     header = [*SUMMARY_HEADER[:10], "预算执行率", *SUMMARY_HEADER[11:]]
@@ -300,13 +316,15 @@ def xlsx_sheets(report: ScoreReport, base: Path | None = None) -> list[Any]:
     widths = [10, 12, 22, 14, 14, 8, 40, 7, 8, 8, 24, 8]
     sheets += [SheetSpec(name, DETAIL_HEADER, detail_rows(fs), widths=widths, title=_detail_title(fs),
                          num_formats={7: TWO, 8: TWO, 9: TWO})
-               for name, fs in zip(names, report.scored, strict=True)]
+               for name, fs in zip(names, detailed, strict=True)]
     if any(fs.findings for fs in report.results):
         sheets.append(SheetSpec("问题清单", FINDING_HEADER, _relative(finding_rows(report), (0,), base),
                                 widths=[30, 10, 7, 6, 9, 60, 12, 12, 20], status=4))
     if report.skipped:
         sheets.append(SheetSpec("已跳过", ["路径", "原因"],
                                 _relative([[s.path, s.skipped_reason] for s in report.skipped], (0,), base)))
+    if (note := sheet_cap_note(report)) is not None:
+        sheets.append(SheetSpec("说明", ["说明"], [[note]], autofilter=False))
     return sheets
 
 
@@ -389,8 +407,8 @@ def score(
 
     view = report_view(report, explain, pack.workspace.authority, common_base(paths))
     write_report(view, fmt, output, force, no_color)
-    note = no_selfeval_note(report)
-    if note:
+    notes = [no_selfeval_note(report), sheet_cap_note(report) if fmt is ReportFormat.xlsx else None]
+    for note in filter(None, notes):
         from .output import err
 
         err.print(note, markup=False, highlight=False)

@@ -30,13 +30,13 @@ def template(
     rules: RulesOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    from ..config import load
     from ..errors import UsageError
     from ..forms import check_kind, write_template
+    from .options import settings
     from .output import err
 
     check_kind(kind)
-    pack = load(rules=rules, config=config)
+    pack = settings(rules, config)
     if units is None:
         if out_dir is not None:
             raise UsageError("--out-dir 只能与 --units 一起使用；生成单个模板请用 -o 指定文件。")

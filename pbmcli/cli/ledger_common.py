@@ -16,6 +16,7 @@ from .output import folding
 if TYPE_CHECKING:
     from ..config import RulePack
     from ..ledger.store import Ledger
+    from ..ledger.workspace import LedgerMode
 
 
 class Fmt(StrEnum):
@@ -44,9 +45,9 @@ ListFmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="输出格式：
 
 
 def rule_pack(rules: str | None, config: str | None) -> RulePack:
-    from ..config import load
+    from .options import settings
 
-    return load(rules=rules, config=config)
+    return settings(rules, config)
 
 
 def clock(date: str | None) -> Any:
@@ -61,11 +62,12 @@ def clock(date: str | None) -> Any:
     return lambda: dt.datetime.combine(day, dt.time(12, 0))
 
 
-def open_db(pack: RulePack, db: str | None, date: str | None = None, *, create: bool = False) -> Ledger:
-    """The ledger; only writing commands pass ``create=True`` (read-only ones stop on a missing ledger)."""
+def open_db(pack: RulePack, db: str | None, date: str | None = None, *, mode: LedgerMode = "read") -> Ledger:
+    """The ledger: read-only unless the command writes (``write``: it must exist; ``create``:
+    made when missing).  Read-only commands stop on a missing ledger."""
     from ..ledger.workspace import open_ledger
 
-    return open_ledger(pack, db, clock(date), create=create)
+    return open_ledger(pack, db, clock(date), mode)
 
 
 def emit_json(data: Any, output: str | None, force: bool) -> None:
@@ -74,11 +76,16 @@ def emit_json(data: Any, output: str | None, force: bool) -> None:
     emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
 
 
-def need_output(fmt: StrEnum, output: str | None) -> None:
+def need_output(fmt: StrEnum, output: str | None, force: bool) -> None:
+    """Before anything is read or written (the ledger included): xlsx needs -o, and an
+    existing -o file (of a format written to it) needs --force."""
     from ..errors import UsageError
+    from ..fileio import check_writable
 
     if fmt == "xlsx" and not output:
         raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
+    if output and output != "-" and fmt != "table":
+        check_writable(output, force)
 
 
 def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:

@@ -55,12 +55,21 @@ def _check_known(code: str, option: str) -> None:
         raise UsageError(message)
 
 
+def settings(rules: str | None, config: str | None) -> RulePack:
+    """The resolved rule pack; its notes on reading (a pbm.toml saved as GBK …) go to stderr."""
+    from ..config import load
+    from .output import err
+
+    pack = load(rules=rules, config=config)
+    for note in pack.notes:
+        err.print(note, markup=False)
+    return pack
+
+
 def load_pack(rules: str | None, config: str | None, select: list[str] | None,
               ignore: list[str] | None) -> RulePack:
     """The resolved rule pack with the command line's --select / --ignore applied."""
-    from ..config import load
-
-    pack = load(rules=rules, config=config)
+    pack = settings(rules, config)
     return pack.with_selection(parse_codes(select, "--select"), parse_codes(ignore, "--ignore"))
 
 

@@ -19,7 +19,7 @@ from ..config import RulePack
 from ..errors import InputError, UsageError
 from ..ledger.records import Rectification
 from ..ledger.store import Ledger
-from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_sheets
+from ..ledger.units import UnitMatcher, cell_text, find_header, normalize, read_whole_sheets
 from ..model import Finding
 from ..period import Period
 
@@ -73,7 +73,7 @@ def parse_date(value: object) -> str | None:
 
 def _pick_sheet(path: str | Path) -> tuple[list[list[Any]], int, dict[str, int], dict[str, str]]:
     """(rows, header index, columns, file → unit map from the other sheets)."""
-    sheets = read_sheets(path)
+    sheets = read_whole_sheets(path, "整改清单")
     sheets.sort(key=lambda s: s[0] != "问题清单")  # a report's 问题清单 first
     files: dict[str, str] = {}
     chosen = None
@@ -188,13 +188,14 @@ def complete(ledger: Ledger, item_id: int, evidence: str, done_at: str | None = 
     already done (its date and evidence are kept unless ``force``)."""
     if not evidence.strip():
         raise UsageError("请用 --evidence 写明整改情况或佐证材料（如文件名、文号）。")
-    before = ledger.rectification(item_id)
-    if before is not None and before.status == "done" and not force:
-        raise UsageError(f"第 {item_id} 号整改事项（{before.unit_name}：{before.problem}）已于"
-                         f" {before.done_at or '（未填日期）'} 登记完成，整改情况：{before.evidence or '（未填写）'}。"
-                         "本次未作改动；如需更正整改情况或完成日期，请加 --force。")
-    if not ledger.complete_rectification(item_id, evidence.strip(), done_at):
+
+    def not_done_yet(before: Rectification) -> None:  # checked inside the write transaction
+        if before.status == "done" and not force:
+            raise UsageError(f"第 {item_id} 号整改事项（{before.unit_name}：{before.problem}）已于"
+                             f" {before.done_at or '（未填日期）'} 登记完成，整改情况：{before.evidence or '（未填写）'}。"
+                             "本次未作改动；如需更正整改情况或完成日期，请加 --force。")
+
+    item = ledger.complete_rectification(item_id, evidence.strip(), done_at, allow=not_done_yet)
+    if item is None:
         raise UsageError(f"整改台账中没有编号为 {item_id} 的事项，可用 pbm rectify list 查看编号。")
-    item = ledger.rectification(item_id)
-    assert item is not None
     return item

@@ -42,10 +42,10 @@ def unit_filename(kind: str, unit: UnitEntry) -> str:
 
 def read_distribution_units(path: str | Path) -> list[UnitEntry]:
     """Units with code and name; blank rows skipped; missing or duplicate codes raise InputError."""
-    from ..ledger.units import UNIT_HEADERS, find_header, read_sheets
+    from ..ledger.units import UNIT_HEADERS, find_header, read_whole_sheets
 
     aliases: dict[str, Sequence[str]] = dict(UNIT_HEADERS)
-    for _sheet, rows in read_sheets(path):
+    for _sheet, rows in read_whole_sheets(path, "单位名录"):
         found = find_header(rows, aliases, ("code", "name"))
         if found is not None:
             start, cols = found

@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -100,21 +101,156 @@ class LedgerError(PbmError):
     """The ledger file cannot be used (corrupt, not a database, locked)."""
 
 
+# SQLite's primary result codes of errors a clerk can fix (and their message texts, for an
+# error raised without a code): full disk, I/O, read-only, cannot open, busy
+_SQLITE_REASONS: dict[int, tuple[str, str]] = {
+    13: ("database or disk is full", "磁盘空间不足"),
+    10: ("disk I/O error", "磁盘读写出错（磁盘已满、已拔出，或网络盘已断开）"),
+    8: ("readonly database", "台账文件或其所在文件夹是只读的，或没有写入权限"),
+    14: ("unable to open database", "无法打开台账文件（路径不存在或没有权限）"),
+    5: ("database is locked", "台账正被另一个 pbm 命令或其他程序占用"),
+    6: ("database table is locked", "台账正被另一个 pbm 命令或其他程序占用"),
+}
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str | None:
+    """The Chinese reason of an SQLite error the user can fix, or None (a bug)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _SQLITE_REASONS:
+        return _SQLITE_REASONS[code & 0xFF][1]
+    text = str(exc).lower()
+    return next((why for key, why in _SQLITE_REASONS.values() if key in text), None)
+
+
+def _write_failed(path: Path, exc: sqlite3.Error) -> LedgerError | None:
+    """A failed write as one Chinese line (exit 2), or None when the error is a bug."""
+    reason = sqlite_reason(exc)
+    if reason is None:
+        return None
+    retry = "请稍后重试" if "占用" in reason else "请腾出磁盘空间或检查文件夹权限后重试"
+    return LedgerError(f"无法写入台账 {path}：{reason}。本次没有记入任何内容，台账保持原样；{retry}。")
+
+
 def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
     """Rows as ``cls`` (the columns it names; columns a later schema adds are ignored)."""
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     return [cls(**{n: r[n] for n in names}) for r in rows]
 
 
-def _check_file(path: Path) -> None:
-    """Refuse a file that is not a SQLite database, with a Chinese message."""
-    if not path.exists() or path.stat().st_size == 0:
+def _place(tmp: Path, path: Path) -> None:
+    """Give the finished new ledger its name; a ledger another pbm created meanwhile is kept."""
+    try:
+        os.link(tmp, path)  # fails if ``path`` exists
+    except FileExistsError:
         return
-    with path.open("rb") as fh:
-        head = fh.read(16)
+    except OSError:  # no hard links (FAT, some shares): rename, which Windows refuses over a file
+        if not path.exists():
+            try:
+                os.rename(tmp, path)
+            except FileExistsError:
+                return
+            except OSError as exc:
+                raise LedgerError(f"无法建立台账 {path}（{exc.strerror}）：请检查文件夹的写入权限，"
+                                  "或用 --db 指定另一个台账文件。") from None
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a folder, an unreadable or empty file, or a file that is not a SQLite database."""
+    if path.is_dir():
+        raise LedgerError(f"台账路径 {path} 是一个文件夹，不是台账文件：请用 --db 指定台账文件，"
+                          f"如 --db {path / 'pbm.sqlite'}。")
+    if not path.exists():
+        return
+    if path.stat().st_size == 0:
+        raise LedgerError(f"台账文件 {path} 是空文件（0 字节）。pbm 新建的台账从不为空，这可能是被截断或误建的文件，"
+                          "pbm 不会使用它：请从备份恢复台账；如确要新建台账，请先删除这个空文件，或用 --db 指定另一个文件。")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise LedgerError(f"无法读取台账文件 {path}（{exc.strerror}）：请检查文件的读取权限，"
+                          "或用 --db 指定另一个台账文件。") from None
     if head != _SQLITE_MAGIC:
         raise LedgerError(f"台账文件 {path} 不是 SQLite 数据库（可能被其他程序覆盖或损坏）。"
                           "pbm 不会改写它：请从备份恢复，或用 --db 指定另一个台账文件。")
+
+
+def _readonly_connection(path: Path) -> sqlite3.Connection:
+    """``mode=ro``; on a read-only folder or medium, where SQLite cannot create the WAL index
+    beside the file (and so nobody can be writing it), ``immutable=1``."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if sqlite_reason(exc) not in (_SQLITE_REASONS[14][1], _SQLITE_REASONS[8][1]):
+            raise
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+def _checked_connection(p: Path, readonly: bool) -> sqlite3.Connection:
+    """A connection to a file that passed ``PRAGMA quick_check`` (LedgerError otherwise)."""
+    try:
+        if readonly:
+            conn = _readonly_connection(p)
+        else:
+            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
+        conn.row_factory = sqlite3.Row
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise LedgerError(f"无法打开台账文件 {p}（{sqlite_reason(exc) or exc}）：请检查路径和文件夹的读写权限，"
+                          "或用 --db 指定另一个台账文件。") from None
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"台账文件 {p} 已损坏，无法打开（{exc}）。pbm 不会改写它："
+                          "请从备份恢复，或用 --db 指定另一个台账文件。") from None
+    if ok != "ok":
+        conn.close()
+        raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
+                          "请从备份恢复，或用 --db 指定另一个台账文件。")
+    return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """A SQLite database with tables but none of pbm's is someone else's: not written."""
+    if stored_version(conn) == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+        conn.close()
+        raise LedgerError(f"{path} 是其他程序的 SQLite 数据库，不是 pbm 的台账。pbm 不会改写它："
+                          "请用 --db 指定台账文件（如 pbm.sqlite）。")
+
+
+def _require_current(conn: sqlite3.Connection, path: Path) -> None:
+    """Reading only: a ledger of an older schema cannot be upgraded here (that is a write)."""
+    version = stored_version(conn)
+    if version < len(MIGRATIONS):
+        conn.close()
+        raise LedgerError(f"台账文件 {path} 的结构版本为 {version}，本程序使用版本 {len(MIGRATIONS)}，需先升级才能读取；"
+                          "查看类命令不改动台账。请先运行一次写入台账的命令（如 pbm ledger --units 单位名录.xlsx，"
+                          "或 pbm ingest、pbm monitor --record），pbm 会自动升级台账结构，原有数据保留。")
+
+
+def stored_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in a ledger (0: none yet)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone() is None:
+        return 0
+    return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+
+
+def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
+    """A ledger written by a newer pbm (a schema this one does not know) is neither read nor
+    written: its tables may have changed in ways this version would misread or damage."""
+    try:
+        version = stored_version(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise LedgerError(f"台账文件 {path} 的结构版本无法读取（{exc}）。pbm 不会改写它："
+                          "请从备份恢复，或用 --db 指定另一个台账文件。") from None
+    if version > len(MIGRATIONS):
+        conn.close()
+        raise LedgerError(f"台账文件 {path} 由更新版本的 pbm 建立（结构版本 {version}，本程序只支持到 "
+                          f"{len(MIGRATIONS)}）。为免误读或损坏数据，本程序不会读写它：请把 pbm 升级到最新版本后再运行。")
 
 
 def relink(links: Mapping[_K, _K | None], removed: Collection[_K]) -> dict[_K, _K | None]:
@@ -147,32 +283,28 @@ class Ledger:
         self.conn = conn
         self.path = path
         self.clock = clock
+        self.directory: Sequence[Unit] = ()  # units shown while the ledger holds none (read-only)
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
-    def open(cls, path: str | Path, clock: Clock | None = None) -> Ledger:
-        """Open (creating and migrating as needed) the ledger at ``path``."""
+    def open(cls, path: str | Path, clock: Clock | None = None, *, readonly: bool = False) -> Ledger:
+        """Open (creating and migrating as needed) the ledger at ``path``.
+
+        ``readonly`` (commands that only read): the file is opened read-only (a read-only file,
+        folder or medium can be read; a writer holding the lock does not block), never created
+        nor migrated; a ledger of an older schema stops with a message to run a writing
+        command first."""
         p = Path(path)
         _check_file(p)
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise LedgerError(f"无法创建台账所在的文件夹 {p.parent}（{exc.strerror}），"
-                              "请检查路径，或用 --db 指定另一个台账文件。") from None
-        try:
-            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30)
-            conn.row_factory = sqlite3.Row
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            raise LedgerError(f"无法打开台账文件 {p}（{exc}）：请检查路径和文件夹的读写权限，"
-                              "或用 --db 指定另一个台账文件。") from None
-        except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"台账文件 {p} 已损坏，无法打开（{exc}）。pbm 不会改写它："
-                              "请从备份恢复，或用 --db 指定另一个台账文件。") from None
-        if ok != "ok":
-            conn.close()
-            raise LedgerError(f"台账文件 {p} 完整性检查未通过（{ok}）。pbm 不会改写它："
-                              "请从备份恢复，或用 --db 指定另一个台账文件。")
+        if not readonly and not p.exists():
+            cls._create(p, clock or _utcnow)
+        conn = _checked_connection(p, readonly)
+        _refuse_newer(conn, p)
+        if not readonly:
+            _refuse_foreign(conn, p)
+        if readonly:
+            _require_current(conn, p)
+            return cls(conn, p, clock or _utcnow)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs
@@ -181,9 +313,31 @@ class Ledger:
             ledger._migrate()
         except sqlite3.OperationalError as exc:  # e.g. another pbm is creating the same ledger
             conn.close()
-            raise LedgerError(f"台账文件 {p} 暂时无法使用（{exc}）：可能有另一个 pbm 命令正在写入，"
-                              "请稍后重试。") from None
+            reason = sqlite_reason(exc) or str(exc)
+            raise LedgerError(f"台账文件 {p} 暂时无法使用（{reason}）：请腾出磁盘空间、检查文件夹权限，"
+                              "或等另一个正在写入的 pbm 命令结束后重试。") from None
         return ledger
+
+    @classmethod
+    def _create(cls, path: Path, clock: Clock) -> None:
+        """A new ledger, built complete under a temporary name and then put in place (never
+        over a file that appeared meanwhile): a ledger file pbm made is never empty or half
+        made, so an empty file at ``path`` is not one of ours (``_check_file``)."""
+        from ..fileio import new_temp
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = new_temp(path)  # (a killed creation's leftover is removed)
+        except OSError as exc:
+            raise LedgerError(f"无法在 {path.parent} 建立台账（{exc.strerror}）：请检查路径和文件夹的写入权限，"
+                              "或用 --db 指定另一个台账文件。") from None
+        try:
+            with contextlib.closing(sqlite3.connect(tmp, isolation_level=None, timeout=30)) as conn:
+                cls(conn, path, clock)._migrate()
+            _place(tmp, path)
+        finally:
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
         self.conn.close()
@@ -196,17 +350,31 @@ class Ledger:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: all or nothing."""
+        """One atomic write: all or nothing.  A full disk or a lost lock, at any statement or at
+        COMMIT, rolls back and is one Chinese line (LedgerError, exit 2)."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise LedgerError(f"台账文件 {self.path} 正被其他程序占用（{exc}），请稍后重试。") from None
+            raise _write_failed(self.path, exc) or LedgerError(
+                f"台账文件 {self.path} 正被其他程序占用（{exc}），请稍后重试。") from None
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            failed = _write_failed(self.path, exc)
+            if failed is None:
+                raise
+            raise failed from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Undo the open transaction (SQLite may already have rolled it back itself)."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         with self.transaction() as c:
@@ -243,7 +411,11 @@ class Ledger:
         return len(rows)
 
     def units(self) -> list[Unit]:
+        """The units directory; a ledger opened read-only that holds none yet shows the
+        directory file's units (``directory``) without writing them."""
         rows = self.conn.execute("SELECT * FROM units ORDER BY code").fetchall()
+        if not rows:
+            return list(self.directory)
         return [Unit(r["code"], r["name"], tuple(json.loads(r["aliases"])), r["department"],
                      r["category"], r["contact"]) for r in rows]
 
@@ -473,12 +645,21 @@ class Ledger:
         found = [r for r in self.rectifications() if r.id == item_id]
         return found[0] if found else None
 
-    def complete_rectification(self, item_id: int, evidence: str, done_at: str | None = None) -> bool:
-        """Mark an item done with its evidence; False when the id does not exist."""
+    def complete_rectification(self, item_id: int, evidence: str, done_at: str | None = None,
+                               allow: Callable[[Rectification], None] | None = None) -> Rectification | None:
+        """Mark an item done with its evidence; the item as written, or None when the id does
+        not exist.  ``allow(item)`` sees the item as it is inside the write transaction and may
+        raise to leave it unchanged: two clerks completing the same item at once cannot both
+        pass the check, so one evidence never silently replaces the other."""
         with self.transaction() as c:
-            cur = c.execute("UPDATE rectifications SET status='done', evidence=?, done_at=?"
-                            " WHERE id=?", (evidence, done_at or self.today().isoformat(), item_id))
-            return cur.rowcount > 0
+            found = _records(Rectification, c.execute("SELECT * FROM rectifications WHERE id=?", (item_id,)))
+            if not found:
+                return None
+            if allow is not None:
+                allow(found[0])
+            c.execute("UPDATE rectifications SET status='done', evidence=?, done_at=? WHERE id=?",
+                      (evidence, done_at or self.today().isoformat(), item_id))
+            return _records(Rectification, c.execute("SELECT * FROM rectifications WHERE id=?", (item_id,)))[0]
 
     def delete_rectification(self, item_id: int) -> bool:
         with self.transaction() as c:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -78,24 +77,43 @@ def cell_text(value: object) -> str:
 # --------------------------------------------------------------------------- tables
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
-    for enc in ("utf-8-sig", "gb18030"):
+def read_csv_rows(path: Path, max_rows: int = 0, max_cols: int = 0) -> tuple[list[list[Any]], str]:
+    """A CSV file (UTF-8 or GBK, comma/semicolon/tab) as rows of strings, read as a stream and
+    cut at ``max_rows`` × ``max_cols`` (the bounds of a spreadsheet sheet): (rows, what was
+    left out, in Chinese; "" when nothing)."""
+    max_rows, max_cols = max_rows or EXPORT_MAX_ROWS, max_cols or EXPORT_MAX_COLS
+    for enc in ("utf-8-sig", "gb18030"):  # GB18030 is a superset of GBK
         try:
-            return data.decode(enc)
+            return _csv_rows(path, enc, max_rows, max_cols)
         except UnicodeDecodeError:
             continue
     raise InputError(str(path), "无法识别文本编码（既不是 UTF-8 也不是 GBK），请在 Excel 中另存为 xlsx 后重试。")
 
 
-def read_csv_rows(path: Path) -> list[list[Any]]:
-    """A CSV file (UTF-8 or GBK, comma/semicolon/tab) as rows of strings."""
-    text = _decode(path.read_bytes(), path)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+def _csv_rows(path: Path, encoding: str, max_rows: int, max_cols: int) -> tuple[list[list[Any]], str]:
+    rows: list[list[Any]] = []
+    wide = beyond = False
+    with path.open(encoding=encoding, newline="") as fh:
+        try:
+            dialect: Any = csv.Sniffer().sniff(fh.read(4096), delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        fh.seek(0)
+        try:
+            for row in csv.reader(fh, dialect):
+                if len(rows) >= max_rows:
+                    if any(c.strip() for c in row):  # a row with content past the last row read
+                        beyond = True
+                        break
+                    continue
+                wide = wide or any(c.strip() for c in row[max_cols:])
+                rows.append(row[:max_cols])
+        except csv.Error as exc:
+            raise InputError(str(path), f"CSV 文件格式有误（第 {len(rows) + 1} 行附近：{exc}），"
+                             "请在 Excel 中打开后另存为 xlsx 再试。") from None
+    cut = [f"第 {max_rows:,} 行之后" if beyond else "", f"第 {max_cols} 列之后" if wide else ""]
+    left = "和".join(c for c in cut if c)
+    return rows, f"{left}还有内容，已忽略这些内容" if left else ""
 
 
 # bounds for tabular exports (far larger than a form, still bounded).  python-calamine
@@ -114,6 +132,18 @@ def read_sheets(path: str | Path, max_rows: int = EXPORT_MAX_ROWS) -> list[tuple
     return read_sheets_noted(path, max_rows)[0]
 
 
+def read_whole_sheets(path: str | Path, what: str) -> list[tuple[str, list[list[Any]]]]:
+    """``read_sheets`` for a list that must be read whole (a units directory, a rectification
+    list): content beyond the bounds stops with F009 instead of importing part of it."""
+    sheets, notes = read_sheets_noted(path)
+    cut = [n.actual.replace("，已忽略这些内容", "") for n in notes if n.code == "F009" and n.actual]
+    if cut:
+        raise InputError(str(path), f"{'；'.join(cut)}。{what}不能只读入一部分，本次未导入任何内容：请检查是否选错了文件，"
+                         f"或删去多余的行、列后重试（每个工作表最多读取前 {EXPORT_MAX_ROWS:,} 行 × {EXPORT_MAX_COLS} 列）。",
+                         "F009")
+    return sheets
+
+
 # what the reader noticed while opening a table → (rule code, severity) of the finding
 _ISSUE_CODES = {"wrong_extension": "F011", "out_of_bounds": "F009"}
 
@@ -122,18 +152,20 @@ def read_sheets_noted(path: str | Path, max_rows: int = EXPORT_MAX_ROWS
                       ) -> tuple[list[tuple[str, list[list[Any]]]], list[Finding]]:
     """``read_sheets`` plus what the reader noticed (a renamed file read by its real format,
     content beyond the bounds ignored) as warning findings naming the file."""
+    from ..rules import finding_for
+
     p = Path(path)
     if not p.is_file():
         raise InputError(str(p), "文件不存在，请检查路径。")
     if p.stat().st_size == 0:
         raise InputError(str(p), "文件是空的（0 字节）。", "F008")
     if p.suffix.lower() in (".csv", ".txt"):
-        return [(p.stem, read_csv_rows(p))], []
+        rows, left = read_csv_rows(p, max_rows, EXPORT_MAX_COLS)
+        cut = [finding_for("F009", path=str(p), reason=f"{p.name}：{left}", actual=left)] if left else []
+        return [(p.stem, rows)], cut
     from ..readers import open_item
 
     wb = open_item(p, max_rows=max_rows, max_cols=EXPORT_MAX_COLS)
-    from ..rules import finding_for
-
     notes = [finding_for(_ISSUE_CODES.get(i.kind, "F001"), path=str(p), reason=f"{p.name}：{i.detail}",
                          actual=i.detail)
              for i in wb.issues if i.detail]
@@ -183,7 +215,7 @@ def split_aliases(text: object) -> tuple[str, ...]:
 
 def read_units(path: str | Path) -> list[Unit]:
     """Read a units directory (xlsx/xls/csv) by its header labels."""
-    for _sheet, rows in read_sheets(path):
+    for _sheet, rows in read_whole_sheets(path, "单位名录"):
         found = find_header(rows, UNIT_HEADERS, ("code", "name"))
         if found is None:
             continue

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..config import RulePack
 from ..engine import input_error_finding
@@ -114,23 +114,31 @@ def db_path(pack: RulePack, db: str | Path | None = None) -> Path:
     return Path(db) if db else Path(pack.workspace.db)
 
 
-def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | None = None,
-                create: bool = True) -> Ledger:
-    """Open the ledger; load the units directory into it when it has none yet.
+LedgerMode = Literal["read", "write", "create"]
 
-    ``create=False`` (read-only commands): a missing or empty ledger file stops with a
-    Chinese message instead of silently creating an empty ledger in the current folder.
+
+def open_ledger(pack: RulePack, db: str | Path | None = None, clock: Clock | None = None,
+                mode: LedgerMode = "create") -> Ledger:
+    """Open the ledger: ``read`` (read-only commands: opened read-only, never created nor
+    migrated), ``write`` (it must exist) or ``create`` (made when missing).
+
+    A missing ledger file stops a ``read`` or ``write`` with a Chinese message instead of
+    silently creating an empty ledger in the current folder; an empty file stops every mode.  The units directory is loaded
+    into a ledger that has none yet; opened read-only, its units are shown without writing.
     """
     path = db_path(pack, db)
-    if not create and not (path.is_file() and path.stat().st_size):
+    if mode != "create" and not path.exists():
         from .store import LedgerError
 
         raise LedgerError(f"找不到台账 {path}，请先运行 pbm init 建立工作区并用 pbm ingest / pbm monitor --record"
                           " 记入数据，或用 --db 指定台账文件。")
-    ledger = Ledger.open(path, clock)
+    ledger = Ledger.open(path, clock, readonly=mode == "read")
     units_file = Path(pack.workspace.units)
     if units_file.is_file() and not ledger.units():
-        ledger.upsert_units(read_units(units_file))
+        if mode == "read":
+            ledger.directory = read_units(units_file)
+        else:
+            ledger.upsert_units(read_units(units_file))
     return ledger
 
 
@@ -138,7 +146,7 @@ def directory_units(pack: RulePack, db: str | Path | None = None) -> list[Unit]:
     """The units directory without creating a ledger: the ledger's if it exists, else units.xlsx."""
     path = db_path(pack, db)
     if path.is_file() and path.stat().st_size:
-        with open_ledger(pack, db) as ledger:
+        with open_ledger(pack, db, mode="read") as ledger:
             return ledger.units()
     units_file = Path(pack.workspace.units)
     return read_units(units_file) if units_file.is_file() else []

@@ -10,6 +10,7 @@ a Chinese reason.  The order is deterministic (sorted paths, sorted members).
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,14 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
+# a member named with an absolute path (/…, C:/…) or a parent folder (../): no zip tool makes
+# these; the name would mislead whoever reads the report, so the member is not read
+_UNSAFE_MEMBER = re.compile(r"/|[A-Za-z]:")
+_UNSAFE_MEMBER_REASON = ("压缩包中的文件名含有绝对路径或上级目录（../），正常打包不会出现，可能是恶意构造的压缩包，"
+                         "未读取；请让报送单位重新打包后再报送")
+_LINKED_FOLDER = ("这是指向其他位置的文件夹链接（快捷方式），其中的文件未读取；如需处理，请直接给出该文件夹的实际路径")
+
+
 def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -88,7 +97,9 @@ def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
                    key=lambda p: p[0])
     for name, info in named:
         shown = f"{display}/{name.lstrip('/')}"
-        if name.lower().endswith(".zip"):
+        if _UNSAFE_MEMBER.match(name) or ".." in name.split("/"):
+            yield Skipped(f"{display}/{name}", _UNSAFE_MEMBER_REASON)
+        elif name.lower().endswith(".zip"):
             yield Skipped(shown, "压缩包中的压缩包不会展开，请先解压后再处理")
         elif (reason := _skip_reason(name)) is not None:
             yield Skipped(shown, reason)
@@ -133,16 +144,24 @@ def shown_path(path: str | Path) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Path | Skipped]:
+    """The files under ``folder``; a linked subfolder (not followed: it may lead anywhere, or
+    back up the tree) is listed as skipped rather than dropped."""
     for root, dirs, files in os.walk(folder):
         dirs.sort()
+        for name in dirs:
+            if os.path.islink(os.path.join(root, name)):
+                yield Skipped(shown_path(Path(root) / name), _LINKED_FOLDER)
         for name in sorted(files):
             yield Path(root) / name
 
 
 def _folder_items(folder: Path) -> Iterator[InputItem | Skipped]:
     for path in _walk(folder):
-        yield from _file_items(path, in_folder=True)
+        if isinstance(path, Skipped):
+            yield path
+        else:
+            yield from _file_items(path, in_folder=True)
 
 
 def _file_items(path: Path, in_folder: bool) -> Iterator[InputItem | Skipped]:

@@ -46,36 +46,62 @@ def _chart(notice: Notice, warn: Callable[[str], None] | None) -> bytes | None:
     return draw(notice.bars, notice.progress, "各单位预算执行率与序时进度对比", warn).png
 
 
-def write_notice(notice: Notice, out_dir: Path, fmt: str = "both", force: bool = False,
-                 template: Path | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
-    """Render one notice; returns the files written (checked for overwrite before any write)."""
+@dataclass
+class Rendered:
+    """One notice rendered, not yet written: the files it makes and their content."""
+
+    notice: Notice
+    targets: dict[str, Path]    # ext -> file
+    blocks: list[Any]
+    png: bytes | None
+
+
+def render_notice(notice: Notice, out_dir: Path, fmt: str = "both", template: Path | None = None,
+                  warn: Callable[[str], None] | None = None) -> Rendered:
+    """Render one notice for ``out_dir`` (nothing is written)."""
     from . import blocks as blk
-    from .docx import to_docx_bytes
-    from .markdown import to_markdown
 
     if fmt not in FORMATS:
         raise UsageError(f"--format 只能是 {' / '.join(FORMATS)}，现为「{fmt}」")
     blocks = blk.render_blocks(notice.kind, notice.context, template)
     png = _chart(notice, warn) if any(b.kind == "chart" for b in blocks) else None
     stem = safe_stem(notice.stem)
-    targets = {ext: out_dir / f"{stem}.{ext}" for ext in ("docx", "md", "png")
-               if (ext == "docx" and fmt != "md") or (ext in ("md", "png") and fmt != "docx")}
+    targets: dict[str, Path] = {ext: out_dir / f"{stem}.{ext}" for ext in ("docx", "md", "png")
+                                if (ext == "docx" and fmt != "md") or (ext in ("md", "png") and fmt != "docx")}
     if png is None:
         targets.pop("png", None)
-    for path in targets.values():
-        check_writable(path, force)
-    written = []
-    if "png" in targets and png is not None:
-        written.append(write_bytes(targets["png"], png, force))
+    return Rendered(notice, targets, list(blocks), png)
+
+
+def write_rendered(r: Rendered, force: bool | set[Path] = False) -> list[Path]:
+    """Write a rendered notice; ``force``: replace existing files (all, or those in the set).
+    Every file is checked for overwrite before any is written."""
+    from .docx import to_docx_bytes
+    from .markdown import to_markdown
+
+    def may(path: Path) -> bool:
+        return force if isinstance(force, bool) else path in force
+
+    for path in r.targets.values():
+        check_writable(path, may(path))
+    notice, targets, written = r.notice, r.targets, []
+    if "png" in targets and r.png is not None:
+        written.append(write_bytes(targets["png"], r.png, may(targets["png"])))
     if "md" in targets:
         chart_name = targets["png"].name if "png" in targets else None
-        written.append(write_text(targets["md"], to_markdown(blocks, chart_name), force))
+        written.append(write_text(targets["md"], to_markdown(r.blocks, chart_name), may(targets["md"])))
     if "docx" in targets:
-        data = to_docx_bytes(blocks, title=str(notice.context.get("title", stem)),
+        data = to_docx_bytes(r.blocks, title=str(notice.context.get("title", safe_stem(notice.stem))),
                              author=str(notice.context.get("authority", "")), day=notice.day,
-                             chart_png=png)
-        written.append(write_bytes(targets["docx"], data, force))
+                             chart_png=r.png)
+        written.append(write_bytes(targets["docx"], data, may(targets["docx"])))
     return written
+
+
+def write_notice(notice: Notice, out_dir: Path, fmt: str = "both", force: bool = False,
+                 template: Path | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Render one notice; returns the files written (checked for overwrite before any write)."""
+    return write_rendered(render_notice(notice, out_dir, fmt, template, warn), force)
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,13 @@ def _ledger(pack: RulePack, db: str | None, day: dt.date | None = None) -> Ledge
     from ..ledger.workspace import db_path, open_ledger
 
     path = db_path(pack, db)
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(f"找不到台账数据库 {path}。请先用 pbm ingest / pbm monitor 记入数据，"
                          "或用 --db 指定台账，或用 --rank/--monitor/--from 指定 JSON 文件。")
     if day is None:
-        return open_ledger(pack, db)
+        return open_ledger(pack, db, mode="read")
     # the notice's date is "today" for the ranking it prints (rectification cut-off, …)
-    return open_ledger(pack, db, clock=lambda: dt.datetime.combine(day, dt.time(12)))
+    return open_ledger(pack, db, clock=lambda: dt.datetime.combine(day, dt.time(12)), mode="read")
 
 
 def monitor_dict(ledger: Ledger, period: str, pack: RulePack) -> dict[str, Any]:
