@@ -405,3 +405,29 @@ def test_chart_printed_at_its_resolution(pack: RulePack) -> None:
     assert abs(shape.width.mm - 150) < 0.5
     caption = next(p for p in doc.paragraphs if p.text == "各单位预算执行率与序时进度对比")
     assert caption.style.name == "GW Caption"
+
+
+def test_headings_keep_with_the_text_under_them(docs: dict[str, Any]) -> None:
+    """No 一、/（一） heading alone at the foot of a page."""
+    for name in ("GW Heading 1", "GW Heading 2"):
+        assert docs["monthly"].styles[name].paragraph_format.keep_with_next
+    assert not docs["monthly"].styles["Normal"].paragraph_format.keep_with_next
+
+
+def test_total_row_and_table_notes_never_alone(pack: RulePack, docs: dict[str, Any]) -> None:
+    """The row before 合计, and the last row before a note, keep with what follows."""
+    from pbmcli.render import context as C
+    from pbmcli.render import samples as S
+
+    monthly = docs["monthly"].tables[0]
+    assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in monthly.rows[-2].cells)
+    rank = S.rank()
+    rank["notes"] = ["“—”表示该维度对该单位不计分。"]
+    ctx = C.build_quarterly(rank, [], pack, DAY, 13)
+    doc = docx.Document(io.BytesIO(W.to_docx_bytes(blocks.render_blocks("quarterly", ctx), title="t",
+                                                   author="a", day=DAY)))
+    last = doc.tables[0].rows[-1]
+    assert all(c.paragraphs[0].paragraph_format.keep_with_next for c in last.cells)
+    note = next(p for p in doc.paragraphs if p.text.startswith("注："))
+    assert note.paragraph_format.keep_together            # not split across pages
+    assert not any(c.paragraphs[0].paragraph_format.keep_with_next for c in doc.tables[0].rows[-2].cells)

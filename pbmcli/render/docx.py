@@ -114,7 +114,7 @@ class _Writer:
             indent_chars(ppr, right=1)
             self.blank()
 
-    def title(self, b: Block, before: float | None = None) -> None:
+    def title(self, b: Block, before: float | None = None, after_line: bool = True) -> None:
         from docx.enum.text import WD_BREAK
         from docx.shared import Pt
 
@@ -128,11 +128,15 @@ class _Writer:
             if i:
                 p.runs[-1].add_break(WD_BREAK.LINE)
             font_run(p.add_run(line), spec.font, spec.size)
-        self.blank()
+        if after_line:
+            self.blank()
+        else:   # half a line, so a table fits its page more often
+            p.paragraph_format.space_after = Pt(LINE_PT / 2)
+            p.paragraph_format.keep_with_next = True
 
     def subtitle(self, b: Block) -> None:
         """附件标题 on the third line of its page (the label on the first)."""
-        self.title(b, before=LINE_PT)
+        self.title(b, before=LINE_PT, after_line=False)
 
     def _close_body(self) -> None:
         """From the last body paragraph on, everything keeps with the next paragraph, so the
@@ -227,6 +231,10 @@ class _Writer:
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
 
+    def note_under_table(self, b: Block) -> None:
+        """A note under a table is not split across pages."""
+        self.para("body", b.text).paragraph_format.keep_together = True
+
     def colophon(self, rows: Sequence[Block]) -> None:
         """版记: 文件 format at the foot of an even last page; a letter's (抄送 only, no 印发
         line) at the foot of its last page."""
@@ -273,10 +281,14 @@ def build(blocks: Sequence[Block], chart_png: bytes | None = None) -> Any:
     w = _Writer(doc, chart_png)
     body = [b for b in blocks if b.kind not in COLOPHON_KINDS]
     landscape = _landscape_pages(body)
+    note = False   # inside the notes right under a table
     for i, b in enumerate(body):
         if i and body[i - 1].kind == "table" and b.kind == "p":
             w.keep_table_with_note()
-        if b.kind in _TEXT_STYLE:
+        note = b.kind == "p" and i > 0 and (note or body[i - 1].kind == "table")
+        if note:
+            w.note_under_table(b)
+        elif b.kind in _TEXT_STYLE:
             w.para(_TEXT_STYLE[b.kind], b.text)
         elif b.kind == "pagebreak":
             w.pagebreak(landscape[i])

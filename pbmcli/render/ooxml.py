@@ -68,6 +68,7 @@ class StyleSpec:
     outline: int | None = None  # heading level for the navigation pane
     bold: bool = False
     line: float = LINE_PT       # exact line height when ``exact``
+    keep_next: bool = False     # a heading stays with the text under it
 
     @property
     def on_grid(self) -> bool:
@@ -78,8 +79,8 @@ class StyleSpec:
 STYLES = {
     "body": StyleSpec("Normal", fonts.BODY, BODY_PT),
     "title": StyleSpec("GW Title", fonts.TITLE, TITLE_PT, "center", 0),
-    "h1": StyleSpec("GW Heading 1", fonts.HEI, BODY_PT, outline=0),
-    "h2": StyleSpec("GW Heading 2", fonts.KAI, BODY_PT, outline=1),
+    "h1": StyleSpec("GW Heading 1", fonts.HEI, BODY_PT, outline=0, keep_next=True),
+    "h2": StyleSpec("GW Heading 2", fonts.KAI, BODY_PT, outline=1, keep_next=True),
     "flush": StyleSpec("GW Flush", fonts.BODY, BODY_PT, "justify", 0),
     "right": StyleSpec("GW Right", fonts.BODY, BODY_PT, "right", 0),
     "label": StyleSpec("GW Label", fonts.HEI, BODY_PT, "left", 0),
@@ -231,6 +232,7 @@ def _style(doc: Any, spec: StyleSpec) -> Any:
     pf.alignment = getattr(WD_ALIGN_PARAGRAPH, spec.align.upper())
     pf.space_before = pf.space_after = Pt(0)
     pf.widow_control = False
+    pf.keep_with_next = spec.keep_next or None
     if spec.exact:
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         pf.line_spacing = Pt(spec.line)

@@ -16,7 +16,7 @@ CELL_MARGIN_TWIPS = 57   # 1 mm left and right inside each cell
 CELL_PAD_MM = 3.2        # both cell margins plus slack
 TABLE_SIZES = (12.0, 10.5)   # 小四, 五号 (nothing smaller: GB/T 9704 tables stay legible)
 SHORT_CHARS = 6.0        # a column needing at most this many characters is never squeezed
-CELL_LINE = 1.25         # exact line height in cells, in font sizes (the same in every font)
+CELL_LINE = 1.2          # exact line height in cells, in font sizes (the same in every font)
 TOTAL_LABELS = ("合计", "总计")
 INDEX_HEADS = ("序号", "名次")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
@@ -156,6 +156,9 @@ def write_table(doc: Any, rows: Sequence[Sequence[str]], groups: dict[int, str] 
             align = "" if i == 0 else "right" if numeric[c] else \
                 "left" if east_asian_width(text) > 12 else ""
             _cell_text(cell, text, "table_head" if i == 0 or (total and c == 0) else "table", size, align)
+        if total and len(table.rows) > 2:   # a 合计 row never alone on a page
+            for cell in table.rows[-2].cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     for c, col in enumerate(table.columns):
         col.width = Mm(widths[c])
     return table
