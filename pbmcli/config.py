@@ -204,7 +204,7 @@ class Workspace:
     doc_prefix: str = "示财绩"
     signature: str = "示例县财政局"
     contact: str = ""
-    red_header: bool = False
+    red_header: bool = True       # 版头（发文机关标志、红色分隔线）；退回修改意见用信函格式
     copy_to: str = ""
     recipients: str = "各乡镇人民政府，县直各部门、各预算单位"  # 主送机关
     print_office: str = ""        # 印发机关（空 = 发文机关）

@@ -22,7 +22,7 @@ def test_demo_runs_every_step_and_writes_the_outputs(tmp_path: Path):
     assert "汇总" in book.sheetnames
     notice = docx.Document(str(out / "05-通报" / "2026-10预算执行进度通报.docx"))
     text = "\n".join(p.text for p in notice.paragraphs)
-    assert "关于2026年10月预算执行进度情况的通报" in text and "示财绩〔2026〕12号" in text
+    assert "示例县财政局关于2026年1—10月" in text and "示财绩〔2026〕12号" in text
     letters = list((out / "05-通报" / "退回修改意见").glob("*.docx"))
     assert letters, "one return letter per unit with findings"
     assert (out / "04-排名" / "年度综合排名.xlsx").is_file()

@@ -84,7 +84,8 @@ def test_return_letters_one_per_unit(tmp_path: Path, inputs: dict[str, Path]) ->
     assert res.exit_code == 0, res.output
     docs = sorted(tmp_path.glob("*.docx"))
     assert [p.name for p in docs] == ["退回修改意见-县农业农村局.docx", "退回修改意见-县教育局.docx"]
-    numbers = [next(p.text for p in docx.Document(str(d)).paragraphs if "〔" in p.text) for d in docs]
+    numbers = [next(p.text for p in docx.Document(str(d)).sections[0].first_page_header.paragraphs
+                    if "〔" in p.text) for d in docs]   # 信函: the 发文字号 is part of the 版头
     assert numbers == ["示财绩〔2026〕20号", "示财绩〔2026〕21号"]
 
 
@@ -165,7 +166,7 @@ def test_own_template_and_check_template(tmp_path: Path, inputs: dict[str, Path]
                "--format", "md", "-o", tmp_path / "out", "--date", "2026-11-22")
     assert res.exit_code == 0, res.output
     md = (tmp_path / "out" / "2026-10预算执行进度通报.md").read_text("utf-8")
-    assert md.startswith("# 关于2026年10月预算执行进度情况的通报\n\n执行率76.19%。")
+    assert md.startswith("# 示例县财政局关于2026年1—10月预算执行进度情况的通报\n\n执行率76.19%。")
 
 
 def test_from_the_ledger(tmp_path: Path) -> None:

@@ -253,7 +253,7 @@ def test_return_letter_lists_errors_and_warnings_only(pack: RulePack) -> None:
     assert [i["code"] for i in items] == ["G103", "I105"]
     assert items[0]["where"] == "工作表“绩效目标申报表”，单元格C8"
     assert items[0]["fix"] == "现为“150.00”，应为“120.00”"
-    assert ctx["files"][0]["file"] == "高标准农田建设.xlsx"
+    assert ctx["files"][0]["file"] == "高标准农田建设"   # no file extension in a letter
     assert (ctx["error_count"], ctx["warning_count"]) == (1, 1)
     assert ctx["deadline_cn"] == "2026年11月29日"   # [notice] return_days = 7
 
@@ -295,7 +295,7 @@ def test_a_return_letter_counts_every_file_the_unit_sent(pack: RulePack) -> None
     groups = L.group_for_return(messy_validate(), DIRECTORY)
     ctx = L.build_return(groups.letters["示例县教育局"], "示例县教育局", pack, DAY, 3, "2026")
     assert (ctx["file_count"], ctx["problem_file_count"], ctx["error_count"]) == (2, 1, 1)
-    assert [r[1] for r in ctx["table_rows"]] == ["说明.xlsx"]  # only the file with problems is listed
+    assert [r[1] for r in ctx["table_rows"]] == ["说明"]  # only the file with problems is listed
 
 
 def test_return_letters_without_directory_use_the_form_names(pack: RulePack) -> None:
@@ -305,7 +305,7 @@ def test_return_letters_without_directory_use_the_form_names(pack: RulePack) -> 
     ctx = L.build_unidentified(groups.unidentified, pack, DAY)
     assert ctx["title"] == "无法识别报送单位的文件清单" and ctx["file_count"] == 2
     assert ctx["table_rows"][0][1:5] == ["收件/各单位绩效联络员通讯录.xlsx", "（未填写）",
-                                         "表内没有填写单位名称（或不是可识别的绩效表格）", "必须修改1处、请核实0处"]
+                                         "表内没有填写单位名称（或不是可识别的绩效表格）", "必须修改1处"]
 
 
 def test_return_letter_does_not_repeat_location_or_fix(pack: RulePack) -> None:
@@ -314,7 +314,7 @@ def test_return_letter_does_not_repeat_location_or_fix(pack: RulePack) -> None:
                "expected": "填写实施单位", "actual": "（空）"}
     (row,) = L.finding_rows([{"path": "a.xlsx", "form": "goal", "unit": "甲", "findings": [finding]}])
     item = row["items"][0]
-    assert item["message"] == "必填项「实施单位」为空。请填写实施单位" and item["fix"] == ""
+    assert item["message"] == "必填项“实施单位”为空。请填写实施单位" and item["fix"] == ""   # mainland quotes
     assert item["where"] == "工作表“绩效目标申报表”，单元格F4"
 
 

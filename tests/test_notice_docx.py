@@ -71,7 +71,8 @@ def test_every_style_and_run_has_an_east_asian_font(monthly: Any) -> None:
     assert _east_asia(body.element.rPr) == "仿宋_GB2312" and body.font.size.pt == 16
     assert body.paragraph_format.line_spacing.pt == pytest.approx(28.95, abs=0.05)
     ind = body.element.pPr.find(qn("w:ind"))
-    assert ind.get(qn("w:firstLineChars")) == "200" and ind.get(qn("w:firstLine")) == "640"
+    # 2 characters; the twip fallback is two grid cells as LibreOffice stores them (315 twips)
+    assert ind.get(qn("w:firstLineChars")) == "200" and ind.get(qn("w:firstLine")) == "630"
 
 
 def test_header_title_and_document_number(monthly: Any) -> None:
@@ -81,7 +82,7 @@ def test_header_title_and_document_number(monthly: Any) -> None:
     assert _east_asia(red.runs[0]._r.rPr) == "方正小标宋简体"
     assert re.fullmatch(r"示财绩〔2026〕[1-9]\d*号", number.text)
     assert number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom")).get(qn("w:color")) == "FF0000"
-    assert title.text == "关于2026年10月预算执行进度情况的通报"
+    assert title.text == "示例县财政局关于2026年1—10月\n预算执行进度情况的通报"
     assert title.style.name == "GW Title" and title.runs[0].font.size.pt == 22
     assert title.style.paragraph_format.alignment == 1  # centred
     h1 = next(p for p in paras if p.text.startswith("一、"))
@@ -92,11 +93,12 @@ def test_header_title_and_document_number(monthly: Any) -> None:
 def test_attachment_signature_and_date(monthly: Any) -> None:
     texts = [p.text for p in monthly.paragraphs]
     attach = next(t for t in texts if t.startswith("附件："))
-    assert attach == "附件：2026年10月各单位预算执行进度情况表"  # no closing punctuation
+    assert attach == "附件：2026年1—10月各单位预算执行进度情况表"  # no closing punctuation
     date = next(p for p in monthly.paragraphs if p.text == "2026年11月22日")
     assert date.style.paragraph_format.alignment == 2 and date._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "400"
     label = next(p for p in monthly.paragraphs if p.text == "附件")
-    assert label.paragraph_format.page_break_before
+    # a new page: here a new (landscape) section, whose break the paragraph before carries
+    assert label.paragraph_format.page_break_before or label._p.getprevious().xpath("./w:pPr/w:sectPr")
 
 
 def test_ranking_table(monthly: Any) -> None:
@@ -105,10 +107,11 @@ def test_ranking_table(monthly: Any) -> None:
     assert header[:2] == ["序号", "单位名称"] and header[-1] == "预警等级"
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
-    last = [c.text for c in table.rows[-1].cells]
+    last = [c.text for c in table.rows[-2].cells]
     assert last == ["9", "县水利局", "2600.00", "1370.00", "52.69", "-30.64", "红色预警"]
-    widths = [c.width for c in table.rows[0].cells]
-    assert abs(sum(w.mm for w in widths) - 156) < 1 and min(widths) > Mm(8)
+    assert [c.text for c in table.rows[-1].cells][:2] == ["合计", ""]
+    widths = [c.width for c in table.rows[0].cells]   # 7 columns: a landscape page, 225 mm wide
+    assert abs(sum(w.mm for w in widths) - 225) < 1 and min(widths) > Mm(8)
     run = table.rows[1].cells[1].paragraphs[0].runs[0]
     assert run.font.size.pt <= 12 and _east_asia(run._r.rPr) == "仿宋_GB2312"
 
@@ -127,9 +130,10 @@ def test_page_number_footers_odd_right_even_left(monthly: Any) -> None:
 
 def test_chart_and_colophon(monthly: Any) -> None:
     assert len(monthly.inline_shapes) == 1
-    texts = [p.text for p in monthly.paragraphs]
-    assert "\u3000抄送：县人大常委会办公室，县政府办公室。" in texts
-    assert "\u3000示例县财政局\t2026年11月22日印发" in texts
+    texts = [p.text for p in monthly.sections[-1].even_page_footer.paragraphs]
+    assert "抄送：县人大常委会办公室，县政府办公室。" in texts
+    assert "示例县财政局\t2026年11月22日印发" in texts
+    assert not any("抄送" in p.text for p in monthly.paragraphs)   # 版记 only at the foot of the last page
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -142,11 +146,15 @@ def test_docx_text_snapshot_and_determinism(pack: RulePack, kind: str) -> None:
     assert doc.core_properties.created.replace(tzinfo=None) == dt.datetime(2026, 11, 22)
     text = [p.text for p in doc.paragraphs if p.text]
     text += ["\t".join(c.text for c in r.cells) for t in doc.tables for r in t.rows]
+    parts = [s.first_page_header for s in doc.sections if s.different_first_page_header_footer]
+    parts += [s.even_page_footer for s in doc.sections if not s.even_page_footer.is_linked_to_previous]
+    text += [p.text for part in parts for p in part.paragraphs if p.text and not p.text.startswith("— ")]
     assert_snapshot(f"notice-{kind}.docx.txt", "\n".join(text) + "\n")
 
 
 def test_plain_pack_has_no_red_header_and_right_aligned_number(pack: RulePack) -> None:
-    doc = docx.Document(io.BytesIO(_docx_bytes("quarterly", pack)))
+    plain = dataclasses.replace(pack, workspace=dataclasses.replace(pack.workspace, red_header=False))
+    doc = docx.Document(io.BytesIO(_docx_bytes("quarterly", plain)))
     first = next(p for p in doc.paragraphs if p.text)
     assert first.text == "示财绩〔2026〕1号" and first.alignment == 2
     assert not any(p.text[-2:] == "文件" for p in doc.paragraphs if p.text)

@@ -60,7 +60,8 @@ def test_monthly_markdown_content(pack: RulePack) -> None:
     assert "请于2026年12月5日前" in text
     assert "![各单位预算执行率与序时进度对比](图.png)" in text
     assert "| 9 | 县水利局 | 2600.00 | 1370.00 | 52.69 | -30.64 | 红色预警 |" in text
-    assert "附件：2026年10月各单位预算执行进度情况表\n" in text   # no closing punctuation
+    assert "| 合计 |  | 21650.00 | 16495.00 | 76.19 | -7.14 |  |" in text
+    assert "附件：2026年1—10月各单位预算执行进度情况表\n" in text   # no closing punctuation
     assert not any(c.isascii() and c.isalpha() for c in text.replace("png", "").replace("br", "")
                    .replace('<p align="right">', "").replace("</p>", ""))
 
@@ -108,8 +109,8 @@ def test_user_template_renders_with_filters(tmp_path: Path, pack: RulePack) -> N
 def test_plain_text_lists_every_block(pack: RulePack) -> None:
     blocks = B.render_blocks("return", sample_context("return", pack))
     text = B.plain_text(blocks)
-    assert "关于退回县农业农村局预算绩效材料修改的通知" in text
-    assert "1\t高标准农田建设.xlsx\t工作表“绩效目标申报表”，单元格C8" in text
+    assert "示例县财政局关于退回县农业农村局预算绩效材料修改的通知" in text
+    assert "1\t高标准农田建设\t工作表“绩效目标申报表”，单元格C8" in text
     assert dt.date(2026, 11, 29).strftime("%Y") in text
 
 
@@ -120,7 +121,7 @@ def test_user_template_can_include_shipped_parts(tmp_path: Path, pack: RulePack)
     used = B.template_variables(own)
     assert {"doc_number", "title", "signature", "date_cn", "total_rate"} <= used
     blocks = B.render_blocks("monthly", sample_context("monthly", pack), own)
-    assert [b.kind for b in blocks] == ["docnum", "title", "p", "sign", "date"]
+    assert [b.kind for b in blocks] == ["redheader", "docnum", "title", "p", "sign", "date"]
 
 
 def test_unidentified_list_template_matches_its_context(pack: RulePack, tmp_path: Path) -> None:
@@ -135,7 +136,7 @@ def test_unidentified_list_template_matches_its_context(pack: RulePack, tmp_path
     ctx = L.build_unidentified(lost, pack, dt.date(2026, 11, 22))
     assert B.template_variables(B.template_path(UNIDENTIFIED)) == set(ctx)
     (md, doc) = write_notice(Notice(UNIDENTIFIED, ctx["title"], ctx, dt.date(2026, 11, 22)), tmp_path)
-    assert "| 1 | 收件/通讯录.xlsx | （未填写） | 表内没有填写单位名称 | 必须修改1处、请核实0处 |" in md.read_text("utf-8")
+    assert "| 1 | 收件/通讯录.xlsx | （未填写） | 表内没有填写单位名称 | 必须修改1处 |" in md.read_text("utf-8")
     word = docx.Document(str(doc))
     assert word.paragraphs[0].text == "无法识别报送单位的文件清单"
     assert word.tables[0].rows[1].cells[1].text == "收件/通讯录.xlsx"

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import RulePack
 from ..scoring import round_half_up
-from .fmt import as_float, clean, fmt_num, unit_name
+from .fmt import as_float, clean, fmt_num, prose, unit_name
 
 GRADE_KEYS = {"优": "excellent", "良": "good", "中": "fair", "差": "poor"}
 NO_SELFEVAL = "未自评"
@@ -80,7 +80,7 @@ def apply_table(apply: Sequence[dict[str, Any]] | None) -> list[list[str]]:
         change = as_float(a.get("change"))
         action = clean(a.get("action")) or "—"
         if a.get("large_balance") and clean(a.get("note")):
-            action += f"；{clean(a.get('note'))}"
+            action += f"；{prose(a.get('note'))}"
         rows.append([str(i), unit_name(a), clean(a.get("project")) or "—", apply_grade(a),
                      action, "—" if change is None else f"{change:g}%",
                      fmt_num(a.get("budget")), fmt_num(_suggested(a))])

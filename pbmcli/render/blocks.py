@@ -6,7 +6,8 @@ Word) consume the parsed blocks, so every sentence is written once, in the templ
 
 Block kinds::
 
-    @redheader 示例县财政局文件      红头 (发文机关标志, red)
+    @redheader 示例县财政局文件      版头 of the 文件 format (发文机关标志, red)
+    @letterhead 示例县财政局         版头 of the 信函 format (a letter to one unit)
     @docnum 示财绩〔2026〕12号       发文字号
     @title 关于……的通报              标题
     @salutation 各预算单位：          主送机关 (flush left)
@@ -45,7 +46,7 @@ def _template_dir() -> Path:
 TEMPLATE_DIR = _template_dir()
 SUFFIX = ".md.j2"
 
-TEXT_KINDS = frozenset({"redheader", "docnum", "title", "salutation", "h1", "h2", "p", "attach",
+TEXT_KINDS = frozenset({"redheader", "letterhead", "docnum", "title", "salutation", "h1", "h2", "p", "attach",
                         "sign", "date", "note", "label", "subtitle", "chart", "copyto", "printed"})
 BARE_KINDS = frozenset({"pagebreak", "table", "endtable"})
 CELL_SEP = "|"

@@ -33,15 +33,18 @@ from .fmt import (
     change_value,
     clean,
     common,
+    cumulative_label,
     deadline,
     execution_gap,
     fmt_change,
     fmt_num,
     gap_phrase,
+    month_end_label,
     names,
     overdue_cutoff,
     overdue_rows,
     period_label,
+    prose,
     unit_name,
 )
 
@@ -136,10 +139,19 @@ def monthly_table(units: list[dict[str, Any]]) -> tuple[list[str], list[list[str
     return header, rows
 
 
+def monthly_total(total: dict[str, Any], progress: float) -> list[str]:
+    """合计 row of the execution table: the totals of the monitor (as the body states them)."""
+    rate = as_float(total.get("rate"))
+    gap = None if rate is None else execution_gap(total, progress)
+    return ["合计", "", fmt_num(total.get("budget")), fmt_num(total.get("spent")), fmt_num(rate),
+            fmt_num(gap), ""]
+
+
 def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequence[dict[str, Any]],
                   pack: RulePack, date: dt.date, number: int | None = None) -> dict[str, Any]:
     """预算执行进度通报 context (一月一通报)."""
-    period = period_label(str(monitor.get("period") or rank.get("period") or ""))
+    raw = str(monitor.get("period") or rank.get("period") or "")
+    period = cumulative_label(raw)   # the figures are cumulative: 2026年1—10月
     progress = float(monitor.get("time_progress") or 0.0)
     total = monitor.get("total") or {}
     rate = as_float(total.get("rate"))
@@ -148,6 +160,8 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
     ctx = common(pack, date, number, f"关于{period}预算执行进度情况的通报")
     ctx.update({
         "period_cn": period,
+        "period_end_cn": month_end_label(raw),
+        "attach_title": f"{period}各单位预算执行进度情况表",
         "time_progress": fmt_num(progress),
         "total_budget": fmt_num(total.get("budget")),
         "total_spent": fmt_num(total.get("spent")),
@@ -167,6 +181,7 @@ def build_monthly(monitor: dict[str, Any], rank: dict[str, Any], overdue: Sequen
         "deadline_cn": deadline(pack, date),
         "table_header": header,
         "table_rows": rows,
+        "table_total": monthly_total(total, progress),
     })
     return ctx
 
@@ -247,7 +262,7 @@ def _ranking_common(rank: dict[str, Any], pack: RulePack, date: dt.date, number:
         "deadline_cn": deadline(pack, date),
         "table_header": header,
         "table_groups": groups,
-        "rank_notes": [clean(n) for n in rank.get("notes") or []],
+        "rank_notes": [prose(n) for n in rank.get("notes") or []],
     })
     return ctx
 
@@ -259,6 +274,7 @@ def build_quarterly(rank: dict[str, Any], overdue: Sequence[dict[str, Any]], pac
                           grade=False)
     ctx["overdue"] = overdue_rows(overdue)
     ctx["interview_phrase"] = interview_phrase(rank, pack, "综合排名")
+    ctx["attach_title"] = f"{ctx['period_cn']}各单位预算绩效管理工作综合排名表"
     return ctx
 
 
@@ -293,6 +309,8 @@ def build_annual(rank: dict[str, Any], scores: Sequence[dict[str, Any]] | None =
         "interview_grades": "".join(f"“{g}”" for g in pack.notice.interview_grades),
         "grade_interview_units": honours(rank, pack)["interview_grade"],
         "interview_phrase": interview_phrase(rank, pack, "综合评价排名"),
+        "attach_title": f"{ctx['period_cn']}各单位预算绩效管理工作综合评价结果表",
+        "apply_title": f"{ctx['period_cn']}项目支出绩效评价结果应用建议表",
         "apply_count": len(apply or []),
         "apply_groups": apply_groups(apply),
         "apply_policy": apply_policy(pack),
@@ -311,5 +329,5 @@ def chart_bars(monitor: dict[str, Any], pack: RulePack) -> list[Any]:
     """Bars for the execution chart, in the order of the attachment table."""
     from .chart import Bar
 
-    return [Bar(u["unit"], u["code"], u["rate"]) for u in _monthly_units(monitor, pack)
+    return [Bar(u["unit"], u["code"], u["rate"], u["level"]) for u in _monthly_units(monitor, pack)
             if u["rate"] is not None]

@@ -105,6 +105,19 @@ def doc_number(pack: RulePack, day: dt.date, number: int | None) -> str:
     return f"{pack.workspace.doc_prefix}〔{day.year}〕{num}号"
 
 
+def cumulative_label(period: str) -> str:
+    """The months a cumulative figure covers: 2026-10 → 2026年1—10月 (2026-01 → 2026年1月)."""
+    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", period.strip())) and 2 <= int(m[2]) <= 12:
+        return f"{m[1]}年1—{int(m[2])}月"
+    return period_label(period)
+
+
+def month_end_label(period: str) -> str:
+    """截至 point of a month: 2026-10 → 2026年10月底."""
+    label = period_label(period)
+    return f"{label}底" if label.endswith("月") else label
+
+
 def period_label(period: str) -> str:
     """2026-10 → 2026年10月; 2026Q3 → 2026年第三季度; 2026 → 2026年度."""
     p = period.strip()
@@ -164,15 +177,34 @@ def as_float(value: Any) -> float | None:
         return None
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_LOOSE_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])[ \t]+(?=[{_CJK}])")
+_RANGE = re.compile(r"(?<![\d.])(\d{1,2})\s*[-－~～–]\s*(\d{1,2})(?=\s*(?:月|日|季度))")
+_ONE_DECIMAL = re.compile(r"(?<![\d.])(\d+\.\d)(?!\d)(?=\s*(?:%|％|个百分点))")
+
+
+def prose(text: Any) -> str:
+    """Text quoted in a notice, in the notice's conventions: ranges with the dash "—"
+    (1-7月 → 1—7月), mainland quotation marks “” ‘’, percentages and percentage points
+    with two decimals (30.0% → 30.00%), no space between Chinese and a number or word."""
+    t = _LOOSE_SPACE.sub("", clean(text))
+    t = t.replace("「", "“").replace("」", "”").replace("『", "‘").replace("』", "’")
+    t = _RANGE.sub(r"\1—\2", t)
+    return _ONE_DECIMAL.sub(r"\g<1>0", t)
+
+
 # ---------------------------------------------------------------- common part
 def common(pack: RulePack, day: dt.date, number: int | None, title: str) -> dict[str, Any]:
-    """Header, signature and colophon values shared by every kind."""
+    """Header, signature and colophon values shared by every kind.  The title names the
+    issuing office (GB/T 9704 7.3.1: 发文机关名称、事由和文种)."""
     ws = pack.workspace
+    authority = clean(ws.authority)
+    title = clean(title)
     return {
-        "authority": clean(ws.authority),
+        "authority": authority,
         "red_header": bool(ws.red_header),
         "doc_number": doc_number(pack, day, number),
-        "title": clean(title),
+        "title": title if title.startswith(authority) else f"{authority}{title}",
         "recipients": clean(ws.recipients),
         "signature": clean(ws.signature or ws.authority),
         "date_cn": cn_date(day),
@@ -196,7 +228,7 @@ def overdue_rows(overdue: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
             when = cn_date(dt.date.fromisoformat(str(raw)[:10]))
         except ValueError:
             when = clean(raw)
-        rows.append({"unit": unit_name(item), "problem": clean(item.get("problem")),
+        rows.append({"unit": unit_name(item), "problem": prose(item.get("problem")),
                      "deadline": when, "status": _status_phrase(item)})
     return rows
 

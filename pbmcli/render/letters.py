@@ -19,6 +19,7 @@ from .fmt import (
     common,
     deadline,
     period_label,
+    prose,
     unit_name,
 )
 
@@ -29,7 +30,7 @@ _LOCATION = re.compile(r"^(?:文件\S*?[：:])?\s*工作表[「“\"]?[^」”\"
 
 def _fix_text(f: dict[str, Any], message: str) -> str:
     """现为…，应为… unless the rule message already says what is expected."""
-    expected, actual = clean(f.get("expected")), clean(f.get("actual"))
+    expected, actual = prose(f.get("expected")), prose(f.get("actual"))
     if not expected or expected in message:
         return ""
     parts = [f"现为“{actual}”" if actual else "", f"应为“{expected}”"]
@@ -47,15 +48,22 @@ def finding_rows(files: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 continue
             where = "，".join(p for p in (f"工作表“{clean(x.get('sheet'))}”" if x.get("sheet") else "",
                                           f"单元格{clean(x.get('cell'))}" if x.get("cell") else "") if p)
-            message = _LOCATION.sub("", clean(x.get("message"))).rstrip("。；;.")
+            message = prose(_LOCATION.sub("", clean(x.get("message")))).rstrip("。；;.")
             items.append({"code": clean(x.get("code")), "where": where or "全表", "message": message,
                           "fix": _fix_text(x, message), "action": SEVERITY_ACTION.get(sev, "必须修改")})
         if items:
             form = FORM_LABELS.get(str(f.get("form")), "绩效材料")
             project = clean(f.get("project"))
-            out.append({"file": clean(str(f.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]),
+            out.append({"file": file_label(f.get("path")),
                         "label": f"“{project}”{form}" if project else form, "items": items})
     return out
+
+
+def file_label(path: Any) -> str:
+    """How a letter names a file the unit sent: its name without folder and extension."""
+    name = clean(str(path or "").replace("\\", "/").rsplit("/", 1)[-1])
+    stem, dot, ext = name.rpartition(".")
+    return stem if dot and stem and ext.isalnum() and len(ext) <= 5 else name
 
 
 @dataclass
@@ -108,10 +116,12 @@ def build_unidentified(items: Sequence[dict[str, Any]], pack: RulePack, date: dt
     for n, f in enumerate(items, 1):
         (found,) = finding_rows([f]) or [{"items": []}]
         errors = sum(i["action"] == "必须修改" for i in found["items"])
+        checks = len(found["items"]) - errors
         first = found["items"][0]["message"] if found["items"] else ""
+        counts = "、".join(t for t in (f"必须修改{errors}处" if errors else "",
+                                       f"请核实{checks}处" if checks else "") if t)
         rows.append([str(n), clean(str(f.get("path", "")).replace("\\", "/")), unit_name(f) or "（未填写）",
-                     clean(f.get("reason")), f"必须修改{errors}处、请核实{len(found['items']) - errors}处",
-                     first])
+                     clean(f.get("reason")), counts, first])
     return {"title": "无法识别报送单位的文件清单", "authority": clean(pack.workspace.authority),
             "date_cn": cn_date(date), "file_count": len(rows), "deadline_cn": deadline(pack, date, pack.notice.return_days),
             "table_header": ["序号", "文件", "表内单位名称", "无法识别的原因", "审核问题", "主要问题"],
@@ -124,10 +134,11 @@ def build_return(files: dict[str, Any] | Sequence[dict[str, Any]], unit: str, pa
     flist = [files] if isinstance(files, dict) else list(files)
     rows = finding_rows(flist)
     ctx = common(pack, date, number, f"关于退回{clean(unit)}预算绩效材料修改的通知")
-    for key in ("recipients", "scope"):   # addressed to the unit itself
+    for key in ("recipients", "scope", "print_office"):   # a letter to the unit: no 印发 line
         del ctx[key]
     ctx.update({
         "unit": clean(unit),
+        "attach_title": f"{clean(unit)}预算绩效材料问题清单",
         "period_cn": period_label(period) if period else "",
         "file_count": len(flist),
         "problem_file_count": len(rows),

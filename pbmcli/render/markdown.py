@@ -28,6 +28,7 @@ def md_table(rows: Sequence[Sequence[str]], groups: dict[int, str] | None = None
 
 _SIMPLE: dict[str, Callable[[str], str]] = {
     "redheader": lambda t: f"**{t}**",
+    "letterhead": lambda t: f"**{t}**",
     "title": lambda t: f"# {t}",
     "h1": lambda t: f"## {t}",
     "h2": lambda t: f"### {t}",
