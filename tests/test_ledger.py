@@ -237,3 +237,15 @@ def test_done_on_time(ledger: Ledger, status, deadline, done_at, on_time):
     ledger.add_rectification(unit_code="A", unit_name="甲", problem="p", deadline=deadline, status=status,
                              done_at=done_at)
     assert ledger.rectifications()[0].done_on_time() is on_time
+
+
+def test_a_new_ledger_has_the_permissions_of_a_normal_file(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        Ledger.open(tmp_path / "new.sqlite").close()
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "new.sqlite").stat().st_mode) == 0o644   # readable by colleagues

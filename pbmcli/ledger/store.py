@@ -137,6 +137,12 @@ def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
     return [cls(**{n: r[n] for n in names}) for r in rows]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _place(tmp: Path, path: Path) -> None:
     """Give the finished new ledger its name; a ledger another pbm created meanwhile is kept."""
     try:
@@ -334,6 +340,8 @@ class Ledger:
         try:
             with contextlib.closing(sqlite3.connect(tmp, isolation_level=None, timeout=30)) as conn:
                 cls(conn, path, clock)._migrate()
+            with contextlib.suppress(OSError):   # mkstemp made it 0600: a ledger others can read
+                os.chmod(tmp, 0o666 & ~_umask())
             _place(tmp, path)
         finally:
             os.close(fd)
