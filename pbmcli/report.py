@@ -228,14 +228,16 @@ def _code(sub: Submission) -> str | None:
 
 def crashed_item(item: InputItem, message: str, pack: RulePack | None = None) -> FileResult:
     """Result for a file whose reading or checking failed.  A worker process killed by the
-    file (a native crash or memory exhausted on hostile input) is the file's problem: F001.
-    A Python exception is a bug of pbm, not a finding about the file: exit 3 after the batch."""
-    from .batch import WORKER_DIED
+    file (a native crash or memory exhausted on hostile input) is the file's problem: F001;
+    so is a file that ran past its time budget: F009.  A Python exception is a bug of pbm,
+    not a finding about the file: exit 3 after the batch."""
+    from .batch import file_fault
 
-    if message == WORKER_DIED:
+    code = file_fault(message)
+    if code is not None:
         from .config import default_pack
 
-        finding = batch_finding("F001", pack or default_pack(), item.display, reason=message, actual=message)
+        finding = batch_finding(code, pack or default_pack(), item.display, reason=message, actual=message)
         return FileResult.build(item.display, [finding] if finding else [], unreadable=True, item=item)
     return FileResult(item.display, ok=False, item=item, internal_error=message)
 
