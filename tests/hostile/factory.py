@@ -585,3 +585,14 @@ def unclosed_cell_formats(folder: Path, openers: int = BACKTRACK_OPENERS) -> Pat
         return data.replace(b"<cellXfs", b"<cellXfs>" * openers + b"<cellXfs", 1).replace(b"</cellXfs>", b"")
 
     return _rewrite(_form(folder / "_x.xlsx"), folder / "未闭合的样式.xlsx", change)
+
+
+def ods_comment_tables(folder: Path, openers: int = BACKTRACK_OPENERS) -> Path:
+    """content.xml with a comment holding many <table:table openers without a name or ">"."""
+    src = ods_form(folder / "_c.ods")
+    filler = b"<!--" + b"<table:table " * openers + b"-->"
+
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"</table:table>", filler + b"</table:table>", 1) if name == "content.xml" else data
+
+    return _rewrite(src, folder / "注释中的表.ods", change)

@@ -46,6 +46,16 @@ def test_rows_opened_in_a_comment_are_read_in_linear_time(corpus: Corpus, monkey
     assert entry(score.json()["results"], case.hostile)["total"] == 99.0
 
 
+def test_tables_opened_in_an_ods_comment_are_read_in_linear_time(corpus: Corpus,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    case = corpus.case("ods_comment_tables")
+    monkeypatch.setenv(deadline.FILE_SECONDS_ENV, SMALL_BUDGET)
+    (batch,) = run_isolated(["validate", "-q", "-j", "1", "--format", "json", case.folder])
+    assert_clean_run(batch)
+    hostile = entry(batch.json()["files"], case.hostile)
+    assert hostile["form"] == "selfeval" and not {"F001", "F009"} & set(codes(hostile)), codes(hostile)
+
+
 def test_unclosed_cell_formats_are_refused_in_linear_time(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
     case = corpus.case("unclosed_cell_formats")
     monkeypatch.setenv(deadline.FILE_SECONDS_ENV, SMALL_BUDGET)
