@@ -394,14 +394,15 @@ def summary_pairs(report: ValidationReport) -> list[tuple[str, int]]:
 
 def markdown_report(report: ValidationReport) -> str:
     """The whole report as Markdown: summary, findings per file, skipped items."""
-    from .outputs import markdown_table
+    from .outputs import markdown_table, md_text
 
     pairs = summary_pairs(report)
     parts = ["# 表格审核报告\n", markdown_table([p[0] for p in pairs], [[p[1] for p in pairs]])]
     for r in report.files:
         if not r.findings:
             continue
-        head = f"## {report.name(r.path)}\n\n{form_label(r.form)}；单位：{r.unit or '—'}；项目：{r.project or '—'}；结论：{verdict(r)}\n"
+        head = (f"## {md_text(report.name(r.path))}\n\n{form_label(r.form)}；单位：{md_text(r.unit or '—')}；"
+                f"项目：{md_text(r.project or '—')}；结论：{verdict(r)}\n")
         rows = [[f.sheet, f.cell, f.code, f.severity.label, f.message] for f in r.findings]
         parts += [head, markdown_table(["工作表", "单元格", "代码", "严重程度", "问题说明"], rows)]
     if report.skipped:

@@ -223,14 +223,14 @@ def table_text(report: ScoreReport, explain: bool) -> str:
 # --- md / csv / xlsx ---------------------------------------------------------------------------
 
 def markdown_report(report: ScoreReport, explain: bool) -> str:
-    from ..outputs import markdown_table
+    from ..outputs import markdown_table, md_text
 
     parts = ["# 绩效自评得分复核", "", markdown_table([label for _, label in _COUNTS],
                                                     [_summary_counts(report)]), "## 项目汇总", "",
              markdown_table(SUMMARY_HEADER, fixed([summary_row(fs) for fs in report.results], SUMMARY_FIXED))]
     if explain:
         for fs in report.scored:
-            parts += [f"## {fs.path} 指标明细", "", markdown_table(DETAIL_HEADER, fixed(detail_rows(fs), DETAIL_FIXED))]
+            parts += [f"## {md_text(fs.path)} 指标明细", "", markdown_table(DETAIL_HEADER, fixed(detail_rows(fs), DETAIL_FIXED))]
     if any(fs.findings for fs in report.results):
         parts += ["## 发现的问题", "", markdown_table(FINDING_HEADER, finding_rows(report))]
     if report.skipped:

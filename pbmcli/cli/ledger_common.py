@@ -125,7 +125,7 @@ def emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], ou
             sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
         write_xlsx(output or "", sheets, force)
     else:
-        from ..outputs import emit_text, markdown_table
+        from ..outputs import emit_text, markdown_table, md_text
 
-        text = f"# {title}\n\n" + markdown_table(header, rows) + "".join(f"\n{n}\n" for n in notes)
+        text = f"# {md_text(title)}\n\n" + markdown_table(header, rows) + "".join(f"\n{md_text(n)}\n" for n in notes)
         emit_text(text, output, force)
