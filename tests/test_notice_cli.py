@@ -245,6 +245,8 @@ HOSTILE_TEMPLATES = {
     "center": ("@p {{ 'x'|center(999999999) }}", 1, "center(999999999)"),
     "printf": ("@p {{ '%999999999d'|format(1) }}{{ '%999999999d' % 1 }}", 1, "格式宽度 999999999"),
     "format": ("@p {{ '{:>999999999}'.format(1) }}", 1, "格式宽度 999999999"),
+    "format_nested": ("@p {{ '{:,}'.format(123456789) }}\n@p {{ '{:{}}'.format(1, 999999999) }}", 2,
+                      "格式宽度 999999999"),
     "doubling": ("{% set ns = namespace(s='x') %}\n{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
                  "{% endfor %}", 2, "生成的内容过大"),
     "list_doubling": ("{% set l = [1] %}\n{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}", 2, "list.extend"),

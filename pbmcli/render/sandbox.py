@@ -48,6 +48,7 @@ MAX_BITS = 100_000  # bits of an integer a template computes (** and * on intege
 _PRINTF = re.compile(r"%[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
 _DIGITS = re.compile(r"\d+")
+_NESTED_SPEC = re.compile(r"\{[^{}]*:[^{}]*\{")
 
 
 class Bounded(SecurityError):
@@ -83,11 +84,15 @@ def _check_printf(fmt: str, args: Any) -> None:
                 _need(int(spec), f"格式宽度 {spec}")
 
 
-def _check_format_spec(fmt: str) -> None:
-    """Widths and precisions in the {…:spec} fields of a str.format string."""
+def _check_format_spec(fmt: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Widths and precisions in the {…:spec} fields of a str.format string; a spec taking its
+    width from an argument ("{:{}}") bounds every integer argument."""
     for spec in _BRACE_SPEC.findall(fmt):
         for number in _DIGITS.findall(spec):
             _need(int(number), f"格式宽度 {number}")
+    if _NESTED_SPEC.search(fmt):
+        for value in (*args, *kwargs.values(), *(args[0].values() if args and isinstance(args[0], dict) else ())):
+            _need(_int(value), f"格式宽度 {value}")
 
 
 def _replace_size(text: str, old: Any, new: Any, count: Any = -1) -> int:
@@ -118,7 +123,7 @@ def _check_str_method(text: str, name: str, args: tuple[Any, ...], kwargs: dict[
     elif name == "join":
         _need(_join_size(text, arg(0, "iterable", ())), "join")
     elif name in ("format", "format_map"):
-        _check_format_spec(text)
+        _check_format_spec(text, args, kwargs)
 
 
 _GROWING = frozenset({"append", "extend", "insert", "update", "add", "setdefault", "__iadd__"})
