@@ -45,7 +45,7 @@ SECONDS = 20.0  # time to render one notice
 
 MAX_BITS = 100_000  # bits of an integer a template computes (** and * on integers)
 
-_PRINTF = re.compile(r"%[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}")
 _DIGITS = re.compile(r"\d+")
 _NESTED_SPEC = re.compile(r"\{[^{}]*:[^{}]*\{")
