@@ -16,6 +16,13 @@ The originals are only read.  .xls / .ods / .xlsb inputs (and an .xlsx that
 openpyxl cannot open) are converted to .xlsx from the values read (no
 formatting, formulas or macros kept) and the 审核意见 sheet says so.  Paths
 are sanitised so nothing is ever written outside DIR.
+
+A copy never carries what would act when the unit opens it: macros (the VBA
+project; an .xlsm becomes ``name.xlsm.xlsx``), links to other workbooks (a
+``file:///\\\\host\\share`` link makes Excel connect to that host; a formula into
+one keeps its saved result), defined names into them and cell hyperlinks to
+anything outside the workbook (the cell text stays).  The 审核意见 sheet says
+what was removed.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +57,10 @@ RECALC_NOTE = ("说明：本副本由 pbm 生成，已在出错单元格标色�
                "保存副本时公式的计算结果会被清空，用 Excel 或 WPS 打开时会自动重新计算；"
                "请按本表逐条修改原表后重新报送。")
 CONVERT_NOTE = "注意：原文件为 {suffix} 格式，本副本按读取到的数值另存为 .xlsx，原格式、公式未保留，请在原文件上修改。"
+REMOVED_NOTE = "注意：为安全起见，本副本已删除原文件中的{what}；原文件未改动，请在原文件上修改。"
+MACROS = "宏（VBA）"
+EXTERNAL = "外部链接（{parts}）"
+_EXTERNAL_REF = re.compile(r"\[\d+\]")  # [1]Sheet1!A1: a reference into the workbook's first external link
 _MESSAGE_WIDTH = 70
 _UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -104,7 +116,7 @@ def target_for(item: InputItem, base: Path | None, out_dir: Path) -> Path:
     if item.member is not None:
         parts += _member_parts(member_shown(item) or "") or ["_"]
     target = out_dir.joinpath(*parts)
-    if target.suffix.lower() not in OPENPYXL_SUFFIXES:
+    if target.suffix.lower() != ".xlsx":  # .xls, .ods, and .xlsm (its macros are not carried)
         target = target.with_name(target.name + ".xlsx") if target.suffix else target.with_suffix(".xlsx")
     root = out_dir.resolve()
     if not target.resolve().is_relative_to(root):  # defence in depth
@@ -158,15 +170,85 @@ def _from_values(data: bytes) -> Any:
 
 
 def open_copy(data: bytes, suffix: str) -> tuple[Any, str]:
-    """(workbook, note): openpyxl keeps styles for .xlsx/.xlsm, else a values-only rebuild."""
+    """(workbook, note): openpyxl keeps styles for .xlsx/.xlsm (never macros or external links),
+    else a values-only rebuild."""
     import openpyxl
 
     if suffix in OPENPYXL_SUFFIXES:
         try:
-            return openpyxl.load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm"), ""
+            wb = openpyxl.load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False)
         except Exception:  # noqa: BLE001 - fall back to the values calamine could read
             pass
+        else:
+            return wb, removed_note(_strip_active_content(wb, data))
     return _from_values(data), CONVERT_NOTE.format(suffix=suffix or "未知")
+
+
+def removed_note(removed: Sequence[str]) -> str:
+    return REMOVED_NOTE.format(what="、".join(removed)) if removed else ""
+
+
+def _strip_active_content(wb: Any, data: bytes) -> list[str]:
+    """Drop what the loaded copy still holds that points outside it; what was removed (Chinese).
+    openpyxl already left out the VBA project and the external link parts (keep_vba/keep_links)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = [n.lower() for n in zf.namelist()]
+    removed = [MACROS] if any(n.endswith("vbaproject.bin") for n in names) else []
+    parts = []
+    if any(n.startswith("xl/externallinks/") for n in names):
+        parts.append("指向其他工作簿的链接")
+        if _cached_external_formulas(wb, data):
+            parts.append("引用其他工作簿的公式已改为其保存的计算结果")
+        if _drop_external_names(wb):
+            parts.append("引用其他工作簿的名称")
+    if links := _drop_outside_hyperlinks(wb):
+        parts.append(f"{links} 个指向工作簿之外的超链接（单元格文字保留）")
+    if parts:
+        removed.append(EXTERNAL.format(parts="；".join(parts)))
+    return removed
+
+
+def _formula_text(value: Any) -> str:
+    text = getattr(value, "text", value)  # an ArrayFormula keeps its text apart
+    return text if isinstance(text, str) and text.startswith("=") else ""
+
+
+def _cells(ws: Any) -> list[Any]:
+    """The cells a sheet really holds (sparse: iter_rows would create every cell of the used range)."""
+    return list(ws._cells.values())
+
+
+def _cached_external_formulas(wb: Any, data: bytes) -> int:
+    """Formulas into another workbook become the result saved with them (their link is gone)."""
+    import openpyxl
+
+    cells = [(ws.title, c) for ws in wb.worksheets for c in _cells(ws)
+             if _EXTERNAL_REF.search(_formula_text(c.value))]
+    if cells:
+        saved = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+        for title, c in cells:
+            c.value = saved[title][c.coordinate].value
+    return len(cells)
+
+
+def _drop_external_names(wb: Any) -> int:
+    scopes = [wb.defined_names, *(ws.defined_names for ws in wb.worksheets)]
+    doomed = [(scope, name) for scope in scopes for name, dn in list(scope.items())
+              if _EXTERNAL_REF.search(str(dn.attr_text or ""))]
+    for scope, name in doomed:
+        del scope[name]
+    return len(doomed)
+
+
+def _drop_outside_hyperlinks(wb: Any) -> int:
+    """Hyperlinks to a file, share or web page (links inside the workbook stay)."""
+    count = 0
+    for ws in wb.worksheets:
+        for c in _cells(ws):
+            if c.hyperlink is not None and c.hyperlink.target:
+                c.hyperlink = None
+                count += 1
+    return count
 
 
 # --- marking -----------------------------------------------------------------------------------
@@ -262,7 +344,7 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
     ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A3:F3")
-    ws.row_dimensions[3].height = 48 if not note else 78
+    ws.row_dimensions[3].height = 48 + 30 * len(note.splitlines())
     header = ["序号", "严重程度", "代码", "工作表", "单元格", "问题说明"]
     ws.append([])
     ws.append(header)
@@ -314,7 +396,7 @@ def annotate_task(task: AnnotateTask, pack: RulePack | None = None) -> AnnotateO
             tmp.write_bytes(buf.getvalue())
     except WriteError as exc:
         return AnnotateOutcome(task.result.path, None, f"未能生成批注副本：{exc}", stop=exc.stops_batch)
-    return AnnotateOutcome(task.result.path, str(task.target), "已转换为 .xlsx" if note else "")
+    return AnnotateOutcome(task.result.path, str(task.target), note)
 
 
 def annotate_failed(task: AnnotateTask, message: str) -> AnnotateOutcome:

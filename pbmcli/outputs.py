@@ -113,11 +113,15 @@ def writing(path: str | Path) -> Iterator[None]:
 
 
 def emit_text(text: str, output: str | Path | None, force: bool) -> None:
-    """Write ``text`` to stdout (``output`` None or "-") or atomically to a file."""
+    """Write ``text`` to stdout (``output`` None or "-") or atomically to a file.  On stdout,
+    control characters from inputs are written out as ``\\u001b`` (a valid JSON escape too):
+    an ESC sequence in a cell must not reach the terminal."""
     if not text.endswith("\n"):
         text += "\n"
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        from .textsafe import visible
+
+        sys.stdout.write(visible(text))
         sys.stdout.flush()
         return
     with writing(output):
@@ -374,15 +378,40 @@ def close_xlsx(wb: Any) -> None:
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
 
 
+# Markdown that text from inputs must not produce: emphasis, code, links and images
+# ([x](javascript:…)), strike-through, raw HTML (<script>, <img onerror>), entities, headings
+# (an underscore inside a word, as in 县_教育局.xlsx, never emphasises: left as it is)
+_MD_ESCAPE = re.compile(r"[\\`*\[\]~|]|(?<![^\W_])_|_(?![^\W_])")
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MD_LINE_START = re.compile(r"^(\s*)(#{1,6}|[+-]|\d{1,9}(?=[.)]))(?=[.)]?(?:\s|$))", re.M)  # heading, list
+
+
+def md_text(value: Any) -> str:
+    """Text from inputs for a Markdown document: shown as written, never as Markdown or HTML
+    (control characters written out as \\u001b)."""
+    from .textsafe import visible
+
+    text = visible("" if value is None else str(value))
+    text = _MD_ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_ESCAPE.sub(lambda m: "\\" + m.group(), text)
+    return _MD_LINE_START.sub(_md_block_marker, text)
+
+
+def _md_block_marker(m: re.Match[str]) -> str:
+    """"# 标题" → "\\# 标题", "- 项" → "\\- 项", "1. 项" → "1\\. 项" (the marker's last character)."""
+    lead, marker = m.group(1), m.group(2)
+    return f"{lead}{marker}\\" if marker.isdigit() else f"{lead}\\{marker}"
+
+
 def _md_cell(value: Any) -> str:
     if value is None:
         return ""
     text = format(value, ".15g") if isinstance(value, float) else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    return "<br>".join(md_text(line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Row]) -> str:
-    """A GitHub-flavoured Markdown table; pipes and newlines in cells are escaped."""
+    """A GitHub-flavoured Markdown table; cells are text (``md_text``), newlines become <br>."""
     lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
              "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]

@@ -228,14 +228,16 @@ def _code(sub: Submission) -> str | None:
 
 def crashed_item(item: InputItem, message: str, pack: RulePack | None = None) -> FileResult:
     """Result for a file whose reading or checking failed.  A worker process killed by the
-    file (a native crash or memory exhausted on hostile input) is the file's problem: F001.
-    A Python exception is a bug of pbm, not a finding about the file: exit 3 after the batch."""
-    from .batch import WORKER_DIED
+    file (a native crash or memory exhausted on hostile input) is the file's problem: F001;
+    so is a file that ran past its time budget: F009.  A Python exception is a bug of pbm,
+    not a finding about the file: exit 3 after the batch."""
+    from .batch import file_fault
 
-    if message == WORKER_DIED:
+    code = file_fault(message)
+    if code is not None:
         from .config import default_pack
 
-        finding = batch_finding("F001", pack or default_pack(), item.display, reason=message, actual=message)
+        finding = batch_finding(code, pack or default_pack(), item.display, reason=message, actual=message)
         return FileResult.build(item.display, [finding] if finding else [], unreadable=True, item=item)
     return FileResult(item.display, ok=False, item=item, internal_error=message)
 
@@ -406,14 +408,15 @@ def summary_pairs(report: ValidationReport) -> list[tuple[str, int]]:
 
 def markdown_report(report: ValidationReport) -> str:
     """The whole report as Markdown: summary, findings per file, skipped items."""
-    from .outputs import markdown_table
+    from .outputs import markdown_table, md_text
 
     pairs = summary_pairs(report)
     parts = ["# 表格审核报告\n", markdown_table([p[0] for p in pairs], [[p[1] for p in pairs]])]
     for r in report.files:
         if not r.findings:
             continue
-        head = f"## {report.name(r.path)}\n\n{form_label(r.form)}；单位：{r.unit or '—'}；项目：{r.project or '—'}；结论：{verdict(r)}\n"
+        head = (f"## {md_text(report.name(r.path))}\n\n{form_label(r.form)}；单位：{md_text(r.unit or '—')}；"
+                f"项目：{md_text(r.project or '—')}；结论：{verdict(r)}\n")
         rows = [[f.sheet, f.cell, f.code, f.severity.label, f.message] for f in r.findings]
         parts += [head, markdown_table(["工作表", "单元格", "代码", "严重程度", "问题说明"], rows)]
     if report.skipped:

@@ -20,7 +20,7 @@ settings.load_profile("pbm")
 # whole modules of end-to-end runs: subprocesses, kill -9, the full demo
 _SLOW_MODULES = {"test_demo.py", "test_isolated.py", "test_fuzz_forms.py", "test_gbk_console.py", "test_pipes.py"}
 _SLOW_TESTS = {"test_no_command_modifies_an_input", "test_ingest_killed_midway_leaves_a_consistent_ledger",
-               "test_jobs_2_equals_jobs_1"}
+               "test_jobs_2_equals_jobs_1", "test_the_pool_kills_a_worker_stuck_past_the_budget"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

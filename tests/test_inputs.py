@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -168,3 +173,87 @@ def test_zip_members_with_backslash_paths_are_read(tmp_path):
     items, skipped = expand([archive])
     assert [i.display.rsplit("/", 1)[-1] for i in items] == ["自评表.xlsx"]
     assert [s.display.rsplit(".zip/", 1)[-1] for s in skipped] == ["../../逃逸.xlsx"]
+
+
+# ---------------------------------------------------------------- files that are not regular files
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+
+
+@pytest.fixture
+def unblock() -> Iterator[list[Path]]:
+    """Pipes listed here are opened for writing every second, so a reader stuck on one (the bug
+    these tests catch) gets end-of-file and the test fails instead of hanging."""
+    pipes: list[Path] = []
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(1):
+            for pipe in pipes:
+                with contextlib.suppress(OSError):  # no reader waiting: nothing to unblock
+                    os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    threading.Thread(target=run, daemon=True).start()
+    yield pipes
+    stop.set()
+
+
+def _specials(root: Path, unblock: list[Path]) -> list[str]:
+    """Named pipes called *.xlsx and *.zip and a link to a device, beside a real form."""
+    for name in ("管道.xlsx", "管道.zip"):
+        os.mkfifo(root / name)
+        unblock.append(root / name)
+    os.symlink(os.devnull, root / "设备.xlsx")
+    return ["管道.xlsx", "管道.zip", "设备.xlsx"]
+
+
+@needs_fifo
+def test_special_files_are_skipped_with_a_reason(tmp_path: Path, form_bytes: bytes, unblock: list[Path]) -> None:
+    (tmp_path / "表.xlsx").write_bytes(form_bytes)
+    names = _specials(tmp_path, unblock)
+    items, skipped = expand([tmp_path, tmp_path / "管道.xlsx"])
+    assert [Path(i.display).name for i in items] == ["表.xlsx"]
+    reasons = {Path(s.display).name: s.reason for s in skipped}
+    assert sorted(reasons) == sorted(names)
+    assert all("不是普通文件" in r and "已跳过" in r for r in reasons.values()), reasons
+
+
+@needs_fifo
+def test_a_file_replaced_by_a_pipe_after_listing_is_f001(tmp_path: Path, form_bytes: bytes,
+                                                          unblock: list[Path]) -> None:
+    f = tmp_path / "a.xlsx"
+    f.write_bytes(form_bytes)
+    archive = _gbk_zip(tmp_path / "b.zip", {"x.xlsx": form_bytes})
+    items, _ = expand([f, archive])
+    for path in (f, archive):
+        path.unlink()
+        os.mkfifo(path)
+        unblock.append(path)
+    for item in items:
+        with pytest.raises(InputError) as exc:
+            read_bytes(item)
+        assert exc.value.code == "F001" and "不是普通文件" in exc.value.reason
+
+
+@needs_fifo
+def test_validate_score_and_ingest_skip_special_files(tmp_path: Path, form_bytes: bytes, unblock: list[Path],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pbmcli.cli import app
+
+    root = tmp_path / "收件"
+    root.mkdir()
+    (root / "表.xlsx").write_bytes(form_bytes)
+    names = _specials(root, unblock)
+    monkeypatch.chdir(tmp_path)
+    runs = {cmd: CliRunner().invoke(app, [cmd, str(root), *extra, "--format", "json"])
+            for cmd, extra in (("validate", ["-q"]), ("score", ["-q"]), ("ingest", ["--period", "2026"]))}
+    for cmd, res in runs.items():
+        assert res.exit_code in (0, 1), (cmd, res.stderr)
+        assert res.exception is None or isinstance(res.exception, SystemExit), (cmd, res.exception)
+        data = json.loads(res.stdout)
+        skipped = {Path(s["path"]).name: s["reason"] for s in data["skipped"]}
+        assert sorted(skipped) == sorted(names) and all("不是普通文件" in r for r in skipped.values()), (cmd, skipped)
+    assert [Path(f["path"]).name for f in json.loads(runs["validate"].stdout)["files"]] == ["表.xlsx"]
+    assert [i["status"] for i in json.loads(runs["ingest"].stdout)["items"]] == ["new"]

@@ -232,3 +232,94 @@ def test_empty_ranking_is_refused(tmp_path: Path) -> None:
     res = _run("quarterly", "-p", "2026Q3", "--rank", empty, "-o", tmp_path)
     assert res.exit_code == 2 and "没有任何单位的数据" in res.output
     assert not list(tmp_path.glob("*.docx"))
+
+
+# ---------------------------------------------------------------- hostile user templates
+
+HOSTILE_TEMPLATES = {
+    "nested_range": ("@p 开始\n{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+                     2, "range() 最多给出 10,000 个数"),
+    "many_loops": ("{% for i in range(2000) %}{% for j in range(2000) %}{% endfor %}{% endfor %}",
+                   1, "循环次数过多"),
+    "lipsum": ("@p {{ lipsum(n=10**7) }}", 1, "lipsum"),
+    "ljust": ("@p 甲\n@p 乙\n@p {{ 'x'.ljust(999999999) }}", 3, "ljust(999999999)"),
+    "center": ("@p {{ 'x'|center(999999999) }}", 1, "center(999999999)"),
+    "printf": ("@p {{ '%999999999d'|format(1) }}{{ '%999999999d' % 1 }}", 1, "格式宽度 999999999"),
+    "printf_named": ("@p {{ '%.2f%%' % 1.5 }}\n@p {{ '%(a)999999999s' % {'a': 1} }}", 2, "格式宽度 999999999"),
+    "format": ("@p {{ '{:>999999999}'.format(1) }}", 1, "格式宽度 999999999"),
+    "format_nested": ("@p {{ '{:,}'.format(123456789) }}\n@p {{ '{:{}}'.format(1, 999999999) }}", 2,
+                      "格式宽度 999999999"),
+    "doubling": ("{% set ns = namespace(s='x') %}\n{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+                 "{% endfor %}", 2, "生成的内容过大"),
+    "list_doubling": ("{% set l = [1] %}\n{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}", 2, "list.extend"),
+    "power": ("@p {{ ((10**64)**64)**64 }}", 1, "乘方的结果"),
+    "division": ("@p 第一行\n@p {{ 1/0 }}", 2, "除数为 0"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_TEMPLATES)
+def test_hostile_template_is_a_chinese_error_naming_its_line(name: str, tmp_path: Path,
+                                                             inputs: dict[str, Path]) -> None:
+    source, line, reason = HOSTILE_TEMPLATES[name]
+    own = tmp_path / f"{name}.md.j2"
+    own.write_text(source, "utf-8")
+    out = tmp_path / "通报"
+    res = _run("monthly", "-p", "2026-10", "--monitor", inputs["monitor"], "--template", own, "-o", out)
+    assert res.exit_code == 2, (res.exit_code, res.output, res.exception)
+    text = "".join(res.output.split())
+    assert f"模板{name}.md.j2第{line}行" in text and "".join(reason.split()) in text, res.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_slow_template_stops_at_the_time_limit(tmp_path: Path, inputs: dict[str, Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from pbmcli.render import sandbox
+
+    monkeypatch.setattr(sandbox, "SECONDS", 0.3)
+    own = tmp_path / "慢.md.j2"
+    own.write_text("@p 开始\n{% for i in range(10000) %}{% for j in range(99) %}"
+                   "{{ ('x' * 100000).replace('x', 'yy')|length }}{% endfor %}{% endfor %}\n", "utf-8")
+    res = _run("monthly", "-p", "2026-10", "--monitor", inputs["monitor"], "--template", own, "-o", tmp_path / "o")
+    assert res.exit_code == 2, res.output
+    assert "用时超过0.3秒" in "".join(res.output.split()) and "模板慢.md.j2第2行" in "".join(res.output.split())
+
+
+def test_include_cannot_follow_a_link_out_of_the_template_folder(tmp_path: Path, inputs: dict[str, Path]) -> None:
+    secret = tmp_path / "系统" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    (folder / "落款.txt").write_text("@p 本地片段\n", "utf-8")
+    (folder / "内部链接.txt").symlink_to(folder / "落款.txt")
+    (folder / "外部链接.txt").symlink_to(secret)
+    good = folder / "好.md.j2"
+    good.write_text('@title 测试\n{% include "内部链接.txt" %}\n', "utf-8")
+    bad = folder / "坏.md.j2"
+    bad.write_text('@title 测试\n{% include "外部链接.txt" %}\n', "utf-8")
+    out = tmp_path / "通报"
+    ok = _run("monthly", "-p", "2026-10", "--monitor", inputs["monitor"], "--template", good, "-o", out, "-f", "md")
+    assert ok.exit_code == 0, ok.output
+    assert "本地片段" in next(out.glob("*.md")).read_text("utf-8")
+    for args in (["monthly", "-p", "2026-10", "--monitor", inputs["monitor"], "--template", bad,
+                  "-o", tmp_path / "通报2"], ["--check-template", bad, "--kind", "monthly"]):
+        res = _run(*args)
+        assert res.exit_code == 2, res.output
+        assert "模板文件夹之外" in "".join(res.output.split()) and "root:x" not in res.output
+    assert not (tmp_path / "通报2").exists() or not any((tmp_path / "通报2").iterdir())
+
+
+def test_the_readme_states_the_template_limits_the_code_applies() -> None:
+    from pbmcli.render import sandbox as S
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### 自定义通报模板的限制"):readme.index("### 保证")]
+    stated = {
+        "| 1,000,000 个字符或元素 |": S.MAX_TEXT == 1_000_000,
+        "10,000 个数 / 累计 1,000,000 个数": (S.MAX_RANGE, S.MAX_RANGE_TOTAL) == (10_000, 1_000_000),
+        "不超过 100,000 个二进制位": S.MAX_BITS == 100_000,
+        "| 5,000,000 个字符 |": S.MAX_OUTPUT == 5_000_000,
+        "| 20 秒 |": S.SECONDS == 20,
+    }
+    for text, applies in stated.items():
+        assert text in section and applies, text

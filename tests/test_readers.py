@@ -634,6 +634,20 @@ def test_far_cells_in_any_spelling_are_found_and_dropped(row: bytes) -> None:
     assert left == (200 if row.count(b"<c>") == 201 else 0)  # r-less cells: the first 200 stay
 
 
+def test_far_rows_are_dropped_tag_by_tag_leaving_comments_alone() -> None:
+    """Comments are copied as they are (the rows in them are no cells), and an element never
+    closed ends where the next row starts: the scan works tag by tag, never on element bodies."""
+    from pbmcli.readers.ooxml import _drop_out_of_bounds
+
+    head = b'<sheetData><row r="1"><c r="A1"><v>5</v></c></row>'
+    comment = b'<!-- <row r="9000"><c r="A9000"><v>1</v></c></row> --><![CDATA[<row r="9002">]]>'
+    xml = (head + comment + b'<row r="9001"><c r="A9001"><v>2</v></c>'  # never closed
+           + b'<row r="2"><c r="A2"><v>6</v></c><c r="ZZ2"><v>3</v></row></sheetData>')  # ZZ2 never closed
+    kept, dropped = _drop_out_of_bounds(xml)
+    assert dropped
+    assert kept == head + comment + b'<row r="2"><c r="A2"><v>6</v></c></row></sheetData>'
+
+
 def test_open_item_with_larger_bounds_for_long_tables(tmp_path: Path) -> None:
     import xlsxwriter
 

@@ -32,7 +32,9 @@ def inspect(
     lex = settings(None, config).lexicon()
     data = submission_dict(read_submission(file, lex), lex)
     if fmt == "json":
-        typer.echo(_json(data))
+        from ..textsafe import visible
+
+        typer.echo(visible(_json(data)))  # C1 and direction controls as JSON escapes
     else:
         _print_tables(data)
 
@@ -125,15 +127,16 @@ def _safe(text: str) -> str:
 
 def _row(t: Any, *cells: str) -> None:
     """Add a row of plain text (no rich markup: cell contents may hold brackets)."""
-    from rich.text import Text
+    from .output import plain
 
-    t.add_row(*(Text(_safe(c)) for c in cells))
+    t.add_row(*(plain(_safe(c)) for c in cells))
 
 
 def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
     from rich.text import Text
 
     from ..readers.dump import BLOCK_LABELS, FUND_COL_LABELS, FUND_ROW_LABELS
+    from ..textsafe import visible
 
     for block, rows in data["funds"].items():
         cols = list(dict.fromkeys(c for r in rows.values() for c in r))
@@ -144,7 +147,8 @@ def _print_funds(data: dict[str, Any], table: Any, out: Any) -> None:
             t.add_column(FUND_COL_LABELS.get(c, c), justify="right")
         for key, row in rows.items():
             t.add_row(Text(FUND_ROW_LABELS.get(key, key)),
-                      *(Text.assemble(_safe(_show(row.get(c))), (f" {_cell(row.get(c))}", "dim")) for c in cols))
+                      *(Text.assemble(visible(_safe(_show(row.get(c)))), (f" {_cell(row.get(c))}", "dim"))
+                        for c in cols))
         out.print(folding(t))
 
 

@@ -105,12 +105,12 @@ def _units(path: Path | None, pack: RulePack, db: str | None) -> list[Any]:
     """The units directory: --units, else the ledger's (--db / pbm.toml), else [workspace] units."""
     from ..ledger.units import read_units
     from ..ledger.workspace import directory_units
-    from .output import err
+    from .output import note
 
     found = read_units(path) if path is not None else directory_units(pack, db)
     if not found:
-        err.print("提示：没有找到单位名录（可用 --units units.xlsx 或 --db 指定），"
-                  "退回修改意见按表内填写的单位名称分组，同一单位的不同写法会分成几份。", markup=False)
+        note("提示：没有找到单位名录（可用 --units units.xlsx 或 --db 指定），"
+                  "退回修改意见按表内填写的单位名称分组，同一单位的不同写法会分成几份。")
     return found
 
 
@@ -119,18 +119,18 @@ def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt
     from ..fileio import output_set
     from ..render import render_notice, write_rendered
     from ..render.notices import build_notices
-    from .output import err
+    from .output import note
 
     notices = build_notices(kind, inputs, pack, day, number, period)
     if not notices:
-        err.print("没有需要退回修改的单位（审核结果中没有错误或警告）。", markup=False)
+        note("没有需要退回修改的单位（审核结果中没有错误或警告）。")
         return
     warned: list[str] = []
 
     def warn(message: str) -> None:
         if message not in warned:
             warned.append(message)
-            err.print("提示：" + message, markup=False)
+            note("提示：" + message)
 
     # --template is for the letters, not the clerk's list
     rendered = [render_notice(n, output, fmt, template if n.kind == kind else None, warn) for n in notices]
@@ -138,7 +138,7 @@ def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt
     with output_set(output, [p for r in rendered for p in r.targets.values()], force) as replace:
         for r in rendered:
             for path in write_rendered(r, replace):
-                err.print(f"已生成：{shown(path)}", markup=False)
+                note(f"已生成：{shown(path)}")
             if r.notice.kind != kind:
                 warn(f"{r.notice.context['file_count']} 个文件无法识别报送单位，未生成退回修改意见，"
                      f"已列入「{r.notice.context['title']}」，请核实后处理。")

@@ -33,7 +33,7 @@ def list_rules(
     = ListFormat.table,
 ) -> None:
     from ..rules.docs import list_json, list_rows
-    from .output import out
+    from .output import out, plain
 
     if fmt is ListFormat.json:
         typer.echo(list_json())
@@ -46,7 +46,7 @@ def list_rules(
     for title in ("名称", "适用", "说明"):
         table.add_column(title, overflow="fold")
     for row in list_rows():
-        table.add_row(row["code"], row["severity_label"], row["name"], row["forms"], row["summary"])
+        table.add_row(*map(plain, (row["code"], row["severity_label"], row["name"], row["forms"], row["summary"])))
     out.print(folding(table))
 
 

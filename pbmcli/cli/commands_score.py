@@ -25,7 +25,7 @@ from .options import (
     load_pack,
     resolve_jobs,
 )
-from .output import exit_on_internal_errors, folding
+from .output import exit_on_internal_errors, folding, plain
 from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
@@ -132,13 +132,11 @@ def finding_rows(report: ScoreReport) -> list[list[Any]]:
 
 def _table(title: str, header: list[str], rows: list[list[Any]], wide: tuple[int, ...] = ()) -> Any:
     from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=Text(title, style="bold"), title_justify="left")
+    table = Table(title=plain(title, style="bold"), title_justify="left")
     for i, name in enumerate(header):
         table.add_column(name, overflow="fold", ratio=2 if i in wide else None)
     for row in rows:
-        table.add_row(*(Text("" if v is None else f"{num_text(v)}" if isinstance(v, float) else str(v))
+        table.add_row(*(plain("" if v is None else f"{num_text(v)}" if isinstance(v, float) else str(v))
                         for v in row))
     return table
 
@@ -151,8 +149,6 @@ def _summary_counts(report: ScoreReport) -> list[Any]:
 
 def render_table(report: ScoreReport, console: Console, explain: bool) -> None:
     """Counts, one row per project, the breakdown with --explain, findings, skipped."""
-    from rich.text import Text
-
     console.print(_table("复核汇总", [label for _, label in _COUNTS], [_summary_counts(report)]))
     short = [0, 1, 2, 4, 5, 6, 7, 8, 9, 10]
     summary = fixed([summary_row(fs) for fs in report.results], SUMMARY_FIXED)
@@ -173,21 +169,19 @@ def render_table(report: ScoreReport, console: Console, explain: bool) -> None:
             for f in fs.findings:
                 style = _SEVERITY_STYLE.get(f.severity.value, "")
                 where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
-                table.add_row(Text(where), Text(f.code, style=style), Text(f.severity.label, style=style),
-                              Text(f.message))
+                table.add_row(plain(where), plain(f.code, style=style), plain(f.severity.label, style=style),
+                              plain(f.message))
             console.print(folding(table))
     _render_extras(report, console)
 
 
 def _render_explain(fs: FileScore, console: Console) -> None:
     """Each indicator on two lines (fits an 80-column console): values, then the formula."""
-    from rich.text import Text
-
     res = fs.result
     if res is None:
         return
     sub = res.submission
-    console.print(Text(f"{fs.path}  {sub.project or '（未填项目名称）'}（{sub.unit or '未填单位'}）", style="bold"))
+    console.print(plain(f"{fs.path}  {sub.project or '（未填项目名称）'}（{sub.unit or '未填单位'}）", style="bold"))
     rows = detail_rows(fs)
     for n, row in enumerate(rows):
         l1, l2, name, target, actual, method, formula, weight, own, score, note, cell = row
@@ -199,10 +193,10 @@ def _render_explain(fs: FileScore, console: Console) -> None:
             where = "/".join(x for x in (l1, l2) if x)
             head = f"  [{where}] {name}  目标 {_g(target)}  实际 {_g(actual)}  {method}"
         head += f"  分值 {_g(_2(weight))}  自评 {_g(_2(own))}  复核 {_g(_2(score))}"
-        console.print(Text(head + (f"  （{cell}）" if cell else "")))
+        console.print(plain(head + (f"  （{cell}）" if cell else "")))
         for line in (formula, note):
             if line:
-                console.print(Text(f"      {line}"))
+                console.print(plain(f"      {line}"))
     console.print()
 
 
@@ -229,14 +223,14 @@ def table_text(report: ScoreReport, explain: bool) -> str:
 # --- md / csv / xlsx ---------------------------------------------------------------------------
 
 def markdown_report(report: ScoreReport, explain: bool) -> str:
-    from ..outputs import markdown_table
+    from ..outputs import markdown_table, md_text
 
     parts = ["# 绩效自评得分复核", "", markdown_table([label for _, label in _COUNTS],
                                                     [_summary_counts(report)]), "## 项目汇总", "",
              markdown_table(SUMMARY_HEADER, fixed([summary_row(fs) for fs in report.results], SUMMARY_FIXED))]
     if explain:
         for fs in report.scored:
-            parts += [f"## {fs.path} 指标明细", "", markdown_table(DETAIL_HEADER, fixed(detail_rows(fs), DETAIL_FIXED))]
+            parts += [f"## {md_text(fs.path)} 指标明细", "", markdown_table(DETAIL_HEADER, fixed(detail_rows(fs), DETAIL_FIXED))]
     if any(fs.findings for fs in report.results):
         parts += ["## 发现的问题", "", markdown_table(FINDING_HEADER, finding_rows(report))]
     if report.skipped:
@@ -408,10 +402,10 @@ def score(
     view = report_view(report, explain, pack.workspace.authority, common_base(paths))
     write_report(view, fmt, output, force, no_color)
     notes = [no_selfeval_note(report), sheet_cap_note(report) if fmt is ReportFormat.xlsx else None]
-    for note in filter(None, notes):
-        from .output import err
+    for message in filter(None, notes):
+        from .output import note
 
-        err.print(note, markup=False, highlight=False)
+        note(message)
     exit_on_internal_errors(report.internal_errors)
     raise typer.Exit(1 if report.has_errors else 0)
 

@@ -33,7 +33,7 @@ def template(
     from ..errors import UsageError
     from ..forms import check_kind, write_template
     from .options import settings
-    from .output import err
+    from .output import note
 
     check_kind(kind)
     pack = settings(rules, config)
@@ -41,11 +41,11 @@ def template(
         if out_dir is not None:
             raise UsageError("--out-dir 只能与 --units 一起使用；生成单个模板请用 -o 指定文件。")
         path = write_template(kind, output, force=force, pack=pack)
-        err.print(f"已生成：{shown(path)}", markup=False)
+        note(f"已生成：{shown(path)}")
         return
     if output is not None or out_dir is None:
         raise UsageError("按单位分发时请用 --out-dir 指定输出文件夹（不能同时用 -o）。")
     from ..forms.distribute import write_unit_copies
 
     paths = write_unit_copies(kind, units, out_dir, force=force, pack=pack)
-    err.print(f"已为 {len(paths)} 个单位生成表格，保存在：{out_dir}", markup=False)
+    note(f"已为 {len(paths)} 个单位生成表格，保存在：{out_dir}")

@@ -25,7 +25,7 @@ from .options import (
     load_pack,
     resolve_jobs,
 )
-from .output import exit_on_internal_errors, folding
+from .output import exit_on_internal_errors, folding, plain
 from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
@@ -47,27 +47,25 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def _file_table(res: Any) -> Any:
     from rich.table import Table
-    from rich.text import Text
 
     from ..report import form_label, verdict
 
     caption = f"{form_label(res.form)}；单位：{res.unit or '—'}；项目：{res.project or '—'}；结论：{verdict(res)}"
-    table = Table(title=Text(res.path, style="bold"), caption=Text(caption), title_justify="left",
+    table = Table(title=plain(res.path, style="bold"), caption=plain(caption), title_justify="left",
                   caption_justify="left", expand=False)
     for name in ("工作表", "单元格", "代码", "严重程度"):
         table.add_column(name)
     table.add_column("问题说明", overflow="fold", ratio=1)
     for f in res.findings:
         style = _SEVERITY_STYLE.get(f.severity.value, "")
-        table.add_row(Text(f.sheet or ""), Text(f.cell or ""), Text(f.code, style=style),
-                      Text(f.severity.label, style=style), Text(f.message))
+        table.add_row(plain(f.sheet or ""), plain(f.cell or ""), plain(f.code, style=style),
+                      plain(f.severity.label, style=style), plain(f.message))
     return table
 
 
 def render_table(report: ValidationReport, console: Console) -> None:
     """Summary, then one findings table per file with findings, then skipped items."""
     from rich.table import Table
-    from rich.text import Text
 
     from ..report import summary_pairs
 
@@ -85,7 +83,7 @@ def render_table(report: ValidationReport, console: Console) -> None:
         skipped.add_column("路径")
         skipped.add_column("跳过原因")
         for s in report.skipped:
-            skipped.add_row(Text(s.path), Text(s.skipped_reason or ""))
+            skipped.add_row(plain(s.path), plain(s.skipped_reason or ""))
         console.print(folding(skipped))
     if report.files and not any(r.findings for r in report.files):
         console.print(f"全部 {len(report.files)} 个文件未发现问题。")
@@ -174,17 +172,16 @@ def _single_unreadable(paths: list[str], report: ValidationReport) -> None:
 def _run_annotate(report: ValidationReport, paths: list[str], annotate: str, force: bool,
                   pack: RulePack, jobs: int, quiet: bool) -> None:
     from ..annotate import annotate_results
-    from .output import err
+    from .output import note
 
     outcomes = annotate_results(report.files, annotate, paths, force, pack, jobs=jobs,
                                 progress=not quiet)
     written = [o for o in outcomes if o.target]
     for o in outcomes:
         if not o.target:
-            err.print(f"{o.source}：{o.note}", markup=False)
+            note(f"{o.source}：{o.note}")
     if not quiet:
-        err.print(f"已在 {annotate} 下生成 {len(written)} 份批注副本（标出问题单元格，首页为「审核意见」）。",
-                  markup=False)
+        note(f"已在 {annotate} 下生成 {len(written)} 份批注副本（标出问题单元格，首页为「审核意见」）。")
 
 
 @command("validate", short_help="审核申报表、自评表：逐单元格列出问题，可生成问题清单和批注副本。",

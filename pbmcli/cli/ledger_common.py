@@ -95,28 +95,30 @@ def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Se
     from rich.cells import cell_len
     from rich.table import Table
 
-    from .output import out
+    from ..textsafe import visible
+    from .output import out, plain
 
-    t = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, expand=bool(ratios))
-    cells = [["" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v) for v in r] for r in rows]
+    t = Table(title=plain(title), show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, expand=bool(ratios))
+    cells = [[visible("" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v)) for v in r]
+             for r in rows]
     for j, h in enumerate(header):
         short = all(len(r[j]) <= 10 and (r[j].isascii() or r[j] == "—") for r in cells)  # numbers, codes
         word = not short and all(cell_len(r[j]) <= 8 for r in cells)  # 自评表, 已存在: keep whole
         ratio = ratios[j] if j < len(ratios) and ratios[j] else None
-        t.add_column(h, overflow="fold", no_wrap=short or word, min_width=None if short or word else 8,
+        t.add_column(plain(h), overflow="fold", no_wrap=short or word, min_width=None if short or word else 8,
                      justify="right" if short and cells else "left", ratio=ratio)
     for r in cells:
-        t.add_row(*r)
+        t.add_row(*map(plain, r))  # data, never markup: a unit called 单位[/] prints as it is
     out.print(folding(t))
 
 
 def print_notes(lines: list[str], quiet: bool = False) -> None:
-    from .output import err
+    from .output import note
 
     if quiet:
         return
     for line in lines:
-        err.print(line, markup=False)
+        note(line)
 
 
 def emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], output: str | None,
@@ -132,7 +134,7 @@ def emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], ou
             sheets.append(SheetSpec("说明", ["说明"], [[n] for n in notes], autofilter=False))
         write_xlsx(output or "", sheets, force, Heading(title, office))
     else:
-        from ..outputs import emit_text, markdown_table
+        from ..outputs import emit_text, markdown_table, md_text
 
-        text = f"# {title}\n\n" + markdown_table(header, rows) + "".join(f"\n{n}\n" for n in notes)
+        text = f"# {md_text(title)}\n\n" + markdown_table(header, rows) + "".join(f"\n{md_text(n)}\n" for n in notes)
         emit_text(text, output, force)

@@ -3,6 +3,14 @@
 Exit codes (every command): 0 no error-level findings; 1 at least one
 error-level finding; 2 usage / configuration / unreadable input stopped the
 command; 3 internal error (a bug).  Data goes to stdout, messages to stderr.
+
+Text that comes from inputs (file names, unit and project names, cell contents,
+finding messages quoting them) is never rich markup: ``单位[/]`` must print as
+it is and ``[link=…]`` must not become a link.  Table cells and titles go
+through ``plain`` (a ``Text``, control characters written out), prose through
+``say`` / ``note`` / ``error_line`` (markup off).  Under all of that every pbm
+console is a ``SafeConsole``: whatever text reaches the terminal has its control
+characters (ESC sequences, OSC links, C1, direction overrides) written out.
 """
 
 from __future__ import annotations
@@ -19,9 +27,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ..errors import PbmError
+from ..textsafe import has_control, visible
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rich.segment import Segment
     from rich.table import Table
+    from rich.text import Text
 
 
 @dataclass
@@ -57,7 +70,20 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-class PipeSafeConsole(Console):
+class SafeConsole(Console):
+    """A console that never passes a control character of its text to the terminal (rich's
+    own styles, links and cursor moves are not text and stay as they are)."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        from rich.segment import Segment
+
+        return super()._render_buffer(
+            Segment(visible(seg.text), seg.style, seg.control)
+            if not seg.control and has_control(seg.text) else seg
+            for seg in buffer)
+
+
+class PipeSafeConsole(SafeConsole):
     """A console for which a reader that left (`pbm … | head -1`) is not an error: exit 0
     (rich's own default exits 1, which would stop `&&` chains)."""
 
@@ -94,6 +120,13 @@ def display_options(quiet: bool, no_color: bool) -> Iterator[None]:
             os.environ.pop("NO_COLOR", None)
         else:
             os.environ["NO_COLOR"] = saved[3]
+
+
+def plain(value: object, style: str = "") -> Text:
+    """A table cell, title or line from inputs: no markup, control characters written out."""
+    from rich.text import Text
+
+    return Text(visible("" if value is None else str(value)), style=style)
 
 
 def folding(table: Table) -> Table:
@@ -149,8 +182,13 @@ def wrap_cjk(text: str, width: int) -> list[str]:
 def say(text: str, console: Console | None = None) -> None:
     """Prose on stdout, wrapped to the console width without breaking words (wrap_cjk)."""
     c = console or out
-    for line in wrap_cjk(text, c.width):
+    for line in wrap_cjk(visible(text), c.width):
         c.print(line, markup=False, soft_wrap=True)
+
+
+def note(text: str, console: Console | None = None) -> None:
+    """One message line on stderr (or ``console``): no markup, control characters written out."""
+    (console or err).print(visible(text), markup=False)
 
 
 def shown(path: object) -> str:
@@ -168,7 +206,7 @@ def error_line(text: str) -> None:
     """An error is shown even under -q."""
     was, err.quiet = err.quiet, False
     try:
-        err.print(text, markup=False)
+        err.print(visible(text), markup=False)
     finally:
         err.quiet = was
 

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 def report_console(file: Any = None, no_color: bool = False, width: int = 120) -> Console:
     """The console a report table is drawn on: the screen, or a text file (no colour)."""
-    from rich.console import Console
+    from .output import SafeConsole
 
     if file is not None:
-        return Console(file=file, width=width, no_color=True, color_system=None, emoji=False,
-                       highlight=False, soft_wrap=False)
+        return SafeConsole(file=file, width=width, no_color=True, color_system=None, emoji=False,
+                           highlight=False, soft_wrap=False)
     from .output import PipeSafeConsole
 
     return PipeSafeConsole(emoji=False, highlight=False, no_color=no_color or None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..outputs import MONEY, PERCENT_POINTS, TWO, Heading, SheetSpec, markdown_table
+from ..outputs import MONEY, PERCENT_POINTS, TWO, Heading, SheetSpec, markdown_table, md_text
 
 if TYPE_CHECKING:
     from .lights import LightsResult
@@ -59,13 +59,13 @@ def rank_title(res: Ranking) -> str:
 
 def rank_markdown(res: Ranking) -> str:
     header, keys = rank_header(res)
-    parts = [f"# {rank_title(res)}\n"]
+    parts = [f"# {md_text(rank_title(res))}\n"]
     for group, rows in res.groups.items():
-        parts += [f"## {group}\n", markdown_table(header, rank_rows(res, rows, keys))]
-    parts += [line + "\n" for line in res.list_lines()]
+        parts += [f"## {md_text(group)}\n", markdown_table(header, rank_rows(res, rows, keys))]
+    parts += [md_text(line) + "\n" for line in res.list_lines()]
     if res.missing:
-        parts.append("未报送：" + "、".join(m["unit"] for m in res.missing) + "\n")
-    parts += [n + "\n" for n in res.notes()]
+        parts.append("未报送：" + "、".join(md_text(m["unit"]) for m in res.missing) + "\n")
+    parts += [md_text(n) + "\n" for n in res.notes()]
     return "\n".join(parts)
 
 

@@ -215,9 +215,11 @@ def _unit_of(sub: Submission, matcher: UnitMatcher | None) -> tuple[str | None, 
 def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RulePack) -> IngestResult:
     """Read, check, score and record forms; all records are written in one transaction."""
     period = str(Period.parse(period))
+    from ..deadline import file_seconds
     from ..readers import read_submission as read
     from ..readers.inputs import Skipped, expand
 
+    seconds = file_seconds()
     items, skipped = expand(list(paths))
     units = ledger.units()
     matcher = UnitMatcher(units) if units else None
@@ -226,7 +228,7 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     by_month = Period.parse(period).kind == "month"
     for item in items:
         try:
-            sub = read(item, pack.lexicon())
+            sub = read(item, pack.lexicon(), seconds=seconds)
         except InputError as exc:
             if exc.code == "F003" and _is_execution_export(item, pack):
                 skipped.append(Skipped(item.display, "这是预算执行数据导出表，不是绩效表格；请用 pbm monitor 该文件"
@@ -324,9 +326,11 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
                pack: RulePack | None = None) -> tuple[list[Submission], list[Finding], dict[str, int], list[str]]:
     """Forms of one kind under ``paths`` (unreadable files become findings, forms of another
     kind skip notes) and the cut-off month found in each form's title rows."""
+    from ..deadline import file_seconds
     from ..readers import read_submission as read
     from ..readers.inputs import expand
 
+    seconds = file_seconds()
     items, _skipped = expand(list(paths))
     subs: list[Submission] = []
     findings: list[Finding] = []
@@ -334,7 +338,7 @@ def read_forms(paths: Sequence[str | Path], kind: str = "monitor",
     skipped: list[str] = []
     for item in items:
         try:
-            sub = read(item, pack.lexicon() if pack is not None else None)
+            sub = read(item, pack.lexicon() if pack is not None else None, seconds=seconds)
         except InputError as exc:
             findings.append(input_error_finding(exc))
             continue

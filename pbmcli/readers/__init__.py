@@ -55,11 +55,25 @@ def framed(exc: InputError) -> InputError:
     return InputError(exc.path, input_error_finding(exc).message, exc.code)
 
 
-def read_submission(item: InputItem | str | Path, lexicon: Lexicon | None = None) -> Submission:
+def read_submission(item: InputItem | str | Path, lexicon: Lexicon | None = None, *,
+                    seconds: float | None = None) -> Submission:
     """Read one form; ``path`` is the display name, ``sha256`` that of the bytes.
     ``lexicon``: the labels to recognise (default: pbm's own, ``pack_lexicon(pack)`` for a
-    rule pack's additions)."""
+    rule pack's additions).  ``seconds``: the file's time budget, past which reading stops with
+    an F009 InputError (None: none here; ``batch.run_batch`` applies one to each item)."""
+    from ..deadline import OverBudget, over_budget_reason, time_limit
+
     item = as_item(item)
+    if not seconds:
+        return _read(item, lexicon)
+    try:
+        with time_limit(seconds):
+            return _read(item, lexicon)
+    except OverBudget:
+        raise InputError(item.display, over_budget_reason(seconds), "F009") from None
+
+
+def _read(item: InputItem, lexicon: Lexicon | None) -> Submission:
     data = read_bytes(item)
     sub = parse_workbook(open_workbook(data, item.display), lexicon)
     return dataclasses.replace(sub, path=item.display, sha256=hashlib.sha256(data).hexdigest())

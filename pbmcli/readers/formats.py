@@ -22,10 +22,12 @@ Cells = frozenset[tuple[int, int]]
 
 # ---------------------------------------------------------------- ODS
 
+# linear whatever the bytes: a tag's attributes never run past the next "<" (an opener without
+# ">" cannot make each later opener rescan the rest of content.xml), no backtracking inside one
 _ODS_TOKEN = re.compile(
-    rb"<table:table\b[^>]*?table:name=\"([^\"]*)\"[^>]*>|</table:table>"
-    rb"|<table:table-row\b([^>]*?)(/?)>|</table:table-row>"
-    rb"|<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
+    rb"<table:table\b(?>[^<>]*?table:name=\"([^\"<]*+)\")[^<>]*+>|</table:table>"
+    rb"|<table:table-row\b([^<>]*?)(/?)>|</table:table-row>"
+    rb"|<table:(?:covered-)?table-cell\b([^<>]*?)(/?)>")
 _REPEAT_COLS = re.compile(rb"table:number-columns-repeated=\"(\d+)\"")
 _REPEAT_ROWS = re.compile(rb"table:number-rows-repeated=\"(\d+)\"")
 

@@ -4,17 +4,23 @@ Zip members are listed, never extracted: an item only names its member, so
 "../" or absolute member names cannot touch the disk.  Member names without
 the UTF-8 flag are decoded as UTF-8 when valid, else GBK (Windows zips).
 Lock files (~$…), non-spreadsheet files and zips inside zips are skipped with
-a Chinese reason.  The order is deterministic (sorted paths, sorted members).
+a Chinese reason; so is anything that is not a regular file (a named pipe, a
+device, a socket, even when named *.xlsx or *.zip: opening one would wait
+forever).  Files are opened without blocking and checked again once open, so a
+path swapped for a pipe after listing is an F001, not a hang.  The order is
+deterministic (sorted paths, sorted members).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError
 from .limits import MAX_FILE_BYTES, MAX_MEMBER_BYTES, SPREADSHEET_SUFFIXES, ZIP_ERRORS
@@ -22,6 +28,8 @@ from .workbook import check_zip_limits
 
 _UTF8_FLAG = 0x800
 _GONE = "文件在处理过程中被移走或删除"
+NOT_REGULAR = "不是普通文件（是命名管道、设备或套接字等特殊文件，读取会一直等待），已跳过；请报送表格文件本身"
+_NOT_REGULAR_NOW = "不是普通文件（命名管道、设备或套接字等特殊文件），无法读取"
 
 
 @dataclass(frozen=True)
@@ -81,9 +89,31 @@ _UNSAFE_MEMBER_REASON = ("压缩包中的文件名含有绝对路径或上级目
 _LINKED_FOLDER = ("这是指向其他位置的文件夹链接（快捷方式），其中的文件未读取；如需处理，请直接给出该文件夹的实际路径")
 
 
+def _is_special(path: Path) -> bool:
+    """An existing path (after symbolic links) that is neither a regular file nor a folder."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):  # gone, a dangling link, unreadable: reading says why
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading without ever blocking on a named pipe or a device;
+    OSError for anything else (ENXIO for a pipe with no writer, or the check after opening)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _zip_items(path: Path, display: str) -> Iterator[InputItem | Skipped]:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with open_regular(path) as fh, zipfile.ZipFile(fh) as zf:
             infos = zf.infolist()
             check_zip_limits(infos, display)
     except InputError as exc:
@@ -166,6 +196,9 @@ def _folder_items(folder: Path) -> Iterator[InputItem | Skipped]:
 
 def _file_items(path: Path, in_folder: bool) -> Iterator[InputItem | Skipped]:
     display = shown_path(path)
+    if _is_special(path):
+        yield Skipped(display, NOT_REGULAR)
+        return
     if path.suffix.lower() == ".zip":
         yield from _zip_items(path, display)
         return
@@ -189,7 +222,7 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[InputItem], list[Skipped]]
         path = Path(raw)
         if path.is_dir():
             found: Iterator[InputItem | Skipped] = _folder_items(path)
-        elif path.is_file():
+        elif path.is_file() or _is_special(path):
             found = _file_items(path, in_folder=False)
         else:
             skipped.append(Skipped(str(raw), "文件或文件夹不存在，请检查路径"))
@@ -210,7 +243,7 @@ def read_bytes(item: InputItem) -> bytes:
     if item.member is None:
         return _read_file(item)
     try:
-        with zipfile.ZipFile(item.path) as zf:
+        with open_regular(item.path) as raw, zipfile.ZipFile(raw) as zf:
             info = zf.getinfo(item.member)
             if info.file_size > MAX_MEMBER_BYTES:
                 raise InputError(item.display, f"解压后 {info.file_size // 1024 // 1024} MB，超过上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB", "F009")
@@ -221,6 +254,8 @@ def read_bytes(item: InputItem) -> bytes:
     except KeyError:
         raise InputError(item.display, "压缩包中找不到该文件（压缩包在处理过程中被改动）", "F001") from None
     except ZIP_ERRORS:
+        if _is_special(item.path):
+            raise InputError(item.display, _NOT_REGULAR_NOW, "F001") from None
         raise InputError(item.display, "压缩包中的该文件已损坏，无法解压", "F001") from None
     if len(data) > MAX_MEMBER_BYTES:
         raise InputError(item.display, "解压后超过大小上限", "F009")
@@ -232,7 +267,7 @@ def _read_file(item: InputItem) -> bytes:
         size = item.path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(item.display, f"文件 {size // 1024 // 1024} MB，超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB", "F009")
-        with item.path.open("rb") as fh:
+        with open_regular(item.path) as fh:
             return fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(item.display, _GONE, "F001") from None
@@ -241,4 +276,6 @@ def _read_file(item: InputItem) -> bytes:
     except PermissionError:
         raise InputError(item.display, "没有读取权限（可能正被其他程序占用，请关闭该程序后重试）", "F001") from None
     except OSError as exc:
+        if _is_special(item.path):
+            raise InputError(item.display, _NOT_REGULAR_NOW, "F001") from None
         raise InputError(item.display, f"系统报告读取错误（{exc.strerror or exc}）", "F001") from None

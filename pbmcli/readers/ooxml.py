@@ -3,6 +3,12 @@
 Regexes over the zip's bytes (cheaper than an XML parser, and no entity is ever
 expanded).  Cells beyond MAX_ROWS × MAX_COLS are removed from the sheet XML
 before python-calamine sees it: calamine allocates the whole used range densely.
+
+Every pattern here runs in time linear in the part's size, whatever the bytes: a
+tag's attributes never run past the next ``<`` (an opener without ``>`` cannot make
+each later opener rescan the rest of the part), element bodies are never matched
+by a regex (rows and cells are walked tag by tag, comments and CDATA skipped), and
+backtracking inside one tag is cut by possessive quantifiers.
 """
 
 from __future__ import annotations
@@ -11,33 +17,38 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..model import col_number
 from .limits import MAX_COLS, MAX_ROWS, ZIP_ERRORS
 
-# OOXML fragments (regex over bytes: cheaper than an XML parser, and no entities are expanded)
-_XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
-_XF = re.compile(rb"<xf\b([^>]*)")
-_NUMFMT = re.compile(rb"<numFmt\b([^>]*)")
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb"([\w:]+)\s*=\s*([\"'])(.*?)\2", re.S)
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+# OOXML fragments (regex over bytes: cheaper than an XML parser, and no entities are expanded).
+# _IN_TAG: a tag's attributes; it stops at "<", so a scan from one opener ends at the next.
+_IN_TAG = rb"[^<>]*+"
+_XF_OPEN = re.compile(rb"<cellXfs\b(" + _IN_TAG + rb")>")
+_XF = re.compile(rb"<xf\b(" + _IN_TAG + rb")")
+_NUMFMT = re.compile(rb"<numFmt\b(" + _IN_TAG + rb")")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b(" + _IN_TAG + rb")>")
+_ATTR = re.compile(rb"(?<![\w:])([\w:]++)\s*+=\s*+([\"'])(.*?)\2", re.S)
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b(" + _IN_TAG + rb")>")
+_REF = re.compile(rb"\br=\"([A-Z]++)(\d++)\"")
 # bounds: any spelling XML allows (either quote, spaces around =, lower case, x: prefixes,
 # rows and cells without r= whose position follows from their order)
-_R_ATTR = rb"\br\s*=\s*[\"']"
-_BIG_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}(\d{4,})")
-_WIDE_COL = re.compile(_R_ATTR + rb"([A-Za-z]{2,})\d")
-_ANY_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}(\d+)")
-_ANY_COL = re.compile(_R_ATTR + rb"([A-Za-z]+)\d")
-_NO_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?:(?!\br\s*=)[^>])*>")
-_ROW_EL = re.compile(rb"<((?:\w+:)?)row\b([^>]*?)(/>|>.*?</\1row>)", re.S)
-_CELL_EL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>.*?</\1c>)", re.S)
-_R_VALUE = re.compile(rb"\br\s*=\s*([\"'])([A-Za-z]*)(\d+)\1")
+_R_ATTR = rb"\br\s*+=\s*+[\"']"
+_BIG_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}+(\d{4,}+)")
+_WIDE_COL = re.compile(_R_ATTR + rb"([A-Za-z]{2,}+)\d")
+_ANY_ROW = re.compile(_R_ATTR + rb"[A-Za-z]{0,3}+(\d++)")
+_ANY_COL = re.compile(_R_ATTR + rb"([A-Za-z]++)\d")
+_NO_REF = re.compile(rb"<(?:\w+:)?(?:c|row)(?=[\s/>])(?:(?!\br\s*=)[^<>])*+>")
+_R_VALUE = re.compile(rb"\br\s*+=\s*+([\"'])([A-Za-z]*+)(\d++)\1")
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
-_FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>([^<]*)</v>|<v\s*/>)?")
+_FORMULA = re.compile(rb"<c\b(" + _IN_TAG + rb")>\s*+<f\b" + _IN_TAG
+                      + rb"(?:(?<=/)>|>[^<]*+</f>)\s*+(?:<v>([^<]*+)</v>|<v\s*/>)?")
+# rows and cells, tag by tag: (close "/")(prefix)(name)(attributes, a trailing "/" = empty)
+_SKIPPED = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>", b"<!": b">"}
+_ROW_OR_CELL = re.compile(rb"<!--|<!\[CDATA\[|<\?|<!|<(/?)((?:\w+:)?)(row|c)(?=[\s/>])(" + _IN_TAG + rb")>")
 _PERCENT_BUILTIN = {9, 10}
 
 
@@ -128,11 +139,11 @@ class Ooxml:
             fid, code = attrs.get(b"numFmtId", b""), attrs.get(b"formatCode", b"")
             if fid.isdigit() and _is_percent_code(code):
                 custom.add(int(fid))
-        block = _XF_BLOCK.search(styles)
+        block = _xf_block(styles)
         if not block:
             return frozenset()
         out = set()
-        for idx, m in enumerate(_XF.finditer(block.group(1))):
+        for idx, m in enumerate(_XF.finditer(block)):
             fid = _attrs(m.group(1)).get(b"numFmtId", b"0")
             num = int(fid) if fid.isdigit() else 0
             if num in _PERCENT_BUILTIN or num in custom:
@@ -149,7 +160,8 @@ class Ooxml:
         if not self.percent_styles:
             return frozenset()
         ids = b"|".join(str(i).encode() for i in sorted(self.percent_styles))
-        styled = re.compile(rb"<c\b([^>]*?\bs=\"(?:" + ids + rb")\"[^>]*?)/?>")
+        # atomic: once the s= attribute is found, a tag without ">" fails without retrying
+        styled = re.compile(rb"<c\b((?>[^<>]*?\bs=\"(?:" + ids + rb")\")[^<>]*+)>")
         return frozenset(p for p in map(_pos, (m.group(1) for m in styled.finditer(xml))) if p)
 
     def _rewrite(self, changed: dict[str, bytes]) -> bytes:
@@ -159,6 +171,15 @@ class Ooxml:
                 body = changed.get(info.filename.lower())
                 out.writestr(info.filename, body if body is not None else self._read(info.filename))
         return buf.getvalue()
+
+
+def _xf_block(styles: bytes) -> bytes:
+    """The body of the first <cellXfs> (to the end of the part when it is never closed)."""
+    start = _XF_OPEN.search(styles)
+    if start is None or start.group(1).endswith(b"/"):
+        return b""
+    end = styles.find(b"</cellXfs>", start.end())
+    return styles[start.end():end if end >= 0 else len(styles)]
 
 
 def _is_percent_code(code: bytes) -> bool:
@@ -202,38 +223,81 @@ def _out_of_bounds(xml: bytes, bounds: tuple[int, int] = (MAX_ROWS, MAX_COLS)) -
     return _NO_REF.search(xml) is not None  # positions follow from order: count them
 
 
+def _tags(xml: bytes) -> Iterator[tuple[int, int, bool, bytes, bytes]]:
+    """Row and cell tags in document order: (start, end, closing, name, attributes), with
+    comments, CDATA, processing instructions and declarations skipped (an unclosed one runs to
+    the end of the part).  Linear: each search resumes where the previous one ended."""
+    pos = 0
+    while (m := _ROW_OR_CELL.search(xml, pos)) is not None:
+        if m.group(3) is None:  # <!-- … -->, <![CDATA[ … ]]>, <? … ?>, <! … >
+            end = xml.find(_SKIPPED[m.group(0)], m.end())
+            pos = len(xml) if end < 0 else end + len(_SKIPPED[m.group(0)])
+            continue
+        yield m.start(), m.end(), m.group(1) == b"/", m.group(3), m.group(4)
+        pos = m.end()
+
+
+class _Dropper:
+    """Copies a sheet part, leaving out rows and cells beyond the bounds (tag by tag)."""
+
+    def __init__(self, xml: bytes, bounds: tuple[int, int]) -> None:
+        self.xml, (self.max_rows, self.max_cols) = xml, bounds
+        self.parts: list[bytes] = []
+        self.copied = 0  # xml[:copied] is decided
+        self.dropped = False  # a left-out element held a value
+        self.open_from: int | None = None  # start of a left-out row or cell not closed yet
+        self.open_kind = b""
+        self.row, self.col = -1, -1
+
+    def drop(self, start: int, end: int) -> None:
+        self.parts.append(self.xml[self.copied:start])
+        self.dropped = self.dropped or _HAS_VALUE.search(self.xml, start, end) is not None
+        self.copied = end
+        self.open_from = None
+
+    def close_open(self, at: int) -> None:
+        """An element left out but never closed ends where the next row (or cell) starts."""
+        if self.open_from is not None:
+            self.drop(self.open_from, at)
+
+    def feed(self, start: int, end: int, closing: bool, name: bytes, attrs: bytes) -> None:
+        if closing:
+            if self.open_from is not None and name == self.open_kind:
+                self.drop(self.open_from, end)
+            elif self.open_from is not None and name == b"row":  # a left-out cell never closed
+                self.drop(self.open_from, start)
+            return
+        if name == b"c" and self.open_kind == b"row" and self.open_from is not None:
+            return  # a cell inside a row that is left out anyway
+        self.close_open(start)
+        if self._beyond(name, attrs):
+            if attrs.endswith(b"/"):
+                self.drop(start, end)
+            else:
+                self.open_from, self.open_kind = start, name
+
+    def _beyond(self, name: bytes, attrs: bytes) -> bool:
+        ref = _R_VALUE.search(attrs)
+        if name == b"row":
+            self.row, self.col = (int(ref.group(3)) - 1 if ref else self.row + 1), -1
+            return self.row >= self.max_rows
+        row = self.row
+        if ref:
+            self.col = _col_number(ref.group(2)) - 1 if ref.group(2) else self.col + 1
+            row = int(ref.group(3)) - 1
+        else:
+            self.col += 1
+        return row >= self.max_rows or self.col >= self.max_cols
+
+    def result(self) -> tuple[bytes, bool]:
+        self.close_open(len(self.xml))
+        self.parts.append(self.xml[self.copied:])
+        return b"".join(self.parts), self.dropped
+
+
 def _drop_out_of_bounds(xml: bytes, bounds: tuple[int, int] = (MAX_ROWS, MAX_COLS)) -> tuple[bytes, bool]:
     """Remove rows/cells beyond the limits; report whether any of them held a value."""
-    max_rows, max_cols = bounds
-    dropped = False
-    row_index = -1
-
-    def drop(element: bytes) -> bytes:
-        nonlocal dropped
-        dropped = dropped or _HAS_VALUE.search(element) is not None
-        return b""
-
-    def keep_row(m: re.Match[bytes]) -> bytes:
-        nonlocal row_index
-        ref = _R_VALUE.search(m.group(2))
-        row_index = int(ref.group(3)) - 1 if ref else row_index + 1
-        if row_index >= max_rows:
-            return drop(m.group(0))
-        col_index = -1
-
-        def keep_cell(c: re.Match[bytes]) -> bytes:
-            nonlocal col_index
-            cref = _R_VALUE.search(c.group(2))
-            row = row_index
-            if cref:
-                col_index = _col_number(cref.group(2)) - 1 if cref.group(2) else col_index + 1
-                row = int(cref.group(3)) - 1
-            else:
-                col_index += 1
-            if row >= max_rows or col_index >= max_cols:
-                return drop(c.group(0))
-            return c.group(0)
-
-        return _CELL_EL.sub(keep_cell, m.group(0))
-
-    return _ROW_EL.sub(keep_row, xml), dropped
+    dropper = _Dropper(xml, bounds)
+    for tag in _tags(xml):
+        dropper.feed(*tag)
+    return dropper.result()

@@ -214,8 +214,11 @@ def _clip_merges(ranges: list[Any], max_rows: int, max_cols: int) -> list[tuple[
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
-    """Ctrl-C and exits pass through; everything else from calamine is a broken file."""
-    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+    """Ctrl-C, exits and the file's time budget pass through; everything else from calamine
+    is a broken file."""
+    from ..deadline import OverBudget
+
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, OverBudget)):
         raise exc
 
 

@@ -67,42 +67,24 @@ def cell(value: Any) -> str:
     return clean(value).replace(CELL_SEP, "｜")
 
 
-MAX_REPEAT = 1_000_000  # "x" * n and 10 ** n in a user's template: beyond this it is refused
-
-
-def _bounded_sandbox() -> Any:
-    from jinja2.exceptions import SecurityError
-    from jinja2.sandbox import SandboxedEnvironment
-
-    class BoundedSandbox(SandboxedEnvironment):
-        """The sandbox bounds range(); this also bounds repetition and powers."""
-
-        intercepted_binops = frozenset(["*", "**"])
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            seq = (str, list, tuple)
-            size = (len(left) * right if isinstance(left, seq) and isinstance(right, int) else
-                    len(right) * left if isinstance(right, seq) and isinstance(left, int) else 0)
-            if operator == "**" and isinstance(right, int) and abs(right) > 64:
-                size = MAX_REPEAT + 1
-            if size > MAX_REPEAT:
-                raise SecurityError(f"运算结果过大（{operator}）")
-            return super().call_binop(context, operator, left, right)
-
-    return BoundedSandbox
+def _filters(env: Any) -> None:
+    env.filters.update({"cn": cn_ordinal, "cn_list": cn_list, "cell": cell,
+                        "cells": lambda row: CELL_SEP.join(cell(c) for c in row)})
 
 
 def _env(sandboxed: bool, loader_dir: Path | None) -> Any:
+    """pbm's own templates (trusted), or the bounded sandbox for a user's template in
+    ``loader_dir`` (its folder first, then the shipped partials _head, _sign, _colophon …)."""
     import jinja2
 
-    cls = _bounded_sandbox() if sandboxed else jinja2.Environment
-    # a user's folder first, then the shipped partials (_head, _sign, _colophon …)
-    dirs = [str(d) for d in (loader_dir, TEMPLATE_DIR) if d is not None]
-    env = cls(loader=jinja2.FileSystemLoader(dirs),
-              undefined=jinja2.StrictUndefined, autoescape=False,
-              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update({"cn": cn_ordinal, "cn_list": cn_list, "cell": cell,
-                        "cells": lambda row: CELL_SEP.join(cell(c) for c in row)})
+    if sandboxed:
+        from .sandbox import bounded_env
+
+        return bounded_env(loader_dir or TEMPLATE_DIR, TEMPLATE_DIR, _filters)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+                             undefined=jinja2.StrictUndefined, autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    _filters(env)
     return env
 
 
@@ -111,28 +93,39 @@ def template_path(kind: str) -> Path:
 
 
 def render_lines(kind: str, context: dict[str, Any], template: Path | None = None) -> str:
-    """Render the shipped template of ``kind`` or a user's own (sandboxed)."""
+    """Render the shipped template of ``kind`` or a user's own (sandboxed and bounded:
+    render/sandbox.py).  Every error of a user's template is a UsageError naming its line."""
+    if template is None:
+        return str(_env(False, None).get_template(template_path(kind).name).render(**context))
+    if not template.is_file():
+        raise UsageError(f"找不到模板文件：{template}")
+    real = template.resolve()
+    return _render_user(_env(True, real.parent), real.name, kind, context)
+
+
+def _render_user(env: Any, name: str, kind: str, context: dict[str, Any]) -> str:
     import jinja2
 
-    if template is None:
-        env, name = _env(False, None), template_path(kind).name
-    else:
-        if not template.is_file():
-            raise UsageError(f"找不到模板文件：{template}")
-        env, name = _env(True, template.resolve().parent), template.name
+    from .sandbox import Bounded, render_bounded, template_line, usage_error
+
     try:
-        return str(env.get_template(name).render(**context))
+        return render_bounded(env.get_template(name), context)
     except jinja2.UndefinedError as exc:
-        raise UsageError(f"模板 {name} 使用了未定义的变量：{exc.message}。"
+        where = template_line(exc) or f"模板 {name}"
+        raise UsageError(f"{where}：使用了未定义的变量（{exc.message}）。"
                          f"可用 pbm notice --check-template {name} --kind {kind} 检查") from None
     except jinja2.TemplateSyntaxError as exc:
         raise UsageError(f"模板 {exc.filename or name} 第 {exc.lineno} 行语法错误：{exc.message}") from None
+    except Bounded as exc:
+        where = exc.where or template_line(exc) or f"模板 {name}"
+        raise UsageError(f"{where}：{exc}。请减少模板中的循环和数据量") from None
     except jinja2.exceptions.SecurityError as exc:
-        raise UsageError(f"模板 {name} 试图执行不允许的操作：{exc}") from None
+        where = template_line(exc) or f"模板 {name}"
+        raise UsageError(f"{where}：试图执行不允许的操作（{exc}）") from None
     except jinja2.TemplateNotFound as exc:
         raise UsageError(f"模板 {name} 引用的模板「{exc.name}」不存在（只能引用模板所在文件夹中的文件）") from None
-    except (jinja2.TemplateError, OverflowError, MemoryError, RecursionError) as exc:
-        raise UsageError(f"模板 {name} 无法生成通报（{type(exc).__name__}：{str(exc)[:120]}），请检查模板") from None
+    except Exception as exc:  # noqa: BLE001 - {{ 1/0 }} and the like: the template's fault, exit 2
+        raise usage_error(name, exc) from None
 
 
 def template_variables(path: Path) -> set[str]:
@@ -140,23 +133,25 @@ def template_variables(path: Path) -> set[str]:
     import jinja2
     from jinja2 import meta
 
-    env = _env(True, path.parent)
+    real = path.resolve()
+    env = _env(True, real.parent)
     seen: set[str] = set()
     found: set[str] = set()
-    todo = [path.name]
+    todo = [real.name]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        found_at = path.parent / name
-        if not found_at.is_file():
-            found_at = TEMPLATE_DIR / name
         try:
-            source = found_at.read_text("utf-8")
+            source = env.loader.get_source(env, name)[0]
             ast = env.parse(source)
+        except jinja2.TemplateNotFound:
+            raise UsageError(f"模板 {real.name} 引用的模板「{name}」不存在（只能引用模板所在文件夹中的文件）") from None
+        except jinja2.exceptions.SecurityError as exc:
+            raise UsageError(f"模板 {real.name} 试图执行不允许的操作：{exc}") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"无法读取模板 {found_at}：{exc}") from None
+            raise UsageError(f"无法读取模板 {name}：{exc}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise UsageError(f"模板 {name} 第 {exc.lineno} 行语法错误：{exc.message}") from None
         found |= meta.find_undeclared_variables(ast)

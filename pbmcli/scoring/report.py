@@ -189,14 +189,16 @@ def score_item(item: InputItem, pack: RulePack) -> FileScore:
 
 
 def crashed_score(item: InputItem, message: str, pack: RulePack | None = None) -> FileScore:
-    """A file whose reading or scoring failed: a worker killed by the file is F001 (as in
-    pbm validate); a Python exception is a bug of pbm (exit 3 after the batch), never a finding."""
-    from ..batch import WORKER_DIED
+    """A file whose reading or scoring failed: a worker killed by the file is F001, a file over
+    its time budget F009 (as in pbm validate); a Python exception is a bug of pbm (exit 3 after
+    the batch), never a finding."""
+    from ..batch import file_fault
 
-    if message == WORKER_DIED:
+    code = file_fault(message)
+    if code is not None:
         from ..config import default_pack
 
-        return _unreadable(item, "F001", message, pack or default_pack())
+        return _unreadable(item, code, message, pack or default_pack())
     return FileScore(item.display, internal_error=message)
 
 
@@ -215,7 +217,9 @@ def read_goal_item(item: InputItem, pack: RulePack) -> Submission | str:
 
 
 def _goal_crashed(item: InputItem, message: str) -> str:
-    return f"读取时发生内部错误（{message}）"
+    from ..batch import file_fault
+
+    return message if file_fault(message) else f"读取时发生内部错误（{message}）"
 
 
 def load_goals(paths: Sequence[str | Path], pack: RulePack,

@@ -563,3 +563,36 @@ def far_cell_at(folder: Path, ref: str, base: Builder | None = None) -> Path:
     cell = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
     return _patched(folder, f"远端单元格_{ref}.xlsx", lambda d: d.replace(b"</sheetData>", cell + b"</sheetData>", 1),
                     base)
+
+
+# ---------------------------------------------------------------- parts that made the regex scan quadratic
+
+BACKTRACK_OPENERS = 300_000  # ~25 minutes with the old quadratic scan; a few KB compressed
+
+
+def comment_rows(folder: Path, openers: int = BACKTRACK_OPENERS) -> Path:
+    """A comment holding many <row> openers (none closed) before </sheetData>: a well-formed
+    sheet, read as usual, whose openers each made the old row regex rescan the rest of the part."""
+    return _patched(folder, "注释中的行.xlsx",
+                    lambda d: d.replace(b"</sheetData>", b"<!--" + b"<row>" * openers + b"--></sheetData>", 1))
+
+
+def unclosed_cell_formats(folder: Path, openers: int = BACKTRACK_OPENERS) -> Path:
+    """styles.xml with many <cellXfs> openers and no </cellXfs> at all."""
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/styles.xml":
+            return data
+        return data.replace(b"<cellXfs", b"<cellXfs>" * openers + b"<cellXfs", 1).replace(b"</cellXfs>", b"")
+
+    return _rewrite(_form(folder / "_x.xlsx"), folder / "未闭合的样式.xlsx", change)
+
+
+def ods_comment_tables(folder: Path, openers: int = BACKTRACK_OPENERS) -> Path:
+    """content.xml with a comment holding many <table:table openers without a name or ">"."""
+    src = ods_form(folder / "_c.ods")
+    filler = b"<!--" + b"<table:table " * openers + b"-->"
+
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"</table:table>", filler + b"</table:table>", 1) if name == "content.xml" else data
+
+    return _rewrite(src, folder / "注释中的表.ods", change)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pbmcli import deadline
 from pbmcli.readers import limits
 
 from . import factory as hf
@@ -159,6 +160,9 @@ def test_the_readme_states_the_limits_the_code_applies() -> None:
         "单个文件解压后的大小 | 50 MB": 50 * mb == limits.MAX_MEMBER_BYTES,
         "全部文件解压后合计 | 200 MB": 200 * mb == limits.MAX_TOTAL_BYTES,
         "前 5,000 行 × 200 列": (limits.MAX_ROWS, limits.MAX_COLS) == (5_000, 200),
+        "处理时间（validate、score、ingest": True,
+        "| 60 秒；用环境变量 `PBM_FILE_TIMEOUT`": deadline.FILE_SECONDS == 60
+        and deadline.FILE_SECONDS_ENV == "PBM_FILE_TIMEOUT",
     }
     for text, applies in stated.items():
         assert text in table and applies, text
