@@ -249,3 +249,11 @@ def test_a_new_ledger_has_the_permissions_of_a_normal_file(tmp_path: Path) -> No
     finally:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "new.sqlite").stat().st_mode) == 0o644   # readable by colleagues
+
+
+def test_reading_leaves_no_wal_files_behind(tmp_path: Path) -> None:
+    path = tmp_path / "l.sqlite"
+    Ledger.open(path).close()
+    with Ledger.open(path, readonly=True) as led:
+        led.units()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["l.sqlite"]   # no l.sqlite-wal / -shm

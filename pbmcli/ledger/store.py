@@ -137,6 +137,20 @@ def _records(cls: type[_R], rows: Iterable[sqlite3.Row]) -> list[_R]:
     return [cls(**{n: r[n] for n in names}) for r in rows]
 
 
+def _tidy_wal(path: Path) -> None:
+    """A read-only connection cannot remove the -wal / -shm files SQLite made for it: when the
+    log is empty, a writable connection that only opens and closes does (the last connection to
+    close removes them); on a read-only folder nothing happens."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if not wal.exists() or wal.stat().st_size:
+            return
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None, timeout=0.1)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()   # joins WAL mode; closing tidies
+    except (OSError, sqlite3.Error):
+        pass
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -290,6 +304,7 @@ class Ledger:
         self.path = path
         self.clock = clock
         self.directory: Sequence[Unit] = ()  # units shown while the ledger holds none (read-only)
+        self._readonly = False
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -310,7 +325,9 @@ class Ledger:
             _refuse_foreign(conn, p)
         if readonly:
             _require_current(conn, p)
-            return cls(conn, p, clock or _utcnow)
+            ledger = cls(conn, p, clock or _utcnow)
+            ledger._readonly = True
+            return ledger
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable against crashes, fewer fsyncs
@@ -349,6 +366,8 @@ class Ledger:
 
     def close(self) -> None:
         self.conn.close()
+        if self._readonly:
+            _tidy_wal(self.path)
 
     def __enter__(self) -> Ledger:
         return self
