@@ -75,8 +75,47 @@ def _detail(text: str) -> str:
 
 
 def localise() -> None:
-    """Apply every patch (idempotent, guarded)."""
-    for patch in (_constants, _usage_prefix, _type_labels, _errors, _builtin_options, _folding_help):
+    """Apply every patch (idempotent, guarded).  The patches of typer's rich help module wait
+    until typer imports it (only to show help or an error), so a command does not pay for it."""
+    import sys
+
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich_utils()
+    else:
+        sys.meta_path.insert(0, _RichUtilsHook())
+    _apply((_usage_prefix, _type_labels, _builtin_options))
+
+
+def _patch_rich_utils() -> None:
+    _apply((_constants, _errors, _folding_help))
+
+
+class _RichUtilsHook:
+    """Import hook: when typer.rich_utils is first imported, run our patches on it."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        import importlib.machinery
+        import sys
+
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        exec_module = loader.exec_module
+
+        def patched(module: Any) -> None:
+            exec_module(module)
+            _patch_rich_utils()
+
+        loader.exec_module = patched  # type: ignore[method-assign]
+        return spec
+
+
+def _apply(patches: tuple[Any, ...]) -> None:
+    for patch in patches:
         try:
             patch()
         except (ImportError, AttributeError, TypeError):  # another typer version
