@@ -17,8 +17,10 @@ _HYPOTHESIS = Path(tempfile.gettempdir()) / "pbm-hypothesis"
 configuration.set_hypothesis_home_dir(str(_HYPOTHESIS))  # not .hypothesis/ in the repository
 # CI (`.ci/run` sets PBM_CI=1) runs the same examples every time, so a landing never depends on
 # luck; local runs keep exploring new examples (and remember the failures they find)
-settings.register_profile("pbm", database=DirectoryBasedExampleDatabase(str(_HYPOTHESIS / "examples")),
-                          derandomize=bool(os.environ.get("PBM_CI")))
+if os.environ.get("PBM_CI"):
+    settings.register_profile("pbm", derandomize=True, database=None)
+else:
+    settings.register_profile("pbm", database=DirectoryBasedExampleDatabase(str(_HYPOTHESIS / "examples")))
 settings.load_profile("pbm")
 
 # whole modules of end-to-end runs: subprocesses, kill -9, the full demo
