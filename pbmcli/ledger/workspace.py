@@ -226,7 +226,11 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     result = IngestResult(period)
     pending: list[tuple[IngestItem, tuple[Any, ...]]] = []
     by_month = Period.parse(period).kind == "month"
+    known = {r.sha256: r for r in ledger.submissions(current=False)}
     for item in items:
+        if (entry := _known(item, known, period)) is not None:   # recorded before: not read again
+            result.items.append(entry)
+            continue
         try:
             sub = read(item, pack.lexicon(), seconds=seconds)
         except InputError as exc:
@@ -253,6 +257,28 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     ledger.log_run("ingest", {"period": period, "files": len(items),
                               "new": sum(i.status in ("new", "superseded") for i in result.items)})
     return result
+
+
+def _known(item: InputItem, known: dict[str, Any], period: str) -> IngestItem | None:
+    """The result line of a file whose bytes the ledger already holds (sha256 checked before
+    reading, checking and scoring: re-ingesting an unchanged folder only hashes it)."""
+    import hashlib
+
+    from ..readers.inputs import read_bytes
+
+    if not known:
+        return None
+    try:
+        digest = hashlib.sha256(read_bytes(item)).hexdigest()
+    except (InputError, OSError):
+        return None   # reading will say why
+    rec = known.get(digest)
+    if rec is None:
+        return None
+    entry = IngestItem(item.display, "duplicate", rec.form, rec.unit_name, rec.unit_code or "", rec.project,
+                       rec.errors, rec.warnings, rec.total, rec.grade)
+    _note_duplicate(entry, rec.period, rec.path, period)
+    return entry
 
 
 def _note_duplicate(entry: IngestItem, recorded: str, path: str, period: str) -> None:
