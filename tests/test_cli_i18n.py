@@ -68,6 +68,22 @@ def _all_commands() -> list[tuple[list[str], object]]:
     return out
 
 
+@pytest.mark.parametrize("path", [[], ["rectify"], ["rules"], ["config"], ["ledger"]])
+def test_command_lists_at_80_columns_keep_every_word(path):
+    """The 命令 panel of a group's help wraps each command's description instead of cutting it."""
+    import typer.main
+
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0 and "…" not in result.output
+    group = typer.main.get_command(app)
+    for name in path:
+        group = group.commands[name]
+    flat = "".join(ch for ch in result.output if not ch.isspace() and ch not in "│")
+    for sub in group.commands.values():
+        first = (sub.short_help or sub.help or "").split("\n\n")[0].replace("\\[", "[")
+        assert "".join(first.split()) in flat, sub.name
+
+
 @pytest.mark.parametrize(("path", "cmd"), _all_commands(), ids=lambda x: " ".join(x) if isinstance(x, list) else "")
 def test_help_at_80_columns_keeps_every_word(path, cmd):
     """Chinese option help has no spaces; at 80 columns it must wrap, never end in "…"."""

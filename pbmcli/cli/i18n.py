@@ -185,6 +185,16 @@ def _folding_help() -> None:
     parameter_help._pbm = True  # type: ignore[attr-defined]
     rich_utils._get_parameter_help = parameter_help
 
+    command_help = rich_utils._make_command_help
+
+    def folded_command_help(**kw: Any) -> Any:   # the 命令 panel of `pbm --help`
+        shown = command_help(**kw)
+        if isinstance(shown, Text):
+            shown.overflow = "fold"
+        return shown
+
+    rich_utils._make_command_help = folded_command_help
+
 
 def _errors() -> None:
     from typer import rich_utils
