@@ -140,3 +140,15 @@ def test_bad_labels_section_is_a_config_error(tmp_path: Path) -> None:
 
 def test_default_pack_adds_no_labels() -> None:
     assert default_pack().lexicon() is builtin_lexicon()
+
+
+def test_remembered_answers_are_per_lexicon() -> None:
+    """The lexicon remembers what a label names; a pack's extended lexicon never reuses the
+    built-in one's answers (a label unknown there is known here)."""
+    from pbmcli.readers.labels import builtin_lexicon, lexicon_for, norm
+
+    label = norm("年末实际完成")
+    assert builtin_lexicon().key("indicator", label) is None
+    assert builtin_lexicon().key("indicator", label) is None          # remembered, still None
+    extended = lexicon_for({"indicator": {"actual": ["年末实际完成"]}})
+    assert extended.key("indicator", label) == "actual"

@@ -51,6 +51,7 @@ class Lexicon:
     by_label: dict[str, dict[str, str]] = field(default_factory=dict)
     total_labels: frozenset[str] = frozenset()
     all_labels: frozenset[str] = frozenset()
+    _memo: dict[tuple[str, str], str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         by = {sec: {norm(syn): key for key, syns in self.tables[sec].items() for syn in syns}
@@ -62,7 +63,18 @@ class Lexicon:
 
     def key(self, section: str, label: str) -> str | None:
         """The field a normalised label names in ``section``: an exact label (also without a
-        bracket note), else the first of the section's patterns that matches."""
+        bracket note), else the first of the section's patterns that matches.  Answers are
+        remembered (the same labels come back in every form of a batch)."""
+        memo = self._memo
+        if (section, label) in memo:
+            return memo[(section, label)]
+        if len(memo) > 50_000:   # bounded: a batch of odd labels cannot grow it without end
+            memo.clear()
+        found = self._key(section, label)
+        memo[(section, label)] = found
+        return found
+
+    def _key(self, section: str, label: str) -> str | None:
         table = self.by_label[section]
         found = table.get(label) or table.get(base(label))
         if found is None and label:
