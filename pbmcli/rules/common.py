@@ -118,9 +118,13 @@ _UNIT_ONLY = re.compile(r"^[≥≤<>=]?(?:万|千|百)?(?:公里|千米|米|平�
 def is_placeholder(text: Any, pack: RulePack) -> bool:
     """A whole-cell placeholder ("XX", "***", "略", "待定", "≥XX%")."""
     t = norm_text(text)
-    if not t:
-        return False
-    marks = _normalised(tuple(pack.goal.placeholders))
+    return bool(t) and _placeholder(t, tuple(pack.goal.placeholders))
+
+
+@lru_cache(maxsize=8192)
+def _placeholder(t: str, words: tuple[str, ...]) -> bool:
+    """is_placeholder of a normalised, non-empty text (remembered: rules ask per cell)."""
+    marks = _normalised(words)
     core = t.lstrip(_OPS).rstrip("%％")
     if t[0] in _OPS and not core:
         return True  # "≧ %": the template's operator and unit with no number
