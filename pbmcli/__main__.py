@@ -1,3 +1,3 @@
-from pbmcli.cli import main
+from pbmcli.entry import main
 
 main()

@@ -107,3 +107,16 @@ def test_help_localisation_loads_only_when_help_is_shown() -> None:
     code = ("import sys, pbmcli.cli; assert 'typer.rich_utils' not in sys.modules, 'loaded at start-up'; "
             "import typer.rich_utils as r; assert r.OPTIONS_PANEL_TITLE == '选项', r.OPTIONS_PANEL_TITLE")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_version_answers_without_loading_the_command_line() -> None:
+    """`pbm --version` (scripts ask it often) prints the version without importing typer/rich."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['pbm', '--version']; from pbmcli.entry import main; main(); "
+            "assert 'typer' not in sys.modules and 'rich' not in sys.modules")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    from pbmcli import __version__
+
+    assert out == f"pbm {__version__}\n"
