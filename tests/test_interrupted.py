@@ -14,10 +14,10 @@ import pytest
 
 try:
     from tests.hostile import factory as hf
-    from tests.hostile.conftest import assert_clean_run, invoke
+    from tests.hostile.conftest import assert_clean_run, invoke, october_ledger
 except ImportError:
     from hostile import factory as hf  # type: ignore[no-redef]
-    from hostile.conftest import assert_clean_run, invoke  # type: ignore[no-redef]
+    from hostile.conftest import assert_clean_run, invoke, october_ledger  # type: ignore[no-redef]
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="SIGKILL and /proc: Linux")]
 
@@ -83,10 +83,7 @@ def test_a_stale_temporary_file_is_removed_by_a_later_force(forms: Path, tmp_pat
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
-    db = tmp_path / "pbm.sqlite"
-    run = invoke("monitor", hf.export(tmp_path / "2026-10.xlsx"), "-p", "2026-10", "--record", "--db", db)
-    assert run.exit_code == 0, run.stderr
-    return db
+    return october_ledger(tmp_path)
 
 
 def test_a_half_done_notice_set_is_finished_without_force(ledger: Path, tmp_path: Path) -> None:

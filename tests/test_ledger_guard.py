@@ -17,10 +17,10 @@ import pytest
 
 try:
     from tests.hostile import factory as hf
-    from tests.hostile.conftest import Run, assert_clean_run, invoke, squash
+    from tests.hostile.conftest import Run, assert_clean_run, invoke, october_ledger, squash
 except ImportError:
     from hostile import factory as hf  # type: ignore[no-redef]
-    from hostile.conftest import Run, assert_clean_run, invoke, squash  # type: ignore[no-redef]
+    from hostile.conftest import Run, assert_clean_run, invoke, october_ledger, squash  # type: ignore[no-redef]
 
 from pbmcli.ledger.store import MIGRATIONS, Ledger
 
@@ -40,11 +40,7 @@ def _refused(run: Run, *words: str) -> str:
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
-    """A ledger holding October's execution data (two units)."""
-    db = tmp_path / "pbm.sqlite"
-    run = invoke("monitor", hf.export(tmp_path / "2026-10.xlsx"), "-p", "2026-10", "--record", "--db", db)
-    assert run.exit_code == 0, run.stderr
-    return db
+    return october_ledger(tmp_path)
 
 
 # ---------------------------------------------------------------- item 9

@@ -8,26 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_ledger_remove import flat, run
 from test_units import write_rows
 from typer.testing import CliRunner
 
-from pbmcli.cli import app
 from pbmcli.ledger.store import Ledger
 
 runner = CliRunner()
 HEADER = ["单位编码", "单位名称", "项目名称", "全年预算数", "累计支出"]
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def run(*args: str, code: int = 0):
-    res = runner.invoke(app, list(args))
-    assert res.exit_code == code, res.output
-    return res
-
-
-def flat(text: str) -> str:
-    """Console output without the line breaks and spaces the terminal width put in."""
-    return "".join(text.split())
 
 
 @pytest.fixture

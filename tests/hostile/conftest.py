@@ -170,3 +170,11 @@ def assert_clean_run(run: Run) -> None:
     assert run.exit_code != 3, run.stderr
     assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
     assert "内部错误" not in run.stderr
+
+
+def october_ledger(folder: Path) -> Path:
+    """A ledger holding October's execution data (two units), recorded through the CLI."""
+    db = folder / "pbm.sqlite"
+    run = invoke("monitor", hf.export(folder / "2026-10.xlsx"), "-p", "2026-10", "--record", "--db", db)
+    assert run.exit_code == 0, run.stderr
+    return db
