@@ -228,11 +228,12 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     by_month = Period.parse(period).kind == "month"
     known = {r.sha256: r for r in ledger.submissions(current=False)}
     for item in items:
-        if (entry := _known(item, known, period)) is not None:   # recorded before: not read again
+        data = _bytes(item)
+        if (entry := _known(item, data, known, period)) is not None:   # recorded before: not read again
             result.items.append(entry)
             continue
         try:
-            sub = read(item, pack.lexicon(), seconds=seconds)
+            sub = read(item, pack.lexicon(), seconds=seconds, data=data)
         except InputError as exc:
             if exc.code == "F003" and _is_execution_export(item, pack):
                 skipped.append(Skipped(item.display, "这是预算执行数据导出表，不是绩效表格；请用 pbm monitor 该文件"
@@ -259,20 +260,23 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     return result
 
 
-def _known(item: InputItem, known: dict[str, Any], period: str) -> IngestItem | None:
+def _bytes(item: InputItem) -> bytes | None:
+    """The item's bytes, read once for both the sha256 check and the reader (None: reading
+    the form will say why it cannot be read)."""
+    from ..readers.inputs import read_bytes
+
+    try:
+        return read_bytes(item)
+    except (InputError, OSError):
+        return None
+
+
+def _known(item: InputItem, data: bytes | None, known: dict[str, Any], period: str) -> IngestItem | None:
     """The result line of a file whose bytes the ledger already holds (sha256 checked before
     reading, checking and scoring: re-ingesting an unchanged folder only hashes it)."""
     import hashlib
 
-    from ..readers.inputs import read_bytes
-
-    if not known:
-        return None
-    try:
-        digest = hashlib.sha256(read_bytes(item)).hexdigest()
-    except (InputError, OSError):
-        return None   # reading will say why
-    rec = known.get(digest)
+    rec = known.get(hashlib.sha256(data).hexdigest()) if known and data is not None else None
     if rec is None:
         return None
     entry = IngestItem(item.display, "duplicate", rec.form, rec.unit_name, rec.unit_code or "", rec.project,
