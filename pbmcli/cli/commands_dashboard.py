@@ -53,7 +53,8 @@ def _lights(path: Path, p: Any, pack: Any) -> dict[str, Any]:
     if not path.exists():
         raise UsageError(f"找不到绩效运行监控表 {path}。")
     month = str(p.months[-1]) if p.kind != "month" else str(p)
-    subs, _findings, months, _skipped = read_forms([path], pack=pack)
+    subs, findings, months, skipped = read_forms([path], pack=pack)
     if not subs:
-        raise UsageError(f"{path} 中没有可读取的绩效运行监控表。")
+        why = "；".join([*(f.message for f in findings[:3]), *skipped[:3]])
+        raise UsageError(f"{path} 中没有可读取的绩效运行监控表" + (f"：{why}" if why else "。"))
     return dict(monitor_forms(subs, month, pack, months).to_dict())
