@@ -13,9 +13,11 @@ the first ``pbm.toml`` found walking up from the current folder, the built-in pa
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .config_files import (
     BUILTIN_PACKS,
@@ -216,6 +218,29 @@ class Workspace:
         return Path(self.root) / name if self.root else None
 
 
+_V = TypeVar("_V")
+
+
+def per_pack(fn: Callable[[RulePack], _V]) -> Callable[[RulePack], _V]:
+    """Remember ``fn(pack)`` for the packs in use (a pack holds dicts, so it cannot be an
+    lru_cache key; packs are few and live as long as the run).  The value is shared: callers
+    must not change it."""
+    cache: dict[int, tuple[RulePack, _V]] = {}
+
+    @functools.wraps(fn)
+    def derived(pack: RulePack) -> _V:
+        hit = cache.get(id(pack))
+        if hit is not None and hit[0] is pack:
+            return hit[1]
+        value = fn(pack)
+        if len(cache) >= 16:
+            cache.clear()
+        cache[id(pack)] = (pack, value)
+        return value
+
+    return derived
+
+
 @dataclass(frozen=True)
 class RulePack:
     """The resolved settings every core function takes."""
@@ -241,9 +266,7 @@ class RulePack:
 
     def lexicon(self) -> Lexicon:
         """The reader's lexicon with this pack's [labels] additions."""
-        from .readers.labels import lexicon_for
-
-        return lexicon_for(self.labels)
+        return _pack_lexicon(self)
 
     def with_selection(self, select: list[str] | None, ignore: list[str] | None) -> RulePack:
         """Apply CLI --select / --ignore on top of the pack's own."""
@@ -254,6 +277,13 @@ class RulePack:
             sel.severity,
         )
         return dataclasses.replace(self, rules=new)
+
+
+@per_pack
+def _pack_lexicon(pack: RulePack) -> Lexicon:
+    from .readers.labels import lexicon_for
+
+    return lexicon_for(pack.labels)
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..config import per_pack
 from ..model import (
     EMPTY,
     FUND_ROW_NAMES,
@@ -16,6 +17,7 @@ from ..model import (
     Submission,
     ValueKind,
 )
+from ..values import parse_number, parse_value
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -152,8 +154,6 @@ def missing(f: Field) -> bool:
 
 def number_of(f: Field) -> float | None:
     """The cell as a number: floats and numeric text ("1,200.5", "10分", "96%")."""
-    from ..values import parse_number
-
     return parse_number(f)
 
 
@@ -165,8 +165,6 @@ def decimals_of(x: float, cap: int = 6) -> int:
 
 def target_value(ind: Indicator, pack: RulePack, key: str = "target") -> IndicatorValue:
     """The parsed 指标值 / 实际完成值; parses the raw cell when the reader did not."""
-    from ..values import parse_value
-
     stored = ind.target if key == "target" else ind.actual
     f = ind.get(key)
     if stored is not None and (stored.kind is not ValueKind.EMPTY or f.blank):
@@ -220,7 +218,13 @@ NO_LEVEL2 = "investment"  # the variant whose form has no 二级 (中央预算�
 
 
 def trees(pack: RulePack) -> list[dict[str, set[str]]]:
-    """Accepted trees, normalised names: the primary one, then the other if accepted."""
+    """Accepted trees, normalised names: the primary one, then the other if accepted
+    (built once per pack; callers must not change them)."""
+    return _trees(pack)
+
+
+@per_pack
+def _trees(pack: RulePack) -> list[dict[str, set[str]]]:
     it = pack.indicator_tree
     chosen = [it.primary] + ([it.other] if it.accept_other else []) + ([it.framework] if it.framework else [])
     return [{norm_level(k): {norm_level(x) for x in v} for k, v in t.items()} for t in chosen]
@@ -228,7 +232,12 @@ def trees(pack: RulePack) -> list[dict[str, set[str]]]:
 
 def is_process(ind: Indicator, pack: RulePack) -> bool:
     """A 决策 / 过程 row of the evaluation framework (annex 2): no 指标值 is expected."""
-    return norm_level(ind.level1) in {norm_level(k) for k in pack.indicator_tree.framework}
+    return norm_level(ind.level1) in _framework_level1(pack)
+
+
+@per_pack
+def _framework_level1(pack: RulePack) -> frozenset[str]:
+    return frozenset(norm_level(k) for k in pack.indicator_tree.framework)
 
 
 def home_level1(ind: Indicator, pack: RulePack) -> str:
