@@ -52,6 +52,7 @@ class Lexicon:
     total_labels: frozenset[str] = frozenset()
     all_labels: frozenset[str] = frozenset()
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _leftover: dict[str, bool] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         by = {sec: {norm(syn): key for key, syns in self.tables[sec].items() for syn in syns}
@@ -91,9 +92,16 @@ class Lexicon:
         return self.tables[section].get(key, ())
 
     def is_leftover(self, text: str) -> bool:
-        """A template leftover ("……", "指标1") rather than an indicator name or value."""
-        t = norm(text)
-        return t in self.leftover_exact or any(p.search(t) for p in self.leftover_patterns)
+        """A template leftover ("……", "指标1") rather than an indicator name or value
+        (answers remembered, bounded like ``key``)."""
+        memo = self._leftover
+        found = memo.get(text)
+        if found is None:
+            if len(memo) > 50_000:
+                memo.clear()
+            t = norm(text)
+            found = memo[text] = t in self.leftover_exact or any(p.search(t) for p in self.leftover_patterns)
+        return found
 
     def is_instruction(self, text: str) -> bool:
         """Template instruction text ("请填写…", "（200字以内）") left in a text field."""

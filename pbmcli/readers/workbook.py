@@ -68,14 +68,19 @@ class Sheet:
     uncached: frozenset[tuple[int, int]] = frozenset()
     _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _span: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
+    _fields: dict[tuple[int, int], Field] = field(default_factory=dict, repr=False)  # by anchor
 
     def __post_init__(self) -> None:
+        anchor = self._anchor
         for r1, c1, r2, c2 in self.merged:
-            self._span[(r1, c1)] = (r2, c2)
-            for r in range(r1, r2 + 1):
-                for c in range(c1, c2 + 1):
-                    if (r, c) != (r1, c1):
-                        self._anchor[(r, c)] = (r1, c1)
+            top = (r1, c1)
+            self._span[top] = (r2, c2)
+            kept = anchor.get(top)  # the top-left cell itself keeps what an earlier range said
+            anchor.update(dict.fromkeys([(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)], top))
+            if kept is None:
+                del anchor[top]
+            else:
+                anchor[top] = kept
 
     @property
     def nrows(self) -> int:
@@ -113,8 +118,15 @@ class Sheet:
         return display_text(self.raw(*self.anchor(r, c)))
 
     def field(self, r: int, c: int) -> Field:
-        """A normalised ``Field`` for 0-based (r, c), read from its merge anchor."""
-        ar, ac = self.anchor(r, c)
+        """A normalised ``Field`` for 0-based (r, c), read from its merge anchor (made once per
+        cell: readers ask for the same cells more than once)."""
+        at = self._anchor.get((r, c), (r, c))
+        found = self._fields.get(at)
+        if found is None:
+            found = self._fields[at] = self._field(*at)
+        return found
+
+    def _field(self, ar: int, ac: int) -> Field:
         ref = CellRef(self.name, cell_name(ar, ac))
         if (ar, ac) in self.uncached:
             return Field(None, ref, "", formula_uncached=True)

@@ -119,8 +119,18 @@ _UNIT_ONLY = re.compile(r"^[≥≤<>=]?(?:万|千|百)?(?:公里|千米|米|平�
 
 def is_placeholder(text: Any, pack: RulePack) -> bool:
     """A whole-cell placeholder ("XX", "***", "略", "待定", "≥XX%")."""
-    t = norm_text(text)
-    return bool(t) and _placeholder(t, tuple(pack.goal.placeholders))
+    return _placeholder_text(str(text or ""), _placeholder_words(pack))
+
+
+@per_pack
+def _placeholder_words(pack: RulePack) -> tuple[str, ...]:
+    return tuple(pack.goal.placeholders)
+
+
+@lru_cache(maxsize=8192)
+def _placeholder_text(raw: str, words: tuple[str, ...]) -> bool:
+    t = norm_text(raw)
+    return bool(t) and _placeholder(t, words)
 
 
 @lru_cache(maxsize=8192)
@@ -178,9 +188,14 @@ def is_not_applicable(ind: Indicator, pack: RulePack) -> bool:
     """An indicator marked 不适用 (flag, or the term written as target/actual)."""
     if ind.not_applicable:
         return True
-    terms = _normalised(tuple(pack.scoring.not_applicable_terms), lower=True)
+    terms = _not_applicable_terms(pack)
     return any(norm_text(ind.get(k).value).lower() in terms for k in ("target", "actual")
                if isinstance(ind.get(k).value, str))
+
+
+@per_pack
+def _not_applicable_terms(pack: RulePack) -> frozenset[str]:
+    return _normalised(tuple(pack.scoring.not_applicable_terms), lower=True)
 
 
 def close_enough(own: float, expected: float, tolerance: float, max_decimals: int,
