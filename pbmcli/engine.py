@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .config import per_pack
 from .errors import InputError
 from .model import CellRef, Finding, Submission
 from .rules import RULES, Hit, Insufficient, Rule, finding_for
+from .rules.common import facts_of_one_form
 from .rules.registry import rule_finding, where_text
 
 if TYPE_CHECKING:
@@ -77,17 +79,33 @@ def _insufficient(sub: Submission, short: list[tuple[Rule, Insufficient]], cover
     return out
 
 
+@per_pack
+def _plans(pack: RulePack) -> dict[Any, tuple[int, list[Rule]]]:
+    return {}
+
+
+def _rules_for(kind: Any, pack: RulePack) -> list[Rule]:
+    """The rules ``check`` runs on a form of ``kind``, in code order (decided once per pack and
+    kind; again if a rule was registered since)."""
+    plans = _plans(pack)
+    plan = plans.get(kind)
+    if plan is None or plan[0] != len(RULES):
+        plan = plans[kind] = (len(RULES), [
+            RULES[code] for code in sorted(RULES)
+            if RULES[code].scope not in ("score", "ledger", "monitor") and kind in RULES[code].forms
+            and pack.rules.enabled(code)])
+    return plan[1]
+
+
 def check(sub: Submission, pack: RulePack) -> list[Finding]:
     """All enabled rules for this form kind; sorted findings."""
     findings: list[Finding] = []
     short: list[tuple[Rule, Insufficient]] = []
-    for code in sorted(RULES):
-        rule = RULES[code]
-        if rule.scope in ("score", "ledger", "monitor") or sub.kind not in rule.forms or not pack.rules.enabled(code):
-            continue
-        found, lacking = run_rule(rule, sub, pack)
-        findings += found
-        short += lacking
+    with facts_of_one_form():
+        for rule in _rules_for(sub.kind, pack):
+            found, lacking = run_rule(rule, sub, pack)
+            findings += found
+            short += lacking
     covered = {(f.sheet or "", f.cell) for f in findings if f.cell}
     findings += _insufficient(sub, short, covered, pack)
     return sorted(_one_per_cell(findings), key=Finding.sort_key)

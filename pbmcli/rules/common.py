@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import per_pack
 from ..model import (
@@ -21,6 +23,8 @@ from ..values import parse_number, parse_value
 
 if TYPE_CHECKING:
     from ..config import RulePack
+
+_T = TypeVar("_T")
 
 # header keys -> the label printed on the form
 HEADER_LABELS = {
@@ -57,6 +61,32 @@ _SPACE = re.compile(r"[\s\u3000]+")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])")
 _OPS = "≥≤><=＞＜＝≧≦"
+
+
+# Facts about one indicator that many rules ask for (is it a 过程 row, a placeholder, its
+# parsed 指标值 …), remembered while ``engine.check`` runs over one form: keyed by the
+# indicator's id, so only valid while that form is alive (``facts_of_one_form``).
+_FACTS: list[dict[tuple[int, str], Any]] = []
+
+
+@contextmanager
+def facts_of_one_form() -> Iterator[None]:
+    """Remember per-indicator facts inside the block (one form, one pack)."""
+    _FACTS.append({})
+    try:
+        yield
+    finally:
+        _FACTS.pop()
+
+
+def _fact(ind: Indicator, what: str, compute: Callable[[], _T]) -> _T:
+    if not _FACTS:
+        return compute()
+    memo, key = _FACTS[-1], (id(ind), what)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    value = memo[key] = compute()
+    return value
 
 
 def header_field(sub: Submission, key: str) -> Field:
@@ -150,6 +180,15 @@ def _placeholder(t: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+def placeholder_cell(ind: Indicator, key: str, pack: RulePack) -> bool:
+    """The indicator's ``key`` cell holds a placeholder."""
+    return _fact(ind, "placeholder:" + key, lambda: _placeholder_field(ind.get(key), pack))
+
+
+def _placeholder_field(f: Field, pack: RulePack) -> bool:
+    return not f.blank and is_placeholder(f.value, pack)
+
+
 def is_blank_mark(f: Field, pack: RulePack) -> bool:
     """Blank, or a mark meaning "none" in an optional number cell ("——", "/", "无")."""
     if f.blank:
@@ -175,6 +214,10 @@ def decimals_of(x: float, cap: int = 6) -> int:
 
 def target_value(ind: Indicator, pack: RulePack, key: str = "target") -> IndicatorValue:
     """The parsed 指标值 / 实际完成值; parses the raw cell when the reader did not."""
+    return _fact(ind, key, lambda: _target_value(ind, key))
+
+
+def _target_value(ind: Indicator, key: str) -> IndicatorValue:
     stored = ind.target if key == "target" else ind.actual
     f = ind.get(key)
     if stored is not None and (stored.kind is not ValueKind.EMPTY or f.blank):
@@ -188,6 +231,10 @@ def is_not_applicable(ind: Indicator, pack: RulePack) -> bool:
     """An indicator marked 不适用 (flag, or the term written as target/actual)."""
     if ind.not_applicable:
         return True
+    return _fact(ind, "not_applicable", lambda: _not_applicable_written(ind, pack))
+
+
+def _not_applicable_written(ind: Indicator, pack: RulePack) -> bool:
     terms = _not_applicable_terms(pack)
     return any(norm_text(ind.get(k).value).lower() in terms for k in ("target", "actual")
                if isinstance(ind.get(k).value, str))
@@ -247,7 +294,7 @@ def _trees(pack: RulePack) -> list[dict[str, set[str]]]:
 
 def is_process(ind: Indicator, pack: RulePack) -> bool:
     """A 决策 / 过程 row of the evaluation framework (annex 2): no 指标值 is expected."""
-    return norm_level(ind.level1) in _framework_level1(pack)
+    return _fact(ind, "process", lambda: norm_level(ind.level1) in _framework_level1(pack))
 
 
 @per_pack

@@ -14,12 +14,12 @@ from .common import (
     NO_LEVEL2,
     blank_state,
     ind_ref,
-    is_placeholder,
     is_process,
     label,
     missing,
     norm_level,
     norm_text,
+    placeholder_cell,
     shown,
     target_value,
     trees,
@@ -34,10 +34,6 @@ _TREE = ("indicator_tree.version", "indicator_tree.accept_other",
          "indicator_tree.tree_2021", "indicator_tree.tree_2015")
 
 
-def _placeholder_cell(ind: Indicator, key: str, pack: RulePack) -> bool:
-    f = ind.get(key)
-    return not f.blank and is_placeholder(f.value, pack)
-
 
 @rule(code="I101", name="level1-unknown", severity=Severity.ERROR, forms=_BOTH, settings=_TREE,
       message="{where}：一级指标「{actual}」不是规范名称，应为 {expected} 之一。请从下拉列表中选择。")
@@ -51,7 +47,7 @@ def level1_unknown(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     valid = set().union(*(t.keys() for t in trees(pack)))
     for ind in sub.indicators:
-        if _placeholder_cell(ind, "level1", pack):
+        if placeholder_cell(ind, "level1", pack):
             continue
         if norm_level(ind.level1) not in valid:
             yield hit(ind_ref(ind, "level1"), actual=ind.level1 or "（空）",
@@ -72,7 +68,7 @@ def level2_unknown(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     if sub.variant == NO_LEVEL2:
         return
     for ind in sub.indicators:
-        if _placeholder_cell(ind, "level2", pack):
+        if placeholder_cell(ind, "level2", pack):
             continue
         if norm_level(ind.level2) not in all_l2:
             l1 = norm_level(ind.level1)
@@ -138,7 +134,7 @@ def target_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     for ind in sub.indicators:
         f = ind.get("target")
-        if f.formula_uncached or ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
+        if f.formula_uncached or ind.not_applicable or placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
         if f.blank or target_value(ind, pack).kind is ValueKind.EMPTY:
             yield hit(ind_ref(ind, "target"), name=label(ind), actual=shown(f) if not f.blank else "（空）",
@@ -147,7 +143,7 @@ def target_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
 
 def _quantitative_targets(sub: Submission, pack: RulePack) -> Iterator[tuple[Indicator, Any]]:
     for ind in sub.indicators:
-        if ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
+        if ind.not_applicable or placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
         value = target_value(ind, pack)
         if value.kind is ValueKind.QUANTITATIVE:
@@ -218,7 +214,7 @@ def target_unreadable(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     配置项：无。
     """
     for ind in sub.indicators:
-        if ind.not_applicable or _placeholder_cell(ind, "target", pack) or is_process(ind, pack):
+        if ind.not_applicable or placeholder_cell(ind, "target", pack) or is_process(ind, pack):
             continue
         value = target_value(ind, pack)
         if value.kind is ValueKind.UNPARSEABLE:
@@ -279,7 +275,7 @@ def indicator_placeholder(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
         for key in keys:
             if (key == "actual" and ind.not_applicable) or (key == "target" and is_process(ind, pack)):
                 continue
-            if _placeholder_cell(ind, key, pack):
+            if placeholder_cell(ind, key, pack):
                 yield hit(ind_ref(ind, key), field=FIELD_LABELS[key], actual=shown(ind.get(key)),
                           expected="实际内容")
 
