@@ -204,9 +204,12 @@ def _heading_row(rd: Reader) -> int | None:
     indicator headings (单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 …)."""
     lex = rd.labels.lex
     for r, cells in rd.labels.by_row.items():
-        keys = {lex.key("header", lbl) for _, lbl in cells} | {lex.key("indicator", lbl) for _, lbl in cells}
-        if "project" in keys and "name" in keys:
-            return r
+        found: set[str | None] = set()
+        for _, lbl in cells:
+            found.add(lex.key("header", lbl))
+            found.add(lex.key("indicator", lbl))
+            if "project" in found and "name" in found:
+                return r
     return None
 
 

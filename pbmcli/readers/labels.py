@@ -33,6 +33,9 @@ SECTIONS = ("header", "extra", "fund_columns", "fund_rows", "indicator", "goals"
 _EXTRA_BLOCK_LABELS = ("项目资金", "项目资金(万元)", "绩效指标", "年度绩效指标", "中期绩效指标", "中期资金总额")
 
 
+_UNSEEN = "\x00unseen"  # not a key: memo.get's default
+
+
 @dataclass(frozen=True, eq=False)
 class Lexicon:
     """Every label pbm recognises, by the field it names (from lexicon.toml, plus a rule
@@ -66,13 +69,13 @@ class Lexicon:
         """The field a normalised label names in ``section``: an exact label (also without a
         bracket note), else the first of the section's patterns that matches.  Answers are
         remembered (the same labels come back in every form of a batch)."""
-        memo = self._memo
-        if (section, label) in memo:
-            return memo[(section, label)]
+        memo, at = self._memo, (section, label)
+        found = memo.get(at, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
         if len(memo) > 50_000:   # bounded: a batch of odd labels cannot grow it without end
             memo.clear()
-        found = self._key(section, label)
-        memo[(section, label)] = found
+        found = memo[at] = self._key(section, label)
         return found
 
     def _key(self, section: str, label: str) -> str | None:
@@ -210,12 +213,15 @@ class LabelIndex:
     @classmethod
     def build(cls, sheet: Sheet, lex: Lexicon | None = None) -> LabelIndex:
         idx = cls(sheet, lex or builtin_lexicon())
+        cells, by_row, continued = idx.cells, idx.by_row, sheet.continuations()
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row):
-                if isinstance(value, str) and value.strip() and not sheet.is_continuation(r, c):
+                if value.__class__ is not str and not isinstance(value, str):
+                    continue
+                if value.strip() and (r, c) not in continued:
                     label = norm(value)
-                    idx.cells.append((r, c, label))
-                    idx.by_row.setdefault(r, []).append((c, label))
+                    cells.append((r, c, label))
+                    by_row.setdefault(r, []).append((c, label))
                     if "：" in value or ":" in value:
                         idx.colon.append((r, c))
                         if norm(re.split(r"[:：]", value, maxsplit=1)[0]) in idx.lex.all_labels:

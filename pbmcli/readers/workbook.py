@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import math
 import zipfile
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ class Sheet:
     _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _span: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _fields: dict[tuple[int, int], Field] = field(default_factory=dict, repr=False)  # by anchor
+    _ncols: int = field(default=-1, repr=False)
 
     def __post_init__(self) -> None:
         anchor = self._anchor
@@ -88,7 +90,9 @@ class Sheet:
 
     @property
     def ncols(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        if self._ncols < 0:  # rows never change once loaded
+            self._ncols = max((len(r) for r in self.rows), default=0)
+        return self._ncols
 
     def raw(self, r: int, c: int) -> Any:
         """The raw value at 0-based (r, c), '' outside the grid."""
@@ -104,6 +108,10 @@ class Sheet:
 
     def is_continuation(self, r: int, c: int) -> bool:
         return (r, c) in self._anchor
+
+    def continuations(self) -> Container[tuple[int, int]]:
+        """The cells covered by a merged range but not its top-left one."""
+        return self._anchor.keys()
 
     def is_merged(self, r: int, c: int) -> bool:
         """(r, c) lies in a merged range (as its anchor or a covered cell)."""
