@@ -36,6 +36,7 @@ import contextlib
 import math
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -98,6 +99,17 @@ def _die_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, args=(parent.sentinel,), name="pbm-parent-watch", daemon=True).start()
+
+
+def start_context() -> Any:
+    """Workers are forked where the platform can (POSIX): they start with pbm already imported
+    and the pack in memory, whatever Python's default start method is (3.14 makes it
+    forkserver on Linux); elsewhere (Windows, macOS' spawn) the platform's default."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
 def hard_limit(seconds: float) -> float:
@@ -215,12 +227,12 @@ class _Workers:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            import multiprocessing
 
-            counter = multiprocessing.Value("i", 0)
-            self._table = multiprocessing.RawArray("d", _ROW * self._jobs)
+            ctx = start_context()
+            counter = ctx.Value("i", 0)
+            self._table = ctx.RawArray("d", _ROW * self._jobs)
             self._pool = ProcessPoolExecutor(max_workers=self._jobs, initializer=_init_worker,
-                                             initargs=(*self._args, counter, self._table))
+                                             initargs=(*self._args, counter, self._table), mp_context=ctx)
         return self._pool
 
     def restart(self) -> None:

@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,64 @@ def emit_text(text: str, output: str | Path | None, force: bool) -> None:
         write_text(output, text, force)
 
 
+def emit_chunks(chunks: Iterable[str], output: str | Path | None, force: bool) -> None:
+    """``emit_text`` for text made piece by piece: a long report is written as its results
+    arrive (memory stays flat), to stdout or atomically to a file, and ends with a newline."""
+    last = ""
+    if output is None or str(output) == "-":
+        from .textsafe import visible
+
+        for chunk in chunks:
+            if chunk:
+                sys.stdout.write(visible(chunk))
+                last = chunk
+        if not last.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    with writing(output), atomic_path(output, force) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for chunk in chunks:
+            if chunk:
+                fh.write(chunk)
+                last = chunk
+        if not last.endswith("\n"):
+            fh.write("\n")
+
+
+_ITEMS = "\x00pbm-items\x00"
+
+
+def json_chunks(head: Mapping[str, Any], key: str, items: Iterable[Any],
+                tail: Callable[[], Mapping[str, Any]]) -> Iterator[str]:
+    """``json.dumps({**head, key: list(items), **tail()}, ensure_ascii=False, indent=2)``, the
+    same text, made one item at a time (``tail`` is asked for after the last item)."""
+    import json
+
+    def dumps(obj: Any) -> str:
+        return json.dumps(obj, ensure_ascii=False, indent=2)
+
+    it = iter(items)
+    first = next(it, _ITEMS)
+    if first is _ITEMS:
+        yield dumps({**head, key: [], **tail()})
+        return
+    mark = dumps(_ITEMS)
+    shell = dumps({**head, key: [_ITEMS]})
+    yield shell[:shell.index(mark)]
+    yield dumps(first).replace("\n", "\n    ")  # an item sits two levels deep
+    for item in it:
+        yield ",\n    " + dumps(item).replace("\n", "\n    ")
+    whole = dumps({**head, key: [_ITEMS], **tail()})
+    yield whole[whole.index(mark) + len(mark):]
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Row]], bom: bool) -> Iterator[str]:
+    """``csv_text(header, rows)`` (with a BOM for a file), one group of rows at a time."""
+    yield ("\ufeff" if bom else "") + _csv_lines([header])
+    for group in rows:
+        yield _csv_lines(group)
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
@@ -140,10 +198,12 @@ def _csv_value(value: Any) -> Any:
 
 def csv_text(header: Sequence[str], rows: Sequence[Row]) -> str:
     """CSV as a string (no BOM); every text cell neutralised against formula injection."""
+    return _csv_lines([header, *rows])
+
+
+def _csv_lines(rows: Iterable[Row]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([_csv_value(h) for h in header])
-    writer.writerows([_csv_value(v) for v in row] for row in rows)
+    csv.writer(buf, lineterminator="\r\n").writerows([_csv_value(v) for v in row] for row in rows)
     return buf.getvalue()
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,18 +104,52 @@ class Summary:
     skipped: int
 
     @classmethod
-    def of(cls, files: Sequence[FileResult], skipped: int) -> Summary:
-        return cls(
-            files=len(files),
-            ok=sum(1 for r in files if r.ok),
-            errors=sum(1 for r in files if not r.ok),
-            warnings=sum(1 for r in files if r.count(Severity.WARNING)),
-            unreadable=sum(1 for r in files if r.unreadable),
-            skipped=skipped,
-        )
+    def of(cls, files: Iterable[FileResult], skipped: int) -> Summary:
+        tally = Tally()
+        for res in files:
+            tally.add(res)
+        return tally.summary(skipped)
 
     def to_dict(self) -> dict[str, int]:
         return dataclasses.asdict(self)
+
+
+@dataclass
+class Tally:
+    """The counts of a run's results, kept as they arrive (a streamed report keeps no list)."""
+
+    files: int = 0
+    ok: int = 0
+    warnings: int = 0
+    unreadable: int = 0
+    internal_errors: list[tuple[str, str]] = field(default_factory=list)
+    first: FileResult | None = None  # the first result (one file given alone: its verdict)
+
+    def add(self, res: FileResult) -> FileResult:
+        self.files += 1
+        self.ok += res.ok
+        self.warnings += res.count(Severity.WARNING) > 0
+        self.unreadable += res.unreadable
+        if res.internal_error:
+            self.internal_errors.append((res.path, res.internal_error))
+        if self.first is None:
+            self.first = res
+        return res
+
+    def summary(self, skipped: int) -> Summary:
+        return Summary(files=self.files, ok=self.ok, errors=self.files - self.ok, warnings=self.warnings,
+                       unreadable=self.unreadable, skipped=skipped)
+
+
+def json_head() -> dict[str, Any]:
+    """The keys of validate's JSON before its ``files``."""
+    return {"schema": SCHEMA, "tool": "pbm", "version": __version__}
+
+
+def json_tail(skipped: Iterable[FileResult], summary: Summary) -> dict[str, Any]:
+    """The keys of validate's JSON after its ``files``."""
+    return {"skipped": [{"path": s.path, "reason": s.skipped_reason} for s in skipped],
+            "summary": summary.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -160,14 +194,8 @@ class ValidationReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract (README)."""
-        return {
-            "schema": SCHEMA,
-            "tool": "pbm",
-            "version": __version__,
-            "files": [r.to_dict() for r in self.files],
-            "skipped": [{"path": s.path, "reason": s.skipped_reason} for s in self.skipped],
-            "summary": self.summary.to_dict(),
-        }
+        return {**json_head(), "files": [r.to_dict() for r in self.files],
+                **json_tail(self.skipped, self.summary)}
 
 
 # --- building findings ---------------------------------------------------------------------
@@ -252,72 +280,88 @@ def internal_errors_text(paths_and_errors: Sequence[tuple[str, str]]) -> str:
 
 # --- batch-level checks ----------------------------------------------------------------------
 
-def _duplicate_hashes(files: Sequence[FileResult], pack: RulePack, name: Callable[[str], str]
-                      ) -> dict[int, Finding]:
-    first: dict[str, FileResult] = {}
-    extra: dict[int, Finding] = {}
-    for i, res in enumerate(files):
+class BatchFindings:
+    """F006 / F007 on the second and later copies, pointing at the first, added to each result
+    as it arrives (they only look back, so a run can be written out as it goes).
+
+    A byte-identical copy (F006) keeps only its F006 finding: its problems are the first
+    copy's and are listed there once.
+    """
+
+    def __init__(self, pack: RulePack, base: Path | None = None) -> None:
+        self.pack, self.base = pack, base
+        self._by_hash: dict[str, FileResult] = {}
+        self._by_project: dict[tuple[str, str, str], FileResult] = {}
+
+    def _name(self, path: str) -> str:   # the other file, as the unit knows it
+        from .readers.inputs import relative_name
+
+        return relative_name(path, self.base) if self.base else path
+
+    def add(self, res: FileResult) -> FileResult:
+        copy = self._copy_of(res)
+        twin = self._twin_of(res)
+        if copy is not None:
+            return res.with_findings([copy], keep=False)
+        return res.with_findings([twin] if twin else [])
+
+    def _copy_of(self, res: FileResult) -> Finding | None:
         if not res.sha256:
-            continue
-        if res.sha256 in first:
-            f = batch_finding("F006", pack, res.path, related=first[res.sha256].path,
-                              other=name(first[res.sha256].path))
-            if f:
-                extra[i] = f
-        else:
-            first[res.sha256] = res
-    return extra
+            return None
+        first = self._by_hash.setdefault(res.sha256, res)
+        if first is res:
+            return None
+        return batch_finding("F006", self.pack, res.path, related=first.path, other=self._name(first.path))
 
-
-def _duplicate_projects(files: Sequence[FileResult], pack: RulePack, name: Callable[[str], str]
-                        ) -> dict[int, list[Finding]]:
-    first: dict[tuple[str, str, str], FileResult] = {}
-    extra: dict[int, list[Finding]] = {}
-    for i, res in enumerate(files):
+    def _twin_of(self, res: FileResult) -> Finding | None:
         if not (res.unit and res.project) or res.unreadable:
-            continue
-        key = (res.form, res.unit, res.project)
-        prev = first.setdefault(key, res)
-        if prev is not res and prev.sha256 != res.sha256:  # same hash is F006 already
-            f = batch_finding("F007", pack, res.path, related=prev.path, other=name(prev.path), unit=res.unit,
-                              project=res.project)
-            if f:
-                extra.setdefault(i, []).append(f)
-    return extra
+            return None
+        prev = self._by_project.setdefault((res.form, res.unit, res.project), res)
+        if prev is res or prev.sha256 == res.sha256:  # same hash is F006 already
+            return None
+        return batch_finding("F007", self.pack, res.path, related=prev.path, other=self._name(prev.path),
+                             unit=res.unit, project=res.project)
 
 
 def add_batch_findings(files: Sequence[FileResult], pack: RulePack, base: Path | None = None
                        ) -> list[FileResult]:
-    """F006 / F007 on the second and later copies, pointing at the first.
-
-    A byte-identical copy (F006) keeps only its F006 finding: its problems are
-    the first copy's and are listed there once.
-    """
-    from .readers.inputs import relative_name
-
-    def name(path: str) -> str:   # the other file, as the unit knows it
-        return relative_name(path, base) if base else path
-
-    copies = _duplicate_hashes(files, pack, name)
-    twins = _duplicate_projects(files, pack, name)
-    return [res.with_findings([copies[i]], keep=False) if i in copies
-            else res.with_findings(twins.get(i, [])) for i, res in enumerate(files)]
+    """F006 / F007 over a whole batch (see ``BatchFindings``)."""
+    found = BatchFindings(pack, base)
+    return [found.add(res) for res in files]
 
 
-def validate_paths(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
-                   progress: bool = False) -> ValidationReport:
-    """Validate files, folders (recursive) and zips; the library form of ``pbm validate``."""
+@dataclass(frozen=True)
+class ValidationRun:
+    """A validate run as it goes: ``files`` yields each result (F006/F007 included) in input
+    order while the files are checked; ``skipped`` and ``base`` are known from the start."""
+
+    files: Iterator[FileResult]
+    skipped: tuple[FileResult, ...]
+    base: str
+
+
+def validate_run(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
+                 progress: bool = False) -> ValidationRun:
+    """Validate files, folders (recursive) and zips, yielding results as they come."""
     from . import engine, readers  # noqa: F401 - imported once here, before workers fork
     from .batch import run_batch
     from .readers.inputs import common_base, expand
 
     items, skipped = expand(paths)
     base = common_base(paths) if paths else None
-    results = list(run_batch(items, validate_item, pack, jobs=jobs, progress=progress,
-                             on_error=functools.partial(crashed_item, pack=pack), label="审核中"))
-    skipped_results = [FileResult(s.display, skipped_reason=s.reason) for s in skipped]
-    return ValidationReport.build(add_batch_findings(results, pack, base), skipped_results,
-                                  str(base) if base else "")
+    found = BatchFindings(pack, base)
+    results = run_batch(items, validate_item, pack, jobs=jobs, progress=progress,
+                        on_error=functools.partial(crashed_item, pack=pack), label="审核中")
+    return ValidationRun((found.add(res) for res in results),
+                         tuple(FileResult(s.display, skipped_reason=s.reason) for s in skipped),
+                         str(base) if base else "")
+
+
+def validate_paths(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
+                   progress: bool = False) -> ValidationReport:
+    """Validate files, folders (recursive) and zips; the library form of ``pbm validate``."""
+    run = validate_run(paths, pack, jobs, progress)
+    return ValidationReport.build(list(run.files), run.skipped, run.base)
 
 
 # --- flat views for csv / xlsx / markdown ------------------------------------------------------
@@ -349,11 +393,13 @@ def verdict(res: FileResult) -> str:
 
 def finding_rows(report: ValidationReport) -> list[list[Any]]:
     """One row per finding, in file order (the 问题清单)."""
-    return [
-        [report.name(r.path), form_label(r.form), r.unit, r.project, f.sheet, f.cell, f.code,
-         f.severity.label, f.message, f.expected, f.actual]
-        for r in report.files for f in r.findings
-    ]
+    return [row for r in report.files for row in file_finding_rows(r, report.name)]
+
+
+def file_finding_rows(r: FileResult, name: Callable[[str], str]) -> list[list[Any]]:
+    """The 问题清单 rows of one file (``name``: the file as the unit knows it)."""
+    return [[name(r.path), form_label(r.form), r.unit, r.project, f.sheet, f.cell, f.code,
+             f.severity.label, f.message, f.expected, f.actual] for f in r.findings]
 
 
 def file_rows(report: ValidationReport) -> list[list[Any]]:

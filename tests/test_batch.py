@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -89,3 +90,14 @@ def test_chunk_size_balances_and_caps():
     assert chunk_size(100, 2) == 7
     assert chunk_size(100_000, 2) == 128
     assert chunk_size(1, 8) == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is pinned on Linux (and other POSIX but macOS)")
+def test_workers_are_forked_whatever_the_default_start_method() -> None:
+    import multiprocessing
+
+    from pbmcli.batch import start_context
+
+    assert start_context().get_start_method() == "fork"
+    before = multiprocessing.get_start_method(allow_none=True)
+    assert multiprocessing.get_start_method(allow_none=True) == before  # asking changes nothing

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_notice_markdown import assert_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

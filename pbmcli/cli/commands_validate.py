@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -26,7 +26,14 @@ from .options import (
     resolve_jobs,
 )
 from .output import exit_on_internal_errors, folding, plain
-from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
+from .reports import (
+    ReportView,
+    check_output,
+    report_console,
+    stop_on_lone_unreadable,
+    to_screen,
+    write_report,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -184,6 +191,45 @@ def _run_annotate(report: ValidationReport, paths: list[str], annotate: str, for
         note(f"已在 {annotate} 下生成 {len(written)} 份批注副本（标出问题单元格，首页为「审核意见」）。")
 
 
+def _stream(paths: list[str], pack: RulePack, jobs: int, quiet: bool, fmt: ReportFormat,
+            output: str | None, force: bool) -> NoReturn:
+    """JSON or CSV written as the results arrive (memory stays flat however many files):
+    the same text as the whole report would give, then the same checks and exit code."""
+    from pathlib import Path
+
+    from .. import outputs
+    from ..errors import UsageError
+    from ..readers.inputs import relative_name
+    from ..report import (
+        FINDING_HEADER,
+        Tally,
+        file_finding_rows,
+        json_head,
+        json_tail,
+        validate_run,
+    )
+
+    run = validate_run(paths, pack, jobs=jobs, progress=not quiet)
+    tally = Tally()
+    files = (tally.add(res) for res in run.files)
+    if fmt is ReportFormat.json:
+        chunks = outputs.json_chunks(json_head(), "files", (r.to_dict() for r in files),
+                                     lambda: json_tail(run.skipped, tally.summary(len(run.skipped))))
+    else:
+        def name(path: str) -> str:
+            return relative_name(path, Path(run.base)) if run.base else path
+
+        chunks = outputs.csv_chunks(FINDING_HEADER, (file_finding_rows(r, name) for r in files),
+                                    bom=not to_screen(output))
+    outputs.emit_chunks(chunks, output, force)
+    if tally.first is not None and tally.files == 1:
+        stop_on_lone_unreadable(paths, [(tally.first.path, tally.first.unreadable, tally.first.findings)])
+    if not tally.files:
+        raise UsageError(f"没有找到可审核的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），已跳过 {len(run.skipped)} 项。")
+    exit_on_internal_errors(tally.internal_errors)
+    raise typer.Exit(1 if tally.files > tally.ok else 0)
+
+
 @command("validate", short_help="审核申报表、自评表：逐单元格列出问题，可生成问题清单和批注副本。",
          help="审核绩效目标申报表、自评表等表格。路径可以是文件、文件夹（含子文件夹）或 .zip 压缩包；"
               "单个文件出错不影响其他文件。退出码：0 无错误，1 有错误级问题，2 用法/配置错误或单个文件无法读取。")
@@ -207,6 +253,8 @@ def validate(
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
     check_output(fmt, output, force, "审核结果.xlsx")
+    if fmt in (ReportFormat.json, ReportFormat.csv) and not annotate:
+        _stream(paths, pack, n_jobs, quiet, fmt, output, force)
     report = _with_directory(validate_paths(paths, pack, jobs=n_jobs, progress=not quiet), pack)
     write_report(report_view(report, pack.workspace.authority), fmt, output, force, no_color)
     if annotate:
