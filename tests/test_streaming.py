@@ -106,3 +106,34 @@ def test_pooled_stream_equals_one_process(tmp_path: Path) -> None:
     assert codes[1] == ["F006"] and "F007" in codes[2] and not {"F006", "F007"} & set(codes[0])
     assert data["summary"]["ok"] + data["summary"]["errors"] == 70
     assert data["summary"]["ok"] == sum(r["ok"] for r in data["files"])
+
+
+def test_score_with_nothing_to_score_writes_nothing(tmp_path: Path) -> None:
+    """The streamed score JSON still fails before anything is written when no spreadsheet
+    was found (exit 2), and leaves no temporary file behind."""
+    empty, out = tmp_path / "空文件夹", tmp_path / "out" / "得分.json"
+    empty.mkdir()
+    (empty / "说明.txt").write_text("不是表格", "utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pbmcli", "score", str(empty), "-f", "json", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "没有找到可计分的表格文件" in proc.stderr
+    assert not out.exists() and not list(tmp_path.rglob("*.tmp*"))
+
+
+def test_score_stream_equals_whole_report(tmp_path: Path, pack) -> None:
+    from pbmcli.scoring.report import score_paths
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    make_selfeval(folder / "1_自评表.xlsx", totals={"score": 80.0})
+    make_goal(folder / "2_申报表.xlsx")  # not a self-evaluation: skipped, listed after the results
+    (folder / "3_说明.txt").write_text("x", "utf-8")
+    out = tmp_path / "out.json"
+    proc = subprocess.run([sys.executable, "-m", "pbmcli", "score", str(folder), "-f", "json", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    whole = json.dumps(score_paths([folder], pack).to_dict(), ensure_ascii=False, indent=2) + "\n"
+    assert out.read_text("utf-8") == whole
+    data = json.loads(whole)
+    assert [r["path"].rsplit("/", 1)[-1] for r in data["results"]] == ["1_自评表.xlsx"]
+    assert [s["path"].rsplit("/", 1)[-1] for s in data["skipped"]] == ["3_说明.txt", "2_申报表.xlsx"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -31,6 +32,7 @@ from .reports import ReportView, check_output, report_console, stop_on_lone_unre
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..config import RulePack
     from ..scoring.report import FileScore, ScoreReport
 
 SUMMARY_HEADER = ["文件", "单位", "项目", "年度", "自评总分", "复核总分", "差值（自评-复核）", "自评等级",
@@ -361,6 +363,39 @@ def _stop_if_nothing(paths: list[str], report: ScoreReport) -> None:
                          f"已跳过 {len(report.skipped)} 项。")
 
 
+def _stream(paths: list[str], pack: RulePack, jobs: int, quiet: bool, output: str | None,
+            force: bool) -> NoReturn:
+    """The JSON written as the results arrive (memory stays flat however many files): the
+    same text as the whole report would give, the same checks, notes and exit code.  With
+    nothing to score, the check fails before anything is written, as without streaming."""
+    from .. import outputs
+    from ..scoring.report import ScoreReport, ScoreTally, json_head, json_tail, score_run
+
+    run, skips = score_run(paths, pack, jobs=jobs, progress=not quiet)
+    tally = ScoreTally()
+
+    def results() -> Iterator[dict[str, Any]]:
+        for fs in run:
+            if fs.skipped_reason is None:
+                yield tally.add(fs).to_dict()
+            else:
+                skips.append(fs)
+
+    def tail() -> dict[str, Any]:
+        if not tally.files:
+            _stop_if_nothing(paths, ScoreReport((), tuple(skips)))
+        return json_tail(skips, None, tally.summary(len(skips)))
+
+    outputs.emit_chunks(outputs.json_chunks(json_head(), "results", results(), tail), output, force)
+    message = no_selfeval_note(ScoreReport((), tuple(skips))) if not tally.files else None
+    if message:
+        from .output import note
+
+        note(message)
+    exit_on_internal_errors(tally.internal_errors)
+    raise typer.Exit(1 if tally.has_errors else 0)
+
+
 def no_selfeval_note(report: ScoreReport) -> str | None:
     """Files were found but none is a self-evaluation: said plainly (exit 0: nothing is wrong)."""
     if report.results:
@@ -395,6 +430,8 @@ def score(
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
     check_output(fmt, output, force, "得分复核.xlsx")
+    if fmt is ReportFormat.json and not goals and not (len(paths) == 1 and Path(paths[0]).is_file()):
+        _stream(paths, pack, n_jobs, quiet, output, force)
     report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
     _stop_if_nothing(paths, report)
     from ..readers.inputs import common_base

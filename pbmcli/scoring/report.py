@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,27 +142,61 @@ class ScoreReport:
         return [(r.path, r.internal_error) for r in self.results if r.internal_error]
 
     def summary(self) -> dict[str, Any]:
-        grades = [r.result.grade for r in self.scored if r.result]
-        return {
-            "files": len(self.results),
-            "scored": len(self.scored),
-            "by_grade": {g: grades.count(g) for g in _GRADES},
-            "inflated": sum(1 for r in self.scored if r.result and r.result.inflated),
-            "insufficient": sum(1 for r in self.scored if r.result and r.result.total is None),
-            "unreadable": sum(1 for r in self.results if r.unreadable),
-            "skipped": len(self.skipped),
-        }
+        tally = ScoreTally()
+        for res in self.results:
+            tally.add(res)
+        return tally.summary(len(self.skipped))
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON contract of ``pbm score --format json`` (README)."""
-        from .. import __version__
-        return {
-            "schema": SCHEMA, "tool": "pbm", "version": __version__,
-            "results": [r.to_dict() for r in self.results],
-            "skipped": [{"path": s.path, "reason": s.skipped_reason} for s in self.skipped],
-            "goals": self.goals.to_dict() if self.goals else None,
-            "summary": self.summary(),
-        }
+        return {**json_head(), "results": [r.to_dict() for r in self.results],
+                **json_tail(self.skipped, self.goals, self.summary())}
+
+
+def json_head() -> dict[str, Any]:
+    """The keys of score's JSON before its ``results``."""
+    from .. import __version__
+
+    return {"schema": SCHEMA, "tool": "pbm", "version": __version__}
+
+
+def json_tail(skipped: Sequence[FileScore], goals: GoalsInfo | None, summary: dict[str, Any]) -> dict[str, Any]:
+    """The keys of score's JSON after its ``results``."""
+    return {"skipped": [{"path": s.path, "reason": s.skipped_reason} for s in skipped],
+            "goals": goals.to_dict() if goals else None, "summary": summary}
+
+
+@dataclass
+class ScoreTally:
+    """A score run's counts, kept as results arrive (a streamed report keeps no list)."""
+
+    files: int = 0
+    scored: int = 0
+    by_grade: dict[str, int] = dataclasses.field(default_factory=lambda: dict.fromkeys(_GRADES, 0))
+    inflated: int = 0
+    insufficient: int = 0
+    unreadable: int = 0
+    has_errors: bool = False
+    internal_errors: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def add(self, fs: FileScore) -> FileScore:
+        self.files += 1
+        self.unreadable += fs.unreadable
+        self.has_errors = self.has_errors or fs.has_errors
+        if fs.internal_error:
+            self.internal_errors.append((fs.path, fs.internal_error))
+        if fs.result is not None:
+            self.scored += 1
+            if fs.result.grade in self.by_grade:
+                self.by_grade[fs.result.grade] += 1
+            self.inflated += bool(fs.result.inflated)
+            self.insufficient += fs.result.total is None
+        return fs
+
+    def summary(self, skipped: int) -> dict[str, Any]:
+        return {"files": self.files, "scored": self.scored, "by_grade": dict(self.by_grade),
+                "inflated": self.inflated, "insufficient": self.insufficient,
+                "unreadable": self.unreadable, "skipped": skipped}
 
 
 def _unreadable(item: InputItem, code: str, reason: str, pack: RulePack) -> FileScore:
@@ -262,20 +296,28 @@ def _with_goals(files: list[FileScore], goal_paths: Sequence[str | Path], pack: 
     return out, info
 
 
-def score_paths(paths: Sequence[str | Path], pack: RulePack,
-                goals: Sequence[str | Path] | None = None, jobs: int = 1,
-                progress: bool = False) -> ScoreReport:
-    """Score every self-evaluation under ``paths`` (files, folders, zips); cross-check with goals."""
+def score_run(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
+              progress: bool = False) -> tuple[Iterator[FileScore], list[FileScore]]:
+    """Every input's FileScore as it is scored (forms that are not self-evaluations come with
+    their ``skipped_reason``), and the inputs skipped before reading (not spreadsheets)."""
     from ..batch import run_batch
     from ..readers.inputs import expand
 
     items, skipped = expand(paths)
-    files = list(run_batch(items, score_item, pack, jobs=jobs, progress=progress,
-                           on_error=functools.partial(crashed_score, pack=pack)))
+    files = run_batch(items, score_item, pack, jobs=jobs, progress=progress,
+                      on_error=functools.partial(crashed_score, pack=pack))
+    return files, [FileScore(s.display, skipped_reason=s.reason) for s in skipped]
+
+
+def score_paths(paths: Sequence[str | Path], pack: RulePack,
+                goals: Sequence[str | Path] | None = None, jobs: int = 1,
+                progress: bool = False) -> ScoreReport:
+    """Score every self-evaluation under ``paths`` (files, folders, zips); cross-check with goals."""
+    run, skips = score_run(paths, pack, jobs, progress)
+    files = list(run)
     info = None
     if goals:
         files, info = _with_goals(files, goals, pack, jobs)
     results = [f for f in files if f.skipped_reason is None]
-    skips = [FileScore(s.display, skipped_reason=s.reason) for s in skipped]
     skips += [f for f in files if f.skipped_reason is not None]
     return ScoreReport(tuple(results), tuple(skips), info)
