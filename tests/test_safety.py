@@ -18,6 +18,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -199,13 +200,36 @@ def test_xlsx_text_is_stored_as_text(name: str, small: Path, tmp_path: Path) -> 
 
 def test_write_failure_mid_file_leaves_no_partial_output(small: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Path.write_bytes
+    import builtins
+
+    real, real_open = Path.write_bytes, builtins.open
 
     def half_then_disk_full(self: Path, data: bytes) -> int:
         real(self, data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
+    class FillsUp:  # a report streamed to its file: the disk fills after the first piece
+        def __init__(self, fh: Any) -> None:
+            self.fh, self.pieces = fh, 0
+
+        def __enter__(self) -> FillsUp:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.fh.close()
+
+        def write(self, text: str) -> int:
+            self.pieces += 1
+            if self.pieces > 1:
+                raise OSError(28, "No space left on device")
+            return int(self.fh.write(text))
+
+    def open_filling(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        fh = real_open(file, mode, *args, **kwargs)
+        return FillsUp(fh) if "w" in mode and str(file).startswith(str(tmp_path)) else fh
+
     monkeypatch.setattr(Path, "write_bytes", half_then_disk_full)
+    monkeypatch.setattr(builtins, "open", open_filling)
     target = tmp_path / "报告.json"
     run = invoke("validate", "-q", "--format", "json", "-o", target, small / "forms")
     assert not run.crash and "Traceback" not in run.stderr
