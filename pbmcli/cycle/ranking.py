@@ -57,11 +57,11 @@ from ..config import RulePack
 from ..ledger.store import Ledger
 from ..ledger.units import Unit
 from ..period import Period
+from . import DIMENSIONS
 from .dimensions import Facts, collect
 from .honours import Entry, Honours, decide
 from .monitor import rounded
 
-DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timeliness")
 DIM_LABELS = {"execution": "预算执行进度", "goal_quality": "绩效目标申报质量",
               "selfeval": "绩效自评得分", "rectification": "问题按期整改",
               "timeliness": "资料按时报送"}
