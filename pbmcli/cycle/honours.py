@@ -135,8 +135,9 @@ def decide(kind: str, groups: Mapping[str, Sequence[Entry]], pack: RulePack) -> 
             called = {e.key for e in _take(list(reversed(bottom)), pack.notice.interview_bottom)}
             graded = ({e.key for e in ordered if pack.grades.grade(e.score) in pack.notice.interview_grades}
                       if kind == "year" else set())
+            chosen = called | graded
             interview += [Interview(e, "grade" if e.key in graded else "rank")
-                          for e in ordered if e.key in called | graded]
+                          for e in ordered if e.key in chosen]
     red_rule, black_rule = rules_text(kind, pack)
     when = "本月" if kind == "month" else "本期"
     ranked = any(groups.values())
