@@ -2,12 +2,19 @@
 
 Targets: `rank --period 2026` < 2 s; recording 10,000 scored results < 30 s;
 `monitor` on a 100,000-row export < 10 s.  Run: python bench/ledger_bench.py [DIR]
+
+``measure_rank(folder)`` (also ``python bench/ledger_bench.py --rank [DIR]``): the CLI as a
+clerk runs it, ``pbm rank --period 2026 / 2026Q3 / 2026-10`` (table and --format json) against
+such a ledger (built in ``folder`` when missing), each a subprocess; target < 1 s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +30,9 @@ from pbmcli.ledger.units import Unit
 from pbmcli.model import Field, Finding, FormKind, Severity, Submission
 
 UNITS, MONTHS, PROJECTS = 2000, 12, 10
+TODAY = dt.datetime(2026, 11, 5)
+RANK_PERIODS = ("2026", "2026Q3", "2026-10")
+RANK_LEDGER = "rank-bench.sqlite"
 
 
 def timed(label: str, limit: float, func) -> float:
@@ -69,10 +79,69 @@ def write_export(path: Path, rows: int, rng: random.Random) -> None:
     wb.close()
 
 
+def rank_ledger(folder: Path) -> Path:
+    """The 2,000-unit ledger of ``measure_rank`` (execution for 12 months, 10,000 scored
+    forms), built once in ``folder``: the same seed gives the same ledger."""
+    path = folder / RANK_LEDGER
+    if path.exists():
+        return path
+    partial = folder / f"{RANK_LEDGER}.partial"
+    for stale in folder.glob(f"{partial.name}*"):
+        stale.unlink()
+    rng = random.Random(7)
+    led = Ledger.open(partial, lambda: TODAY)
+    led.upsert_units(units())
+    fill_execution(led, rng)
+    record_results(led, 10_000, rng)
+    led.close()
+    partial.rename(path)
+    return path
+
+
+def measure_rank(folder: Path, runs: int = 3, *, cpu: bool = False) -> dict[str, float]:
+    """Median seconds of ``pbm rank --period P`` (table) and ``… --format json`` for each
+    period of RANK_PERIODS, as subprocesses of this venv's ``pbm``; keys "2026 table" …
+    ``cpu``: the processor time (user + system) of the runs instead of the wall time, which a
+    busy machine stretches."""
+    import resource
+
+    db = rank_ledger(folder)
+    script = Path(sys.executable).with_name("pbm")
+    pbm = [str(script)] if script.exists() else [sys.executable, "-m", "pbmcli"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(COLUMNS="120")
+    out: dict[str, float] = {}
+    for period in RANK_PERIODS:
+        for fmt in ("table", "json"):
+            argv = [*pbm, "rank", "--period", period, "--format", fmt, "--db", str(db),
+                    "--date", TODAY.date().isoformat()]
+            took = []
+            for _ in range(runs):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                subprocess.run(argv, check=True, cwd=folder, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                wall = time.perf_counter() - start
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                took.append(used if cpu else wall)
+            out[f"{period} {fmt}"] = statistics.median(took)
+    return out
+
+
+def main_rank(folder: Path) -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    wall, cpu = measure_rank(folder), measure_rank(folder, cpu=True)
+    for name, took in wall.items():
+        print(f"pbm rank --period {name}: {took:.2f} s（处理器时间 {cpu[name]:.2f} s）"
+              f"(目标 < 1 s) {'OK' if took < 1 else '超时'}")
+    print(f"（1 分钟平均负载 {load:.2f}）")
+
+
 def main(folder: Path) -> None:
     rng = random.Random(7)
     pack = default_pack()
-    led = Ledger.open(folder / "bench.sqlite", lambda: dt.datetime(2026, 11, 5))
+    led = Ledger.open(folder / "bench.sqlite", lambda: TODAY)
     led.upsert_units(units())
     timed(f"写入执行数据 {UNITS * MONTHS * PROJECTS:,} 行", 60, lambda: fill_execution(led, rng))
     timed("记录 10,000 份已评分报表（每份一个事务）", 30, lambda: record_results(led, 10_000, rng))
@@ -85,10 +154,14 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1].startswith("-"):   # -h / --help is not a folder
+    args = sys.argv[1:]
+    run = main
+    if args[:1] == ["--rank"]:
+        run, args = main_rank, args[1:]
+    if args and args[0].startswith("-"):   # -h / --help is not a folder
         print(__doc__)
-    elif len(sys.argv) > 1:
-        main(Path(sys.argv[1]))
+    elif args:
+        run(Path(args[0]))
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            main(Path(tmp))
+            run(Path(tmp))

@@ -429,6 +429,8 @@ def _check_selection(select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
 
 def _check_severities(overrides: dict[str, Any]) -> None:
     """[rules] severity: known codes, and levels error / warning / info (any letter case)."""
+    if not overrides:   # nothing to check: the rule registry need not be loaded
+        return
     from .rules import resolve, suggest
 
     for code, level in overrides.items():

@@ -94,7 +94,7 @@ def _check_lists(pack: RulePack) -> None:
 
 
 def _check_rank(pack: RulePack) -> None:
-    from .cycle.ranking import DIMENSIONS
+    from .cycle import DIMENSIONS
 
     r = pack.rank
     keys = ("score", *DIMENSIONS, "code", "name")

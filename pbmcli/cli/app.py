@@ -67,6 +67,10 @@ def guarded(func: F) -> F:
     extra = [p for p, own in ((_QUIET, "quiet"), (_NO_COLOR, "no_color")) if own not in sig.parameters]
     wrapper.__signature__ = sig.replace(  # type: ignore[attr-defined]
         parameters=[*sig.parameters.values(), *extra])
+    # typer reads the annotations again (typing.get_type_hints): the evaluated ones, not the
+    # strings of `from __future__ import annotations` compiled a second time for every command
+    wrapper.__annotations__ = {name: p.annotation for name, p in sig.parameters.items()
+                               if p.annotation is not p.empty}
     return wrapper  # type: ignore[return-value]
 
 

@@ -7,7 +7,6 @@ from typing import Any
 import typer
 
 from ..errors import UsageError
-from ..model import num_text
 from .app import command
 from .output import folding, say
 
@@ -61,6 +60,8 @@ def _show(field: dict[str, Any] | None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        from ..model import num_text
+
         return f"{num_text(value)}%" if field.get("percent") else f"{num_text(value)}"
     return str(value)
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from ..model import num_text
 from .app import command
 from .options import (
     ConfigOpt,
@@ -71,6 +70,8 @@ def summary_row(fs: FileScore) -> list[Any]:
 
 
 def _g(value: Any) -> str:
+    from ..model import num_text
+
     if value is None:
         return "—"
     return f"{num_text(value)}" if isinstance(value, float) else str(value)
@@ -92,6 +93,7 @@ def _count(fs: FileScore, severity: str) -> int:
 
 def detail_rows(fs: FileScore) -> list[list[Any]]:
     """The indicator breakdown of one project: execution row, indicators, total."""
+    from ..model import num_text
     from ..scoring import METHOD_LABELS
 
     res = fs.result
@@ -134,6 +136,9 @@ def finding_rows(report: ScoreReport) -> list[list[Any]]:
 
 def _table(title: str, header: list[str], rows: list[list[Any]], wide: tuple[int, ...] = ()) -> Any:
     from rich.table import Table
+
+    from ..model import num_text
+
     table = Table(title=plain(title, style="bold"), title_justify="left")
     for i, name in enumerate(header):
         table.add_column(name, overflow="fold", ratio=2 if i in wide else None)

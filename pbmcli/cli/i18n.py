@@ -9,6 +9,8 @@ rather than breaking.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 _CONSTANTS = {
@@ -76,14 +78,15 @@ def _detail(text: str) -> str:
 
 def localise() -> None:
     """Apply every patch (idempotent, guarded).  The patches of typer's rich help module wait
-    until typer imports it (only to show help or an error), so a command does not pay for it."""
+    until typer imports it (only to show help or an error), so a command does not pay for it;
+    nor for pydantic, which typer would import to coerce option values."""
     import sys
 
     if "typer.rich_utils" in sys.modules:
         _patch_rich_utils()
     else:
         sys.meta_path.insert(0, _RichUtilsHook())
-    _apply((_usage_prefix, _type_labels, _builtin_options))
+    _apply((_usage_prefix, _type_labels, _builtin_options, _lean_params))
 
 
 def _patch_rich_utils() -> None:
@@ -107,11 +110,58 @@ class _RichUtilsHook:
         exec_module = loader.exec_module
 
         def patched(module: Any) -> None:
-            exec_module(module)
+            with _deferred_rich_modules():
+                exec_module(module)
             _patch_rich_utils()
 
         loader.exec_module = patched  # type: ignore[method-assign]
         return spec
+
+
+# rich modules typer's help module imports for what pbm never shows: Markdown help (pbm's help
+# is rich markup) and pretty tracebacks (disabled).  Their imports (markdown-it, pygments) are
+# ≈ 60 ms of `pbm --help`; while typer.rich_utils loads, these names stand in for the classes.
+_DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+class _StandIn(type):
+    """Metaclass of a stand-in: calling it, or any class attribute, loads the real class."""
+
+    _module: str
+
+    def _real(cls) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(cls._module), cls.__name__)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(cls._real(), name)
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        return isinstance(instance, cls._real())
+
+
+@contextmanager
+def _deferred_rich_modules() -> Iterator[None]:
+    """While typer.rich_utils executes, `from rich.markdown import Markdown` (…) gets a stand-in."""
+    import sys
+    import types
+
+    placed = {}
+    for module_name, class_name in _DEFERRED.items():
+        if module_name not in sys.modules:
+            module = types.ModuleType(module_name)
+            setattr(module, class_name, _StandIn(class_name, (), {"_module": module_name}))
+            placed[module_name] = sys.modules[module_name] = module
+    try:
+        yield
+    finally:
+        for module_name, module in placed.items():
+            if sys.modules.get(module_name) is module:
+                del sys.modules[module_name]
 
 
 def _apply(patches: tuple[Any, ...]) -> None:
@@ -120,6 +170,13 @@ def _apply(patches: tuple[Any, ...]) -> None:
             patch()
         except (ImportError, AttributeError, TypeError):  # another typer version
             continue
+
+
+def _lean_params() -> None:
+    """Option values coerced without pydantic (see ``lean_params``); typer's messages unchanged."""
+    from .lean_params import install
+
+    install()
 
 
 def _constants() -> None:

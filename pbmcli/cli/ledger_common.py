@@ -14,6 +14,8 @@ import typer
 from .output import folding
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from ..config import RulePack
     from ..ledger.store import Ledger
     from ..ledger.workspace import LedgerMode
@@ -91,12 +93,19 @@ def need_output(fmt: StrEnum, output: str | None, force: bool) -> None:
 def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:
     """A console table.  Numbers and codes, and short words (自评表, 已存在), are never wrapped;
     ``ratios`` (one per column, 0 = none) share the rest of the width among the long text columns."""
+    from .output import QuickTable, out
+
+    out.print(QuickTable(screen_table(title, header, rows, ratios)))
+
+
+def screen_table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> Table:
+    """The rich table ``print_table`` prints."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
 
     from ..textsafe import visible
-    from .output import out, plain
+    from .output import plain
 
     t = Table(title=plain(title), show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, expand=bool(ratios))
     cells = [[visible("" if v is None else f"{v:,.2f}" if isinstance(v, float) else str(v)) for v in r]
@@ -109,7 +118,7 @@ def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Se
                      justify="right" if short and cells else "left", ratio=ratio)
     for r in cells:
         t.add_row(*map(plain, r))  # data, never markup: a unit called 单位[/] prints as it is
-    out.print(folding(t))
+    return folding(t)
 
 
 def print_notes(lines: list[str], quiet: bool = False) -> None:

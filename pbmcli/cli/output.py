@@ -31,7 +31,9 @@ from ..textsafe import has_control, visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Any
 
+    from rich.console import ConsoleOptions
     from rich.segment import Segment
     from rich.table import Table
     from rich.text import Text
@@ -136,6 +138,105 @@ def folding(table: Table) -> Table:
         if column.overflow == "ellipsis":
             column.overflow = "fold"
     return table
+
+
+class QuickTable:
+    """``table`` printed exactly as rich prints it, but with the body rows written here when
+    every body cell is plain one-line text that fits its column: rich spends about 0.2 ms on a
+    cell, seconds for a 2,000-unit ranking.  The title, header, rules and column widths are
+    still rich's own (widths measured on the rows holding each column's widest cell and
+    longest word, which are what rich's measurement takes); any other table is rich's."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Any]:
+        lines = self._lines(console, options)
+        if lines is None:
+            yield self.table
+            return
+        from rich.segment import Segment
+
+        for line in lines:
+            yield from ([Segment(line)] if isinstance(line, str) else line)
+            yield Segment.line()
+
+    def _plain_body(self) -> list[list[str]] | None:
+        t = self.table
+        if (t.expand or t.width is not None or t.min_width is not None or not t.show_header or t.show_footer
+                or t.show_lines or t.leading or t.caption or t.row_styles or t.collapse_padding
+                or not _unstyled(t.style) or not _unstyled(t.border_style) or t.box is None or not t.show_edge or not t.rows
+                or t.padding[0] or t.padding[2] or any(r.style or r.end_section for r in t.rows)):
+            return None
+        from rich.text import Text
+
+        columns = []
+        for c in t.columns:
+            if not _unstyled(c.style) or c.width is not None or c.ratio is not None or c.justify not in ("left", "right"):
+                return None
+            cells = c._cells   # plain one-line text as ``plain`` makes it, nothing rich lays out itself
+            if not all(isinstance(x, Text) and type(x) is Text and not x.spans and _unstyled(x.style)
+                       and x.justify is None and x.overflow is None for x in cells):
+                return None
+            text = [x.plain for x in cells]   # type: ignore[union-attr]
+            if not all(x == x.strip() and x.isprintable() for x in text):
+                return None
+            columns.append(text)
+        return columns
+
+    def _lines(self, console: Console, options: ConsoleOptions) -> list[Any] | None:
+        import copy
+        from dataclasses import replace
+
+        from rich.cells import cell_len
+        from rich.segment import Segment
+
+        body = self._plain_body()
+        t = self.table
+        if body is None or t.box is None:
+            return None
+        size: dict[str, int] = {}
+
+        def width(x: str) -> int:
+            n = size.get(x)
+            if n is None:
+                n = size[x] = cell_len(x)
+            return n
+
+        picks = set()   # the rows rich's measurement depends on: widest cell, longest word
+        for text in body:
+            picks.add(max(range(len(text)), key=lambda i: width(text[i])))
+            picks.add(max(range(len(text)),
+                          key=lambda i: max(map(width, text[i].split()), default=0) if " " in text[i] else width(text[i])))
+        sample = copy.copy(t)
+        sample.columns = [replace(c, _cells=[c._cells[i] for i in sorted(picks)]) for c in t.columns]
+        sample.rows = [t.rows[i] for i in sorted(picks)]
+        widths = sample._calculate_column_widths(console, options.update_width(options.max_width - t._extra_width))
+        last = len(t.columns) - 1
+        pads = [(0 if j == 0 and not t.pad_edge else t.padding[3], 0 if j == last and not t.pad_edge else t.padding[1])
+                for j in range(len(t.columns))]
+        room = [w - left - right for w, (left, right) in zip(widths, pads, strict=True)]
+        if any(width(x) > r for text, r in zip(body, room, strict=True) for x in text):
+            return None   # a cell wraps: rich lays it out
+        head = copy.copy(t)
+        head.columns = [replace(c, _cells=[], width=r) for c, r in zip(t.columns, room, strict=True)]
+        head.rows = []
+        framed = list(Segment.split_lines(console.render(head, options)))
+        box = t.box.substitute(options, safe=t.safe_box if t.safe_box is not None else console.safe_box)
+        rows = []
+        for i, row in enumerate(zip(*body, strict=True)):
+            left, divider, right = ((box.foot_left, box.foot_vertical, box.foot_right) if i == len(t.rows) - 1
+                                    else (box.mid_left, box.mid_vertical, box.mid_right))
+            cells = []
+            for x, r, (pl, pr), c in zip(row, room, pads, t.columns, strict=True):
+                fill = " " * (r - width(x))
+                cells.append(" " * pl + (fill + x if c.justify == "right" else x + fill) + " " * pr)
+            rows.append(left + divider.join(cells) + right)
+        return [*framed[:-1], *rows, framed[-1]]
+
+
+def _unstyled(style: object) -> bool:
+    return style is None or style in ("", "none") or (not isinstance(style, str) and not style)
 
 
 _SEGMENT = r"[^\s/\\，。、；：？！（）「」“”]+"

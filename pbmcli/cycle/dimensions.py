@@ -55,12 +55,12 @@ def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) -> None:
                         for k in keys}
     quarters = [[m for m in with_data if Period.parse(m).overlaps(q)] for q in p.quarters]
     groups = [ms for ms in quarters if ms] if p.kind == "year" else [with_data]
+    month_tp = time_progress(p, pack.monitor.time_progress) if p.kind == "month" else 0.0
     for k in keys:
         facts.scores[k]["execution"] = _aggregate(groups, per_month, k, cfg.quarter_execution)
         facts.details[k]["execution"] = {m: per_month[m][k] for m in with_data}
         if p.kind == "month":
-            facts.details[k]["month"] = _month_figures(*data[months[0]].get(k, (0.0, 0.0)),
-                                                       time_progress(p, pack.monitor.time_progress))
+            facts.details[k]["month"] = _month_figures(*data[months[0]].get(k, (0.0, 0.0)), month_tp)
 
 
 def _month_figures(budget: float, spent: float, tp: float) -> dict[str, float | None]:
@@ -82,14 +82,20 @@ def _aggregate(groups: list[list[str]], per_month: dict[str, dict[str, float]], 
     return combine([combine([per_month[m][key] for m in ms]) for ms in groups])
 
 
-def overlapping(rows: list[SubmissionRecord], p: Period) -> list[SubmissionRecord]:
-    """The rows whose period overlaps ``p`` (unparseable periods are left out)."""
-    hits: dict[str, bool] = {}
+def _periods(rows: list[SubmissionRecord]) -> dict[str, Period | None]:
+    """Each period text of ``rows`` parsed once (None: unparseable)."""
+    out: dict[str, Period | None] = {}
     for text in {r.period for r in rows}:
         try:
-            hits[text] = Period.parse(text).overlaps(p)
+            out[text] = Period.parse(text)
         except UsageError:
-            hits[text] = False
+            out[text] = None
+    return out
+
+
+def overlapping(rows: list[SubmissionRecord], p: Period) -> list[SubmissionRecord]:
+    """The rows whose period overlaps ``p`` (unparseable periods are left out)."""
+    hits = {text: q is not None and q.overlaps(p) for text, q in _periods(rows).items()}
     return [r for r in rows if hits[r.period]]
 
 
@@ -110,26 +116,24 @@ def cutoff(ledger: Ledger, p: Period, pack: RulePack) -> dt.date:
 
 def _contained(rows: list[SubmissionRecord], p: Period) -> list[SubmissionRecord]:
     """The rows whose period lies within ``p`` (a year-end self-evaluation is not a Q3 one)."""
-    out = []
-    for r in rows:
-        try:
-            q = Period.parse(r.period)
-        except UsageError:
-            continue
-        if p.start <= q.start and q.end <= p.end:
-            out.append(r)
-    return out
+    start, end = p.start, p.end
+    inside = {text: q is not None and start <= q.start and q.end <= end for text, q in _periods(rows).items()}
+    return [r for r in rows if inside[r.period]]
 
 
-def as_of(ledger: Ledger, p: Period, day: dt.date) -> list[SubmissionRecord]:
+def as_of(ledger: Ledger, p: Period, day: dt.date,
+          recorded: list[SubmissionRecord] | None = None) -> list[SubmissionRecord]:
     """The submissions overlapping ``p`` as they stood on ``day``: of each chain of versions
     the latest one recorded by then.  A chain whose first version came later still counts
     with that first version (a clerk who starts with pbm mid-year ingests old forms late);
-    its replacements after ``day`` do not."""
-    history = overlapping(ledger.submissions(current=False, year=p.year), p)
+    its replacements after ``day`` do not.  ``recorded``: the ledger's submissions of the
+    year, every version, when the caller has read them already."""
+    history = overlapping(_year(ledger, p, recorded), p)
     by_id = {r.id: r for r in history}
 
     def head(r: SubmissionRecord) -> int:
+        if r.superseded_by is None:   # the usual case: a current version
+            return r.id
         seen = set()
         while r.superseded_by is not None and r.superseded_by in by_id and r.id not in seen:
             seen.add(r.id)
@@ -148,9 +152,16 @@ def as_of(ledger: Ledger, p: Period, day: dt.date) -> list[SubmissionRecord]:
     return sorted(out, key=lambda r: r.id)
 
 
-def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) -> None:
+def _year(ledger: Ledger, p: Period, recorded: list[SubmissionRecord] | None) -> list[SubmissionRecord]:
+    """Every version of the submissions of ``p``'s year (``recorded`` when already read)."""
+    return ledger.submissions(current=False, year=p.year) if recorded is None else recorded
+
+
+def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: Facts,
+                     recorded: list[SubmissionRecord] | None) -> None:
     cfg = pack.rank
-    current = as_of(ledger, p, cutoff(ledger, p, pack))
+    recorded = _year(ledger, p, recorded)
+    current = as_of(ledger, p, cutoff(ledger, p, pack), recorded)
     selfs = {r.id for r in _contained([r for r in current if r.form == "selfeval"], p)}
     subs = [r for r in current if r.form != "selfeval" or r.id in selfs]
     goals = _by_unit([r for r in subs if r.form == "goal"], facts)
@@ -164,7 +175,7 @@ def _submission_dims(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) ->
             {"id": r.id, "project": r.project, "path": r.path, "errors": r.errors,
              "warnings": r.warnings, "score": rounded(s)} for r, s in zip(rows, each, strict=True)]
     _selfeval(_by_unit([r for r in subs if r.form == "selfeval"], facts), facts)
-    _timeliness(ledger, subs, p, pack, facts)
+    _timeliness(recorded, subs, p, pack, facts)
 
 
 def _selfeval(selfs: dict[str, list[SubmissionRecord]], facts: Facts) -> None:
@@ -181,7 +192,7 @@ def _selfeval(selfs: dict[str, list[SubmissionRecord]], facts: Facts) -> None:
                                          "total": r.total, "grade": r.grade} for r in rows]
 
 
-def _timeliness(ledger: Ledger, subs: list[SubmissionRecord], p: Period, pack: RulePack,
+def _timeliness(recorded: list[SubmissionRecord], subs: list[SubmissionRecord], p: Period, pack: RulePack,
                 facts: Facts) -> None:
     forms = sorted({r.form for r in subs if r.form != "unknown"})
     if not forms:
@@ -189,8 +200,7 @@ def _timeliness(ledger: Ledger, subs: list[SubmissionRecord], p: Period, pack: R
     facts.applicable.append("timeliness")
     first: dict[tuple[str, str], bool] = {}
     counted = {(r.form, r.period) for r in subs}
-    history = [r for r in overlapping(ledger.submissions(current=False, year=p.year), p)
-               if (r.form, r.period) in counted]
+    history = [r for r in overlapping(recorded, p) if (r.form, r.period) in counted]
     dues = {t: (Period.parse(t).end + dt.timedelta(days=pack.rank.grace_days)).isoformat()
             for t in {r.period for r in history}}
     for r in history:
@@ -224,11 +234,14 @@ def _rectification(ledger: Ledger, p: Period, facts: Facts) -> None:
              "done_at": r.done_at, "on_time": r.done_on_time()} for r in items]
 
 
-def collect(ledger: Ledger, p: Period, pack: RulePack) -> Facts:
+def collect(ledger: Ledger, p: Period, pack: RulePack,
+            recorded: list[SubmissionRecord] | None = None) -> Facts:
+    """The facts of ``p``; ``recorded``: every version of the submissions of its year, when
+    the caller has read them already (a ranking and the one before it in the same year)."""
     facts = Facts()
     _execution(ledger, p, pack, facts)
     if p.kind != "month":
-        _submission_dims(ledger, p, pack, facts)
+        _submission_dims(ledger, p, pack, facts, recorded)
         _rectification(ledger, p, facts)
     for k, name_code in ledger.execution_names([str(m) for m in p.months]).items():
         facts.names.setdefault(k, name_code)

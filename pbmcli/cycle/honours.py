@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..config import RulePack
-from .monitor import LEVEL_RED, LEVEL_YELLOW, warning_level
 
 MONTH_BLACK_LEVELS = ("yellow", "red", "behind")
 GRADES = ("优", "良", "中", "差")
@@ -98,6 +97,9 @@ def _qualifies(e: Entry, kind: str, pack: RulePack) -> tuple[bool, bool]:
     if kind == "month":
         if e.gap is None:
             return False, False
+        # here, not at the top: config checks import this module, and monitor loads the ledger
+        from .monitor import LEVEL_RED, LEVEL_YELLOW, warning_level
+
         level = pack.rank.month_black_level
         black = (e.gap < 0 if level == "behind"
                  else warning_level(e.gap, pack) in ((LEVEL_RED,) if level == "red" else (LEVEL_RED, LEVEL_YELLOW)))
@@ -133,8 +135,9 @@ def decide(kind: str, groups: Mapping[str, Sequence[Entry]], pack: RulePack) -> 
             called = {e.key for e in _take(list(reversed(bottom)), pack.notice.interview_bottom)}
             graded = ({e.key for e in ordered if pack.grades.grade(e.score) in pack.notice.interview_grades}
                       if kind == "year" else set())
+            chosen = called | graded
             interview += [Interview(e, "grade" if e.key in graded else "rank")
-                          for e in ordered if e.key in called | graded]
+                          for e in ordered if e.key in chosen]
     red_rule, black_rule = rules_text(kind, pack)
     when = "本月" if kind == "month" else "本期"
     ranked = any(groups.values())

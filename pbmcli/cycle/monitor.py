@@ -34,6 +34,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -76,16 +77,18 @@ def warning_level(gap: float | None, pack: RulePack) -> str:
     return LEVEL_OK
 
 
+_STEPS: dict[int, Decimal] = {}   # d -> 10**-d, made once (a ranking rounds every cell)
+
+
 def rounded(x: float | None, d: int = 2) -> float | None:
     """Half-up rounding to ``d`` decimals (2.345 → 2.35); None passes through, and so does a
     non-finite value as None (never NaN/inf in JSON); a huge value needs no rounding."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     if x is None or not math.isfinite(x):
         return None
     if abs(x) >= 1e15:  # beyond float's decimal precision: rounding changes nothing
         return float(x)
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP))
+    step = _STEPS.get(d) or _STEPS.setdefault(d, Decimal(1).scaleb(-d))
+    return float(Decimal(repr(x)).quantize(step, rounding=ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------- export reading

@@ -54,14 +54,15 @@ from typing import Any
 
 from .. import __version__
 from ..config import RulePack
+from ..ledger.records import SubmissionRecord
 from ..ledger.store import Ledger
 from ..ledger.units import Unit
 from ..period import Period
+from . import DIMENSIONS
 from .dimensions import Facts, collect
 from .honours import Entry, Honours, decide
 from .monitor import rounded
 
-DIMENSIONS = ("execution", "goal_quality", "selfeval", "rectification", "timeliness")
 DIM_LABELS = {"execution": "预算执行进度", "goal_quality": "绩效目标申报质量",
               "selfeval": "绩效自评得分", "rectification": "问题按期整改",
               "timeliness": "资料按时报送"}
@@ -132,14 +133,15 @@ class Ranking:
         return self.honours.lines() if self.honours and self.rows() else []
 
     def to_dict(self) -> dict[str, Any]:
+        interview = self.honours.interview if self.honours else ()
+        called = self._pick([i.entry for i in interview])
         return {
             "tool": "pbm", "version": __version__, "period": self.period, "kind": self.kind,
             "groups": [{"group": g, "rows": [r.to_dict() for r in rows]}
                        for g, rows in self.groups.items()],
             "red": [r.brief() for r in self.red()],
             "black": [r.brief() for r in self.black()],
-            "interview": [{**self._pick([i.entry])[0].brief(), "basis": i.basis}
-                          for i in (self.honours.interview if self.honours else ())],
+            "interview": [{**r.brief(), "basis": i.basis} for r, i in zip(called, interview, strict=True)],
             "list_rules": {"red": self.honours.red_rule if self.honours else "",
                            "black": self.honours.black_rule if self.honours else ""},
             "list_notes": {"red": self.honours.red_note if self.honours else "",
@@ -282,11 +284,27 @@ def _sort_and_rank(rows: list[RankRow], pack: RulePack) -> dict[str, list[RankRo
 
 def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = True) -> Ranking:
     """Rank the units for a month, quarter or year from the ledger."""
-    p = Period.parse(period)
+    return _rank(ledger, Period.parse(period), pack, with_change, _Reads(ledger.units()))
+
+
+@dataclass
+class _Reads:
+    """What a ranking and the one before it (for the change column) both read: once."""
+
+    units: list[Unit]
+    submissions: dict[int, list[SubmissionRecord]] = field(default_factory=dict)  # by year
+
+    def year(self, ledger: Ledger, year: int) -> list[SubmissionRecord]:
+        if year not in self.submissions:
+            self.submissions[year] = ledger.submissions(current=False, year=year)
+        return self.submissions[year]
+
+
+def _rank(ledger: Ledger, p: Period, pack: RulePack, with_change: bool, reads: _Reads) -> Ranking:
     _check(pack)
-    facts = collect(ledger, p, pack)
+    facts = collect(ledger, p, pack, reads.year(ledger, p.year) if p.kind != "month" else None)
     weights = _weights(pack, facts.applicable, p.kind)
-    units = ledger.units()
+    units = reads.units
     rows, missing = _rows(facts, units, weights, pack, p.kind)
     groups = _sort_and_rank(rows, pack)
     dropped = [d for d in DIMENSIONS if d not in weights and pack.rank.weights.get(d)]
@@ -294,7 +312,7 @@ def rank(ledger: Ledger, period: str, pack: RulePack, *, with_change: bool = Tru
                      dict(facts.details), dropped if p.kind != "month" else [])
     result.honours = decide(p.kind, {g: [_entry(r) for r in rows] for g, rows in groups.items()}, pack)
     if with_change:
-        before = rank(ledger, str(p.previous()), pack, with_change=False)
+        before = _rank(ledger, p.previous(), pack, False, reads)
         prev = {(r.group, r.key): r.rank for r in before.rows()}
         for r in result.rows():
             was = prev.get((r.group, r.key))
