@@ -106,12 +106,21 @@ def _run(db: Path, inbox: Path, pack: RulePack, jobs: int) -> dict[str, Any]:
         return ingest(led, [inbox], "2026", pack, jobs=jobs).to_dict()
 
 
-def test_the_pool_records_what_one_process_records(inbox: Path, tmp_path: Path, pack: RulePack,
-                                                    pooled: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
-    alone = _run(tmp_path / "一个进程.sqlite", inbox, pack, jobs=1)
+def _cli(db: Path, inbox: Path, jobs: int) -> dict[str, Any]:
+    assert_clean_run(invoke("ledger", "--units", EXAMPLES / "units.xlsx", "--db", db))
+    run = invoke("ingest", inbox, "--period", "2026", "--db", db, "--jobs", str(jobs), "--format", "json")
+    assert_clean_run(run)
+    assert run.exit_code == 0, run.stderr
+    data: dict[str, Any] = run.json()
+    return data
+
+
+def test_the_pool_records_what_one_process_records(inbox: Path, tmp_path: Path, pooled: list[int],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = _cli(tmp_path / "一个进程.sqlite", inbox, jobs=1)
     assert pooled == []
     monkeypatch.setattr(workspace, "RECORD_BATCH", 7)  # 11 transactions; the resent versions in later ones
-    together = _run(tmp_path / "两个进程.sqlite", inbox, pack, jobs=2)
+    together = _cli(tmp_path / "两个进程.sqlite", inbox, jobs=2)
     assert pooled == [80]
     assert together == alone
     assert _contents(tmp_path / "两个进程.sqlite") == _contents(tmp_path / "一个进程.sqlite")

@@ -276,8 +276,8 @@ def crashed_file(item: InputItem, message: str) -> FormRead:
     return FormRead(item.display, error=input_error_finding(InputError(item.display, message, code)))
 
 
-def _unit_of(read: FormRead, matcher: UnitMatcher | None) -> tuple[str | None, str, Finding | None]:
-    name = read.head.unit if read.head is not None else ""
+def _unit_of(read: FormRead, head: FormHead, matcher: UnitMatcher | None) -> tuple[str | None, str, Finding | None]:
+    name = head.unit
     if matcher is None:
         return read.code, name, None
     unit = matcher.match(read.code, name) or matcher.match(None, read.department)
@@ -360,7 +360,7 @@ def _accept(read: FormRead, matcher: UnitMatcher | None, result: IngestResult, s
         result.items.append(IngestItem(read.display, "unreadable", internal_error=read.internal_error))
         result.findings += [read.error] if read.error is not None else []
     else:
-        result.items.append(_prepare(read, matcher, result, recorder))
+        result.items.append(_prepare(read, read.head, matcher, result, recorder))
 
 
 def _known(item: InputItem, known: dict[str, Any], period: str) -> IngestItem | None:
@@ -424,21 +424,20 @@ def _not_submitted(ledger: Ledger, units: Sequence[Unit], period: str,
     return out
 
 
-def _prepare(read: FormRead, matcher: UnitMatcher | None, result: IngestResult,
+def _prepare(read: FormRead, head: FormHead, matcher: UnitMatcher | None, result: IngestResult,
              recorder: _Recorder) -> IngestItem:
     """Match one form's unit: its result line, its record queued on ``recorder``."""
-    assert read.head is not None
     findings = list(read.findings)
-    code, name, miss = _unit_of(read, matcher)
+    code, name, miss = _unit_of(read, head, matcher)
     if miss is not None:
         findings.append(miss)
         result.findings.append(miss)
     sev = [f.severity for f in findings]
     score = read.score
-    entry = IngestItem(read.display, "new", read.head.kind.value, name, code or "", read.head.project,
+    entry = IngestItem(read.display, "new", head.kind.value, name, code or "", head.project,
                        sev.count(Severity.ERROR), sev.count(Severity.WARNING),
                        score.total if score else None, score.grade if score else None)
-    recorder.add(entry, (read.head, findings, score, recorder.period, code, name))
+    recorder.add(entry, (head, findings, score, recorder.period, code, name))
     return entry
 
 
