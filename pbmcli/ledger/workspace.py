@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib
 from collections.abc import Sequence
@@ -233,7 +234,7 @@ def _analyse(sub: Submission, pack: RulePack) -> tuple[list[Finding], Any]:
 
 def _kept(f: Finding) -> Finding:
     """A finding cut down to what ``Ledger.record_submission`` stores (a smaller result)."""
-    return Finding(f.code, f.severity, f.message, sheet=f.sheet, cell=f.cell)
+    return dataclasses.replace(f, path="", expected=None, actual=None, related=None)
 
 
 def _monitor_skip(period: str) -> str:
