@@ -124,9 +124,10 @@ def test_the_pool_records_what_one_process_records(inbox: Path, tmp_path: Path, 
     assert pooled == [80]
     assert together == alone
     assert _contents(tmp_path / "两个进程.sqlite") == _contents(tmp_path / "一个进程.sqlite")
-    # by hand: 50 forms of the examples are new, the goal form sent twice and the 12 copies are
-    # 已存在 (recorded in this run), the 12 resent versions replace the examples they repeat,
-    # and the contacts list is no form; exports and monitoring forms are skipped, as are the
+    # by hand: 50 forms of the examples are new; the goal form the examples hold twice and the
+    # second of each byte-identical pair (the examples sort after 副本) are 已存在, recorded in
+    # this run; the 12 resent versions (重报, sorted last) replace the examples they repeat; the
+    # contacts list is no form; exports and monitoring forms are skipped, as are the
     # instructions .txt, the notice .docx and the lock file
     statuses = Counter(i["status"] for i in together["items"])
     assert statuses == {"new": 50, "duplicate": 1 + COPIES, "superseded": COPIES, "unreadable": 1}
