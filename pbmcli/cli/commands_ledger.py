@@ -25,8 +25,8 @@ from .ledger_common import (
     print_table,
     rule_pack,
 )
-from .options import ConfigOpt, ForceOpt, OutputOpt, QuietOpt, RulesOpt
-from .output import say
+from .options import ConfigOpt, ForceOpt, JobsOpt, OutputOpt, QuietOpt, RulesOpt, resolve_jobs
+from .output import exit_on_internal_errors, say
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -207,14 +207,16 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help
                fmt: Annotated[ScreenFmt, typer.Option("--format", "-f", help="输出格式：table（默认）或 json。")] = ScreenFmt.table,
                date: Annotated[str | None, typer.Option("--date", help="收件日期（YYYY-MM-DD），用于判断是否按时报送；默认今天。")] = None,
                strict: Annotated[bool, typer.Option("--strict", help="有报表存在“错误”级问题时退出码为 1（默认记入台账即为 0，便于 && 连写）。")] = False,
+               jobs: JobsOpt = None,
                config: ConfigOpt = None, rules: RulesOpt = None) -> None:
     from ..ledger.workspace import ingest
     from ..period import Period
 
     pack = rule_pack(rules, config)
     Period.parse(period)
+    n_jobs = resolve_jobs(jobs)
     with open_db(pack, db, date, mode="create") as ledger:
-        res = ingest(ledger, paths, period, pack)
+        res = ingest(ledger, paths, period, pack, jobs=n_jobs, progress=True)
     if fmt is ScreenFmt.json:
         emit_json(res.to_dict(), None, False)
     else:
@@ -228,6 +230,7 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help
     if with_errors and fmt is not ScreenFmt.json:
         print_notes([f"{len(with_errors)} 份报表有“错误”级问题，已照常记入台账；"
                      "可用 pbm notice return 生成退回修改意见，单位重报后再导入即替代旧版本。"])
+    exit_on_internal_errors(res.internal_errors)
     if strict and (any(f.severity.value == "error" for f in res.findings) or with_errors):
         raise typer.Exit(1)
 

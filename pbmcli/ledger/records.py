@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model import FormKind, Submission
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,47 @@ class RecordResult:
     superseded: int | None = None
     period: str | None = None
     path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormHead:
+    """What the ledger keeps of a read form besides its findings and score (``record_submission``
+    takes this or the whole Submission): small enough to come back from a worker process."""
+
+    path: str
+    sha256: str
+    kind: FormKind
+    unit: str
+    project: str
+
+    @classmethod
+    def of(cls, sub: Submission) -> FormHead:
+        return cls(sub.path, sub.sha256, sub.kind, sub.unit, sub.project)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreColumns:
+    """What the ledger keeps of a self-evaluation's score: the columns of ``scores``."""
+
+    total: float | None = None
+    self_total: float | None = None
+    grade: str | None = None
+    self_grade: str | None = None
+    execution_rate: float | None = None
+    budget: float | None = None
+    spent: float | None = None
+    difference: float | None = None
+
+    @classmethod
+    def of(cls, score: Any) -> ScoreColumns:
+        """A ScoreResult's columns (tolerant of a partial object; columns are columns)."""
+        if isinstance(score, ScoreColumns):
+            return score
+        ex = getattr(score, "execution", None)
+        return cls(getattr(score, "total", None), getattr(score, "self_total", None),
+                   getattr(score, "grade", None), getattr(score, "self_grade", None),
+                   getattr(ex, "rate", None), getattr(ex, "budget", None), getattr(ex, "spent", None),
+                   getattr(score, "difference", None))
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,11 @@ from .records import (
     ExecutionRow,
     ExecutionSource,
     FindingRecord,
+    FormHead,
     RecordResult,
     Rectification,
     Removed,
+    ScoreColumns,
     SubmissionRecord,
 )
 from .units import Unit
@@ -458,20 +460,21 @@ class Ledger:
             return c.execute("DELETE FROM units WHERE code = ?", (code,)).rowcount > 0
 
     # ------------------------------------------------------------------ submissions
-    def record_submission(self, sub: Submission, findings: Sequence[Finding], score: Any,
+    def record_submission(self, sub: Submission | FormHead, findings: Sequence[Finding], score: Any,
                           period: str, unit_code: str | None = None,
                           unit_name: str | None = None) -> RecordResult:
-        """Record one read form with its findings and score (a ScoreResult or None)."""
+        """Record one read form (or its FormHead) with its findings (code, severity, sheet, cell
+        and message are kept) and score (a ScoreResult, its ScoreColumns, or None)."""
         with self.transaction() as c:
             return self._record_submission(c, sub, findings, score, period, unit_code, unit_name)
 
-    def record_many(self, items: Iterable[tuple[Submission, Sequence[Finding], Any, str,
+    def record_many(self, items: Iterable[tuple[Submission | FormHead, Sequence[Finding], Any, str,
                                                  str | None, str | None]]) -> list[RecordResult]:
         """Record several submissions in one transaction."""
         with self.transaction() as c:
             return [self._record_submission(c, *item) for item in items]
 
-    def _record_submission(self, c: sqlite3.Connection, sub: Submission,
+    def _record_submission(self, c: sqlite3.Connection, sub: Submission | FormHead,
                            findings: Sequence[Finding], score: Any, period: str,
                            unit_code: str | None, unit_name: str | None) -> RecordResult:
         old = c.execute("SELECT id, period, path FROM submissions WHERE sha256 = ?",
@@ -749,9 +752,7 @@ class Ledger:
 
 
 def _score_row(score: Any) -> tuple[Any, ...]:
-    """ScoreResult → scores columns (tolerant of a partial object)."""
-    ex = getattr(score, "execution", None)
-    return (getattr(score, "total", None), getattr(score, "self_total", None),
-            getattr(score, "grade", None), getattr(score, "self_grade", None),
-            getattr(ex, "rate", None), getattr(ex, "budget", None), getattr(ex, "spent", None),
-            getattr(score, "difference", None))
+    """ScoreResult (or its ScoreColumns) → scores columns."""
+    c = ScoreColumns.of(score)
+    return (c.total, c.self_total, c.grade, c.self_grade, c.execution_rate, c.budget, c.spent,
+            c.difference)

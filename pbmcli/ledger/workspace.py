@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,11 +16,12 @@ from ..engine import input_error_finding
 from ..errors import InputError, PbmError, UsageError
 from ..model import Finding, FormKind, Severity, Submission
 from ..period import Period
+from .records import FormHead, ScoreColumns
 from .store import Clock, Ledger
 from .units import UNIT_HEADERS, Unit, UnitMatcher, find_header, read_sheets, read_units
 
 if TYPE_CHECKING:
-    from ..readers.inputs import InputItem
+    from ..readers.inputs import InputItem, Skipped
 
 FOLDERS = ("收件/目标申报", "收件/自评", "收件/执行", "收件/监控", "输出", "通报")
 
@@ -155,6 +159,8 @@ def directory_units(pack: RulePack, db: str | Path | None = None) -> list[Unit]:
 
 # --------------------------------------------------------------------------- ingest
 
+RECORD_BATCH = 200  # forms written to the ledger per transaction (memory stays flat)
+
 
 @dataclass
 class IngestItem:
@@ -170,9 +176,13 @@ class IngestItem:
     grade: str | None = None
     recorded_period: str = ""  # a duplicate: the period the ledger holds the file under
     note: str = ""
+    internal_error: str = ""  # pbm itself failed on this file (a bug): not recorded, exit 3
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if not self.internal_error:
+            del out["internal_error"]
+        return out
 
 
 @dataclass
@@ -183,6 +193,11 @@ class IngestResult:
     missing: list[dict[str, str]] = field(default_factory=list)  # units with no form: 未报送
     skipped: list[dict[str, str]] = field(default_factory=list)  # not spreadsheets: {path, reason}
 
+    @property
+    def internal_errors(self) -> list[tuple[str, str]]:
+        """(path, error) of the files pbm itself failed on (bugs: the command exits 3)."""
+        return [(i.path, i.internal_error) for i in self.items if i.internal_error]
+
     def to_dict(self) -> dict[str, Any]:
         from .. import __version__
 
@@ -190,6 +205,22 @@ class IngestResult:
                 "items": [i.to_dict() for i in self.items],
                 "findings": [{"path": f.path, **f.to_dict()} for f in self.findings],
                 "missing": self.missing, "skipped": self.skipped}
+
+
+@dataclass(frozen=True, slots=True)
+class FormRead:
+    """One new file as read, checked and scored by ``ingest_file`` (in a worker process): what
+    the ledger and the result line need of it, never the whole Submission (~45 KB a form)."""
+
+    display: str
+    head: FormHead | None = None  # the form read; None: nothing to record
+    code: str | None = None  # 单位编码 (else 主管部门编码) as written on the form
+    department: object = None  # 主管部门 as written: matched when the unit's name is not
+    findings: tuple[Finding, ...] = ()  # check's findings, as much of them as the ledger keeps
+    score: ScoreColumns | None = None  # self-evaluations
+    skip: str = ""  # not a form to ingest with this period: why (已跳过)
+    error: Finding | None = None  # unreadable: the reader's F finding
+    internal_error: str = ""  # pbm failed on the file (a bug)
 
 
 def _analyse(sub: Submission, pack: RulePack) -> tuple[list[Finding], Any]:
@@ -201,58 +232,117 @@ def _analyse(sub: Submission, pack: RulePack) -> tuple[list[Finding], Any]:
     return findings, score
 
 
-def _unit_of(sub: Submission, matcher: UnitMatcher | None) -> tuple[str | None, str, Finding | None]:
-    code_field = sub.head("unit_code").value or sub.head("department_code").value
-    code = str(code_field) if code_field is not None else None
+def _kept(f: Finding) -> Finding:
+    """A finding cut down to what ``Ledger.record_submission`` stores (a smaller result)."""
+    return dataclasses.replace(f, path="", expected=None, actual=None, related=None)
+
+
+def _monitor_skip(period: str) -> str:
+    return (f"这是绩效运行监控表，按月份处理：请用 pbm monitor 所在文件夹（如 收件/监控/{Period.parse(period).year}-08/）"
+            f"给指标亮灯，不按 {period} 记入台账")
+
+
+EXPORT_SKIP = "这是预算执行数据导出表，不是绩效表格；请用 pbm monitor 该文件 --record 记入台账"
+
+
+def ingest_file(item: InputItem, pack: RulePack, period: str) -> FormRead:
+    """Read, check and score one file the ledger does not hold (``run_batch``'s work: runs in a
+    worker process; unit matching and recording stay with the caller)."""
+    from ..readers import read_submission
+
+    try:
+        sub = read_submission(item, pack.lexicon())
+    except InputError as exc:
+        if exc.code == "F003" and _is_execution_export(item, pack):
+            return FormRead(item.display, skip=EXPORT_SKIP)
+        return FormRead(item.display, error=input_error_finding(exc))
+    if sub.kind is FormKind.MONITOR and Period.parse(period).kind != "month":
+        return FormRead(item.display, skip=_monitor_skip(period))
+    findings, score = _analyse(sub, pack)
+    code = sub.head("unit_code").value or sub.head("department_code").value
+    return FormRead(item.display, FormHead.of(sub), str(code) if code is not None else None,
+                    sub.head("department").value, tuple(_kept(f) for f in findings),
+                    None if score is None else ScoreColumns.of(score))
+
+
+def crashed_file(item: InputItem, message: str) -> FormRead:
+    """``run_batch``'s result for a file whose work failed: a worker process the file killed
+    (F001) or a file over its time budget (F009) is unreadable, as a reader's InputError; a
+    Python exception is a bug of pbm (the file is not recorded; exit 3 after the run)."""
+    from ..batch import file_fault
+
+    code = file_fault(message)
+    if code is None:
+        return FormRead(item.display, internal_error=message)
+    return FormRead(item.display, error=input_error_finding(InputError(item.display, message, code)))
+
+
+def _unit_of(read: FormRead, head: FormHead, matcher: UnitMatcher | None) -> tuple[str | None, str, Finding | None]:
+    name = head.unit
     if matcher is None:
-        return code, sub.unit, None
-    unit = matcher.match(code, sub.unit) or matcher.match(None, sub.head("department").value)
+        return read.code, name, None
+    unit = matcher.match(read.code, name) or matcher.match(None, read.department)
     if unit is None:
-        return None, sub.unit, matcher.unmatched(sub.unit or "（未填写）", sub.path)
+        return None, name, matcher.unmatched(name or "（未填写）", read.display)
     return unit.code, unit.name, None
 
 
-def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RulePack) -> IngestResult:
-    """Read, check, score and record forms; all records are written in one transaction."""
-    period = str(Period.parse(period))
-    from ..deadline import file_seconds
-    from ..readers import read_submission as read
-    from ..readers.inputs import Skipped, expand
+class _Recorder:
+    """Writes the forms of a run to the ledger every ``RECORD_BATCH`` forms, each batch one
+    transaction, and sets their result lines' status (new / superseded / duplicate)."""
 
-    seconds = file_seconds()
+    def __init__(self, ledger: Ledger, period: str) -> None:
+        self.ledger, self.period, self.size = ledger, period, RECORD_BATCH
+        self.pending: list[tuple[IngestItem, tuple[Any, ...]]] = []
+
+    def add(self, entry: IngestItem, args: tuple[Any, ...]) -> None:
+        self.pending.append((entry, args))
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        records = self.ledger.record_many(args for _, args in self.pending)
+        for (entry, _args), rec in zip(self.pending, records, strict=True):
+            entry.status = rec.status
+            if rec.status == "duplicate" and rec.period:
+                _note_duplicate(entry, rec.period, rec.path or entry.path, self.period)
+        self.pending.clear()
+
+
+def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RulePack,
+           jobs: int = 1, progress: bool = False) -> IngestResult:
+    """Read, check, score and record forms, ``jobs`` processes reading, checking and scoring.
+
+    A file whose sha256 the ledger holds is only hashed here, never sent to a worker.  Records
+    are written every ``RECORD_BATCH`` forms, each batch one transaction (no run holds all its
+    forms in memory): an interrupted run (Ctrl-C, kill) leaves whole batches in the ledger and
+    nothing of the batch it was writing; running it again records the rest, the files already
+    recorded being known by their sha256.  The run's ``runs`` row is written at the end."""
+    period = str(Period.parse(period))
+    from ..batch import run_batch
+    from ..deadline import file_seconds
+    from ..readers.inputs import expand
+
+    seconds = file_seconds()  # a wrong PBM_FILE_TIMEOUT stops the run before anything is read
     items, skipped = expand(list(paths))
     units = ledger.units()
     matcher = UnitMatcher(units) if units else None
     result = IngestResult(period)
-    pending: list[tuple[IngestItem, tuple[Any, ...]]] = []
-    by_month = Period.parse(period).kind == "month"
     known = {r.sha256: r for r in ledger.submissions(current=False)}
-    for item in items:
-        data = _bytes(item)
-        if (entry := _known(item, data, known, period)) is not None:   # recorded before: not read again
-            result.items.append(entry)
-            continue
-        try:
-            sub = read(item, pack.lexicon(), seconds=seconds, data=data)
-        except InputError as exc:
-            if exc.code == "F003" and _is_execution_export(item, pack):
-                skipped.append(Skipped(item.display, "这是预算执行数据导出表，不是绩效表格；请用 pbm monitor 该文件"
-                                                     " --record 记入台账"))
-                continue
-            result.items.append(IngestItem(item.display, "unreadable"))
-            result.findings.append(input_error_finding(exc))
-            continue
-        if sub.kind is FormKind.MONITOR and not by_month:
-            skipped.append(Skipped(item.display, f"这是绩效运行监控表，按月份处理：请用 pbm monitor 所在文件夹"
-                                                 f"（如 收件/监控/{Period.parse(period).year}-08/）给指标亮灯，"
-                                                 f"不按 {period} 记入台账"))
-            continue
-        pending.append(_prepare(sub, item.display, period, pack, matcher, result))
-        result.items.append(pending[-1][0])
-    for (entry, _args), rec in zip(pending, ledger.record_many(a for _, a in pending), strict=True):
-        entry.status = rec.status
-        if rec.status == "duplicate" and rec.period:
-            _note_duplicate(entry, rec.period, rec.path or entry.path, period)
+    lines = [_known(item, known, period) for item in items]   # recorded before: not read again
+    todo = [item for item, line in zip(items, lines, strict=True) if line is None]
+    if todo:
+        from .. import engine, scoring  # noqa: F401 - imported once here, before workers fork
+    recorder = _Recorder(ledger, period)
+    with contextlib.closing(run_batch(todo, functools.partial(ingest_file, period=period), pack, jobs=jobs,
+                                      progress=progress, on_error=crashed_file, label="导入中",
+                                      seconds=seconds)) as reads:
+        for line in lines:
+            if line is None:
+                _accept(next(reads), matcher, result, skipped, recorder)
+            else:
+                result.items.append(line)
+    recorder.flush()
     result.skipped = [{"path": s.display, "reason": s.reason} for s in skipped]
     result.missing = _not_submitted(ledger, units, period, [i.form for i in result.items if i.form])
     ledger.log_run("ingest", {"period": period, "files": len(items),
@@ -260,23 +350,34 @@ def ingest(ledger: Ledger, paths: Sequence[str | Path], period: str, pack: RuleP
     return result
 
 
-def _bytes(item: InputItem) -> bytes | None:
-    """The item's bytes, read once for both the sha256 check and the reader (None: reading
-    the form will say why it cannot be read)."""
-    from ..readers.inputs import read_bytes
+def _accept(read: FormRead, matcher: UnitMatcher | None, result: IngestResult, skipped: list[Skipped],
+            recorder: _Recorder) -> None:
+    """One worker's result: a skipped file, an unreadable one, or a form to record."""
+    from ..readers.inputs import Skipped
 
-    try:
-        return read_bytes(item)
-    except (InputError, OSError):
-        return None
+    if read.skip:
+        skipped.append(Skipped(read.display, read.skip))
+    elif read.head is None:
+        result.items.append(IngestItem(read.display, "unreadable", internal_error=read.internal_error))
+        result.findings += [read.error] if read.error is not None else []
+    else:
+        result.items.append(_prepare(read, read.head, matcher, result, recorder))
 
 
-def _known(item: InputItem, data: bytes | None, known: dict[str, Any], period: str) -> IngestItem | None:
+def _known(item: InputItem, known: dict[str, Any], period: str) -> IngestItem | None:
     """The result line of a file whose bytes the ledger already holds (sha256 checked before
-    reading, checking and scoring: re-ingesting an unchanged folder only hashes it)."""
+    reading, checking and scoring: re-ingesting an unchanged folder only hashes it).  A new
+    file's bytes are read again by its worker: holding them until then would not keep memory flat."""
     import hashlib
 
-    rec = known.get(hashlib.sha256(data).hexdigest()) if known and data is not None else None
+    from ..readers.inputs import read_bytes
+
+    if not known:
+        return None
+    try:
+        rec = known.get(hashlib.sha256(read_bytes(item)).hexdigest())
+    except (InputError, OSError):
+        return None   # reading the form will say why it cannot be read
     if rec is None:
         return None
     entry = IngestItem(item.display, "duplicate", rec.form, rec.unit_name, rec.unit_code or "", rec.project,
@@ -324,19 +425,21 @@ def _not_submitted(ledger: Ledger, units: Sequence[Unit], period: str,
     return out
 
 
-def _prepare(sub: Submission, display: str, period: str, pack: RulePack,
-             matcher: UnitMatcher | None, result: IngestResult) -> tuple[IngestItem, tuple[Any, ...]]:
-    """Check, score and match one form: its result line and its record_submission arguments."""
-    findings, score = _analyse(sub, pack)
-    code, name, miss = _unit_of(sub, matcher)
+def _prepare(read: FormRead, head: FormHead, matcher: UnitMatcher | None, result: IngestResult,
+             recorder: _Recorder) -> IngestItem:
+    """Match one form's unit: its result line, its record queued on ``recorder``."""
+    findings = list(read.findings)
+    code, name, miss = _unit_of(read, head, matcher)
     if miss is not None:
         findings.append(miss)
         result.findings.append(miss)
     sev = [f.severity for f in findings]
-    entry = IngestItem(display, "new", sub.kind.value, name, code or "", sub.project,
+    score = read.score
+    entry = IngestItem(read.display, "new", head.kind.value, name, code or "", head.project,
                        sev.count(Severity.ERROR), sev.count(Severity.WARNING),
-                       getattr(score, "total", None), getattr(score, "grade", None))
-    return entry, (sub, findings, score, period, code, name)
+                       score.total if score else None, score.grade if score else None)
+    recorder.add(entry, (head, findings, score, recorder.period, code, name))
+    return entry
 
 
 def _title_month(item: Any, sub: Submission) -> int | None:
