@@ -6,7 +6,8 @@
 
 On the same files, one after another, it times:
 
-* the unzip floor: inflating every part of every file (2 processes);
+* the unzip floor: inflating every part of every file with Python's zipfile, as pbm's own XML
+  scan must (2 processes; calamine's Rust unzip is faster, so this is a floor for Python code);
 * raw python-calamine: every cell of every sheet as Python values (2 processes);
 * naive openpyxl: ``load_workbook`` of every file (2 processes, on a sample, extrapolated);
 * ``pbm validate --jobs 2 --format json -o …`` and ``pbm score --jobs 2 …`` end to end, as a
@@ -121,9 +122,17 @@ def _half(files: list[Path], root: Path) -> Path:
 
 # --- printing --------------------------------------------------------------------------------------
 
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _line(label: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    """label, value right-aligned, target and verdict: aligned in a fixed-width font (CJK: 2)."""
     mark = "" if ok is None else ("  达标" if ok else "  未达标")
-    print(f"  {label:<44} {value:>26}   {target}{mark}")
+    gap = " " * max(1, 48 - _width(label) + 20 - _width(value))
+    print(f"  {label}{gap}{value}   {target}{mark}".rstrip())
 
 
 def main() -> None:
@@ -200,7 +209,7 @@ def _rank(work: Path) -> dict[str, float] | None:
 def print_figures(n: int, f: dict[str, Any]) -> None:
     calamine = f["calamine"]
     print("\n读取（同一批文件，2 个进程，文件/秒）")
-    _line("解压下限（zipfile 解压全部部件）", f"{f['unzip']:,.0f}")
+    _line("解压（Python zipfile 解压全部部件）", f"{f['unzip']:,.0f}")
     _line("python-calamine 读取全部单元格", f"{calamine:,.0f}")
     _line("openpyxl.load_workbook（朴素做法）", f"{f['openpyxl']:,.1f}")
     print("\npbm（进程启动到 JSON 写完）")
