@@ -66,7 +66,7 @@ _OPS = "≥≤><=＞＜＝≧≦"
 # Facts about one indicator that many rules ask for (is it a 过程 row, a placeholder, its
 # parsed 指标值 …), remembered while ``engine.check`` runs over one form: keyed by the
 # indicator's id, so only valid while that form is alive (``facts_of_one_form``).
-_FACTS: list[dict[tuple[int, str], Any]] = []
+_FACTS: list[dict[tuple[int, str], tuple[Indicator, Any]]] = []
 
 
 @contextmanager
@@ -83,9 +83,11 @@ def _fact(ind: Indicator, what: str, compute: Callable[[], _T]) -> _T:
     if not _FACTS:
         return compute()
     memo, key = _FACTS[-1], (id(ind), what)
-    if key in memo:
-        return memo[key]  # type: ignore[no-any-return]
-    value = memo[key] = compute()
+    hit = memo.get(key)
+    if hit is not None and hit[0] is ind:  # the same object, not a freed one's id reused
+        return hit[1]  # type: ignore[no-any-return]
+    value = compute()
+    memo[key] = (ind, value)
     return value
 
 
