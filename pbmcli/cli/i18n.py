@@ -47,7 +47,9 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Option '(.+?)' does not take a value\.$"), "选项 {0} 不需要值。"),
 ]
 _DETAILS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"'(.*?)' is not one of (.+?)\.$"), "「{0}」不是可选值之一，可选：{1}。"),
+    (re.compile(r"'?(.*?)'? is not one of (.+?)\.$"), "「{0}」不是可选值之一，可选：{1}。"),
+    (re.compile(r"Input should be greater than or equal to (\S+?)\.?$"), "应不小于 {0}。"),
+    (re.compile(r"Input should be less than or equal to (\S+?)\.?$"), "应不大于 {0}。"),
     (re.compile(r"Input should be a valid integer.*", re.S), "应为整数。"),
     (re.compile(r"Input should be a valid number.*", re.S), "应为数字。"),
     (re.compile(r"Input should be a valid boolean.*", re.S), "应为 true 或 false。"),
