@@ -116,16 +116,7 @@ def emit_text(text: str, output: str | Path | None, force: bool) -> None:
     """Write ``text`` to stdout (``output`` None or "-") or atomically to a file.  On stdout,
     control characters from inputs are written out as ``\\u001b`` (a valid JSON escape too):
     an ESC sequence in a cell must not reach the terminal."""
-    if not text.endswith("\n"):
-        text += "\n"
-    if output is None or str(output) == "-":
-        from .textsafe import visible
-
-        sys.stdout.write(visible(text))
-        sys.stdout.flush()
-        return
-    with writing(output):
-        write_text(output, text, force)
+    emit_chunks((text,), output, force)
 
 
 def emit_chunks(chunks: Iterable[str], output: str | Path | None, force: bool) -> None:
