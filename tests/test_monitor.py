@@ -292,3 +292,21 @@ def test_month_in_path(path: str, month: str | None, name: str | None):
 
     found = month_in_path(path)
     assert (None if found is None else (str(found[0]), found[1])) == (None if month is None else (month, name))
+
+
+def test_amounts_add_up_without_float_drift(tmp_path: Path, pack):
+    # 县财政局's 项目A paid in six instalments (万元): 0.95139 + 0.03807 + 0.69158 + 0.29058
+    # + 0.57395 + 0.64988 = 3.19545 exactly, against a budget of 1 万元: 319.545 %, which
+    # rounds half up to 319.55 (a running float sum gives 3.1954499999999997 → 319.54).
+    paid = ["0.95139", "0.03807", "0.69158", "0.29058", "0.57395", "0.64988"]
+    rows = [HEADER, ["101", "县财政局", "项目A", 1, paid[0]],
+            *[["101", "县财政局", "项目A", 0, p] for p in paid[1:]],
+            ["102", "县教育局", "项目C", 2, 1], ["102", "县教育局", "项目C", 2, 1]]
+    d = monitor_export(write_rows(tmp_path / "exec.xlsx", rows), "2026-10", pack, UNITS).to_dict()
+    fin = next(u for u in d["units"] if u["code"] == "101")
+    assert (fin["budget"], fin["spent"], fin["rate"]) == (1.0, 3.1955, 319.55)
+    assert fin["projects"] == [{"project": "项目A", "budget": 1.0, "spent": 3.1955, "rate": 319.55,
+                                "gap": 236.21, "level": "green", "level_text": "正常"}]
+    edu = next(u for u in d["units"] if u["code"] == "102")  # the same line twice: both count
+    assert (edu["budget"], edu["spent"], edu["rate"]) == (4.0, 2.0, 50.0)
+    assert d["total"]["budget"] == 5.0 and d["total"]["spent"] == 5.1955

@@ -137,6 +137,22 @@ def test_quarter_execution_is_mean_of_months(ledger: Ledger, pack):
     assert ranks(res) == {"B": 1, "A": 2}
 
 
+def test_a_month_without_a_row_or_a_budget_scores_zero(ledger: Ledger, pack):
+    ledger.record_execution("2026-07", [ExecutionRow("A", "甲局", "项目", 100.0, 35.0),
+                                        ExecutionRow("B", "乙局", "项目", 0.0, 5.0)], "src-07")
+    put_month(ledger, "2026-08", {"B": 40.0})  # 甲局 has no row in August
+    put_month(ledger, "2026-09", {"A": 75.0, "B": 60.0})
+    res = rank(ledger, "2026Q3", pack)
+    # by hand, 序时进度 58.333 / 66.667 / 75:
+    # A: 35/58.333 = 60, August 0, 75/75 = 100 → (60 + 0 + 100) / 3 = 53.33
+    # B: no budget in July 0, 40/66.667 = 60, 60/75 = 80 → (0 + 60 + 80) / 3 = 46.67
+    assert {r.code: r.dimensions["execution"] for r in res.rows()} == {"A": 53.33, "B": 46.67}
+    assert res.details["A"]["execution"] == pytest.approx({"2026-07": 60.0, "2026-08": 0.0, "2026-09": 100.0})
+    assert res.details["B"]["execution"] == pytest.approx({"2026-07": 0.0, "2026-08": 60.0, "2026-09": 80.0})
+    assert list(res.details["A"]["execution"]) == ["2026-07", "2026-08", "2026-09"]
+    assert ranks(res) == {"A": 1, "B": 2}
+
+
 def test_year_execution_is_mean_of_quarters(ledger: Ledger, pack):
     put_month(ledger, "2026-03", {"A": 25.0})  # Q1: score 100
     for m, s in ((7, 29.1667), (8, 33.3333), (9, 37.5)):  # Q3: each month at half time progress → 50

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import RulePack
 from ..errors import UsageError
@@ -16,16 +16,12 @@ from ..ledger.store import Ledger
 from ..period import Period, time_progress
 from .monitor import rounded
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def unit_key(code: str | None, name: str) -> str:
     return code if code else f"名称:{name}"
-
-
-def month_score(budget: float, spent: float, tp: float, cap: float) -> float:
-    """min(rate / time progress × 100, cap); 0 without a budget."""
-    if budget <= 0 or tp <= 0:
-        return 0.0
-    return min(spent / budget * 100 / tp * 100, cap)
 
 
 @dataclass
@@ -47,20 +43,34 @@ def _execution(ledger: Ledger, p: Period, pack: RulePack, facts: Facts) -> None:
     if not with_data:
         return
     facts.applicable.append("execution")
-    keys = {k for m in with_data for k in data[m]}
-    per_month: dict[str, dict[str, float]] = {}
-    for m in with_data:
-        tp = time_progress(m, pack.monitor.time_progress)
-        per_month[m] = {k: month_score(*data[m].get(k, (0.0, 0.0)), tp, cfg.month_score_cap)
-                        for k in keys}
+    scores = month_scores(data, with_data, {m: time_progress(m, pack.monitor.time_progress) for m in with_data},
+                          cfg.month_score_cap)
     quarters = [[m for m in with_data if Period.parse(m).overlaps(q)] for q in p.quarters]
     groups = [ms for ms in quarters if ms] if p.kind == "year" else [with_data]
+    execution = _aggregate(groups, scores, cfg.quarter_execution)
     month_tp = time_progress(p, pack.monitor.time_progress) if p.kind == "month" else 0.0
-    for k in keys:
-        facts.scores[k]["execution"] = _aggregate(groups, per_month, k, cfg.quarter_execution)
-        facts.details[k]["execution"] = {m: per_month[m][k] for m in with_data}
+    for k, per_month in scores.to_dict("index").items():
+        facts.scores[k]["execution"] = execution[k]
+        facts.details[k]["execution"] = per_month
         if p.kind == "month":
             facts.details[k]["month"] = _month_figures(*data[months[0]].get(k, (0.0, 0.0)), month_tp)
+
+
+def month_scores(data: dict[str, dict[str, tuple[float, float]]], months: list[str], tp: dict[str, float],
+                 cap: float) -> pd.DataFrame:
+    """The execution score of each unit (rows) in each month (columns):
+    min(spent / budget × 100 / time progress × 100, cap); 0 without a budget, and in a month
+    the unit has no row in."""
+    import pandas as pd
+
+    rows = [(m, k, budget, spent) for m in months for k, (budget, spent) in data[m].items()]
+    frame = pd.DataFrame(rows, columns=["month", "key", "budget", "spent"])
+    budget, spent = (frame.pivot(index="key", columns="month", values=v).reindex(columns=months).fillna(0.0)
+                     for v in ("budget", "spent"))
+    progress = pd.Series(tp).reindex(months)
+    score = (spent / budget * 100).div(progress, axis="columns") * 100
+    counted = (budget > 0) & (progress > 0)  # no budget (or no time passed): 0
+    return score.clip(upper=cap).where(counted, 0.0)
 
 
 def _month_figures(budget: float, spent: float, tp: float) -> dict[str, float | None]:
@@ -70,16 +80,15 @@ def _month_figures(budget: float, spent: float, tp: float) -> dict[str, float | 
             "gap": rounded(rate - tp) if rate is not None else None, "budget": budget, "spent": spent}
 
 
-def _aggregate(groups: list[list[str]], per_month: dict[str, dict[str, float]], key: str,
-               mode: str) -> float:
-    """Mean (or last) of the months of each quarter, then the mean (or last) of the quarters.
+def _aggregate(groups: list[list[str]], scores: pd.DataFrame, mode: str) -> dict[str, float]:
+    """Per unit, the mean (or last) of the months of each quarter, then the mean (or last) of
+    the quarters.  ``groups`` holds the months with data of each quarter (one group for a month
+    or a quarter); a mean adds its columns one by one, in order."""
+    def combine(columns: list[pd.Series]) -> pd.Series:
+        return columns[-1] if mode == "last" else sum(columns[1:], columns[0]) / len(columns)
 
-    ``groups`` holds the months with data of each quarter (one group for a month or a quarter).
-    """
-    def combine(values: list[float]) -> float:
-        return values[-1] if mode == "last" else sum(values) / len(values)
-
-    return combine([combine([per_month[m][key] for m in ms]) for ms in groups])
+    result: dict[str, float] = combine([combine([scores[m] for m in ms]) for ms in groups]).to_dict()
+    return result
 
 
 def _periods(rows: list[SubmissionRecord]) -> dict[str, Period | None]:

@@ -32,11 +32,11 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..config import RulePack
@@ -139,33 +139,55 @@ def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int
 
     skip = tuple(normalize(w) for w in pack.monitor.skip_words)
     lines: list[ExportLine] = []
-    width = max(cols.values()) + 1
     header = {k: normalize(rows[start][j]) for k, j in cols.items()}
     divisors, findings = _amount_divisors(rows, start, cols, path, sheet)
+    # an export repeats few distinct values (units, projects): each is read once
+    text, amount = _once(cell_text), _once(parse_amount)
+    totals = _once(lambda t: normalize(t).startswith(skip) or normalize(t).endswith(skip))
+    repeated = _once(lambda v: normalize(v) == header["budget"])
+
+    def raw(row: Sequence[Any], key: str) -> Any:
+        j = cols.get(key)
+        return row[j] if j is not None and j < len(row) else ""
+
     for i in range(start + 1, len(rows)):
-        row = list(rows[i]) + [""] * (width - len(rows[i]))
-        unit = cell_text(row[cols["unit"]]) if "unit" in cols else ""
-        code = cell_text(row[cols["code"]]) if "code" in cols else ""
-        project = cell_text(row[cols["project"]]) if "project" in cols else ""
-        if not (unit or code or project) or normalize(row[cols["budget"]]) == header["budget"]:
+        row = rows[i]
+        unit, code, project = (text(raw(row, k)) for k in ("unit", "code", "project"))
+        raws = {k: raw(row, k) for k in ("budget", "spent")}
+        if not (unit or code or project) or repeated(raws["budget"]):
             continue  # blank, or the header repeated on every printed page
-        if any(normalize(t).startswith(skip) or normalize(t).endswith(skip)
-               for t in (unit, code, project) if t):  # 合计 / 县财政局小计 / 总计：
+        if any(totals(t) for t in (unit, code, project) if t):  # 合计 / 县财政局小计 / 总计：
             continue
-        amounts = {k: parse_amount(row[cols[k]]) for k in ("budget", "spent")}
+        amounts = {k: amount(raws[k]) for k in ("budget", "spent")}
         bad = [k for k, v in amounts.items() if v is None]
         for key in bad:
-            raw = cell_text(row[cols[key]])
+            shown = text(raws[key])
             findings.append(finding_for(
-                "M501", path=path, sheet=sheet, cell=a1(i + 1, cols[key] + 1), actual=raw,
+                "M501", path=path, sheet=sheet, cell=a1(i + 1, cols[key] + 1), actual=shown,
                 detail=f"{Path(path).name} 第 {i + 1} 行（{unit or code}"
                        f"{' ' + project if project else ''}）「{header[key]}」列"
-                       f"{'为空' if not raw else f'为「{raw}」，不是数字'}："
+                       f"{'为空' if not shown else f'为「{shown}」，不是数字'}："
                        "该行不计入执行率和合计，列为数据缺失。请在导出文件中补上金额后重新运行。"))
         budget, spent = ((amounts[k] or 0.0) / divisors[k] for k in ("budget", "spent"))
         lines.append(ExportLine(i + 1, unit, code, project, budget, spent,
                                 "、".join(header[k] for k in bad)))
     return lines, findings
+
+
+_T = TypeVar("_T")
+
+
+def _once(func: Callable[[Any], _T]) -> Callable[[Any], _T]:
+    """``func`` of a cell value, computed once per distinct value (and type: 1 and True differ)."""
+    seen: dict[tuple[type, Any], _T] = {}
+
+    def get(value: Any) -> _T:
+        key = (value.__class__, value)
+        if key not in seen:
+            seen[key] = func(value)
+        return seen[key]
+
+    return get
 
 
 def _amount_divisors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int], path: str,
@@ -291,42 +313,68 @@ def monitor_export(path: str | Path, period: str, pack: RulePack,
 
 def compute_execution(lines: Sequence[ExportLine], period: Period, pack: RulePack,
                       units: Sequence[Unit] = (), path: str = "") -> MonitorResult:
-    """Aggregate export lines per unit and project (pure)."""
+    """Aggregate export lines per unit and project (pure).
+
+    Each line is matched to the directory once per distinct unit text; the sums per unit and
+    per unit + project are a pandas group-by over the complete lines, the total an exactly
+    rounded sum of them (``math.fsum``)."""
     tp = time_progress(period, pack.monitor.time_progress)
     matcher = UnitMatcher(units) if units else None
-    by_unit: dict[str, UnitExecution] = {}
+    matched: dict[tuple[str, str], Unit | None] = {}
     findings: list[Finding] = []
     reported: set[str] = set()
     incomplete: list[dict[str, Any]] = []
+    table: dict[str, list[Any]] = {"key": [], "name": [], "code": [], "project": [], "budget": [], "spent": []}
     for line in lines:
-        unit = matcher.match(line.code, line.unit) if matcher else None
-        if matcher and unit is None and (line.unit or line.code) not in reported:
-            reported.add(line.unit or line.code)
-            findings.append(matcher.unmatched(line.unit or line.code, path, f"第 {line.row} 行"))
+        unit = None
+        if matcher:
+            said = (line.code, line.unit)
+            if said not in matched:
+                matched[said] = unit = matcher.match(line.code, line.unit)
+                text = line.unit or line.code
+                if unit is None and text not in reported:
+                    reported.add(text)
+                    findings.append(matcher.unmatched(text, path, f"第 {line.row} 行"))
+            unit = matched[said]
         code = unit.code if unit else line.code
         name = unit.name if unit else (line.unit or line.code)
         if line.missing:
             incomplete.append({"unit": name, "code": code, "project": line.project, "row": line.row,
                                "columns": line.missing})
             continue
-        ue = by_unit.setdefault(code or f"名称:{name}", UnitExecution(name, code))
-        fig = ue.projects.setdefault(line.project, Figures())
-        for f in (fig, ue.figures):
-            f.budget += line.budget
-            f.spent += line.spent
-    total = Figures()
-    for ue in by_unit.values():
+        for column, value in zip(table, (code or f"名称:{name}", name, code, line.project, line.budget,
+                                         line.spent), strict=True):
+            table[column].append(value)
+    by_unit = _sums(table)
+    for ue in by_unit:
         ue.figures.finish(tp, pack)
         for f in ue.projects.values():
             f.finish(tp, pack)
-        total.budget += ue.figures.budget
-        total.spent += ue.figures.spent
-    total.finish(tp, pack)
-    ordered = sorted(by_unit.values(), key=lambda u: (u.figures.rate is None,
-                                                      -(u.figures.rate or 0), u.code, u.unit))
+    total = Figures(math.fsum(table["budget"]), math.fsum(table["spent"])).finish(tp, pack)
+    ordered = sorted(by_unit, key=lambda u: (u.figures.rate is None, -(u.figures.rate or 0), u.code, u.unit))
     seen = {u.code for u in ordered} | {i["code"] for i in incomplete}  # 数据缺失 is not 未报送
     missing = [{"unit": u.name, "code": u.code} for u in units if u.code not in seen]
     return MonitorResult(str(period), tp, ordered, missing, total, findings, incomplete=incomplete)
+
+
+def _sums(table: dict[str, list[Any]]) -> list[UnitExecution]:
+    """Budget and spent summed per unit key and per (unit key, project): a unit keeps the name
+    and code of its first line; units and projects come in the order they first appear.
+    pandas adds with compensated summation, so instalments that add up to 3.19545 give 3.19545,
+    not 3.1954499999999997 (which would show, and round half up, as …54)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(table).astype({"budget": "float64", "spent": "float64"})
+    units = frame.groupby("key", sort=False).agg(name=("name", "first"), code=("code", "first"),
+                                                 budget=("budget", "sum"), spent=("spent", "sum"))
+    projects = frame.groupby(["key", "project"], sort=False)[["budget", "spent"]].sum()
+    out = {key: UnitExecution(name, code, Figures(budget, spent)) for key, name, code, budget, spent
+           in zip(units.index.tolist(), *(units[c].tolist() for c in units.columns), strict=True)}
+    index = projects.index
+    for key, project, budget, spent in zip(index.get_level_values(0).tolist(), index.get_level_values(1).tolist(),
+                                            projects["budget"].tolist(), projects["spent"].tolist(), strict=True):
+        out[key].projects[project] = Figures(budget, spent)
+    return list(out.values())
 
 
 def record(ledger: Ledger, res: MonitorResult, path: str) -> str:
