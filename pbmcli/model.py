@@ -276,6 +276,9 @@ class ReadIssue:
     detail: str = ""  # Chinese detail
 
 
+WHOLE_DEPARTMENT = "department"  # the variant of 部门整体 forms: the department is the subject, no project
+
+
 @dataclass(frozen=True, slots=True)
 class Submission:
     """A parsed form.
@@ -305,7 +308,7 @@ class Submission:
     sheet: str = ""
     sha256: str = ""
     template_version: str | None = None
-    variant: str = "national"  # national | city_ab | sichuan | pbm template id
+    variant: str = "national"  # national | city_ab | sichuan | … (readers.dump.VARIANT_LABELS)
     header: dict[str, Field] = field(default_factory=dict)
     funds: dict[str, dict[str, dict[str, Field]]] = field(default_factory=dict)
     goals: dict[str, Field] = field(default_factory=dict)

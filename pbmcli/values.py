@@ -412,9 +412,9 @@ def parse_number(raw: object) -> float | None:
     if isinstance(raw, int | float):
         return float(raw) if math.isfinite(raw) else None
     text = str(raw)
-    m = _AMOUNT_NOTE.match(text)
-    if m:  # "854万(高标准农田建设400万元,…)": the amount, then a note on how it breaks down
-        text = m.group(1)
+    m = _AMOUNT_NOTE.match(text) or _AMOUNT_TWICE.match(text)
+    if m:  # "854万(高标准农田建设400万元,…)": the amount, then a note on how it breaks down;
+        text = m.group(1)  # "854万854万(…)": the same amount pasted twice
     value = parse_value(text)
     if value.kind is ValueKind.QUANTITATIVE and value.operator is None:
         return value.number
@@ -422,6 +422,8 @@ def parse_number(raw: object) -> float | None:
 
 
 _AMOUNT_NOTE = re.compile(r"^\s*([\d.,，]+\s*(?:万元|万|元)?)\s*[(（][^()（）]*[)）]\s*$")
+# the unit marks where the first copy ends: "854854" stays the number 854854
+_AMOUNT_TWICE = re.compile(r"^\s*([\d.,，]+\s*(?:万元|万|元))\s*\1\s*(?:[(（][^()（）]*[)）])?\s*$")
 
 
 def _term_key(text: str) -> str:

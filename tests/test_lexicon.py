@@ -80,6 +80,9 @@ def test_level_names_with_decorations(written: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(("text", "leftover"), [
     ("……", True), ("指标1", True), ("指标2:", True), ("…", True), ("培训人数", False), ("88", False),
+    # a row declaring the indicator does not apply is no indicator either
+    ("本项目不适用此指标", True), ("该项目无此类指标", True), ("不涉及", True), ("无此项指标。", True),
+    ("无公害农产品认证数", False), ("不适用人群覆盖率", False), ("本项目受益人数", False),
 ])
 def test_template_leftovers(text: str, leftover: bool) -> None:
     assert builtin_lexicon().is_leftover(text) is leftover

@@ -180,6 +180,11 @@ def test_operator_hint_qualitative_is_not_an_operator():
     ("1,200.50", 1200.5), ("１２０", 120.0), ("10分", 10.0), ("96%", 96.0), (8.5, 8.5),
     ("", None), (None, None), ("≥5", None), ("abc", None), ("——", None), (True, None),
     (float("inf"), None), (" 9.68 ", 9.68),
+    # an amount and a note on how it breaks down; the same amount pasted twice (a slip the
+    # breakdown confirms: 400 + 295 + 159 = 854); different amounts stay unreadable
+    ("854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)", 854.0),
+    ("854万854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)", 854.0),
+    ("1,200万元 1,200万元", 1200.0), ("854854", 854854.0), ("854万855万(400+455)", None), ("854万元854", None),
 ])
 def test_parse_number(raw, expected):
     assert parse_number(raw) == expected

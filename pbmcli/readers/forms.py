@@ -13,7 +13,7 @@ import dataclasses
 import re
 
 from ..errors import InputError
-from ..model import EMPTY, CellRef, Field, FormKind, ReadIssue, Submission
+from ..model import EMPTY, WHOLE_DEPARTMENT, CellRef, Field, FormKind, ReadIssue, Submission
 from .cells import Reader
 from .funds import FUND_WHAT, Units, read_funds
 from .labels import LabelIndex, Lexicon, base, builtin_lexicon, norm
@@ -303,6 +303,8 @@ def _variant(rd: Reader, kind: FormKind, ab: bool, columns: set[str],
     """The layout family, for people (pbm inspect): see dump.VARIANT_LABELS."""
     if _heading_row(rd) is not None:
         return "list"
+    if _whole_department(rd):
+        return WHOLE_DEPARTMENT
     if wrapped:
         return "investment"
     if "special" in funds.get("annual", {}):
@@ -312,6 +314,12 @@ def _variant(rd: Reader, kind: FormKind, ab: bool, columns: set[str],
     if kind is not FormKind.MONITOR and columns & {"nature", "unit"}:
         return "sichuan"
     return "national"
+
+
+def _whole_department(rd: Reader) -> bool:
+    """The title names a 部门整体 form (部门整体支出绩效自评表, 部门整体绩效目标申报表)."""
+    return any("部门整体" in label and len(label) <= 40
+               for r, _c, label in rd.labels.cells if r < _TITLE_ROWS)
 
 
 def _uncached_issues(rd: Reader) -> list[ReadIssue]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..model import Field, FormKind, Severity, Submission
+from ..model import WHOLE_DEPARTMENT, Field, FormKind, Severity, Submission
 from ..values import clip
 from .common import HEADER_LABELS, header_field, is_placeholder, missing, shown
 from .registry import ALL_FORMS, Outcome, hit, rule
@@ -18,10 +18,10 @@ _BOTH = (FormKind.GOAL, FormKind.SELFEVAL)
 
 
 def required_keys(sub: Submission, pack: RulePack) -> tuple[str, ...]:
-    """Header keys a form of this kind must fill."""
-    if sub.kind is FormKind.GOAL:
-        return tuple(pack.goal.required_header)
-    return tuple(pack.goal.selfeval_required_header)
+    """Header keys a form of this kind must fill (a 部门整体 form has no project: its
+    department is the subject)."""
+    keys = pack.goal.required_header if sub.kind is FormKind.GOAL else pack.goal.selfeval_required_header
+    return tuple(k for k in keys if not (k == "project" and sub.variant == WHOLE_DEPARTMENT))
 
 
 @rule(code="H101", name="required-header-missing", severity=Severity.ERROR, forms=_BOTH,
@@ -29,7 +29,7 @@ def required_keys(sub: Submission, pack: RulePack) -> tuple[str, ...]:
       message="{where}：必填项「{field}」{state}。请填写{field}（{hint}）。")
 def required_header_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
-    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。模板里根本没有“实施单位”一栏（只有主管部门，或只有预算单位）的，以另一栏为准，不报。
+    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。模板里根本没有“实施单位”一栏（只有主管部门，或只有预算单位）的，以另一栏为准，不报；部门整体支出绩效表（标题含“部门整体”）只有“部门”一栏，不要求项目名称。
     原因：缺少这些内容，无法确定表格属于哪个单位、哪个项目，也无法审核目标是否合理。
     示例：“实施单位”右侧单元格空白；申报表“年度总体目标”未填写。
     修正：在对应单元格填写完整名称；年度总体目标应概括本年度要完成的主要任务和预期效果。

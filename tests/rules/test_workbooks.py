@@ -96,6 +96,16 @@ def test_goal_unit_missing(tmp_path):
     assert found == [("H101", sub.header["unit"].cell)]
 
 
+def test_whole_department_form_needs_no_project(tmp_path):
+    # 部门整体支出绩效目标申报表: the department is the subject; the form has no 项目名称 to fill
+    whole = make_goal(tmp_path / "d.xlsx", header={"project": None}, overrides={"A1": "部门整体支出绩效目标申报表"})
+    sub, found = _read(whole)
+    assert sub.variant == "department" and found == []
+    project = make_goal(tmp_path / "p.xlsx", header={"project": None})  # a project's form still needs one
+    sub, found = _read(project)
+    assert sub.variant == "national" and found == [("H101", sub.header["project"].cell)]
+
+
 def test_goal_funds_unbalanced(tmp_path):
     sub, found = _read(make_goal(tmp_path / "g.xlsx", funds={"annual": {"total": 100.0, "appropriation": 80.0,
                                                                       "other": 10.0}}))
