@@ -26,7 +26,7 @@ TEMPLATE_KINDS = ("goal", "selfeval", "monitor", "units")
 TEMPLATE_VERSION = re.compile(r"^20\d\d\.\d{1,3}$")
 
 _TITLES = (  # (normalised fragment, kind), most specific first
-    ("绩效目标申报表", FormKind.GOAL), ("绩效目标表", FormKind.GOAL),
+    ("绩效目标申报表", FormKind.GOAL), ("绩效目标表", FormKind.GOAL), ("绩效目标申报明细表", FormKind.GOAL),
     ("绩效自评表", FormKind.SELFEVAL), ("自评表", FormKind.SELFEVAL),
     ("绩效运行监控表", FormKind.MONITOR), ("运行监控表", FormKind.MONITOR), ("绩效监控", FormKind.MONITOR),
 )
@@ -149,12 +149,17 @@ def _labelled(rd: Reader, section: str) -> dict[str, Field]:
     for r, c, label in rd.labels.cells:
         key = rd.labels.lex.key(section, label)
         if key is not None and key not in out:
-            out[key] = rd.right_of(r, c)
+            raw = rd.sheet.text(r, c)
+            # "申报单位名称:(盖章)": the name goes in this cell, before the seal; none is written
+            out[key] = rd.blank(r, c) if _SEAL_ONLY.search(raw) else rd.right_of(r, c)
     for r, c in rd.labels.colon:
         key, inline = _inline_key(rd, r, c, section)
         if key is not None and key not in out and inline is not None:
             out[key] = inline
     return out
+
+
+_SEAL_ONLY = re.compile(r"[:：]\s*[(（]\s*(?:盖章|签章|签字|签名|公章)\s*[)）]\s*$")
 
 
 def _inline_key(rd: Reader, r: int, c: int, section: str) -> tuple[str | None, Field | None]:
@@ -265,7 +270,11 @@ def read_goals(rd: Reader) -> dict[str, Field]:
     out: dict[str, Field] = {}
     goals = rd.labels.lex.by_label["goals"]
     order = {norm(s): i for syns in rd.labels.lex.tables["goals"].values() for i, s in enumerate(syns)}
-    cells = sorted(((order[lbl], r, c, lbl) for r, c, lbl in rd.labels.cells if lbl in goals))
+    # exact labels first, then labels with a note in brackets ("项目绩效目标(含项目概况、…)";
+    # not "年度绩效目标(90分)" heading an indicator table when 年度主要目标 is written too)
+    cells = sorted([(order[lbl], r, c, lbl) for r, c, lbl in rd.labels.cells if lbl in goals]
+                   + [(len(order) + order[b], r, c, b) for r, c, lbl in rd.labels.cells
+                      if lbl not in goals and (b := base(lbl)) in goals])
     for _, r, c, label in cells:
         key = goals[label]
         if key in out:

@@ -140,10 +140,25 @@ def _funds_labelled(rd: Reader, units: Units) -> dict[str, dict[str, dict[str, F
             block = above[1] if above and r - above[0] <= 6 else "annual"
         row = funds.setdefault(block, {})
         if key not in row or row[key]["amount"].blank:  # a later label with an amount wins over none
-            f = inline[2] if inline is not None else rd.number(rd.right_of(r, c), FUND_WHAT["amount"])
+            f = inline[2] if inline is not None else rd.number(_labelled_amount(rd, r, c), FUND_WHAT["amount"])
             if key not in row or not f.blank:
                 row[key] = {"amount": units.amount(rd, f, label, rd.ref(r, c))}
     return funds
+
+
+def _amount_like(f: Field) -> bool:
+    return isinstance(f.value, float) or (isinstance(f.value, str) and parse_number(f.value) is not None)
+
+
+def _labelled_amount(rd: Reader, r: int, c: int) -> Field:
+    """The amount of a funds label: to its right, or under it when the label heads a column of
+    sources ("其中:上级财政补助资金 | 其中:同级财政资金" over "0.00 | 25.00")."""
+    right = rd.right_of(r, c)
+    if not _amount_like(right):
+        below = rd.below(r, c)
+        if _amount_like(below):
+            return below
+    return right
 
 
 def _twin_totals(rd: Reader) -> dict[tuple[int, int], str]:
@@ -204,8 +219,8 @@ def _funds_horizontal(rd: Reader, units: Units) -> dict[str, dict[str, dict[str,
                 cols[key] = c
         if "total" not in cols or not cols.keys() & set(FUND_PARTS):
             continue
-        if any(isinstance(rd.right_of(r, c).value, float) for c in cols.values()):
-            return None  # "资金总额 | 35 | 其中：财政拨款 | 35": labels with their amounts beside them
+        if any(_amount_like(rd.right_of(r, c)) for c in cols.values()):
+            return None  # "资金总额 | 35 | 其中：财政拨款 | 35万元": labels with their amounts beside them
         funds: dict[str, dict[str, dict[str, Field]]] = {}
         first = min(cols.values())
         for row in range(r + 1, min(r + 4, rd.sheet.nrows)):

@@ -23,7 +23,8 @@ _SPACE_COLON = re.compile(r"[\s:：]+")
 _SUFFIX = re.compile(r"\([^()]*\)$")  # "(A)", "(B/A)", "(万元)", "(权重)", "(计算方法或评判标准)"
 _AB = re.compile(r"\((?:[A-Z](?:/[A-Z])?)\)$")
 
-_LEVEL_SUFFIX = re.compile(r"[(（][^()（）]*[)）]\s*分?$")
+# "(50分)", "（0-20）分", and "30分)" whose opening bracket was lost
+_LEVEL_SUFFIX = re.compile(r"(?:[(（][^()（）]*[)）]\s*分?|\d+(?:\.\d+)?分?[)）])$")
 _LEVEL_TAIL = re.compile(r"(?:等|类)$")
 
 _ENUM_HEAD = re.compile(r"^(?:\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+[、.]|\(\d+\))")

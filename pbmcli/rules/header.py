@@ -18,10 +18,12 @@ _BOTH = (FormKind.GOAL, FormKind.SELFEVAL)
 
 
 def required_keys(sub: Submission, pack: RulePack) -> tuple[str, ...]:
-    """Header keys a form of this kind must fill (a 部门整体 form has no project: its
-    department is the subject)."""
+    """Header keys a form of this kind must fill (a 部门整体 form has no project and one body:
+    its department, for which a unit field stands in)."""
     keys = pack.goal.required_header if sub.kind is FormKind.GOAL else pack.goal.selfeval_required_header
-    return tuple(k for k in keys if not (k == "project" and sub.variant == WHOLE_DEPARTMENT))
+    if sub.variant == WHOLE_DEPARTMENT:
+        return tuple(k for k in keys if k not in ("project", "unit"))
+    return tuple(keys)
 
 
 @rule(code="H101", name="required-header-missing", severity=Severity.ERROR, forms=_BOTH,
@@ -29,7 +31,7 @@ def required_keys(sub: Submission, pack: RulePack) -> tuple[str, ...]:
       message="{where}：必填项「{field}」{state}。请填写{field}（{hint}）。")
 def required_header_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
-    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。模板里根本没有“实施单位”一栏（只有主管部门，或只有预算单位）的，以另一栏为准，不报；部门整体支出绩效表（标题含“部门整体”）只有“部门”一栏，不要求项目名称。
+    说明：表头必填项（项目名称、主管部门、实施单位，申报表还有年度总体目标）为空。模板里根本没有“实施单位”一栏（只有主管部门，或只有预算单位）的，以另一栏为准，不报；部门整体支出绩效表（标题含“部门整体”）不要求项目名称，部门或预算单位填写其一即可。
     原因：缺少这些内容，无法确定表格属于哪个单位、哪个项目，也无法审核目标是否合理。
     示例：“实施单位”右侧单元格空白；申报表“年度总体目标”未填写。
     修正：在对应单元格填写完整名称；年度总体目标应概括本年度要完成的主要任务和预期效果。
@@ -38,8 +40,8 @@ def required_header_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome
     for key in required_keys(sub, pack):
         f = header_field(sub, key)
         other = _STANDS_IN.get(key)
-        if f.ref is None and other is not None and not missing(header_field(sub, other)):
-            continue  # the template has no such field: the unit is its own department, or vice versa
+        if f.ref is None and other is not None and header_field(sub, other).ref is not None:
+            continue  # the template has no such field: the other one names the body (and is checked itself)
         if missing(f) and not f.formula_uncached:
             name = HEADER_LABELS.get(key, key)
             state = "为空" if f.ref else "未找到（表中没有这一栏，或栏目名称被改动）"
