@@ -337,10 +337,11 @@ def add_opinion_sheet(wb: Any, result: FileResult, marked: dict[Finding, str], n
 
     title = SHEET_TITLE if SHEET_TITLE not in wb.sheetnames else f"{SHEET_TITLE}(pbm)"
     ws = wb.create_sheet(title, 0)
-    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    errors, warnings, infos = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
     ws["A1"] = f"审核意见：{_CONTROL.sub('_', name or Path(result.path).name)}"  # a cell takes no control characters
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条。点击「单元格」列可跳转到出错位置。"
+    told = f"，提示 {infos} 条" if infos else ""
+    ws["A2"] = f"共 {len(result.findings)} 条问题：错误 {errors} 条，警告 {warnings} 条{told}。点击「单元格」列可跳转到出错位置。"
     ws["A3"] = RECALC_NOTE + (("\n" + note) if note else "")
     ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A3:F3")

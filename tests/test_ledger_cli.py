@@ -387,3 +387,24 @@ def test_ingest_of_the_inbox_leaves_exports_and_monitoring_forms_to_pbm_monitor(
     assert "绩效运行监控表" in reasons[monitor_form.name] and "不按 2026 记入台账" in reasons[monitor_form.name]
     with Ledger.open(ws / "pbm.sqlite") as led:
         assert [s.form for s in led.submissions()] == ["selfeval"]
+
+
+def test_the_output_file_name_chooses_the_format(ws: Path):
+    """-o 排名.xlsx without --format writes a workbook; a table is for the screen only; a
+    format the extension contradicts is refused before anything is written."""
+    import openpyxl
+
+    invoke("monitor", str(export(ws, 10, {"101": 50.0, "102": 80.0})), "--period", "2026-10", "--record")
+    res = runner.invoke(app, ["rank", "--period", "2026-10", "-o", "输出/排名.xlsx"])
+    assert res.exit_code == 0 and "已生成：输出/排名.xlsx" in res.stderr
+    assert openpyxl.load_workbook(ws / "输出" / "排名.xlsx").sheetnames[0] == "全部单位"
+    invoke("rank", "--period", "2026-10", "-o", "输出/排名.json")
+    assert json.loads((ws / "输出" / "排名.json").read_text("utf-8"))["period"] == "2026-10"
+    res = runner.invoke(app, ["rank", "--period", "2026-10", "-o", "输出/排名.txt"])
+    assert res.exit_code == 2 and "只显示在屏幕上" in res.output and not (ws / "输出" / "排名.txt").exists()
+    res = runner.invoke(app, ["rank", "--period", "2026-10", "-f", "json", "-o", "输出/r2.xlsx"])
+    assert res.exit_code == 2 and "与 --format json 不一致" in res.output and not (ws / "输出" / "r2.xlsx").exists()
+    res = runner.invoke(app, ["monitor", "收件/执行/2026-10.xlsx", "-o", "输出/监控.xlsx"])
+    assert res.exit_code == 0 and openpyxl.load_workbook(ws / "输出" / "监控.xlsx").sheetnames[0] == "单位汇总"
+    res = runner.invoke(app, ["rank", "--period", "2026-10", "-o", "输出/r.csv"])  # rank writes no csv
+    assert res.exit_code == 2 and "不能输出 csv" in res.output

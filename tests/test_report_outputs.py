@@ -15,13 +15,27 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("command", ["validate", "score"])
-def test_csv_to_dash_goes_to_the_screen(command: str, tmp_path: Path) -> None:
+def test_csv_to_dash_goes_to_standard_output(command: str, tmp_path: Path) -> None:
     form = make_selfeval(tmp_path / "自评.xlsx")
     res = runner.invoke(app, [command, str(form), "-q", "-f", "csv", "-o", "-"])
     assert res.exit_code in (0, 1), res.output
     first = res.stdout.splitlines()[0]
-    assert first.startswith(("文件", "路径")) and "," in first  # the header row, no BOM on the screen
+    # standard output that is no terminal (here captured; `> 结果.csv` for a clerk) starts with
+    # the BOM Excel needs to read UTF-8, then the header row
+    assert first.startswith(("\ufeff文件", "\ufeff路径")) and "," in first
     assert not (tmp_path / "-").exists()
+
+
+def test_csv_on_a_terminal_has_no_bom(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from pbmcli.cli.reports import csv_bom
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    assert csv_bom(None) is False and csv_bom("-") is False
+    assert csv_bom("结果.csv") is True  # a file always has one
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    assert csv_bom(None) is True
 
 
 @pytest.mark.parametrize("command", ["validate", "score"])
@@ -38,3 +52,36 @@ def test_xlsx_needs_a_file(command: str, example: str, tmp_path: Path) -> None:
     form = make_selfeval(tmp_path / "自评.xlsx")
     res = runner.invoke(app, [command, str(form), "-q", "-f", "xlsx"])
     assert res.exit_code == 2 and f"-o {example}" in res.output
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_the_output_file_name_chooses_the_format(command: str, tmp_path: Path) -> None:
+    import json
+
+    import openpyxl
+
+    form = make_selfeval(tmp_path / "收件" / "自评.xlsx")
+    out = tmp_path / "输出"
+    res = runner.invoke(app, [command, str(form.parent), "-o", str(out / "结果.xlsx")])
+    assert res.exit_code in (0, 1), res.output
+    assert openpyxl.load_workbook(out / "结果.xlsx").sheetnames  # a workbook, not the screen's text
+    assert "已生成：" in res.stderr
+    res = runner.invoke(app, [command, str(form.parent), "-q", "-o", str(out / "结果.json")])
+    assert res.exit_code in (0, 1) and json.loads((out / "结果.json").read_text("utf-8"))["tool"] == "pbm"
+    assert "已生成" not in res.stderr  # -q: the result only
+    res = runner.invoke(app, [command, str(form.parent), "-q", "-f", "csv", "-o", str(out / "结果.xlsx"), "--force"])
+    assert res.exit_code == 2 and "与 --format csv 不一致" in res.output
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_a_form_being_read_is_never_the_output(command: str, tmp_path: Path) -> None:
+    import hashlib
+
+    form = make_selfeval(tmp_path / "收件" / "自评.xlsx")
+    before = hashlib.sha256(form.read_bytes()).hexdigest()
+    res = runner.invoke(app, [command, str(form), "-q", "-f", "xlsx", "-o", str(form), "--force"])
+    assert res.exit_code == 2 and "就是要读取的文件" in res.output
+    res = runner.invoke(app, [command, str(form.parent), "-q", "-o", str(form.parent / "报告.xlsx")])
+    assert res.exit_code == 2 and "下次运行时会被当作报表读入" in res.output
+    assert not (form.parent / "报告.xlsx").exists()
+    assert hashlib.sha256(form.read_bytes()).hexdigest() == before

@@ -60,7 +60,7 @@ def rectify_list(status: Annotated[str | None, typer.Option("--status", help="op
     from ..cycle.rectify import list_items
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output, force)
+    fmt = need_output(fmt, output, force)
     with open_db(pack, db, date) as ledger:
         items = list_items(ledger, status, ledger.today())
         _print_items(items, fmt, ledger.today(), output, force)
@@ -90,7 +90,7 @@ def rectify_overdue(fmt: ListFmtOpt = Fmt.table, output: OutputOpt = None, force
     from ..cycle.rectify import overdue
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output, force)
+    fmt = need_output(fmt, output, force)
     with open_db(pack, db, date) as ledger:
         items = overdue(ledger, ledger.today())
         _print_items(items, fmt, ledger.today(), output, force)
@@ -124,7 +124,7 @@ def apply_cmd(year: Annotated[int, typer.Option("--year", "-y", help="评价年�
     from ..cycle.apply import suggest
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output, force)
+    fmt = need_output(fmt, output, force)
     with open_db(pack, db, date) as ledger:
         res = suggest(ledger, year, pack)
     if not res.rows:

@@ -24,6 +24,11 @@ def inspect(
 ) -> None:
     if fmt not in _FORMATS:
         raise UsageError(f"--format 只能是 table 或 json，现为「{fmt}」")
+    from pathlib import Path
+
+    if Path(file).is_dir():
+        raise UsageError(f"「{file}」是文件夹：pbm inspect 一次查看一个表格文件，例如 pbm inspect {file}/某单位自评表.xlsx；"
+                         f"要检查整个文件夹，请用 pbm validate {file}。")
     from ..readers import read_submission
     from ..readers.dump import submission_dict
     from .options import settings
@@ -186,6 +191,8 @@ def _value(v: dict[str, Any] | None) -> str:
 
 
 def _print_issues(data: dict[str, Any], table: Any, out: Any) -> None:
+    from ..readers.dump import ISSUE_LABELS
+
     if not data["issues"]:
         say("读取问题：无。")
         return
@@ -194,5 +201,5 @@ def _print_issues(data: dict[str, Any], table: Any, out: Any) -> None:
         t.add_column(col)
     for issue in data["issues"]:
         where = f"{issue['sheet']}!{issue['cell']}" if issue["cell"] else ""
-        _row(t, issue["kind"], where, issue["detail"])
+        _row(t, ISSUE_LABELS.get(issue["kind"], issue["kind"]), where, issue["detail"])
     out.print(folding(t))

@@ -26,7 +26,7 @@ from .ledger_common import (
     rule_pack,
 )
 from .options import ConfigOpt, ForceOpt, JobsOpt, OutputOpt, QuietOpt, RulesOpt, resolve_jobs
-from .output import exit_on_internal_errors, say
+from .output import exit_on_internal_errors, say, wrote
 
 if TYPE_CHECKING:
     from ..config import RulePack
@@ -283,7 +283,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
     from ..cycle import monitor
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output, force)
+    fmt = need_output(fmt, output, force, [export])
     period = _monitor_period(export, period, quiet)
     forms = monitor.detect_kind(export) == "forms"
     _check_month(export, period, record and not forms and not force_period)
@@ -308,6 +308,7 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
         from ..outputs import write_xlsx
 
         write_xlsx(output or "", monitor_sheets(res), force, monitor_heading(res, pack.workspace.authority))
+        wrote(output)
     else:
         _monitor_table(res, quiet)
 
@@ -381,10 +382,11 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
         from ..outputs import write_xlsx
 
         write_xlsx(output or "", lights_sheets(res), force, monitor_heading(res, pack.workspace.authority))
+        wrote(output)
         return
     rows = [[i["unit"], i["project"], i["indicator"], i["target"], i["current"], i["p"], i["light_label"], i["basis"]]
             for i in res.to_dict()["indicators"]]
-    header = ["单位", "项目", "指标", "年度指标值", "当前完成值", "p", "灯", "依据"]
+    header = ["单位", "项目", "指标", "年度指标值", "当前完成值", "完成比例%", "灯", "依据"]
     _lights_table(res, header, rows, quiet)
 
 
@@ -407,7 +409,7 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
     from ..period import Period
 
     pack = rule_pack(rules, config)
-    need_output(fmt, output, force)
+    fmt = need_output(fmt, output, force)
     Period.parse(period)  # a bad period stops before the ledger is touched
     with open_db(pack, db, date) as ledger:
         res = ranking.rank(ledger, period, pack)
@@ -426,11 +428,13 @@ def rank_cmd(period: Annotated[str, typer.Option("--period", "-p", help="2026-10
         from ..outputs import write_xlsx
 
         write_xlsx(output or "", rank_sheets(res), force, rank_heading(res, pack.workspace.authority))
+        wrote(output)
     elif fmt is Fmt.md:
         from ..cycle.exports import rank_markdown
         from ..outputs import emit_text
 
         emit_text(rank_markdown(res), output, force)
+        wrote(output)
     else:
         _rank_table(res)
 

@@ -25,7 +25,7 @@ from .options import (
     load_pack,
     resolve_jobs,
 )
-from .output import exit_on_internal_errors, folding, plain
+from .output import exit_on_internal_errors, folding, plain, wrote
 from .reports import ReportView, check_output, report_console, stop_on_lone_unreadable, write_report
 
 if TYPE_CHECKING:
@@ -392,6 +392,8 @@ def _stream(paths: list[str], pack: RulePack, jobs: int, quiet: bool, output: st
         return json_tail(skips, None, tally.summary(len(skips)))
 
     outputs.emit_chunks(outputs.json_chunks(json_head(), "results", results(), tail), output, force)
+    if output is not None and output != "-" and not quiet:
+        wrote(output)
     message = no_selfeval_note(ScoreReport((), tuple(skips))) if not tally.files else None
     if message:
         from .output import note
@@ -434,7 +436,7 @@ def score(
 
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
-    check_output(fmt, output, force, "得分复核.xlsx")
+    fmt = check_output(fmt, output, force, "得分复核.xlsx", paths)
     if fmt is ReportFormat.json and not goals and not (len(paths) == 1 and Path(paths[0]).is_file()):
         _stream(paths, pack, n_jobs, quiet, output, force)
     report = score_paths(paths, pack, goals=goals, jobs=n_jobs, progress=not quiet)
@@ -442,7 +444,7 @@ def score(
     from ..readers.inputs import common_base
 
     view = report_view(report, explain, pack.workspace.authority, common_base(paths))
-    write_report(view, fmt, output, force, no_color)
+    write_report(view, fmt, output, force, no_color, quiet)
     notes = [no_selfeval_note(report), sheet_cap_note(report) if fmt is ReportFormat.xlsx else None]
     for message in filter(None, notes):
         from .output import note

@@ -25,10 +25,11 @@ from .options import (
     load_pack,
     resolve_jobs,
 )
-from .output import exit_on_internal_errors, folding, plain
+from .output import exit_on_internal_errors, folding, plain, wrote
 from .reports import (
     ReportView,
     check_output,
+    csv_bom,
     report_console,
     stop_on_lone_unreadable,
     to_screen,
@@ -220,8 +221,10 @@ def _stream(paths: list[str], pack: RulePack, jobs: int, quiet: bool, fmt: Repor
             return relative_name(path, Path(run.base)) if run.base else path
 
         chunks = outputs.csv_chunks(FINDING_HEADER, (file_finding_rows(r, name) for r in files),
-                                    bom=not to_screen(output))
+                                    bom=csv_bom(output))
     outputs.emit_chunks(chunks, output, force)
+    if not to_screen(output) and not quiet:
+        wrote(output)
     if tally.first is not None and tally.files == 1:
         stop_on_lone_unreadable(paths, [(tally.first.path, tally.first.unreadable, tally.first.findings)])
     if not tally.files:
@@ -252,11 +255,11 @@ def validate(
 
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
-    check_output(fmt, output, force, "审核结果.xlsx")
+    fmt = check_output(fmt, output, force, "审核结果.xlsx", paths)
     if fmt in (ReportFormat.json, ReportFormat.csv) and not annotate:
         _stream(paths, pack, n_jobs, quiet, fmt, output, force)
     report = _with_directory(validate_paths(paths, pack, jobs=n_jobs, progress=not quiet), pack)
-    write_report(report_view(report, pack.workspace.authority), fmt, output, force, no_color)
+    write_report(report_view(report, pack.workspace.authority), fmt, output, force, no_color, quiet)
     if annotate:
         _run_annotate(report, paths, annotate, force, pack, n_jobs, quiet)
     _single_unreadable(paths, report)

@@ -7,11 +7,11 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from .output import folding
+from .output import folding, wrote
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -76,18 +76,31 @@ def emit_json(data: Any, output: str | None, force: bool) -> None:
     from ..outputs import emit_text
 
     emit_text(json.dumps(data, ensure_ascii=False, indent=2), output, force)
+    wrote(output)
 
 
-def need_output(fmt: StrEnum, output: str | None, force: bool) -> None:
-    """Before anything is read or written (the ledger included): xlsx needs -o, and an
-    existing -o file (of a format written to it) needs --force."""
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def need_output(fmt: _E, output: str | None, force: bool, inputs: Sequence[str] = ()) -> _E:
+    """The format to write (``pick_format``), checked before anything is read or written (the
+    ledger included): xlsx needs -o, a table is for the screen, an existing -o file needs
+    --force, and -o never names a file being read."""
     from ..errors import UsageError
     from ..fileio import check_writable
+    from .options import not_an_input, pick_format
 
+    fmt = pick_format(fmt, output)
+    not_an_input(output, inputs)
+    if fmt == "table" and output and output != "-":
+        formats = "、".join(f.value for f in type(fmt) if f.value != "table")
+        raise UsageError(f"表格（table）只显示在屏幕上。要写入文件，请用 --format 选择 {formats}，"
+                         "或让 -o 的文件名以 .xlsx、.json 等结尾。")
     if fmt == "xlsx" and not output:
         raise UsageError("xlsx 格式需要用 -o 指定输出文件，例如 -o 结果.xlsx。")
-    if output and output != "-" and fmt != "table":
+    if output and output != "-":
         check_writable(output, force)
+    return fmt
 
 
 def print_table(title: str, header: list[str], rows: list[list[Any]], ratios: Sequence[int] = ()) -> None:
@@ -147,3 +160,4 @@ def emit_rows(fmt: Fmt, title: str, header: list[str], rows: list[list[Any]], ou
 
         text = f"# {md_text(title)}\n\n" + markdown_table(header, rows) + "".join(f"\n{md_text(n)}\n" for n in notes)
         emit_text(text, output, force)
+    wrote(output)

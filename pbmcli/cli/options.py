@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -32,6 +34,47 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度�
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="不使用颜色。")]
 
 _CODE = re.compile(r"^[A-Z]([0-9]{1,3})?$")
+_F = TypeVar("_F", bound=StrEnum)
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".json": "json", ".csv": "csv", ".md": "md"}
+_SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".zip")
+
+
+def pick_format(fmt: _F, output: str | None) -> _F:
+    """The format to write: --format, or, when it is left at table, the one the -o file's
+    extension names (``-o 结果.xlsx`` writes a workbook, not the screen's table).  An
+    extension naming another format than --format, or one the command cannot write, is a
+    usage error: a .xlsx file holding JSON opens in no program."""
+    from ..errors import UsageError
+
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    wanted = _SUFFIX_FORMATS.get(suffix)
+    if wanted is None or fmt == wanted:
+        return fmt
+    choices = [f.value for f in type(fmt) if f.value != "table"]
+    if fmt != "table":
+        raise UsageError(f"输出文件「{output}」的扩展名是 {suffix}，与 --format {fmt.value} 不一致。"
+                         f"请改用 --format {wanted}，或把文件名改为 ….{fmt.value}。")
+    if wanted not in choices:
+        raise UsageError(f"本命令不能输出 {wanted} 格式（可选：{'、'.join(choices)}）。"
+                         f"请把 -o 的文件名改为 ….{choices[0]} 这样的扩展名，或加 --format 指定格式。")
+    return type(fmt)(wanted)
+
+
+def not_an_input(output: str | None, inputs: Iterable[str]) -> None:
+    """-o must not name a file being read: a submitted form is never overwritten, --force or not."""
+    from ..errors import UsageError
+
+    if not output or output == "-":
+        return
+    target = Path(output).resolve()
+    for given in inputs:
+        source = Path(given).resolve()
+        if target == source:
+            raise UsageError(f"输出文件「{output}」就是要读取的文件：报送的原表不会被覆盖（加 --force 也不会）。"
+                             "请换一个输出位置，例如 -o 输出/审核结果.xlsx。")
+        if source.is_dir() and source in target.parents and target.suffix.lower() in _SPREADSHEETS:
+            raise UsageError(f"输出文件「{output}」在要读取的文件夹「{given}」中，下次运行时会被当作报表读入。"
+                             "请换一个输出位置，例如 -o 输出/审核结果.xlsx。")
 
 
 def parse_codes(values: list[str] | None, option: str) -> list[str]:

@@ -292,6 +292,12 @@ def note(text: str, console: Console | None = None) -> None:
     (console or err).print(visible(text), markup=False)
 
 
+def wrote(output: object) -> None:
+    """"已生成：…" on stderr once a report is written to a file (-o; muted by --quiet)."""
+    if output is not None and str(output) != "-":
+        note(f"已生成：{shown(output)}")
+
+
 def shown(path: object) -> str:
     """A path as the clerk typed it: relative to the current folder when it lies inside it."""
     from pathlib import Path

@@ -38,12 +38,24 @@ def to_screen(output: str | None) -> bool:
     return output is None or output == "-"
 
 
-def check_output(fmt: ReportFormat, output: str | None, force: bool, example: str) -> None:
-    """Fail before the (possibly long) run if the output cannot be written."""
+def csv_bom(output: str | None) -> bool:
+    """CSV starts with a BOM (Excel reads UTF-8 by it) in a file, and on standard output sent to
+    one (``pbm validate 收件 -f csv > 结果.csv``); not on a terminal."""
+    import sys
+
+    return not to_screen(output) or not sys.stdout.isatty()
+
+
+def check_output(fmt: ReportFormat, output: str | None, force: bool, example: str,
+                 inputs: Sequence[str] = ()) -> ReportFormat:
+    """The format to write (``pick_format``); fails before the (possibly long) run if the
+    output cannot be written, or would land on a form being read."""
     from ..errors import UsageError
     from ..fileio import check_writable
-    from .options import ReportFormat
+    from .options import ReportFormat, not_an_input, pick_format
 
+    fmt = pick_format(fmt, output)
+    not_an_input(output, inputs)
     if fmt is ReportFormat.xlsx and to_screen(output):
         raise UsageError(f"xlsx 格式需要用 -o 指定输出文件，例如：-o {example}")
     if output and not to_screen(output):
@@ -51,6 +63,7 @@ def check_output(fmt: ReportFormat, output: str | None, force: bool, example: st
         if parent.exists() and not parent.is_dir():
             raise UsageError(f"无法写入 {output}：{parent} 是文件而不是文件夹，请换一个输出位置。")
         check_writable(output, force)
+    return fmt
 
 
 @dataclass
@@ -67,17 +80,18 @@ class ReportView:
 
 
 def write_report(view: ReportView, fmt: ReportFormat, output: str | None, force: bool,
-                 no_color: bool) -> None:
+                 no_color: bool, quiet: bool = False) -> None:
     """Write ``view`` in ``fmt`` to ``output`` (a file, atomically) or to the screen."""
     from .. import outputs
     from .options import ReportFormat
+    from .output import wrote
 
     if fmt is ReportFormat.xlsx:
         outputs.write_xlsx(output or "", view.sheets(), force, view.heading)
     elif fmt is ReportFormat.csv:
         header, rows = view.table()
         if to_screen(output):
-            outputs.emit_text(outputs.csv_text(header, rows), None, force)
+            outputs.emit_text(("\ufeff" if csv_bom(output) else "") + outputs.csv_text(header, rows), None, force)
         else:
             outputs.write_csv(output or "", header, rows, force)
     elif fmt is ReportFormat.json:
@@ -88,6 +102,8 @@ def write_report(view: ReportView, fmt: ReportFormat, output: str | None, force:
         outputs.emit_text(view.text(), output, force)
     else:
         view.render(report_console(no_color=no_color))
+    if not to_screen(output) and not quiet:
+        wrote(output)
 
 
 def stop_on_lone_unreadable(paths: Sequence[str], results: Sequence[tuple[str, bool, Sequence[Finding]]]) -> None:

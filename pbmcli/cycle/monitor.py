@@ -127,9 +127,13 @@ def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], lis
             continue
         lines, findings = _export_lines(rows, found[0], found[1], pack, str(path), sheet)
         return lines, notes + findings
-    labels = "、".join(f"{k}（{'/'.join(v[:3])}）" for k, v in aliases.items())
+    labels = "、".join(f"{_COLUMN_NAMES.get(k, k)}（如 {'/'.join(v[:3])}）" for k, v in aliases.items())
     raise InputError(str(path), f"没有找到执行数据的表头。需要这些列：{labels}。"
                      "可在 pbm.toml 的 [monitor.aliases] 中补充本地的列名。", "F003")
+
+
+_COLUMN_NAMES = {"unit": "单位名称", "code": "单位编码", "project": "项目名称", "budget": "全年预算",
+                 "spent": "累计支出"}
 
 
 def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int],

@@ -132,7 +132,14 @@ KEY_LABELS = {
     "measures": "改进措施", "grade": "自评等级", "weight": "分值", "score": "得分",
     "superior_department": "上级主管部门", "total": "资金总额", "budget": "全年预算数", "spent": "全年执行数",
     "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度指标值",
-    "actual": "实际完成值",
+    "actual": "实际完成值", "other_notes": "其他需要说明事项",
+}
+# Chinese names of the reading notes' kinds (ReadIssue.kind), for people (pbm inspect)
+ISSUE_LABELS = {
+    "template_leftover": "模板遗留", "no_score_columns": "无分值得分栏", "amount_in_yuan": "金额单位为元",
+    "several_targets": "指标值分列", "formula_uncached": "公式无缓存值", "hidden_sheet": "隐藏工作表",
+    "multiple_forms": "多张表", "not_a_number": "应为数字", "out_of_bounds": "超出读取范围",
+    "level1_inferred": "一级指标已推断", "wrong_extension": "扩展名不符",
 }
 FUND_ROW_LABELS = FUND_ROW_NAMES
 FUND_COL_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "weight": "分值",

@@ -165,7 +165,7 @@ def limits_exceeded(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
 
 
 @rule(code="F010", name="hidden-or-multiple-forms", severity=WARNING, forms=ALL_FORMS,
-      message="{where}：{actual}。本次按「{expected}」审核，请确认这是要提交的表格，删除或拆分其他表格。")
+      message="{where}：{actual}。本次按{expected}审核，请确认这是要提交的表格，删除或拆分其他表格。")
 def hidden_or_multiple(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：表格位于隐藏的工作表中，或一个文件里有多张绩效表格。
