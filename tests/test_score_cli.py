@@ -270,3 +270,23 @@ def test_xlsx_totals_show_two_decimals(tmp_path):
     header = sheets.header(sheet)
     total = sheet.cell(row=sheets.header_row(sheet) + 1, column=header.index("复核总分") + 1)
     assert total.number_format == "0.00"
+
+
+def test_self_total_is_the_sum_of_self_scores_only_when_every_one_is_written(tmp_path, pack):
+    """No 总分 score: the self total is the sum of the self-scores (the factory's clean form:
+    9.5 for the execution + the indicators = 99.5); one blank self-score makes it unknown
+    (数据不足, with the reason), never the sum of what is there."""
+    from factory import SELFEVAL_INDICATORS, make_selfeval
+
+    from pbmcli.readers import read_submission
+    from pbmcli.scoring.total import score_submission
+
+    whole = read_submission(make_selfeval(tmp_path / "a.xlsx", totals={"score": None}), pack.lexicon())
+    res = score_submission(whole, pack)
+    assert (res.self_total, res.self_total_source) == (99.5, "各项自评得分合计")
+    blank = [dataclasses.replace(SELFEVAL_INDICATORS[0], score=None), *SELFEVAL_INDICATORS[1:]]
+    part = read_submission(make_selfeval(tmp_path / "b.xlsx", totals={"score": None}, indicators=blank),
+                           pack.lexicon())
+    res = score_submission(part, pack)
+    assert res.self_total is None and res.self_grade is None and res.self_total_source == ""
+    assert any("有 1 项自评得分未填写，无法合计自评总分" in n for n in res.notes)

@@ -112,7 +112,7 @@ def detail_rows(fs: FileScore) -> list[list[Any]]:
         rows.append([ind.level1, ind.level2, ind.name, ind.target.display() or None, actual or None,
                      METHOD_LABELS.get(s.method, s.method), s.formula, ind.weight, ind.score,
                      s.score, s.note, str(ref) if ref else None])
-    source = f"自评总分取自{res.self_total_source}" if res.self_total_source else "未填自评得分"
+    source = f"自评总分取自{res.self_total_source}" if res.self_total_source else "无自评总分"
     rows.append(["总分", None, None, None, None, None, "；".join(res.notes) or None, None,
                  res.self_total, res.total, source, None])
     return rows

@@ -80,6 +80,13 @@ def _self_total(sub: Submission, execution: ExecutionScore,
         own.append(execution.self_score)
     if not own or not _as_float(_sum(own)):
         return None, "", None
+    # a sum of the self-scores written is the self total only when every scored item has one:
+    # "10" for the execution alone is no self-evaluation of the indicators (数据不足, not 差)
+    blank = [s for s in scores if s.applicable and s.self_score is None]
+    if blank or (execution.self_score is None and execution.points > 0):
+        first = blank[0].indicator.get("score").ref if blank else execution.ref
+        count = len(blank) + (execution.self_score is None and execution.points > 0)
+        return None, f"有 {count} 项自评得分未填写，无法合计自评总分（没有总分行）", first
     return _sum(own), "各项自评得分合计", None
 
 
@@ -169,7 +176,7 @@ def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
         notes = [unscored.detail]
     notes += [f"{i.ref}：{i.detail}" if i.ref else i.detail for i in sub.issues if i.kind == "amount_in_yuan"]
     self_total, source, ref = _self_total(sub, execution, scores)
-    if source == _UNCACHED:
+    if self_total is None and source:  # why the self total is unknown: a note, not a source
         notes.append(f"{ref}：{source}" if ref else source)
         source = ""
     found = _one_synonym_note([*execution.findings, *(f for s in scores for f in s.findings)])
