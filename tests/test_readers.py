@@ -745,3 +745,32 @@ def test_percent_format_is_found_whatever_the_attribute_order(tmp_path: Path) ->
     for path in (src, swapped):
         field = open_workbook(path.read_bytes(), path.name).sheet("Sheet").field(0, 1)
         assert field.percent and field.value == 93.5
+
+
+def test_score_reads_the_self_evaluation_beside_a_goal_form(tmp_path: Path) -> None:
+    """A workbook holding a goal form (first sheet) and a self-evaluation: validate reads the
+    first (F010 names the other), score and the goal cross-check read the kind they need."""
+    import openpyxl
+
+    from pbmcli.config import default_pack
+    from pbmcli.readers import as_item
+    from pbmcli.scoring.report import score_item
+
+    goal = make_goal(tmp_path / "两张表.xlsx")
+    own = openpyxl.load_workbook(make_selfeval(tmp_path / "s.xlsx"))[FORM_SHEET]
+    wb = openpyxl.load_workbook(goal)
+    second = wb.create_sheet("自评表")
+    for row in own.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                second.cell(cell.row, cell.column, cell.value)
+    for merged in own.merged_cells.ranges:
+        second.merge_cells(str(merged))
+    wb.save(goal)
+    first = read_submission(goal)
+    assert first.kind is FormKind.GOAL and "自评表" in issues(first, "multiple_forms")[0].detail
+    chosen = read_submission(goal, prefer=FormKind.SELFEVAL)
+    assert chosen.kind is FormKind.SELFEVAL and chosen.sheet == "自评表" and len(chosen.indicators) == 6
+    assert "只读取了「自评表」" in issues(chosen, "multiple_forms")[0].detail
+    scored = score_item(as_item(goal), default_pack())
+    assert scored.result is not None and scored.result.total == 99.5 and not scored.skipped_reason

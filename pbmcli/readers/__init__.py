@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import Submission
+from ..model import FormKind, Submission
 from .forms import parse_workbook
 from .inputs import InputItem, Skipped, expand, read_bytes
 from .labels import Lexicon, builtin_lexicon, lexicon_for
@@ -56,25 +56,29 @@ def framed(exc: InputError) -> InputError:
 
 
 def read_submission(item: InputItem | str | Path, lexicon: Lexicon | None = None, *,
-                    seconds: float | None = None, data: bytes | None = None) -> Submission:
+                    seconds: float | None = None, data: bytes | None = None,
+                    prefer: FormKind | None = None) -> Submission:
     """Read one form; ``path`` is the display name, ``sha256`` that of the bytes.
     ``lexicon``: the labels to recognise (default: pbm's own, ``pack_lexicon(pack)`` for a
     rule pack's additions).  ``seconds``: the file's time budget, past which reading stops with
     an F009 InputError (None: none here; ``batch.run_batch`` applies one to each item).
-    ``data``: the item's bytes when the caller has already read them (not read again)."""
+    ``data``: the item's bytes when the caller has already read them (not read again).
+    ``prefer``: in a workbook holding several forms, the first of this kind (pbm score reads
+    the self-evaluation beside a goal form), else the first form."""
     from ..deadline import OverBudget, over_budget_reason, time_limit
 
     item = as_item(item)
     if not seconds:
-        return _read(item, lexicon, data)
+        return _read(item, lexicon, data, prefer)
     try:
         with time_limit(seconds):
-            return _read(item, lexicon, data)
+            return _read(item, lexicon, data, prefer)
     except OverBudget:
         raise InputError(item.display, over_budget_reason(seconds), "F009") from None
 
 
-def _read(item: InputItem, lexicon: Lexicon | None, data: bytes | None = None) -> Submission:
+def _read(item: InputItem, lexicon: Lexicon | None, data: bytes | None = None,
+          prefer: FormKind | None = None) -> Submission:
     data = read_bytes(item) if data is None else data
-    sub = parse_workbook(open_workbook(data, item.display), lexicon)
+    sub = parse_workbook(open_workbook(data, item.display), lexicon, prefer)
     return dataclasses.replace(sub, path=item.display, sha256=hashlib.sha256(data).hexdigest())

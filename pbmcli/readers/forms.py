@@ -89,8 +89,10 @@ def _has_table(labels: LabelIndex) -> bool:
     return any(labels.lex.key("indicator", label) == "name" for _, _, label in labels.cells)
 
 
-def choose_sheet(wb: Workbook, lex: Lexicon | None = None) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
-    """The sheet holding the form: first visible one, else a hidden one (with an issue)."""
+def choose_sheet(wb: Workbook, lex: Lexicon | None = None,
+                 prefer: FormKind | None = None) -> tuple[str, FormKind, LabelIndex, list[ReadIssue]]:
+    """The sheet holding the form: first visible one, else a hidden one (with an issue); of
+    several forms, the first of kind ``prefer`` when there is one."""
     lex = lex or builtin_lexicon()
     found = _forms_in(wb, _candidates(wb), lex)
     if not found:  # a form on a sheet named like an instruction sheet ("填表说明") still counts
@@ -99,6 +101,7 @@ def choose_sheet(wb: Workbook, lex: Lexicon | None = None) -> tuple[str, FormKin
         raise InputError(wb.display, f"在各工作表中没有找到{_LOOKED_FOR}", "F003")
     with_table = [f for f in found if _has_table(f[2])]
     found = with_table or found  # a cover sheet with only the title is not the form
+    found.sort(key=lambda f: f[1] is not prefer)  # stable: the preferred kind first, else as found
     info, kind, labels = found[0]
     issues = []
     if not info.visible:
@@ -107,7 +110,7 @@ def choose_sheet(wb: Workbook, lex: Lexicon | None = None) -> tuple[str, FormKin
     if len(found) > 1:
         others = "、".join(f"「{i.name}」" for i, _, _ in found[1:])
         issues.append(ReadIssue("multiple_forms", CellRef(info.name, "A1"), info.name,
-                                f"工作簿中有多张绩效表格（另有{others}），只读取了第一张「{info.name}」；请每个文件只报送一张表"))
+                                f"工作簿中有多张绩效表格（另有{others}），只读取了「{info.name}」；请每个文件只报送一张表"))
     return info.name, kind, labels, issues
 
 
@@ -360,12 +363,13 @@ def _leftover_issue(leftovers: list[Field]) -> list[ReadIssue]:
                       f"指标表第 {where} 行不是单独的指标（模板遗留或“其中”分项：{shown}），未计入审核和计分")]
 
 
-def parse_workbook(wb: Workbook, lex: Lexicon | None = None) -> Submission:
-    """Identify the form in ``wb`` and read it into a Submission (raises InputError F003)."""
+def parse_workbook(wb: Workbook, lex: Lexicon | None = None, prefer: FormKind | None = None) -> Submission:
+    """Identify the form in ``wb`` and read it into a Submission (raises InputError F003);
+    ``prefer``: see ``choose_sheet``."""
     meta_kind, version, meta_issues = read_meta(wb)
     if meta_kind == "units":
         raise InputError(wb.display, "这是单位名录（units）模板", "F003")
-    name, kind, labels, sheet_issues = choose_sheet(wb, lex)
+    name, kind, labels, sheet_issues = choose_sheet(wb, lex, prefer)
     rd = Reader(wb.sheet(name), labels)
     header = read_header(rd)
     goals = read_goals(rd)

@@ -212,7 +212,7 @@ def score_item(item: InputItem, pack: RulePack) -> FileScore:
     from ..readers import read_submission
 
     try:
-        sub = read_submission(item, pack.lexicon())
+        sub = read_submission(item, pack.lexicon(), prefer=FormKind.SELFEVAL)
     except InputError as exc:
         return _unreadable(item, exc.code, exc.reason, pack)
     if sub.kind is not FormKind.SELFEVAL:
@@ -242,7 +242,7 @@ def read_goal_item(item: InputItem, pack: RulePack) -> Submission | str:
     from ..readers import framed, read_submission
 
     try:
-        sub = read_submission(item, pack.lexicon())
+        sub = read_submission(item, pack.lexicon(), prefer=FormKind.GOAL)
     except InputError as exc:
         return framed(exc).reason
     if sub.kind is not FormKind.GOAL:
