@@ -196,15 +196,18 @@ class Notice:
     chart: bool = True            # 月度通报附执行率图
 
 
+EXAMPLE_ISSUER = "示例县财政局"
+
+
 @dataclass(frozen=True)
 class Workspace:
     """[workspace] of pbm.toml: where things live and who issues notices."""
 
     db: str = "pbm.sqlite"
     units: str = "units.xlsx"
-    authority: str = "示例县财政局"
+    authority: str = EXAMPLE_ISSUER
     doc_prefix: str = "示财绩"
-    signature: str = "示例县财政局"
+    signature: str = EXAMPLE_ISSUER
     contact: str = ""
     red_header: bool = True       # 版头（发文机关标志、红色分隔线）；退回修改意见用信函格式
     copy_to: str = ""
@@ -216,6 +219,10 @@ class Workspace:
     def folder(self, name: str) -> Path | None:
         """A folder of the workspace (通报, 输出, …) when a pbm.toml is in use."""
         return Path(self.root) / name if self.root else None
+
+    def example_issuer(self) -> bool:
+        """The 发文机关 / 落款 are still the example county's (pbm init writes them as a model)."""
+        return EXAMPLE_ISSUER in (self.authority, self.signature)
 
 
 _V = TypeVar("_V")

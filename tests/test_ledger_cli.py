@@ -408,3 +408,12 @@ def test_the_output_file_name_chooses_the_format(ws: Path):
     assert res.exit_code == 0 and openpyxl.load_workbook(ws / "输出" / "监控.xlsx").sheetnames[0] == "单位汇总"
     res = runner.invoke(app, ["rank", "--period", "2026-10", "-o", "输出/r.csv"])  # rank writes no csv
     assert res.exit_code == 2 and "不能输出 csv" in res.output
+
+
+def test_a_folder_of_execution_exports_is_not_monitoring_forms(ws: Path):
+    """Execution exports in a folder: no monitoring form is read; exit 2 saying to name one
+    month's file (no empty lights table with exit 0)."""
+    export(ws, 9, {"101": 50.0})
+    res = runner.invoke(app, ["monitor", "收件/执行", "--period", "2026-09"])
+    assert res.exit_code == 2 and "没有读到绩效运行监控表" in res.output
+    assert "pbm monitor 收件/执行/2026-09.xlsx --period 2026-09" in res.output

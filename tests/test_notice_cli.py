@@ -323,3 +323,15 @@ def test_the_readme_states_the_template_limits_the_code_applies() -> None:
     }
     for text, applies in stated.items():
         assert text in section and applies, text
+
+
+def test_the_example_issuer_is_pointed_out_before_a_notice_goes_out(tmp_path: Path, inputs: dict[str, Path],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = _run("monthly", "--period", "2026-10", "--monitor", inputs["monitor"], "-o", tmp_path / "a")
+    assert res.exit_code == 0 and "仍是示例「示例县财政局」" in res.stderr
+    (tmp_path / "pbm.toml").write_text('[workspace]\nauthority = "某某县财政局"\nsignature = "某某县财政局"\n'
+                                       'doc_prefix = "某财绩"\n', "utf-8")
+    res = _run("monthly", "--period", "2026-10", "--monitor", inputs["monitor"], "-o", tmp_path / "b")
+    assert res.exit_code == 0 and "示例" not in res.stderr
+    assert any("某某县财政局" in p.text for p in docx.Document(str(next((tmp_path / "b").glob("*.docx")))).paragraphs)

@@ -372,6 +372,12 @@ def _lights(path: str, period: str, pack: RulePack, fmt: MonitorFmt, output: str
     from ..ledger.workspace import read_forms
 
     subs, findings, months, skipped = read_forms([path], pack=pack)
+    if not subs:
+        from ..errors import UsageError
+
+        print_notes([f"{f.path}：{f.message}" for f in findings] + skipped, quiet)
+        raise UsageError(f"「{path}」中没有读到绩效运行监控表。如是预算执行数据的导出文件，请每次指定一个月的文件，"
+                         f"例如 pbm monitor {path.rstrip('/')}/{period}.xlsx --period {period}。")
     res = monitor_forms(subs, period, pack, months)
     print_notes([f"{f.path}：{f.message}" for f in findings] + skipped, quiet)
     if fmt is MonitorFmt.json:

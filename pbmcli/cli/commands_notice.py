@@ -132,6 +132,10 @@ def _run(kind: str, period: str, inputs: dict[str, Any], pack: RulePack, day: dt
             warned.append(message)
             note("提示：" + message)
 
+    if pack.workspace.example_issuer():
+        warn(f"发文机关、落款仍是示例「{pack.workspace.authority}」（发文字号「{pack.workspace.doc_prefix}」）；"
+             "正式印发前，请在 pbm.toml 的 [workspace] 中把 authority、signature、doc_prefix 改为本单位的。")
+
     # --template is for the letters, not the clerk's list
     rendered = [render_notice(n, output, fmt, template if n.kind == kind else None, warn) for n in notices]
     # one set: existing files need --force, unless an interrupted run was writing them
