@@ -774,3 +774,16 @@ def test_score_reads_the_self_evaluation_beside_a_goal_form(tmp_path: Path) -> N
     assert "只读取了「自评表」" in issues(chosen, "multiple_forms")[0].detail
     scored = score_item(as_item(goal), default_pack())
     assert scored.result is not None and scored.result.total == 99.5 and not scored.skipped_reason
+
+
+def test_names_wrapped_in_their_cell_and_codes_before_a_unit(tmp_path: Path) -> None:
+    """A unit written "219001-池州市贵池区棠溪镇人民政府" is that unit with code 219001; names
+    wrapped in their cell are one line (no break between Chinese characters, a space between
+    Latin words)."""
+    path = make_selfeval(tmp_path / "a.xlsx", header={"unit": "219001-池州市贵池区棠溪镇人民政府",
+                                                      "project": "农村公路\n养护工程（G318\nRoad）"})
+    sub = read_submission(path)
+    assert sub.header["unit"].value == "池州市贵池区棠溪镇人民政府"
+    assert sub.header["unit_code"].value == "219001"
+    assert sub.header["unit"].text == "219001-池州市贵池区棠溪镇人民政府"  # as written, for messages
+    assert sub.header["project"].value == "农村公路养护工程（G318 Road）"

@@ -53,8 +53,9 @@ def without_code(header: list[str], rows: list[list[Any]]) -> tuple[list[str], l
 
 
 def rank_title(res: Ranking) -> str:
-    kind = {"month": "月度执行进度排名", "quarter": "季度综合排名", "year": "年度综合排名"}[res.kind]
-    return f"{res.period} {kind}"
+    """2026年10月执行进度排名 / 2026年第三季度综合排名 / 2026年度综合排名 (as the workbook's title)."""
+    kind = {"month": "执行进度排名", "quarter": "综合排名", "year": "综合排名"}[res.kind]
+    return f"{_period(res.period)}{kind}"
 
 
 def rank_markdown(res: Ranking) -> str:

@@ -175,17 +175,37 @@ def _inline_key(rd: Reader, r: int, c: int, section: str) -> tuple[str | None, F
     return None, None
 
 
-def _split_department(header: dict[str, Field]) -> None:
-    dep = header.get("department")
-    if dep is None or not isinstance(dep.value, str) or "department_code" in header:
+def _split_code(header: dict[str, Field], key: str) -> None:
+    """"[042]六安市金安区体育局", "219001-池州市贵池区棠溪镇人民政府": the name, and the code
+    as ``<key>_code`` (unless the form has a code field of its own)."""
+    dep = header.get(key)
+    if dep is None or not isinstance(dep.value, str) or f"{key}_code" in header:
         return
     m = _CODE_FIRST.match(dep.value)
     code, name = (m.group(1), m.group(2)) if m else (None, None)
     if m is None and (m2 := _CODE_LAST.match(dep.value)):
         name, code = m2.group(1), m2.group(2)
     if code and name:
-        header["department"] = dataclasses.replace(dep, value=name.strip(), text=dep.text)
-        header["department_code"] = dataclasses.replace(dep, value=code, text=dep.text)
+        header[key] = dataclasses.replace(dep, value=name.strip(), text=dep.text)
+        header[f"{key}_code"] = dataclasses.replace(dep, value=code, text=dep.text)
+
+
+_WRAP = re.compile(r"\s*\n\s*")
+
+
+def _one_line(header: dict[str, Field]) -> None:
+    """Names wrapped in their cell ("上海市普陀区体育\n事业管理中心") are one line: a break between
+    Chinese characters is layout, elsewhere a space."""
+    for key in ("project", "department", "unit"):
+        f = header.get(key)
+        if f is not None and isinstance(f.value, str) and "\n" in f.value:
+            value = _WRAP.sub(lambda m: "" if _joins_cjk(m) else " ", f.value)
+            header[key] = dataclasses.replace(f, value=value)
+
+
+def _joins_cjk(m: re.Match[str]) -> bool:
+    text, i, j = m.string, m.start(), m.end()
+    return i > 0 and j < len(text) and not (text[i - 1].isascii() and text[j].isascii())
 
 
 def _year(rd: Reader, header: dict[str, Field]) -> None:
@@ -262,7 +282,9 @@ def read_header(rd: Reader) -> dict[str, Field]:
         f = header.get(key)
         if f is not None and isinstance(f.value, float) and f.value.is_integer():
             header[key] = Field(str(int(f.value)), f.ref, f.text, f.percent, f.formula_uncached)
-    _split_department(header)
+    _one_line(header)
+    _split_code(header, "department")
+    _split_code(header, "unit")
     _year(rd, header)
     return header
 
