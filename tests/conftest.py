@@ -13,6 +13,11 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from pbmcli.config import RulePack, default_pack
 
+# pytest-xdist's workers set COLUMNS=80 and LINES=24; pbm's console reads them (a 24-line
+# terminal cuts long output), so every run sees the same terminal as a plain `pytest`
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 _HYPOTHESIS = Path(tempfile.gettempdir()) / "pbm-hypothesis"
 configuration.set_hypothesis_home_dir(str(_HYPOTHESIS))  # not .hypothesis/ in the repository
 # CI (`.ci/run` sets PBM_CI=1) runs the same examples every time, so a landing never depends on

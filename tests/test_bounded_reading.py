@@ -21,6 +21,7 @@ except ImportError:
 ROWS = 100_000  # EXPORT_MAX_ROWS: rows of a sheet (or CSV) that are read, header included
 
 
+@pytest.mark.slow  # 100,000-row files, or workers killed and timed out: seconds each
 def test_a_csv_export_is_cut_where_an_xlsx_export_is(tmp_path: Path) -> None:
     """Was: read whole (1.5 million rows: 3.5 GB), nothing said."""
     export = tmp_path / "2026-10.csv"
@@ -53,6 +54,7 @@ LISTS = {
 }
 
 
+@pytest.mark.slow  # 100,000-row files, or workers killed and timed out: seconds each
 @pytest.mark.parametrize("name", LISTS)
 def test_a_list_beyond_the_bounds_is_not_imported_in_part(name: str, tmp_path: Path) -> None:
     """Was: the first 99,999 rows imported, the rest dropped without a word."""

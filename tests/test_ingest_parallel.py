@@ -220,6 +220,7 @@ def _fatal_or_slow(real: Callable[..., Any]) -> Callable[..., Any]:
     return open_workbook
 
 
+@pytest.mark.slow  # 100,000-row files, or workers killed and timed out: seconds each
 def test_a_file_that_kills_or_outlasts_its_worker_is_unreadable_and_the_rest_recorded(
         tmp_path: Path, pack: RulePack, pooled: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     import pbmcli.readers as readers

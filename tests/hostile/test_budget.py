@@ -109,6 +109,7 @@ def _folder(tmp_path: Path, count: int, stuck: dict[int, str]) -> Path:
     return folder
 
 
+@pytest.mark.slow  # 100,000-row files, or workers killed and timed out: seconds each
 def test_a_file_over_its_budget_is_f009_and_the_batch_goes_on(tmp_path: Path) -> None:
     folder = _folder(tmp_path, 3, {1: "_卡住"})
     for command in ("validate", "score"):
