@@ -151,7 +151,11 @@ def output_set(folder: Path, targets: list[Path], force: bool) -> Iterator[set[P
         yield replace
         return
     names = [str(t.relative_to(folder)) for t in targets if t.is_relative_to(folder)]
-    write_bytes(folder / MARKER, "\n".join([_MARKER_HEAD, *names, ""]).encode("utf-8", "surrogateescape"), force=True)
+    try:
+        write_bytes(folder / MARKER, "\n".join([_MARKER_HEAD, *names, ""]).encode("utf-8", "surrogateescape"),
+                    force=True)
+    except OSError as exc:  # the folder cannot be written: say the folder, not pbm's own marker file
+        raise write_error(folder, exc) from None
     yield replace
     with contextlib.suppress(OSError):
         (folder / MARKER).unlink()

@@ -44,3 +44,20 @@ def test_written_file_gets_normal_permissions(tmp_path: Path):
 ])
 def test_formula_injection_guard(value, shown):
     assert safe_cell_text(value) == shown
+
+
+def test_a_folder_that_cannot_be_written_is_named_not_pbms_marker_file(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from pbmcli import fileio
+    from pbmcli.errors import PbmError
+
+    def read_only(path: str | Path, data: bytes, force: bool = False) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(fileio, "write_bytes", read_only)
+    with pytest.raises(PbmError) as caught, fileio.output_set(tmp_path, [tmp_path / "甲单位.docx"], False):
+        pass
+    message = str(caught.value)
+    assert f"无法写入 {tmp_path}：磁盘或文件夹是只读的" in message and fileio.MARKER not in message

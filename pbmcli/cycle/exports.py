@@ -62,7 +62,8 @@ def rank_markdown(res: Ranking) -> str:
     header, keys = rank_header(res)
     parts = [f"# {md_text(rank_title(res))}\n"]
     for group, rows in res.groups.items():
-        parts += [f"## {md_text(group)}\n", markdown_table(header, rank_rows(res, rows, keys))]
+        body = [[f"{v:.2f}" if isinstance(v, float) else v for v in r] for r in rank_rows(res, rows, keys)]
+        parts += [f"## {md_text(group)}\n", markdown_table(header, body)]  # scores as in the workbook: 90.60
     parts += [md_text(line) + "\n" for line in res.list_lines()]
     if res.missing:
         parts.append("未报送：" + "、".join(md_text(m["unit"]) for m in res.missing) + "\n")

@@ -125,7 +125,8 @@ def read_export(path: str | Path, pack: RulePack) -> tuple[list[ExportLine], lis
         found = find_header(rows, aliases, ("budget", "spent"), pack.monitor.header_scan_rows)
         if found is None or not ({"unit", "code"} & set(found[1])):
             continue
-        lines, findings = _export_lines(rows, found[0], found[1], pack, str(path), sheet)
+        text = Path(path).suffix.lower() in (".csv", ".txt")  # a CSV has no worksheet to name
+        lines, findings = _export_lines(rows, found[0], found[1], pack, str(path), None if text else sheet)
         return lines, notes + findings
     labels = "、".join(f"{_COLUMN_NAMES.get(k, k)}（如 {'/'.join(v[:3])}）" for k, v in aliases.items())
     raise InputError(str(path), f"没有找到执行数据的表头。需要这些列：{labels}。"
@@ -137,7 +138,7 @@ _COLUMN_NAMES = {"unit": "单位名称", "code": "单位编码", "project": "项
 
 
 def _export_lines(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int],
-                  pack: RulePack, path: str, sheet: str) -> tuple[list[ExportLine], list[Finding]]:
+                  pack: RulePack, path: str, sheet: str | None) -> tuple[list[ExportLine], list[Finding]]:
     from ..model import a1
     from ..rules import finding_for
 
@@ -195,7 +196,7 @@ def _once(func: Callable[[Any], _T]) -> Callable[[Any], _T]:
 
 
 def _amount_divisors(rows: Sequence[Sequence[Any]], start: int, cols: dict[str, int], path: str,
-                     sheet: str) -> tuple[dict[str, float], list[Finding]]:
+                     sheet: str | None) -> tuple[dict[str, float], list[Finding]]:
     """Per amount column: divide by 1 for 万元 (the default), by 10000 for 元, from the column label
     (「全年预算数（元）」) or else a title line above the header (「单位：元」)."""
     from ..rules import finding_for

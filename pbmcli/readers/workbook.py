@@ -334,8 +334,11 @@ def _not_spreadsheet(data: bytes, display: str) -> InputError:
                 what = "CSV/纯文本"
             else:
                 what = "纯文本"
-            ext = Path(display).suffix or "表格"
-            return InputError(display, f"扩展名是 {ext}，但内容是{what}，不是 Excel 工作簿", "F001")
+            ext = Path(display).suffix.lower()
+            if ext in (".csv", ".txt"):  # named as what it is: a text table, not a form workbook
+                return InputError(display, f"这是{what}文件，不是 Excel 工作簿；绩效表格请按 .xlsx 报送"
+                                           "（执行数据导出的 CSV 请用 pbm monitor 读取）", "F001")
+            return InputError(display, f"扩展名是 {ext or '表格'}，但内容是{what}，不是 Excel 工作簿", "F001")
     return InputError(display, "内容无法识别为电子表格（可能已损坏，或不是 Excel/WPS 表格）", "F001")
 
 

@@ -109,8 +109,11 @@ def main(argv: list[str]) -> int:
     if argv == ["--manifest"]:
         sys.stdout.write(manifest())
         return 0
-    if not argv:
+    if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
+        return 0 if argv else 2
+    if argv[0].startswith("-"):
+        print(f"unknown option {argv[0]}\n{__doc__}", file=sys.stderr)
         return 2
     out = Path(argv[0])
     for form_id in argv[1:] or all_ids():
