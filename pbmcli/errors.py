@@ -19,6 +19,14 @@ class InputError(PbmError):
         self.code = code
 
 
+class NotAForm(InputError):
+    """A file that is no unit's form at all (a report pbm wrote): skipped, not a finding;
+    callers that do not know it treat it as the InputError (F003) it also is."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason, "F003")
+
+
 class ConfigError(PbmError):
     """pbm.toml or a rule pack is wrong (unknown key, bad value)."""
 

@@ -408,6 +408,9 @@ def write_xlsx(path: str | Path, sheets: Sequence[SheetSpec], force: bool,
             "strings_to_urls": False,
             "strings_to_numbers": False,
         })
+        from .readers.ooxml import REPORT_PROPERTY
+
+        wb.set_custom_property(*REPORT_PROPERTY)  # a report, not a form: pbm does not read it as one
         fmt = _Formats(wb)
         taken: set[str] = set()
         for spec in sheets:

@@ -236,11 +236,13 @@ def _unreadable(item: InputItem, code: str, reason: str, pack: RulePack) -> File
 def validate_item(item: InputItem, pack: RulePack) -> FileResult:
     """Read and check one file; an unreadable file becomes a result with its F finding."""
     from .engine import check
-    from .errors import InputError
+    from .errors import InputError, NotAForm
     from .readers import read_submission
 
     try:
         sub = read_submission(item, pack.lexicon())
+    except NotAForm as exc:
+        return FileResult(item.display, skipped_reason=exc.reason)
     except InputError as exc:
         return _unreadable(item, exc.code, exc.reason, pack)
     return FileResult.build(
@@ -336,7 +338,7 @@ class ValidationRun:
     order while the files are checked; ``skipped`` and ``base`` are known from the start."""
 
     files: Iterator[FileResult]
-    skipped: tuple[FileResult, ...]
+    skipped: list[FileResult]  # grows while ``files`` runs: a file found to be no form is skipped
     base: str
 
 
@@ -352,9 +354,16 @@ def validate_run(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,
     found = BatchFindings(pack, base)
     results = run_batch(items, validate_item, pack, jobs=jobs, progress=progress,
                         on_error=functools.partial(crashed_item, pack=pack), label="审核中")
-    return ValidationRun((found.add(res) for res in results),
-                         tuple(FileResult(s.display, skipped_reason=s.reason) for s in skipped),
-                         str(base) if base else "")
+    passed = [FileResult(s.display, skipped_reason=s.reason) for s in skipped]
+
+    def checked() -> Iterator[FileResult]:
+        for res in results:
+            if res.skipped_reason is not None:  # opened, and no form (a report pbm wrote)
+                passed.append(res)
+            else:
+                yield found.add(res)
+
+    return ValidationRun(checked(), passed, str(base) if base else "")
 
 
 def validate_paths(paths: Sequence[str | Path], pack: RulePack, jobs: int = 1,

@@ -85,3 +85,24 @@ def test_a_form_being_read_is_never_the_output(command: str, tmp_path: Path) -> 
     assert res.exit_code == 2 and "下次运行时会被当作报表读入" in res.output
     assert not (form.parent / "报告.xlsx").exists()
     assert hashlib.sha256(form.read_bytes()).hexdigest() == before
+
+
+def test_a_report_pbm_wrote_is_skipped_not_read_as_a_form(tmp_path: Path) -> None:
+    """A validate or score report left in the inbox is listed as skipped (with the reason), never
+    checked as a goal form (H101/H103) or scored as a self-evaluation."""
+    import json
+
+    inbox = tmp_path / "收件"
+    make_selfeval(inbox / "自评.xlsx")
+    out = tmp_path / "输出"
+    for command, name in (("validate", "审核结果.xlsx"), ("score", "得分复核.xlsx")):
+        res = runner.invoke(app, [command, str(inbox), "-q", "-o", str(out / name)])
+        assert res.exit_code in (0, 1), res.output
+        (inbox / name).write_bytes((out / name).read_bytes())  # the clerk moves it into the inbox
+    for command in ("validate", "score"):
+        res = runner.invoke(app, [command, str(inbox), "-q", "-f", "json"])
+        data = json.loads(res.stdout)
+        skipped = {Path(s["path"]).name: s["reason"] for s in data["skipped"]}
+        assert set(skipped) == {"审核结果.xlsx", "得分复核.xlsx"}, command
+        assert all("pbm 生成的报告" in r for r in skipped.values())
+        assert data["summary"]["files"] == 1 and data["summary"]["skipped"] == 2

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..config import RulePack
 from ..engine import input_error_finding
-from ..errors import InputError, PbmError, UsageError
+from ..errors import InputError, NotAForm, PbmError, UsageError
 from ..model import Finding, FormKind, Severity, Submission
 from ..period import Period
 from .records import FormHead, ScoreColumns
@@ -252,6 +252,8 @@ def ingest_file(item: InputItem, pack: RulePack, period: str) -> FormRead:
 
     try:
         sub = read_submission(item, pack.lexicon())
+    except NotAForm as exc:
+        return FormRead(item.display, skip=exc.reason)
     except InputError as exc:
         if exc.code == "F003" and _is_execution_export(item, pack):
             return FormRead(item.display, skip=EXPORT_SKIP)

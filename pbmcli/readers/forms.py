@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..errors import InputError
+from ..errors import InputError, NotAForm
 from ..model import EMPTY, WHOLE_DEPARTMENT, CellRef, Field, FormKind, ReadIssue, Submission
 from .cells import Reader
 from .funds import FUND_WHAT, Units, read_funds
@@ -388,6 +388,9 @@ def _leftover_issue(leftovers: list[Field]) -> list[ReadIssue]:
 def parse_workbook(wb: Workbook, lex: Lexicon | None = None, prefer: FormKind | None = None) -> Submission:
     """Identify the form in ``wb`` and read it into a Submission (raises InputError F003);
     ``prefer``: see ``choose_sheet``."""
+    if wb.pbm_report():
+        raise NotAForm(wb.display, "pbm 生成的报告（审核结果、得分复核、排名等），不是单位报送的表格；"
+                                   "报告请放在「输出」等文件夹，不要放进收件文件夹")
     meta_kind, version, meta_issues = read_meta(wb)
     if meta_kind == "units":
         raise InputError(wb.display, "这是单位名录（units）模板", "F003")

@@ -64,6 +64,11 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return {k: v for k, _, v in _ATTR.findall(raw)}
 
 
+# the custom document property outputs.write_xlsx gives every report (see Ooxml.pbm_report)
+REPORT_PROPERTY = ("pbm", "report")
+REPORT_MARK = b'name="pbm"><vt:lpwstr>report</vt:lpwstr>'
+
+
 class Ooxml:
     """Lazy, regex-based look at an .xlsx zip: sheet parts, percent styles, formulas."""
 
@@ -103,6 +108,11 @@ class Ooxml:
             return None, []
         names = {p.lower(): n for n, p in self.parts.items() if p}
         return self._rewrite(changed), [names.get(p, p) for p in changed]
+
+    def pbm_report(self) -> bool:
+        """The workbook is a report pbm wrote (its custom property pbm = report), not a form."""
+        custom = self._read("docProps/custom.xml") if "docprops/custom.xml" in self._names else b""
+        return REPORT_MARK in custom
 
     def _read(self, name: str) -> bytes:
         real = self._names.get(name.lower())

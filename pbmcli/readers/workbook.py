@@ -190,6 +190,10 @@ class Workbook:
     _cache: dict[str, Sheet] = field(default_factory=dict, repr=False)
     framed_errors: bool = False  # set by readers.open_item: its callers print errors as they are
 
+    def pbm_report(self) -> bool:
+        """A report pbm wrote (an .xlsx with pbm's report property)."""
+        return self._ooxml is not None and self._ooxml.pbm_report()
+
     def sheet(self, name: str) -> Sheet:
         """Load one sheet (bounded), cached."""
         if name not in self._cache:

@@ -208,11 +208,13 @@ def _unreadable(item: InputItem, code: str, reason: str, pack: RulePack) -> File
 
 def score_item(item: InputItem, pack: RulePack) -> FileScore:
     """Read and score one file (runs in worker processes); other forms are skipped."""
-    from ..errors import InputError
+    from ..errors import InputError, NotAForm
     from ..readers import read_submission
 
     try:
         sub = read_submission(item, pack.lexicon(), prefer=FormKind.SELFEVAL)
+    except NotAForm as exc:
+        return FileScore(item.display, skipped_reason=exc.reason)
     except InputError as exc:
         return _unreadable(item, exc.code, exc.reason, pack)
     if sub.kind is not FormKind.SELFEVAL:
