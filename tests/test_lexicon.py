@@ -155,3 +155,21 @@ def test_remembered_answers_are_per_lexicon() -> None:
     assert builtin_lexicon().key("indicator", label) is None          # remembered, still None
     extended = lexicon_for({"indicator": {"actual": ["年末实际完成"]}})
     assert extended.key("indicator", label) == "actual"
+
+
+@pytest.mark.parametrize(("section", "written", "key"), [
+    # label variants met on published forms (tests/realworld), one per family
+    ("header", "项目(专项)名称", "project"), ("header", "二级项目名称", "project"),
+    ("header", "申报单位", "department"), ("header", "(一级)预算单位名称", "department"),
+    ("header", "具体实施单位", "unit"), ("header", "*联系人", "contact"),
+    ("goals", "*年度绩效总目标", "annual"), ("fund_rows", "预算申报数", "total"),
+    ("fund_rows", "项目当年预算(万元)", "total"), ("fund_rows", "其中:同级财政资金", "appropriation"),
+    ("fund_rows", "中央补助安排", "superior"), ("fund_rows", "2.市级资金", "appropriation"),
+])
+def test_label_families_of_published_forms(section: str, written: str, key: str) -> None:
+    assert builtin_lexicon().key(section, norm(written)) == key
+
+
+def test_a_required_field_mark_is_no_part_of_a_label_but_a_lone_star_stays() -> None:
+    assert norm("*联系人") == "联系人" and norm("＊年度绩效总目标") == "年度绩效总目标"
+    assert norm("***") == "***" and norm("*2") == "*2"

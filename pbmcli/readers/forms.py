@@ -28,6 +28,7 @@ TEMPLATE_VERSION = re.compile(r"^20\d\d\.\d{1,3}$")
 _TITLES = (  # (normalised fragment, kind), most specific first
     ("绩效目标申报表", FormKind.GOAL), ("绩效目标表", FormKind.GOAL), ("绩效目标申报明细表", FormKind.GOAL),
     ("绩效自评表", FormKind.SELFEVAL), ("自评表", FormKind.SELFEVAL),
+    ("部门整体绩效目标", FormKind.GOAL), ("部门整体支出绩效目标", FormKind.GOAL),  # title without 表
     ("绩效运行监控表", FormKind.MONITOR), ("运行监控表", FormKind.MONITOR), ("绩效监控", FormKind.MONITOR),
 )
 _LOOKED_FOR = "标题「项目支出绩效目标申报表」「项目支出绩效自评表」「绩效运行监控表」或对应的栏目（项目名称、绩效指标等）"
@@ -302,17 +303,20 @@ def read_goals(rd: Reader) -> dict[str, Field]:
                       if lbl not in goals and (b := base(lbl)) in goals])
     for _, r, c, label in cells:
         key = goals[label]
-        if key in out:
+        if key in out and not out[key].blank:  # a filled one wins over a section heading's blank
             continue
         row_goals = sum(1 for _, lbl in rd.labels.by_row.get(r, ()) if lbl in goals)
         _, end = rd.sheet.span_end(r, c)
+        found: Field | None = None
         if label in _GROUP_GOALS:
             if not rd.labels.is_label(r, end + 1):  # "年度总体目标 | text": a value holder
-                out[key] = _right_or_below(rd, r, c)
+                found = _right_or_below(rd, r, c)
         elif row_goals >= 2:
-            out[key] = rd.below(r, c)
+            found = rd.below(r, c)
         else:
-            out[key] = _right_or_below(rd, r, c)
+            found = _right_or_below(rd, r, c)
+        if found is not None and (key not in out or not found.blank):
+            out[key] = found
     return out
 
 

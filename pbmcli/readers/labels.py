@@ -184,7 +184,10 @@ def norm(text: str) -> str:
     s = _SPACE_COLON.sub("", s).upper()
     if s.startswith("其中") and len(s) > 2:
         s = s[2:].lstrip(",、")
-    return s
+    return _REQUIRED.sub("", s)
+
+
+_REQUIRED = re.compile(r"^\*+(?=[\u4e00-\u9fff])")  # "*联系人", "*年度绩效总目标": a required-field mark
 
 
 @lru_cache(maxsize=8192)
