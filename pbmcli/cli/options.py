@@ -36,7 +36,6 @@ NoColorOpt = Annotated[bool, typer.Option("--no-color", help="不使用颜色。
 _CODE = re.compile(r"^[A-Z]([0-9]{1,3})?$")
 _F = TypeVar("_F", bound=StrEnum)
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".json": "json", ".csv": "csv", ".md": "md"}
-_SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".zip")
 
 
 def pick_format(fmt: _F, output: str | None) -> _F:
@@ -61,7 +60,8 @@ def pick_format(fmt: _F, output: str | None) -> _F:
 
 
 def not_an_input(output: str | None, inputs: Iterable[str]) -> None:
-    """-o must not name a file being read: a submitted form is never overwritten, --force or not."""
+    """-o must not name a file being read: a submitted form is never overwritten, --force or not.
+    (A report written into a folder being read is harmless: the next run skips pbm's reports.)"""
     from ..errors import UsageError
 
     if not output or output == "-":
@@ -71,9 +71,6 @@ def not_an_input(output: str | None, inputs: Iterable[str]) -> None:
         source = Path(given).resolve()
         if target == source:
             raise UsageError(f"输出文件「{output}」就是要读取的文件：报送的原表不会被覆盖（加 --force 也不会）。"
-                             "请换一个输出位置，例如 -o 输出/审核结果.xlsx。")
-        if source.is_dir() and source in target.parents and target.suffix.lower() in _SPREADSHEETS:
-            raise UsageError(f"输出文件「{output}」在要读取的文件夹「{given}」中，下次运行时会被当作报表读入。"
                              "请换一个输出位置，例如 -o 输出/审核结果.xlsx。")
 
 
