@@ -92,7 +92,7 @@ def _rules_for(kind: Any, pack: RulePack) -> list[Rule]:
     if plan is None or plan[0] != len(RULES):
         plan = plans[kind] = (len(RULES), [
             RULES[code] for code in sorted(RULES)
-            if RULES[code].scope not in ("score", "ledger", "monitor") and kind in RULES[code].forms
+            if RULES[code].scope not in ("score", "ledger", "monitor", "rectify") and kind in RULES[code].forms
             and pack.rules.enabled(code)])
     return plan[1]
 

@@ -131,3 +131,21 @@ def test_done_twice_keeps_the_first_record_unless_forced(ledger: Ledger, tmp_pat
     assert item is not None and (item.evidence, item.done_at) == ("已细化指标", "2026-11-22")
     forced = complete(ledger, 1, "另一份材料", "2026-11-25", force=True)
     assert (forced.evidence, forced.done_at) == ("另一份材料", "2026-11-25")
+
+
+def test_a_deadline_that_is_no_date_is_not_imported_and_said(ledger: Ledger, tmp_path: Path, pack):
+    """A written 整改期限 that is no valid date stops its row (R601 at the cell), never a guessed
+    date; a month's end without a year is the import year's; a blank one takes the default."""
+    path = write_rows(tmp_path / "清单.xlsx", [
+        ["单位名称", "存在问题", "整改期限"],
+        ["财政局", "问题甲", "2026-13-45"], ["财政局", "问题乙", "2026/2/30"], ["财政局", "问题丙", "abc"],
+        ["财政局", "问题丁", "12月底前"], ["财政局", "问题戊", "2026年6月底"], ["财政局", "问题己", ""],
+        ["财政局", "问题庚", "2026.2.28"],
+    ])
+    res = import_file(ledger, path, pack)
+    assert [(f.code, f.cell, f.actual) for f in res.findings] == [
+        ("R601", "C2", "2026-13-45"), ("R601", "C3", "2026/2/30"), ("R601", "C4", "abc")]
+    assert "第 2 行" in res.findings[0].message and "不是有效日期" in res.findings[0].message
+    assert [(r.problem, r.deadline) for r in ledger.rectifications()] == [
+        ("问题丁", "2026-12-31"), ("问题戊", "2026-06-30"), ("问题己", "2026-12-22"), ("问题庚", "2026-02-28")]
+    assert (res.defaulted, res.default_deadline) == (1, "2026-12-22")  # today 2026-11-22 + 30 days

@@ -18,7 +18,7 @@ from pbmcli.rules.registry import SECTIONS, get_setting, parse_sections, placeho
 
 def test_codes_are_well_formed_and_cover_the_families():
     assert all(re.fullmatch(r"[A-Z]\d{3}", c) for c in RULES)
-    assert {c[0] for c in RULES} == set("FHGISXUM")
+    assert {c[0] for c in RULES} == set("FHGISXUMR")
     assert len({r.name for r in RULES.values()}) == len(RULES)  # slugs unique too
 
 

@@ -92,3 +92,19 @@ def test_duplicate_codes_are_refused_with_rows(tmp_path: Path):
     with pytest.raises(InputError, match="重复") as exc:
         read_units(path)
     assert "「101」" in exc.value.reason and "第 2、4 行" in exc.value.reason and "未导入" in exc.value.reason
+
+
+def test_a_unit_without_code_or_a_short_name_of_two_units_is_refused(tmp_path: Path):
+    """A form written 县局 would go to either unit; a row without 单位编码 would be keyed by its
+    name: the directory is refused, naming the rows, and nothing is imported."""
+    path = write_rows(tmp_path / "units.xlsx", [
+        ["单位编码", "单位名称", "简称/别名"], ["101", "县财政局", "县局、财政局"], ["102", "县教育局", "县局"],
+        ["", "无编码单位", ""]])
+    with pytest.raises(InputError) as exc:
+        read_units(path)
+    reason = exc.value.reason
+    assert "第 4 行「无编码单位」没有填单位编码" in reason
+    assert "「县局」同时是第 2、3 行几个单位的名称或简称" in reason and "未导入" in reason
+    fine = write_rows(tmp_path / "ok.xlsx", [["单位编码", "单位名称", "简称/别名"], ["101", "县财政局", "财政局"],
+                                             ["102", "县教育局", "教育局"]])
+    assert [u.code for u in read_units(fine)] == ["101", "102"]

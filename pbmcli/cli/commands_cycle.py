@@ -48,8 +48,12 @@ def rectify_import(file: Annotated[str, typer.Argument(metavar="文件", help="�
     with open_db(pack, db, date, mode="create") as ledger:
         res = import_file(ledger, file, pack, parse_date(deadline) if deadline else None)
     print_notes([f.message for f in res.findings])
-
-    say(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条。")
+    if res.defaulted:
+        print_notes([f"{res.defaulted} 条没有写整改期限，按默认期限 {res.default_deadline} 导入"
+                     "（可用 --deadline 指定，或在清单中补上期限）。"])
+    bad = sum(f.code == "R601" for f in res.findings)
+    say(f"从 {file} 新增整改事项 {len(res.added)} 条，已存在而跳过 {res.skipped} 条"
+        + (f"，整改期限无效而未导入 {bad} 条" if bad else "") + "。")
 
 
 @rectify_app.command("list", options_metavar="[选项]", help="列出整改事项，可按状态筛选：open（未完成）、done（已完成）、overdue（已逾期）。")

@@ -8,6 +8,7 @@ same item twice (same unit + problem + source) adds nothing.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -52,6 +53,8 @@ class ImportResult:
     added: list[int] = field(default_factory=list)
     skipped: int = 0  # already in the ledger
     findings: list[Finding] = field(default_factory=list)
+    defaulted: int = 0  # rows without an 整改期限: given ``default_deadline``
+    default_deadline: str = ""
 
 
 def parse_date(value: object) -> str | None:
@@ -91,8 +94,33 @@ def _pick_sheet(path: str | Path) -> tuple[list[list[Any]], int, dict[str, int],
     return chosen[0], chosen[1], chosen[2], files
 
 
+def deadline_of(value: object, year: int) -> str | None:
+    """An 整改期限 as an ISO date: a date, an Excel serial, "2026-06-30", "2026年6月30日前",
+    "12月底前" (a month's end; ``year`` when none is written), "2026年底"; None when the cell
+    holds no valid date (2026-13-45, 2026-02-30, abc)."""
+    from ..values import parse_date as parse_deadline
+
+    found = parse_date(value)
+    if found is not None or isinstance(value, dt.date | float | int):
+        return found
+    parts = parse_deadline(str(value))
+    if parts is None:
+        return None
+    y, month, day = parts
+    y = y or year
+    if not (1 <= month <= 12 and 1 <= y <= 9999):
+        return None
+    last = calendar.monthrange(y, month)[1]
+    if day == 31 and last < 31:  # "6月底" is the month's last day
+        day = last
+    try:
+        return dt.date(y, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def _item(row: Sequence[Any], cols: dict[str, int], default_deadline: str,
-          files: dict[str, str]) -> dict[str, Any] | None:
+          files: dict[str, str], year: int) -> dict[str, Any] | None:
     def get(key: str) -> Any:
         j = cols.get(key)
         return row[j] if j is not None and j < len(row) else None
@@ -111,14 +139,26 @@ def _item(row: Sequence[Any], cols: dict[str, int], default_deadline: str,
             "unit_name": cell_text(get("unit")) or files.get(file, ""),
             "problem": problem, "source": source,
             "requirement": cell_text(get("requirement")) or DEFAULT_REQUIREMENT,
-            "deadline": parse_date(get("deadline")) or default_deadline, "status": status,
+            "deadline": _deadline(get("deadline"), default_deadline, year), "status": status,
             "evidence": cell_text(get("evidence")),
             "done_at": parse_date(get("done_at")) if status == "done" else None}
+
+
+_BAD = "\x00bad"  # an 整改期限 written but not a valid date: the row is not imported
+
+
+def _deadline(value: object, default: str, year: int) -> str:
+    if value is None or cell_text(value) == "":
+        return default
+    return deadline_of(value, year) or _BAD
 
 
 def import_file(ledger: Ledger, path: str | Path, pack: RulePack,
                 deadline: str | None = None) -> ImportResult:
     """Import items from a rectification list or a report's 问题清单 (one transaction)."""
+    from ..model import a1
+    from ..rules import finding_for
+
     rows, start, cols, files = _pick_sheet(path)
     default = deadline or (ledger.today() + dt.timedelta(days=pack.rank.rectify_days)).isoformat()
     units = ledger.units()
@@ -126,9 +166,18 @@ def import_file(ledger: Ledger, path: str | Path, pack: RulePack,
     result = ImportResult(str(path))
     items = []
     for i in range(start + 1, len(rows)):
-        item = _item(rows[i], cols, default, files)
+        item = _item(rows[i], cols, default, files, ledger.today().year)
         if item is None:
             continue
+        written = cell_text(rows[i][cols["deadline"]]) if cols.get("deadline", len(rows[i])) < len(rows[i]) else ""
+        if item["deadline"] == _BAD:
+            result.findings.append(finding_for(
+                "R601", path=str(path), actual=written, cell=a1(i + 1, cols["deadline"] + 1),
+                detail=f"{Path(path).name} 第 {i + 1} 行（{item['unit_name'] or item['unit_code'] or '未写单位'}）"
+                       f"「整改期限」为「{written}」，不是有效日期：该行未导入。请改为 2026-06-30 这样的日期后重新导入"
+                       "（已导入的行不会重复导入）。"))
+            continue
+        result.defaulted += not written
         if matcher and (item["unit_name"] or item["unit_code"]):
             unit = matcher.match(item["unit_code"], item["unit_name"])
             if unit is None:
@@ -138,6 +187,7 @@ def import_file(ledger: Ledger, path: str | Path, pack: RulePack,
                 item["unit_code"], item["unit_name"] = unit.code, unit.name
         items.append(item)
     ids = ledger.add_rectifications(items)
+    result.default_deadline = default
     result.added = [i for i in ids if i is not None]
     result.skipped = len(ids) - len(result.added)
     ledger.log_run("rectify import", {"path": str(path), "added": len(result.added),

@@ -220,10 +220,16 @@ def read_units(path: str | Path) -> list[Unit]:
         if found is None:
             continue
         start, cols = found
-        read = [(n, u) for n, r in enumerate(rows[start + 1:], start=start + 2)
-                if (u := _unit_from_row(r, cols))]
-        _refuse_duplicates(path, read)
-        return [u for _, u in read]
+        units: list[tuple[int, Unit]] = []
+        no_code: list[tuple[int, Unit]] = []
+        for n, r in enumerate(rows[start + 1:], start=start + 2):
+            if (got := _unit_from_row(r, cols)) is not None:
+                units.append((n, got[0]))
+                if not got[1]:
+                    no_code.append((n, got[0]))
+        _refuse_duplicates(path, units)
+        _refuse_ambiguous(path, units, no_code)
+        return [u for _, u in units]
     raise InputError(str(path), "没有找到单位名录的表头（需要「单位编码」和「单位名称」两列）。", "F003")
 
 
@@ -239,7 +245,25 @@ def _refuse_duplicates(path: str | Path, units: Sequence[tuple[int, Unit]]) -> N
                          "请删除或改正重复的行后重试（本次未导入任何单位）。", "F003")
 
 
-def _unit_from_row(row: Sequence[Any], cols: dict[str, int]) -> Unit | None:
+def _refuse_ambiguous(path: str | Path, units: Sequence[tuple[int, Unit]],
+                      no_code: Sequence[tuple[int, Unit]]) -> None:
+    """A row without a 单位编码, or a name or 简称 that names two units (a form written with it
+    would go to either): stop, saying which rows, before anything is imported."""
+    problems = [f"第 {row} 行「{u.name}」没有填单位编码" for row, u in no_code]
+    named: dict[str, dict[str, int]] = {}
+    for row, u in units:
+        for text in (u.name, *u.aliases):
+            named.setdefault(normalize(text), {}).setdefault(u.code, row)
+    problems += [f"「{text}」同时是第 {'、'.join(str(r) for r in rows.values())} 行几个单位的名称或简称"
+                 for text, rows in named.items() if text and len(rows) > 1]
+    if problems:
+        raise InputError(str(path), f"单位名录有 {len(problems)} 处需要改正：{'；'.join(problems[:20])}"
+                         f"{'；等' if len(problems) > 20 else ''}。每个单位要有自己的编码，一个简称只能指一个单位；"
+                         "请改正后重试（本次未导入任何单位）。", "F003")
+
+
+def _unit_from_row(row: Sequence[Any], cols: dict[str, int]) -> tuple[Unit, bool] | None:
+    """The row's unit, and whether its 单位编码 was written (else the name stands in)."""
     def get(key: str) -> str:
         j = cols.get(key)
         return cell_text(row[j]) if j is not None and j < len(row) else ""
@@ -248,7 +272,7 @@ def _unit_from_row(row: Sequence[Any], cols: dict[str, int]) -> Unit | None:
     if not name or name.startswith(("合计", "说明", "注：")):
         return None
     return Unit(code=code or name, name=name, aliases=split_aliases(get("aliases")),
-                department=get("department"), category=get("category"), contact=get("contact"))
+                department=get("department"), category=get("category"), contact=get("contact")), bool(code)
 
 
 class UnitMatcher:
@@ -292,15 +316,16 @@ class UnitMatcher:
         return names[:n]
 
     def unmatched(self, text: str, path: str = "", where: str = "") -> Finding:
-        """U401: the unit text matches no code, name or alias of the directory."""
+        """U401: the unit text matches no code, name or alias of the directory (``where``: the
+        row, "第 3 行", when the finding has no cell)."""
         hint = self.suggest(text)
         tip = f"最接近的单位：{'、'.join(hint)}" if hint else "单位名录中没有相近的名称"
-        loc = f"（{where}）" if where else ""
         from ..rules import finding_for
 
+        said = f"{where}的单位" if where else "单位"
         return finding_for("U401", path=path, actual=text,
-                           detail=(f"{loc}按编码、名称、简称均未匹配。{tip}。"
-                                   "请核对单位名称，或在单位名录的「简称/别名」列补充该写法。"))
+                           detail=(f"{said}「{text}」在单位名录中找不到（按编码、名称、简称均未匹配）。{tip}。"
+                                   "请核对单位名称，或在单位名录的「简称/别名」列补充该写法后用 pbm ledger --units 重新导入。"))
 
 
 def missing_units(units: Iterable[Unit], seen_codes: Iterable[str]) -> list[dict[str, str]]:

@@ -23,10 +23,11 @@ FAMILIES = {
     "X": "复核与交叉核对，由 pbm score 产生（X3xx）",
     "U": "单位名录匹配（U4xx）",
     "M": "执行监控（M5xx）",
+    "R": "整改台账（R6xx）",
 }
 SCOPES = {"submission": "pbm validate 逐表检查", "file": "读取文件或批量处理时产生",
           "score": "pbm score 复核时产生", "ledger": "匹配单位名录时产生（ingest、monitor 等）",
-          "monitor": "pbm monitor 读取执行导出表时产生"}
+          "monitor": "pbm monitor 读取执行导出表时产生", "rectify": "pbm rectify import 导入整改清单时产生"}
 
 
 def _default_pack() -> Any:

@@ -1,4 +1,5 @@
-"""U4xx / M5xx: findings made while matching units and reading execution exports.
+"""U4xx / M5xx / R6xx: findings made while matching units, reading execution exports and
+importing rectification lists.
 
 Like the X3xx codes they are made outside ``engine.check`` (pbmcli.ledger.units,
 pbmcli.cycle.monitor) and registered here so that ``pbm rules list/explain`` and
@@ -20,7 +21,7 @@ _ALL = (FormKind.GOAL, FormKind.SELFEVAL, FormKind.MONITOR)
 
 
 @rule(code="U401", name="unit-not-in-directory", severity=Severity.WARNING, forms=_ALL,
-      scope="ledger", message="{where}：单位「{actual}」在单位名录中找不到——{detail}")
+      scope="ledger", message="{where}：{detail}")
 def unit_not_in_directory(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：报表或执行数据中的单位名称、编码在单位名录（units.xlsx）中找不到（依次按编码、名称、简称/别名匹配）。
@@ -28,6 +29,19 @@ def unit_not_in_directory(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     示例：表中写“县卫健局”，名录中单位名称为“示例县卫生健康局”，简称一栏没有“县卫健局”。
     修正：在单位名录的“简称/别名”栏补上这种写法（多个用顿号分隔），用 pbm ledger --units 重新导入；或请单位按规范名称填写。
     配置项：无（名录路径见 pbm.toml [workspace] units）。
+    """
+    yield from ()
+
+
+@rule(code="R601", name="rectify-deadline-unreadable", severity=Severity.WARNING, forms=_ALL,
+      scope="rectify", message="{where}：{detail}")
+def rectify_deadline_unreadable(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
+    """
+    说明：整改清单中某行的“整改期限”不是有效日期（如 2026-13-45、2026-02-30、abc），该行没有导入。
+    原因：期限决定事项何时逾期，进而影响排名的“按期整改”维度和通报中的逾期清单；猜一个日期会让逾期的事项永不逾期。
+    示例：整改期限写“2026/2/30”。“12月底前”“2026年6月底”这类写法可以识别（没写年份的按导入当年）；空白按默认期限导入并说明。
+    修正：改为有效日期（如 2026-06-30）后重新导入该清单，已导入的行不会重复导入。
+    配置项：rank.rectify_days（未写期限时的默认期限：导入日起的天数）。
     """
     yield from ()
 
