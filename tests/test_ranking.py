@@ -276,6 +276,31 @@ def test_rectification_counts_only_items_due_by_today(tmp_path: Path, pack):
     assert sum(d["points"] for d in info["dimensions"]) == pytest.approx(row["A"].score, abs=0.02)
 
 
+def test_an_item_overdue_since_last_quarter_counts_in_this_one(tmp_path: Path, pack):
+    """The Q3 notice names every item due by 30 September and not done (rectify.missed); the Q3
+    ranking counts the same ones: 甲局's item due 15 April and still open scores 0, not "本期无到期
+    整改事项"; 乙局's April item, done late in May, is closed and not counted again (neutral)."""
+    from pbmcli.cycle.rectify import missed
+    from pbmcli.period import Period
+
+    with Ledger.open(tmp_path / "l.sqlite", lambda: dt.datetime(2026, 11, 22)) as led:
+        led.upsert_units(UNITS[:3])
+        put_month(led, "2026-09", {"A": 75.0, "B": 75.0, "C": 75.0})  # execution 100 each
+        led.add_rectification(unit_code="A", unit_name="甲局", problem="上季逾期", deadline="2026-04-15")
+        led.add_rectification(unit_code="B", unit_name="乙局", problem="上季迟办", deadline="2026-04-15",
+                              status="done", done_at="2026-05-01")
+        led.add_rectification(unit_code="C", unit_name="丙镇", problem="本季按期", deadline="2026-08-31",
+                              status="done", done_at="2026-08-30")
+        res = rank(led, "2026Q3", pack)
+        named = {r.unit_code for r in missed(led, Period.parse("2026Q3"))}
+    row = {r.code: r for r in res.rows()}
+    assert named == {"A"}
+    # by hand: execution 50 and rectification 12.5 have data → 80 % / 20 %
+    assert row["A"].dimensions["rectification"] == 0.0 and row["A"].score == 80.0
+    assert row["B"].dimensions["rectification"] is None and row["B"].score == 100.0
+    assert row["C"].dimensions["rectification"] == 100.0 and row["C"].score == 100.0
+
+
 def test_insufficient_selfeval_is_pending_not_zero(ledger: Ledger, pack):
     put_month(ledger, "2026-09", {"A": 75.0, "B": 75.0, "C": 75.0})
     ledger.record_submission(make_sub("s1", "甲局"), [], _insufficient_score(), "2026", "A", "甲局")

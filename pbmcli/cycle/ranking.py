@@ -16,10 +16,11 @@ with its first version); a closed period's ranking does not change when later da
   the ranking's (a year-end self-evaluation counts in the year, not in Q1–Q4) that have
   one; a self-evaluation submitted with insufficient data (no recomputed total) is
   listed as 数据不足、待补正 and not scored.
-- rectification: share of the items due in the period by min(period end, today) (the
-  notice of the period lists its overdue items at the same cut-off) that are done
-  by their deadline × 100.  An item marked done without a completion date counts
-  as done on time (no evidence it was late); items due after "today" do not count.
+- rectification: share of the items due in the period by min(period end, today), and of
+  the items due earlier still not done (the notice of the period lists the same overdue
+  items at the same cut-off), that are done by their deadline × 100.  An item marked done
+  without a completion date counts as done on time (no evidence it was late); items due
+  after "today" do not count.
 - timeliness: share of the form kinds received in the period that the unit
   submitted by the end of the form's period + rank.grace_days, × 100.
 A month ranks by execution alone; a quarter and a year by the weighted mean of the

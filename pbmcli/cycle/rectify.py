@@ -212,9 +212,12 @@ def period_cutoff(ledger: Ledger, p: Period) -> dt.date:
 
 
 def due_in(ledger: Ledger, p: Period) -> list[Rectification]:
-    """Items whose deadline falls in ``p`` up to its cut-off: what the ranking counts."""
+    """What the ranking counts: items whose deadline falls in ``p`` up to its cut-off, and
+    items due earlier that are still not done (the notice of ``p`` names them as overdue too,
+    so a unit with an open item from last quarter is not "本期无到期整改事项")."""
     lo, hi = p.start.isoformat(), period_cutoff(ledger, p).isoformat()
-    return [r for r in ledger.rectifications() if r.deadline and lo <= r.deadline[:10] <= hi]
+    return [r for r in ledger.rectifications() if r.deadline
+            and (lo <= r.deadline[:10] <= hi or (r.deadline[:10] < lo and r.status != "done"))]
 
 
 def missed(ledger: Ledger, p: Period) -> list[Rectification]:
