@@ -149,3 +149,13 @@ def test_a_deadline_that_is_no_date_is_not_imported_and_said(ledger: Ledger, tmp
     assert [(r.problem, r.deadline) for r in ledger.rectifications()] == [
         ("问题丁", "2026-12-31"), ("问题戊", "2026-06-30"), ("问题己", "2026-12-22"), ("问题庚", "2026-02-28")]
     assert (res.defaulted, res.default_deadline) == (1, "2026-12-22")  # today 2026-11-22 + 30 days
+
+
+def test_status_as_the_lists_say_it(ledger: Ledger, tmp_path: Path, pack):
+    import_file(ledger, rect_list(tmp_path), pack)
+    today = dt.date(2026, 11, 22)
+    for word, key in (("已逾期", "overdue"), ("未完成", "open"), ("整改中", "open"), ("已完成", "done")):
+        assert [r.id for r in list_items(ledger, word, today)] == [r.id for r in list_items(ledger, key, today)]
+    assert [r.problem for r in list_items(ledger, "已逾期", today)] == ["绩效指标不够细化"]  # due 10-31, open
+    with pytest.raises(UsageError, match="--status 只能是"):
+        list_items(ledger, "全部", today)

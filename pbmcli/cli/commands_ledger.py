@@ -217,18 +217,21 @@ def ingest_cmd(paths: Annotated[list[str], typer.Argument(metavar="路径", help
     n_jobs = resolve_jobs(jobs)
     with open_db(pack, db, date, mode="create") as ledger:
         res = ingest(ledger, paths, period, pack, jobs=n_jobs, progress=True)
+    if not res.items:  # nothing to show: the reason only, no empty table
+        from ..errors import UsageError
+
+        if fmt is ScreenFmt.table:
+            print_notes([f"已跳过 {_file_name(x['path'])}：{x['reason']}" for x in res.skipped])
+        raise UsageError(f"没有找到可导入的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），"
+                         f"已跳过 {len(res.skipped)} 项。")
     if fmt is ScreenFmt.json:
         emit_json(res.to_dict(), None, False)
     else:
         _ingest_table(res)
-    if not res.items:
-        from ..errors import UsageError
-
-        raise UsageError(f"没有找到可导入的表格文件（支持 .xlsx .xlsm .xls .ods 及其 .zip 压缩包），"
-                         f"已跳过 {len(res.skipped)} 项。")
     with_errors = [i for i in res.items if i.errors]
-    if with_errors and fmt is not ScreenFmt.json:
-        print_notes([f"{len(with_errors)} 份报表有“错误”级问题，已照常记入台账；"
+    recorded = [i for i in with_errors if i.status in ("new", "superseded")]
+    if recorded and fmt is not ScreenFmt.json:  # not said of files already in the ledger
+        print_notes([f"{len(recorded)} 份报表有“错误”级问题，已照常记入台账；"
                      "可用 pbm notice return 生成退回修改意见，单位重报后再导入即替代旧版本。"])
     exit_on_internal_errors(res.internal_errors)
     if strict and (any(f.severity.value == "error" for f in res.findings) or with_errors):

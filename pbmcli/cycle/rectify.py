@@ -195,9 +195,15 @@ def import_file(ledger: Ledger, path: str | Path, pack: RulePack,
     return result
 
 
+_STATUS_WORDS = {"未完成": "open", "整改中": "open", "未整改": "open", "已完成": "done", "已整改": "done",
+                 "已逾期": "overdue", "逾期": "overdue"}
+
+
 def list_items(ledger: Ledger, status: str | None = None,
                today: dt.date | None = None) -> list[Rectification]:
-    """Items filtered by status: open | done | overdue (None = all)."""
+    """Items filtered by status: open | done | overdue, or as the lists say them (未完成 / 整改中,
+    已完成 / 已整改, 已逾期 / 逾期); None = all."""
+    status = _STATUS_WORDS.get((status or "").strip(), status)
     if status not in (None, "open", "done", "overdue"):
         raise UsageError(f"--status 只能是 open（未完成）、done（已完成）或 overdue（已逾期），现为「{status}」。")
     if status == "overdue":
