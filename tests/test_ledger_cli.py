@@ -417,3 +417,17 @@ def test_a_folder_of_execution_exports_is_not_monitoring_forms(ws: Path):
     res = runner.invoke(app, ["monitor", "收件/执行", "--period", "2026-09"])
     assert res.exit_code == 2 and "没有读到绩效运行监控表" in res.output
     assert "pbm monitor 收件/执行/2026-09.xlsx --period 2026-09" in res.output
+
+
+def test_ingest_says_when_the_form_states_another_year(ws: Path):
+    """A 2026 form ingested with --period 2025 is recorded as asked, with a note saying how to
+    put it right (the ranking of 2025 would otherwise count it silently)."""
+    from factory import make_selfeval
+
+    form = make_selfeval(ws / "收件" / "自评" / "a.xlsx", header={"unit": "县财政局"})  # （2026年度）
+    out = json.loads(invoke("ingest", str(form), "--period", "2025", "-f", "json"))
+    assert out["items"][0]["status"] == "new"
+    note = out["items"][0]["note"]
+    assert "表中写的年度是 2026 年" in note and "pbm ledger remove --period 2025 --file a.xlsx" in note
+    other = make_selfeval(ws / "收件" / "自评" / "b.xlsx", header={"unit": "县财政局", "project": "另一个项目"})
+    assert not json.loads(invoke("ingest", str(other), "--period", "2026", "-f", "json"))["items"][0]["note"]

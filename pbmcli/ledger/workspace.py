@@ -219,6 +219,7 @@ class FormRead:
     findings: tuple[Finding, ...] = ()  # check's findings, as much of them as the ledger keeps
     score: ScoreColumns | None = None  # self-evaluations
     skip: str = ""  # not a form to ingest with this period: why (已跳过)
+    year: int | None = None  # the 年度 the form states, when it states one
     error: Finding | None = None  # unreadable: the reader's F finding
     internal_error: str = ""  # pbm failed on the file (a bug)
 
@@ -262,9 +263,11 @@ def ingest_file(item: InputItem, pack: RulePack, period: str) -> FormRead:
         return FormRead(item.display, skip=_monitor_skip(period))
     findings, score = _analyse(sub, pack)
     code = sub.head("unit_code").value or sub.head("department_code").value
+    year = sub.head("year").value
     return FormRead(item.display, FormHead.of(sub), str(code) if code is not None else None,
                     sub.head("department").value, tuple(_kept(f) for f in findings),
-                    None if score is None else ScoreColumns.of(score))
+                    None if score is None else ScoreColumns.of(score),
+                    year=int(year) if isinstance(year, float) and 1900 < year < 2200 else None)
 
 
 def crashed_file(item: InputItem, message: str) -> FormRead:
@@ -388,14 +391,19 @@ def _known(item: InputItem, known: dict[str, Any], period: str) -> IngestItem | 
     return entry
 
 
+def _display_name(path: str) -> str:
+    """A file name as ``pbm ledger remove --file`` takes it on a command line."""
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+    return f'"{name}"' if any(ch.isspace() for ch in name) else name
+
+
 def _note_duplicate(entry: IngestItem, recorded: str, path: str, period: str) -> None:
     """A file already recorded under another period is not silently 已存在: say how to fix it
     (``path``: the path it was recorded with, whose file name ``pbm ledger remove --file`` matches)."""
     entry.recorded_period = recorded
     if recorded == period:
         return
-    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
-    shown = f'"{name}"' if any(ch.isspace() for ch in name) else name
+    shown = _display_name(path)
     entry.note = (f"该文件已按 {recorded} 期间记入台账，本次未按 {period} 记录；如期间有误，"
                   f"先用 pbm ledger remove --period {recorded} --file {shown} 删除，再按 {period} 导入。")
 
@@ -441,6 +449,11 @@ def _prepare(read: FormRead, head: FormHead, matcher: UnitMatcher | None, result
                        sev.count(Severity.ERROR), sev.count(Severity.WARNING),
                        score.total if score else None, score.grade if score else None)
     recorder.add(entry, (head, findings, score, recorder.period, code, name))
+    stated = read.year
+    if stated is not None and stated != Period.parse(recorder.period).year:
+        entry.note = (f"表中写的年度是 {stated} 年，已按 --period {recorder.period} 记入台账；如期间有误，"
+                      f"用 pbm ledger remove --period {recorder.period} --file {_display_name(read.display)} 删除后，"
+                      f"按 --period {stated} 重新导入。")
     return entry
 
 
