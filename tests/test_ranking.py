@@ -319,9 +319,14 @@ def test_insufficient_selfeval_is_pending_not_zero(ledger: Ledger, pack):
 def test_dropped_dimension_is_noted_and_display_weights_sum_to_100(ledger: Ledger, pack):
     from pbmcli.cycle.ranking import display_weights
 
+    # by hand: 40/20/20/10 of 90 = 44.44…, 22.22…, 22.22…, 11.11… → tenths 444 + 222 + 222 + 111 = 999;
+    # the one tenth left goes to the largest remainder (44.44…): 44.5 / 22.2 / 22.2 / 11.1
     shown = display_weights({"execution": 40.0, "goal_quality": 20.0, "selfeval": 20.0, "timeliness": 10.0})
-    assert sum(shown.values()) == 100 and shown == {"execution": 45, "goal_quality": 22, "selfeval": 22,
-                                                    "timeliness": 11}
+    assert shown == {"execution": "44.5", "goal_quality": "22.2", "selfeval": "22.2", "timeliness": "11.1"}
+    assert sum(float(v) for v in shown.values()) == pytest.approx(100.0)
+    # two equal weights of 12.5 % stay equal (were shown 13 % and 12 %)
+    assert display_weights({"execution": 50.0, "goal_quality": 25.0, "rectification": 12.5, "timeliness": 12.5}) == {
+        "execution": "50", "goal_quality": "25", "rectification": "12.5", "timeliness": "12.5"}
     put_month(ledger, "2026-09", {"A": 75.0, "B": 37.5})
     res = rank(ledger, "2026Q3", pack)
     assert res.dropped == ["goal_quality", "selfeval", "rectification", "timeliness"]

@@ -178,17 +178,18 @@ def competition_ranks(values: Sequence[tuple[Any, ...]]) -> list[int]:
     return ranks
 
 
-def display_weights(weights: dict[str, float]) -> dict[str, int]:
-    """Whole percentages that sum to 100 (largest remainder), for table headers."""
+def display_weights(weights: dict[str, float]) -> dict[str, str]:
+    """Percentages to one decimal that sum to 100 (largest remainder, in tenths), as text
+    without a needless ".0": 12.5 and 12.5, not 13 and 12, for two equal weights."""
     total = sum(weights.values())
     if not total:
-        return {d: 0 for d in weights}
-    exact = {d: w / total * 100 for d, w in weights.items()}
-    out = {d: int(v) for d, v in exact.items()}
-    by_remainder = sorted(exact, key=lambda d: (-(exact[d] - out[d]), list(exact).index(d)))
-    for d in by_remainder[: 100 - sum(out.values())]:
-        out[d] += 1
-    return out
+        return {d: "0" for d in weights}
+    exact = {d: w / total * 1000 for d, w in weights.items()}  # tenths of a percent
+    tenths = {d: int(v) for d, v in exact.items()}
+    by_remainder = sorted(exact, key=lambda d: (-(exact[d] - tenths[d]), list(exact).index(d)))
+    for d in by_remainder[: 1000 - sum(tenths.values())]:
+        tenths[d] += 1
+    return {d: f"{t // 10}" if t % 10 == 0 else f"{t // 10}.{t % 10}" for d, t in tenths.items()}
 
 
 def change_label(change: int | None) -> str:
