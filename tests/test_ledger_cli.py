@@ -431,3 +431,16 @@ def test_ingest_says_when_the_form_states_another_year(ws: Path):
     assert "表中写的年度是 2026 年" in note and "pbm ledger remove --period 2025 --file a.xlsx" in note
     other = make_selfeval(ws / "收件" / "自评" / "b.xlsx", header={"unit": "县财政局", "project": "另一个项目"})
     assert not json.loads(invoke("ingest", str(other), "--period", "2026", "-f", "json"))["items"][0]["note"]
+
+
+def test_a_copy_in_the_same_batch_names_the_file_it_copies(ws: Path):
+    from factory import make_selfeval
+
+    first = make_selfeval(ws / "收件" / "自评" / "a.xlsx", header={"unit": "县财政局"})
+    (ws / "收件" / "自评" / "a(重报).xlsx").write_bytes(first.read_bytes())
+    out = json.loads(invoke("ingest", "收件/自评", "--period", "2026", "-f", "json"))
+    states = {Path(i["path"]).name: (i["status"], i["note"]) for i in out["items"]}
+    recorded = [n for n, (s, _) in states.items() if s == "new"]
+    assert len(recorded) == 1
+    copy = next(n for n in states if n not in recorded)
+    assert states[copy] == ("duplicate", f"与已导入的 {recorded[0]} 内容完全相同（同一文件的副本），未重复记录。")

@@ -402,6 +402,8 @@ def _note_duplicate(entry: IngestItem, recorded: str, path: str, period: str) ->
     (``path``: the path it was recorded with, whose file name ``pbm ledger remove --file`` matches)."""
     entry.recorded_period = recorded
     if recorded == period:
+        if _display_name(path) != _display_name(entry.path):  # another file with the same bytes
+            entry.note = f"与已导入的 {_display_name(path)} 内容完全相同（同一文件的副本），未重复记录。"
         return
     shown = _display_name(path)
     entry.note = (f"该文件已按 {recorded} 期间记入台账，本次未按 {period} 记录；如期间有误，"
