@@ -101,7 +101,7 @@ def _exec_insufficient(sub: Submission, ex: Any) -> Insufficient:
 
 @rule(code="S202", name="execution-score-mismatch", severity=Severity.ERROR, forms=SELF,
       settings=("scoring.execution_points", "scoring.score_tolerance", "scoring.decimals"),
-      message="{where}：预算执行率得分填写为 {actual}，按 min(执行率, 100%) × 分值 {points} 计算应为 {expected}。请改正得分。")
+      message="{where}：预算执行率得分填写为 {actual}，按执行率（超过 100% 按 100% 计）× 分值 {points} 计算应为 {expected}。请改正得分。")
 def execution_score_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：预算执行率的得分高于 min(全年执行数 ÷ 全年预算数, 1) × 分值（低于的由 S219 提醒）。

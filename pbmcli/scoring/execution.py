@@ -92,7 +92,7 @@ def score_execution(sub: Submission, pack: RulePack) -> ExecutionScore:
     rate = _d(spent) / _d(budget)
     score = _round(max(min(rate, Decimal(1)), Decimal(0)) * _d(points), pack.scoring.decimals)
     formula = (f"执行率 = 全年执行数 {fmt(spent)} ÷ 全年预算数 {fmt(budget)} = {fmt(rate * 100)}%；"
-               f"得分 = min(执行率, 100%) × 分值 {fmt(points)} = {fmt(score)}")
+               f"得分 = 执行率（超过 100% 按 100% 计）× 分值 {fmt(points)} = {fmt(score)}")
     if own is not None and not _consistent(own, score, pack):
         lower = _d(own) < score
         found.append(_finding("X316" if lower else "X305",
