@@ -179,16 +179,16 @@ def _inline_key(rd: Reader, r: int, c: int, section: str) -> tuple[str | None, F
 def _split_code(header: dict[str, Field], key: str) -> None:
     """"[042]六安市金安区体育局", "219001-池州市贵池区棠溪镇人民政府": the name, and the code
     as ``<key>_code`` (unless the form has a code field of its own)."""
-    dep = header.get(key)
-    if dep is None or not isinstance(dep.value, str) or f"{key}_code" in header:
+    f = header.get(key)
+    if f is None or not isinstance(f.value, str) or f"{key}_code" in header:
         return
-    m = _CODE_FIRST.match(dep.value)
+    m = _CODE_FIRST.match(f.value)
     code, name = (m.group(1), m.group(2)) if m else (None, None)
-    if m is None and (m2 := _CODE_LAST.match(dep.value)):
+    if m is None and (m2 := _CODE_LAST.match(f.value)):
         name, code = m2.group(1), m2.group(2)
     if code and name:
-        header[key] = dataclasses.replace(dep, value=name.strip(), text=dep.text)
-        header[f"{key}_code"] = dataclasses.replace(dep, value=code, text=dep.text)
+        header[key] = dataclasses.replace(f, value=name.strip(), text=f.text)
+        header[f"{key}_code"] = dataclasses.replace(f, value=code, text=f.text)
 
 
 _WRAP = re.compile(r"\s*\n\s*")
