@@ -133,13 +133,25 @@ def _dedupe(target: Path, used: set[Path]) -> Path:
     return candidate
 
 
+def check_out_dir(out_dir: str | Path, roots: Sequence[str | Path]) -> None:
+    """The copies' folder is neither the originals' folder nor inside a folder being checked
+    (the next check would read the copies as forms): a UsageError, raised before any run."""
+    out = Path(out_dir)
+    base = common_base(roots)
+    if base is not None and out.resolve() == base:
+        raise UsageError(f"--annotate 的目录不能是原文件所在的目录（{out}），请另指定一个目录。")
+    for root in map(Path, roots):
+        if root.is_dir() and root.resolve() in out.resolve().parents:
+            raise UsageError(f"--annotate 的目录「{out}」在要审核的文件夹「{root}」里面，下次审核时批注副本会被当作"
+                             "报表再审一遍。请换到文件夹外，例如 --annotate 批注副本。")
+
+
 def plan(results: Sequence[FileResult], out_dir: str | Path, roots: Sequence[str | Path],
          force: bool) -> list[AnnotateTask]:
     """One task per readable file with findings (existing copies: ``annotate_results``)."""
     out = Path(out_dir)
     base = common_base(roots)
-    if base is not None and out.resolve() == base:
-        raise UsageError(f"--annotate 的目录不能是原文件所在的目录（{out}），请另指定一个目录。")
+    check_out_dir(out, roots)
     used: set[Path] = set()
     return [AnnotateTask(r, _dedupe(target_for(r.item, base, out), used), force,
                          relative_name(r.path, base))

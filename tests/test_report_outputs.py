@@ -81,6 +81,8 @@ def test_a_form_being_read_is_never_the_output(command: str, tmp_path: Path) -> 
     before = hashlib.sha256(form.read_bytes()).hexdigest()
     res = runner.invoke(app, [command, str(form), "-q", "-f", "xlsx", "-o", str(form), "--force"])
     assert res.exit_code == 2 and "就是要读取的文件" in res.output
+    res = runner.invoke(app, [command, str(form.parent), "-q", "-f", "xlsx", "-o", str(form), "--force"])
+    assert res.exit_code == 2 and "就是要读取的文件" in res.output  # found in the folder given
     assert hashlib.sha256(form.read_bytes()).hexdigest() == before
 
 
@@ -103,3 +105,28 @@ def test_a_report_pbm_wrote_is_skipped_not_read_as_a_form(tmp_path: Path) -> Non
         assert set(skipped) == {"审核结果.xlsx", "得分复核.xlsx"}, command
         assert all("pbm 生成的报告" in r for r in skipped.values())
         assert data["summary"]["files"] == 1 and data["summary"]["skipped"] == 2
+
+
+def test_annotated_copies_go_outside_the_folders_being_checked(tmp_path: Path) -> None:
+    """Copies inside the inbox would be checked next time as forms: refused before the run
+    (nothing printed first, nothing written); beside the inbox they are fine."""
+    inbox = tmp_path / "收件"
+    make_selfeval(inbox / "自评.xlsx", header={"project": None})  # an error: a copy is made
+    for where, message in ((inbox, "原文件所在的目录"), (inbox / "批注", "在要审核的文件夹")):
+        res = runner.invoke(app, ["validate", str(inbox), "--annotate", str(where)])
+        assert res.exit_code == 2 and message in res.output and "审核汇总" not in res.stdout
+    assert not (inbox / "批注").exists()
+    res = runner.invoke(app, ["validate", str(inbox), "-q", "--annotate", str(tmp_path / "批注副本")])
+    assert res.exit_code == 1 and (tmp_path / "批注副本" / "自评.xlsx").is_file()
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_a_symlink_loop_is_a_path_that_cannot_be_read_not_a_crash(command: str, tmp_path: Path) -> None:
+    import os
+
+    loop = tmp_path / "loop.xlsx"
+    os.symlink(loop, loop)  # points at itself: Path.resolve raises RuntimeError on Python 3.11
+    for args in ([str(loop)], [str(loop), "-o", str(tmp_path / "结果.xlsx")]):
+        res = runner.invoke(app, [command, *args])
+        assert res.exit_code == 2, res.output
+        assert "内部错误" not in res.output and "Symlink" not in res.output

@@ -256,6 +256,10 @@ def validate(
     pack = load_pack(rules, config, select, ignore)
     n_jobs = resolve_jobs(jobs)
     fmt = check_output(fmt, output, force, "审核结果.xlsx", paths)
+    if annotate:
+        from ..annotate import check_out_dir
+
+        check_out_dir(annotate, paths)  # before the run, not after its report
     if fmt in (ReportFormat.json, ReportFormat.csv) and not annotate:
         _stream(paths, pack, n_jobs, quiet, fmt, output, force)
     report = _with_directory(validate_paths(paths, pack, jobs=n_jobs, progress=not quiet), pack)

@@ -60,18 +60,32 @@ def pick_format(fmt: _F, output: str | None) -> _F:
 
 
 def not_an_input(output: str | None, inputs: Iterable[str]) -> None:
-    """-o must not name a file being read: a submitted form is never overwritten, --force or not.
-    (A report written into a folder being read is harmless: the next run skips pbm's reports.)"""
+    """-o must not name a file being read, given itself or found in a folder given: a submitted
+    form is never overwritten, --force or not.  (A new report written into a folder being read
+    is harmless: the next run skips pbm's reports.)"""
     from ..errors import UsageError
 
     if not output or output == "-":
         return
-    target = Path(output).resolve()
+    target = _resolved(output)
     for given in inputs:
-        source = Path(given).resolve()
-        if target == source:
+        source = _resolved(given)
+        inside = source.is_dir() and source in target.parents and target.is_file() and target.suffix.lower() in (
+            ".xlsx", ".xlsm", ".xls", ".ods", ".zip")  # an existing file found in a folder being read
+        if target == source or inside:
             raise UsageError(f"输出文件「{output}」就是要读取的文件：报送的原表不会被覆盖（加 --force 也不会）。"
                              "请换一个输出位置，例如 -o 输出/审核结果.xlsx。")
+
+
+def _resolved(path: str) -> Path:
+    """The real path; a symlink loop (RuntimeError on Python 3.11) or an unreadable link is its
+    absolute path (the reader says what is wrong with it)."""
+    import os
+
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 def parse_codes(values: list[str] | None, option: str) -> list[str]:

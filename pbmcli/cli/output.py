@@ -305,7 +305,7 @@ def shown(path: object) -> str:
     p = Path(str(path))
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve())) if p.is_absolute() else str(p)
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return str(p)
 
 

@@ -142,7 +142,7 @@ def common_base(roots: Sequence[str | Path]) -> Path | None:
     try:
         dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in map(Path, roots)]
         return Path(os.path.commonpath(dirs)) if dirs else None
-    except (ValueError, OSError):  # different drives, unreadable
+    except (ValueError, OSError, RuntimeError):  # different drives, unreadable, a symlink loop (3.11)
         return None
 
 
@@ -153,7 +153,7 @@ def relative_name(display: str, base: Path | None) -> str:
         return display
     try:
         return Path(display).resolve().relative_to(base).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return Path(display).name or display
 
 
