@@ -139,7 +139,7 @@ ISSUE_LABELS = {
     "template_leftover": "模板遗留", "no_score_columns": "无分值得分栏", "amount_in_yuan": "金额单位为元",
     "several_targets": "指标值分列", "formula_uncached": "公式无缓存值", "hidden_sheet": "隐藏工作表",
     "multiple_forms": "多张表", "not_a_number": "应为数字", "out_of_bounds": "超出读取范围",
-    "level1_inferred": "一级指标已推断", "wrong_extension": "扩展名不符",
+    "level1_inferred": "一级指标已推断", "wrong_extension": "扩展名不符", "column_missing": "栏目未识别",
 }
 FUND_ROW_LABELS = FUND_ROW_NAMES
 FUND_COL_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "weight": "分值",

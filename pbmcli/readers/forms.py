@@ -377,6 +377,27 @@ def _no_score_columns(rd: Reader, kind: FormKind, table: TableResult) -> list[Re
                       "绩效指标表没有分值、得分栏（也没有总分），只能审核填报内容，不能按评分规则复核得分")]
 
 
+_COLUMN_NAMES = {"weight": "分值", "actual": "实际完成值"}
+
+
+def _columns_missing(rd: Reader, kind: FormKind, table: TableResult) -> list[ReadIssue]:
+    """A self-evaluation table with 得分 but no recognised 分值, or with 指标值 but no recognised
+    实际完成值: the heading is written another way ("考核权数", "年末实际达成").  Said once, at the
+    table's heading row, instead of a finding on every row."""
+    if kind is not FormKind.SELFEVAL or not table.indicators or not table.header_rows:
+        return []
+    wanted = [k for k, needs in (("weight", "score"), ("actual", "target"))
+              if needs in table.columns and k not in table.columns]
+    head = min(table.header_rows)
+    c = min((c for c, _ in rd.labels.by_row.get(head, ())), default=0)
+    seen = "、".join(f"「{rd.sheet.text(head, cc)}」" for cc, _ in rd.labels.by_row.get(head, ()))
+    return [ReadIssue("column_missing", rd.ref(head, c), key,
+                      f"绩效指标表的表头（第 {head + 1} 行：{seen}）中没有识别到「{_COLUMN_NAMES[key]}」栏，"
+                      f"无法审核和复核各行的{_COLUMN_NAMES[key]}；如这一栏的名称不同，请在 pbm.toml 的 "
+                      f"[labels.indicator] {key} 中补充这种写法（pbm inspect 可查看读到的栏目）")
+            for key in wanted]
+
+
 def _leftover_issue(leftovers: list[Field]) -> list[ReadIssue]:
     """One note for all template rows left in the indicator table (never one per row)."""
     if not leftovers:
@@ -421,6 +442,7 @@ def parse_workbook(wb: Workbook, lex: Lexicon | None = None, prefer: FormKind | 
                            else f"一级指标为空，已按二级指标「{l2}」归入「{l1}」"))
                 for f, l2, l1 in table.inferred),
               *_no_score_columns(rd, kind, table),
+              *_columns_missing(rd, kind, table),
               *(ReadIssue("several_targets", rd.ref(row, 0), heads[0],
                           f"指标值按 {len(heads)} 个地区或单位分列填写（{'、'.join(heads[:4])}"
                           f"{'等' if len(heads) > 4 else ''}），只审核了第一列「{heads[0]}」")

@@ -91,6 +91,11 @@ def _fact(ind: Indicator, what: str, compute: Callable[[], _T]) -> _T:
     return value
 
 
+def column_missing(sub: Submission, key: str) -> bool:
+    """The indicator table has no recognised ``key`` column (the reader's column_missing note)."""
+    return any(i.kind == "column_missing" and i.text == key for i in sub.issues)
+
+
 def header_field(sub: Submission, key: str) -> Field:
     """A header value; ``annual_goal`` / ``midterm_goal`` also look in ``goals``."""
     if key in sub.header:

@@ -18,6 +18,7 @@ from .common import (
     FUND_COLS,
     blank_state,
     close_enough,
+    column_missing,
     fmt_num,
     ind_ref,
     is_placeholder,
@@ -50,6 +51,8 @@ def actual_missing(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     修正：填写实际完成的数值和单位（如“120人次”），定性指标填“达成年度指标”等三档表述；确实不适用的写“不适用”。
     配置项：scoring.not_applicable_terms（表示不适用的写法）。
     """
+    if column_missing(sub, "actual"):
+        return  # the column's heading is not recognised: S220 says so once
     for ind in rows(sub, pack):
         f = ind.get("actual")
         if f.formula_uncached or (not f.blank and is_placeholder(f.value, pack)):
@@ -181,6 +184,21 @@ def no_score_columns(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
         if issue.kind == "no_score_columns":
             yield hit(issue.ref, detail=issue.detail, expected="分值、得分栏", actual="无")
             return
+
+
+@rule(code="S220", name="column-not-recognised", severity=Severity.WARNING, forms=SELF,
+      message="{where}：{detail}。")
+def column_not_recognised(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
+    """
+    说明：自评表的绩效指标表有“得分”栏却没有识别到“分值”栏，或有“指标值”栏却没有识别到“实际完成值”栏——多半是这一栏的名称写法不同（如“考核权数”“年末实际达成”）。
+    原因：认不出这一栏，就无法逐行核对分值、实际完成值，也无法复核得分；逐行报“未填写”会把一个表头问题说成几十个错误，所以只在表头提示一次，相关的逐行检查不进行。
+    示例：分值栏写作“考核权数”；实际完成值栏写作“年末实际达成”。
+    修正：在 pbm.toml 的 [labels.indicator] 中补充这种写法（如 weight = ["考核权数"]），重新审核；或请单位按模板的栏目名称填报。
+    配置项：[labels.indicator]（栏目名称的写法）。
+    """
+    for issue in sub.issues:
+        if issue.kind == "column_missing":
+            yield hit(issue.ref, detail=issue.detail, expected=f"「{FIELD_LABELS.get(issue.text, issue.text)}」栏", actual="未识别")
 
 
 @rule(code="S218", name="target-percent-over-max", severity=Severity.WARNING, forms=SELF,

@@ -130,3 +130,17 @@ def test_goal_new_project_without_pre_assessment(tmp_path):
     assert found == [("G107", sub.header["pre_assessment"].cell)]
     _, ok = _read(make_goal(tmp_path / "h.xlsx", header={"new_project": "是", "pre_assessment": "是"}))
     assert ok == []
+
+
+def test_a_heading_written_another_way_is_said_once_not_on_every_row(tmp_path):
+    """分值 written 考核权数, 实际完成值 written 年末实际达成: one S220 at the heading row each, not
+    a false S211 error on every row (nor a silent pass)."""
+    sub, found = _read(make_selfeval(tmp_path / "a.xlsx", overrides={"G12": "考核权数", "F12": "年末实际达成"}))
+    assert sorted(found) == [("S220", "A12"), ("S220", "A12")]
+    assert [i.text for i in sub.issues if i.kind == "column_missing"] == ["weight", "actual"]
+    detail = next(i.detail for i in sub.issues if i.text == "actual")
+    assert "「年末实际达成」" in detail and "[labels.indicator] actual" in detail
+    from pbmcli.config import default_pack
+
+    s220 = [f for f in check(sub, default_pack()) if f.code == "S220"]
+    assert {f.expected for f in s220} == {"「分值」栏", "「实际完成值」栏"} and all(f.severity.value == "warning" for f in s220)
