@@ -3,6 +3,7 @@ that rejects unknown keys and wrongly typed values with a Chinese message naming
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -42,7 +43,33 @@ def read_toml(path: Path, notes: list[str] | None = None) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 不是合法的 TOML：{exc}") from None
+        raise ConfigError(f"配置文件 {path} {toml_error(str(exc))}") from None
+
+
+# what tomllib says, in the clerk's words (its messages are English and fixed)
+_TOML_SAYS = (
+    ("at the end of a table declaration", "节名缺少右方括号 ]（应写成 [grades] 这样）"),
+    ("at the end of an array declaration", "表格数组的节名缺少 ]]"),
+    ("after a key in a key/value pair", "键的后面缺少等号 =（应写成 键 = 值）"),
+    ("Invalid value", "值的写法不对：文字要加英文双引号（如 authority = \"某某县财政局\"），数字、true/false 不加"),
+    ("Unterminated string", "文字缺少结尾的英文双引号"),
+    ("Illegal character '\\n'", "文字缺少结尾的英文双引号（引号要在同一行内成对）"),
+    ("Cannot overwrite a value", "同一个键写了两次"),
+    ("Cannot declare", "同一个节写了两次"),
+    ("Illegal character", "有不允许的字符（请用英文的引号、方括号、等号和逗号）"),
+    ("Unclosed array", "列表缺少右方括号 ]"),
+    ("Unclosed inline table", "内联表缺少右花括号 }"),
+    ("Invalid initial character for a key part", "键名的写法不对（键名用英文字母、数字、下划线，或加英文双引号）"),
+)
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+
+
+def toml_error(message: str) -> str:
+    """``tomllib``'s error as a Chinese sentence with the line and column it names."""
+    at = _TOML_AT.search(message)
+    where = (f"第 {at.group(1)} 行第 {at.group(2)} 列" if at and at.group(1) else "文件末尾") if at else "某处"
+    what = next((said for key, said in _TOML_SAYS if key in message), "有语法错误")
+    return f"不是合法的 TOML（{where}）：{what}。请用记事本打开改正后重试。"
 
 
 def builtin_pack(name: str) -> dict[str, Any]:
@@ -50,21 +77,26 @@ def builtin_pack(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def merge(base: dict[str, Any], over: dict[str, Any], where: str, strict: bool) -> dict[str, Any]:
-    """Deep-merge ``over`` into ``base``; unknown keys are errors when strict."""
+def merge(base: dict[str, Any], over: dict[str, Any], where: str, strict: bool,
+          section: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Deep-merge ``over`` into ``base``; unknown keys are errors when strict (named by file
+    and section: "pbm.toml 的 [grades] 节", with the keys that section has)."""
     out = dict(base)
+    at = f"{where} 的 [{'.'.join(section)}] 节" if section else where
     for key, value in over.items():
         if key not in base:
             if strict:
-                raise ConfigError(f"{where}：未知的配置项「{key}」，请检查拼写（pbm config show 可查看全部配置项）")
+                known = "、".join(sorted(base)[:20]) + ("等" if len(base) > 20 else "")
+                raise ConfigError(f"{at}：未知的配置项「{key}」，请检查拼写（这里可用：{known}；"
+                                  "pbm config show 可查看全部配置项）")
             out[key] = value
         elif not same_type(base[key], value):
-            raise ConfigError(f"{where}：配置项「{key}」的值 {value!r} 类型不对，应为"
+            raise ConfigError(f"{at}：配置项「{key}」的值 {value!r} 类型不对，应为"
                               f"{type_label(base[key])}（默认值：{base[key]!r}）")
         elif isinstance(base[key], dict) and isinstance(value, dict):
             # dict-valued settings whose keys are data (trees, aliases, severities) accept new keys
             open_keys = key in _OPEN_TABLES
-            out[key] = merge(base[key], value, f"{where}.{key}", strict and not open_keys)
+            out[key] = merge(base[key], value, where, strict and not open_keys, (*section, key))
         else:
             out[key] = value
     return out

@@ -129,3 +129,31 @@ def test_rule_prefixes_and_redirected_codes_in_the_pack_are_accepted(tmp_path: P
     cfg.write_text('[rules]\nselect = ["G1", "S"]\nignore = ["I105"]\n', "utf-8")
     pack = load(config=cfg)
     assert pack.rules.enabled("G101") and not pack.rules.enabled("I105") and not pack.rules.enabled("H101")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("[workspace]\n[grades\nexcellent = 90\n", "不是合法的 TOML（第 2 行第 8 列）：节名缺少右方括号 ]"),
+    ("[workspace]\nauthority = 某某县财政局\n", "不是合法的 TOML（第 2 行第 13 列）：值的写法不对：文字要加英文双引号"),
+    ("[workspace]\nauthority = \"某某县财政局\n", "文字缺少结尾的英文双引号"),
+])
+def test_a_broken_pbm_toml_is_explained_in_chinese(tmp_path, text: str, said: str) -> None:
+    from pbmcli.config import load
+    from pbmcli.errors import ConfigError
+
+    path = tmp_path / "pbm.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load(config=path)
+    assert said in str(exc.value) and "Expected" not in str(exc.value) and "Invalid" not in str(exc.value)
+
+
+def test_an_unknown_key_names_its_section_and_what_the_section_has(tmp_path) -> None:
+    from pbmcli.config import load
+    from pbmcli.errors import ConfigError
+
+    path = tmp_path / "pbm.toml"
+    path.write_text("[grades]\nexcelent = 90\n", "utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load(config=path)
+    assert "pbm.toml 的 [grades] 节：未知的配置项「excelent」" in str(exc.value)
+    assert "这里可用：excellent、fair、good" in str(exc.value) and "pbm.toml.grades" not in str(exc.value)
