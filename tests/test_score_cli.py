@@ -290,3 +290,18 @@ def test_self_total_is_the_sum_of_self_scores_only_when_every_one_is_written(tmp
     res = score_submission(part, pack)
     assert res.self_total is None and res.self_grade is None and res.self_total_source == ""
     assert any("有 1 项自评得分未填写，无法合计自评总分" in n for n in res.notes)
+
+
+def test_data_insufficient_points_at_the_cell_that_is_missing(tmp_path, pack):
+    """X307 '年度指标值为空' at the 指标值 cell, '分值为空' at the 分值 cell (were both at 完成值)."""
+    from factory import SELFEVAL_INDICATORS, make_selfeval
+
+    from pbmcli.readers import read_submission
+    from pbmcli.scoring.total import score_submission
+
+    inds = [dataclasses.replace(SELFEVAL_INDICATORS[0], target=None),
+            dataclasses.replace(SELFEVAL_INDICATORS[1], weight=None), *SELFEVAL_INDICATORS[2:]]
+    sub = read_submission(make_selfeval(tmp_path / "a.xlsx", indicators=inds), pack.lexicon())
+    x307 = [f.cell for f in score_submission(sub, pack).findings if f.code == "X307"]
+    first, second = sub.indicators[0], sub.indicators[1]
+    assert x307 == [first.get("target").cell, second.get("weight").cell] == ["E13", "G14"]

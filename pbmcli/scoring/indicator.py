@@ -236,7 +236,8 @@ def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
     if (uncached := _uncached_cell(ind, method)) is not None:
         return uncached
     if ind.weight is None or not 0 <= ind.weight < math.inf:
-        return _insufficient(ind, method, "分值为空" if ind.weight is None else f"分值 {ind.weight} 不是有效的分数")
+        return _insufficient(ind, method, "分值为空" if ind.weight is None else f"分值 {ind.weight} 不是有效的分数",
+                             key="weight")
     w = _d(ind.weight)
     if actual.kind is ValueKind.EMPTY:
         return _insufficient(ind, method, "实际完成值为空")
@@ -250,7 +251,7 @@ def _score_indicator(ind: Indicator, pack: RulePack) -> IndicatorScore:
         return _score_qualitative(ind, actual, w, pack, "目标为定量值而实际完成值为文字，按定性三档计分")
     if target.kind in (ValueKind.EMPTY, ValueKind.UNPARSEABLE) and actual.kind is ValueKind.QUANTITATIVE:
         why = "年度指标值为空" if target.kind is ValueKind.EMPTY else f"年度指标值无法识别（{target.reason}）"
-        return _insufficient(ind, method, why)
+        return _insufficient(ind, method, why, key="target")  # at the 指标值 cell, not the 完成值
     if actual.kind is ValueKind.QUANTITATIVE and actual.unit in _DATE_UNITS and _on_time(target, actual) is not None:
         return _score_deadline(ind, target, actual, w, pack)  # "11月底前" and "10月": a date, not a count
     if actual.kind is ValueKind.QUANTITATIVE:
