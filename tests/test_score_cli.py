@@ -305,3 +305,15 @@ def test_data_insufficient_points_at_the_cell_that_is_missing(tmp_path, pack):
     x307 = [f.cell for f in score_submission(sub, pack).findings if f.code == "X307"]
     first, second = sub.indicators[0], sub.indicators[1]
     assert x307 == [first.get("target").cell, second.get("weight").cell] == ["E13", "G14"]
+
+
+def test_a_blank_template_has_no_self_total_not_zero_and_poor(tmp_path, pack):
+    """The template's 总分 formula gives 0 over blank self-scores: that is nothing written (no
+    自评总分, no 自评等级), not 0.00 and 差."""
+    from pbmcli.forms import write_template
+    from pbmcli.readers import read_submission
+    from pbmcli.scoring.total import score_submission
+
+    sub = read_submission(write_template("selfeval", tmp_path / "自评.xlsx"), pack.lexicon())
+    res = score_submission(sub, pack)
+    assert (res.self_total, res.self_grade, res.self_total_source) == (None, None, "")

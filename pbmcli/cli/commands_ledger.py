@@ -287,6 +287,10 @@ def monitor_cmd(export: Annotated[str, typer.Argument(metavar="路径", help="�
 
     pack = rule_pack(rules, config)
     fmt = need_output(fmt, output, force, [export])
+    if not Path(export).exists():
+        from ..errors import UsageError
+
+        raise UsageError(f"找不到「{export}」：请检查路径（执行数据导出文件，或绩效运行监控表所在的文件/文件夹）。")
     period = _monitor_period(export, period, quiet)
     forms = monitor.detect_kind(export) == "forms"
     _check_month(export, period, record and not forms and not force_period)

@@ -69,7 +69,9 @@ def _self_total(sub: Submission, execution: ExecutionScore,
                 scores: Sequence[IndicatorScore]) -> tuple[Decimal | None, str, CellRef | None]:
     cell = sub.totals.get("score")
     number = parse_number(cell) if cell is not None else None
-    if number is not None:
+    # a blank template's SUM (0, over self-scores that are blank or formulas giving 0) is no score
+    nothing = all(not v for v in (execution.self_score, *(s.self_score for s in scores)))
+    if number is not None and not (number == 0 and nothing):
         return _d(number), "总分得分单元格", cell.ref if cell else None
     uncached = [f for f in (cell, sub.fund("annual", "total", "score"),
                             *(s.indicator.get("score") for s in scores)) if f is not None and f.formula_uncached]
@@ -78,7 +80,7 @@ def _self_total(sub: Submission, execution: ExecutionScore,
     own = [s.self_score for s in scores if s.self_score is not None]
     if execution.self_score is not None:
         own.append(execution.self_score)
-    if not own or not _as_float(_sum(own)):
+    if nothing or not _as_float(_sum(own)):
         return None, "", None
     # a sum of the self-scores written is the self total only when every scored item has one:
     # "10" for the execution alone is no self-evaluation of the indicators (数据不足, not 差)
