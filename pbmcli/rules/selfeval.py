@@ -18,6 +18,7 @@ from ..model import (
     Severity,
     Submission,
     ValueKind,
+    num_text,
 )
 from .common import (
     blank_state,
@@ -64,13 +65,13 @@ def _rate_candidates(f: Field) -> list[float]:
 
 
 @rule(code="S201", name="execution-rate-mismatch", severity=Severity.ERROR, forms=SELF,
-      message="{where}：执行率填写为 {actual}，按全年执行数 ÷ 全年预算数计算应为 {expected}。请改正执行率（可用公式 =执行数/预算数）。")
+      message="{where}：执行率填写为 {actual}，按全年执行数 ÷ 全年预算数计算应为 {expected}。{fix}。")
 def execution_rate_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome]:
     """
     说明：年度资金总额行的执行率不等于 全年执行数 ÷ 全年预算数。
     原因：执行率是预算执行得分的依据，填错会直接影响总分。
     示例：全年预算数 100、全年执行数 90，执行率却填 95%。
-    修正：按公式重新计算执行率。写成 96%、96 或 0.96（设为百分比格式）都可以，按表中显示的小数位比较，允许 0.01 个百分点的误差。
+    修正：按公式重新计算执行率。写成 96%、96 或 0.96（设为百分比格式）都可以，按表中显示的小数位比较，允许 0.01 个百分点的误差。执行率为 0 而预算数、执行数是以文字存放的数字（如“1,200”）时，提示把这两格改为数值。
     配置项：无（计算方法见 pbmcli.scoring.score_execution）。
     """
     from ..scoring import score_execution
@@ -86,7 +87,19 @@ def execution_rate_mismatch(sub: Submission, pack: RulePack) -> Iterator[Outcome
         return
     best = min(candidates, key=lambda c: abs(c - rate))
     if not close_enough(best, rate, 0.01, 6):
-        yield hit(f.ref, actual=shown(f), expected=f"{fmt_num(ex.rate, 2)}%")
+        yield hit(f.ref, actual=shown(f), expected=f"{fmt_num(ex.rate, 2)}%", fix=_rate_fix(sub, best))
+
+
+def _rate_fix(sub: Submission, written: float) -> str:
+    """How to put it right; a rate of 0 beside amounts typed as text ("1,200") is a formula that
+    took the text for 0: the amounts need to be numbers, the formula is fine."""
+    texts = [f for f in (exec_field(sub, "budget"), exec_field(sub, "spent"))
+             if isinstance(f.value, float) and f.text and f.text != num_text(f.value)]
+    if written == 0 and texts:
+        cells = "、".join(f"{f.ref.cell}「{f.text}」" for f in texts if f.ref is not None)
+        return (f"{cells}是以文字存放的数字，表格中的执行率公式把它们当作 0；"
+                "请把这些单元格改为数值（去掉千分位逗号或单位后重新输入），执行率会随之正确")
+    return "请改正执行率（可用公式 =执行数/预算数）"
 
 
 def _exec_insufficient(sub: Submission, ex: Any) -> Insufficient:

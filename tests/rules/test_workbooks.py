@@ -144,3 +144,17 @@ def test_a_heading_written_another_way_is_said_once_not_on_every_row(tmp_path):
 
     s220 = [f for f in check(sub, default_pack()) if f.code == "S220"]
     assert {f.expected for f in s220} == {"「分值」栏", "「实际完成值」栏"} and all(f.severity.value == "warning" for f in s220)
+
+
+def test_a_rate_of_zero_beside_amounts_typed_as_text_says_to_make_them_numbers(tmp_path):
+    """全年预算数 "1,200" and 全年执行数 "1,080" typed as text: pbm reads 1200 and 1080 (90 %), but
+    the form's own formula shows 0 %. S201 says the amounts are text, not only that 0 % is wrong."""
+    from pbmcli.config import default_pack
+
+    path = make_selfeval(tmp_path / "a.xlsx", overrides={"C6": "1,200", "D6": "1,200", "E6": "1,080", "G6": 0})
+    found = [f for f in check(read_submission(path), default_pack()) if f.code == "S201"]
+    assert [(f.cell, f.expected) for f in found] == [("G6", "90%")]
+    assert "D6「1,200」、E6「1,080」是以文字存放的数字" in found[0].message and "改为数值" in found[0].message
+    plain = make_selfeval(tmp_path / "b.xlsx", overrides={"G6": 90})  # a plain wrong rate: the usual advice
+    found = [f for f in check(read_submission(plain), default_pack()) if f.code == "S201"]
+    assert [f.cell for f in found] == ["G6"] and "可用公式 =执行数/预算数" in found[0].message
