@@ -317,3 +317,28 @@ def test_a_blank_template_has_no_self_total_not_zero_and_poor(tmp_path, pack):
     sub = read_submission(write_template("selfeval", tmp_path / "自评.xlsx"), pack.lexicon())
     res = score_submission(sub, pack)
     assert (res.self_total, res.self_grade, res.self_total_source) == (None, None, "")
+
+
+def test_a_blank_self_score_on_a_met_qualitative_row_is_no_inflation(tmp_path, pack):
+    """养护成果保持年限 achieved (达成年度指标, band 8–10 of 10) with its 得分 left blank: pbm scores
+    it at the band's lower bound 8, so its total 98 is the least the rules give. The form's 总分
+    100 is within what they could give (100): no X301 (自评虚高) error, only X308 at the blank cell."""
+    from factory import SELFEVAL_INDICATORS, make_selfeval
+
+    from pbmcli.readers import read_submission
+    from pbmcli.scoring.total import score_submission
+
+    inds = [*SELFEVAL_INDICATORS[:4],
+            dataclasses.replace(SELFEVAL_INDICATORS[4], target="长期保持", actual="达成年度指标", score=None),
+            SELFEVAL_INDICATORS[5]]
+    sub = read_submission(make_selfeval(tmp_path / "a.xlsx", indicators=inds,
+                                        totals={"weight": 100, "score": 100}), pack.lexicon())
+    res = score_submission(sub, pack)
+    codes = [f.code for f in res.findings]
+    assert res.total == 97.5 and "X301" not in codes and "X308" in codes  # 9.5 + 20+15+15+20 + 8 + 10
+    over = read_submission(make_selfeval(tmp_path / "b.xlsx", indicators=inds,
+                                         totals={"weight": 100, "score": 103}), pack.lexicon())
+    assert "X301" in [f.code for f in score_submission(over, pack).findings]  # above even the most
+    from pbmcli.engine import check
+
+    assert "S208" not in [f.code for f in check(sub, pack)]  # met: no deviation reason is owed

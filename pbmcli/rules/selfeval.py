@@ -347,7 +347,9 @@ def _shortfall(ind: Indicator, pack: RulePack) -> str:
         from ..scoring import score_indicator
 
         result = score_indicator(ind, pack)
-        if result.score is not None and w is not None and result.score < w - pack.scoring.score_tolerance:
+        # a row scored at its band's lower bound only because its 得分 is blank was not missed
+        full = (result.score or 0.0) + result.assumed
+        if result.score is not None and w is not None and full < w - pack.scoring.score_tolerance:
             return f"未达到年度指标值（复核得分 {fmt_num(result.score)}，分值 {fmt_num(w)}）"
     return ""
 

@@ -72,6 +72,8 @@ class IndicatorScore:
     formula: str
     note: str = ""
     findings: tuple[Finding, ...] = ()
+    assumed: float = 0.0  # points the rule could have given above ``score`` when it had to assume
+    # (a qualitative row without a self-score is scored at its band's lower bound)
 
     @property
     def weight(self) -> float | None:

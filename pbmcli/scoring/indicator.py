@@ -155,7 +155,8 @@ def _score_qualitative(ind: Indicator, actual: IndicatorValue, w: Decimal,
         formula = f"{band_text}；自评 {fmt(own)}" + ("" if score == _d(own) else f" 超出区间，取 {fmt(score)}")
         found += _band_check(ind, term or "", kind, _d(own), low, high, pack)
     rounded = _round(score, pack.scoring.decimals)
-    return IndicatorScore(ind, QUALITATIVE, float(rounded), formula, note, tuple(found))
+    assumed = float(high - low) if own is None else 0.0
+    return IndicatorScore(ind, QUALITATIVE, float(rounded), formula, note, tuple(found), assumed)
 
 
 def _band_check(ind: Indicator, term: str, kind: str, own: Decimal, low: Decimal, high: Decimal,

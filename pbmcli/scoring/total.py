@@ -186,7 +186,8 @@ def score_submission(sub: Submission, pack: RulePack) -> ScoreResult:
     difference = None
     if total is not None and self_total is not None and _as_float(self_total - total):
         difference = float(_round(self_total - total, pack.scoring.decimals))
-        found += _inflation(sub, total, self_total, source, ref, pack)
+        assumed = _sum(s.assumed for s in scores)  # the total could be this much higher
+        found += _inflation(sub, total + assumed, self_total, source, ref, pack)
     grades = pack.grades
     total_f = None if total is None else float(total)
     self_f = None if self_total is None else float(self_total)
