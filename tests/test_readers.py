@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from factory import FORM_SHEET, Ind, make_goal, make_selfeval
+from factory import FORM_SHEET, SELFEVAL_INDICATORS, Ind, make_goal, make_selfeval
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -787,3 +787,14 @@ def test_names_wrapped_in_their_cell_and_codes_before_a_unit(tmp_path: Path) -> 
     assert sub.header["unit_code"].value == "219001"
     assert sub.header["unit"].text == "219001-池州市贵池区棠溪镇人民政府"  # as written, for messages
     assert sub.header["project"].value == "农村公路养护工程（G318 Road）"
+
+
+def test_a_subtotal_in_the_middle_of_the_table_does_not_end_it(tmp_path: Path) -> None:
+    """合计 after the 产出 rows (50 | 50) with the 效益 and 满意度 rows below it: the rows below are
+    read (they were silently dropped), the subtotal is no indicator and not the form's total."""
+    inds = [*SELFEVAL_INDICATORS[:3], Ind("合计", "", "", None, None, 50, 50), *SELFEVAL_INDICATORS[3:]]
+    sub = read_submission(make_selfeval(tmp_path / "a.xlsx", indicators=inds, merge_levels=False,
+                                        totals={"weight": 100, "score": 99.5}))
+    assert [i.name for i in sub.indicators] == [i.name for i in SELFEVAL_INDICATORS]
+    assert sub.totals["score"].value == 99.5  # the 总分 row at the end, not the 合计's 50
+    assert "「合计」" in issues(sub, "template_leftover")[0].detail

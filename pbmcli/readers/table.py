@@ -85,6 +85,18 @@ def _total_row(rd: Reader, r: int, g: Group) -> bool:
                for c, label in rd.labels.by_row.get(r, ()))
 
 
+def _indicators_follow(rd: Reader, g: Group, r: int, header_rows: set[int]) -> bool:
+    """Indicator rows (a 三级指标 name with its own values) come after the total row ``r`` before
+    any heading or other total: ``r`` is a subtotal in the middle of the table, not its end."""
+    for rr in range(r + 1, min(r + 4, rd.sheet.nrows)):
+        if _stop_row(rd, rr, header_rows) or _total_row(rd, rr, g):
+            return False
+        values, own = _row_values(rd, g, rr)
+        if "name" in own and own & {"target", "actual", "weight", "score"}:
+            return True
+    return False
+
+
 def _is_execution(values: dict[str, Field], own: set[str]) -> bool:
     """The 预算执行率 row written inside the indicator table (its own cells, not filled down)."""
     for key in ("name", "level1", "level2"):
@@ -277,6 +289,11 @@ def read_group(rd: Reader, g: Group, header_rows: set[int], result: TableResult,
     r = g.bottom + 1
     while r < rd.sheet.nrows and not _stop_row(rd, r, header_rows):
         if _total_row(rd, r, g):
+            if _indicators_follow(rd, g, r, header_rows):  # a 合计/小计 inside the table: skipped
+                c, _ = rd.labels.by_row[r][0]
+                result.leftovers.append(rd.sheet.field(r, c))
+                r += 1
+                continue
             _read_totals(rd, g, r, result)
             r += 1
             break
