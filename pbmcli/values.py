@@ -424,6 +424,13 @@ def parse_number(raw: object) -> float | None:
 _AMOUNT_NOTE = re.compile(r"^\s*([\d.,，]+\s*(?:万元|万|元)?)\s*[(（][^()（）]*[)）]\s*$")
 # the unit marks where the first copy ends: "854854" stays the number 854854
 _AMOUNT_TWICE = re.compile(r"^\s*([\d.,，]+\s*(?:万元|万|元))\s*\1\s*(?:[(（][^()（）]*[)）])?\s*$")
+_PLAIN_AMOUNT = re.compile(r"^\s*[-+]?\d[\d,，]*(?:\.\d+)?\s*(?:万元|万|元)?\s*$")
+
+
+def amount_text(text: str) -> bool:
+    """Text that is an amount as forms write one: "1,200.50", "20万元", "854万(…)", "854万854万";
+    not a label that starts with a number ("2.市级资金")."""
+    return any(p.match(text) for p in (_PLAIN_AMOUNT, _AMOUNT_NOTE, _AMOUNT_TWICE))
 
 
 def _term_key(text: str) -> str:

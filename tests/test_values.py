@@ -236,3 +236,13 @@ def test_numbers_are_shown_as_written(number: float, shown: str) -> None:
     from pbmcli.model import num_text
 
     assert num_text(number) == shown
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("1,200.50", True), ("20万元", True), ("854万(高标准农田建设400万元)", True), ("854万854万", True),
+    ("2.市级资金", False), ("其中:1.中央资金", False), ("约120万", False),
+])
+def test_amount_text(text: str, amount: bool) -> None:
+    from pbmcli.values import amount_text
+
+    assert amount_text(text) is amount

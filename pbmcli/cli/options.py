@@ -64,14 +64,15 @@ def not_an_input(output: str | None, inputs: Iterable[str]) -> None:
     form is never overwritten, --force or not.  (A new report written into a folder being read
     is harmless: the next run skips pbm's reports.)"""
     from ..errors import UsageError
+    from ..readers.limits import SPREADSHEET_SUFFIXES
 
     if not output or output == "-":
         return
     target = _resolved(output)
     for given in inputs:
         source = _resolved(given)
-        inside = source.is_dir() and source in target.parents and target.is_file() and target.suffix.lower() in (
-            ".xlsx", ".xlsm", ".xls", ".ods", ".zip")  # an existing file found in a folder being read
+        inside = (source.is_dir() and source in target.parents and target.is_file()  # found in a folder read
+                  and target.suffix.lower() in (*SPREADSHEET_SUFFIXES, ".zip"))
         if target == source or inside:
             raise UsageError(f"输出文件「{output}」就是要读取的文件：报送的原表不会被覆盖（加 --force 也不会）。"
                              "请换一个输出位置，例如 -o 输出/审核结果.xlsx。")

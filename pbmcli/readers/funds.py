@@ -14,7 +14,7 @@ import unicodedata
 from decimal import Decimal
 
 from ..model import FUND_PARTS, CellRef, Field, ReadIssue
-from ..values import parse_number
+from ..values import amount_text, parse_number
 from .cells import Reader
 from .labels import has_ab
 
@@ -146,12 +146,8 @@ def _funds_labelled(rd: Reader, units: Units) -> dict[str, dict[str, dict[str, F
     return funds
 
 
-# an amount written as text: "20万元", "1,200.50", "854万(…)"; not a label such as "2.市级资金"
-_AMOUNT_TEXT = re.compile(r"^\s*[-+]?\d[\d,，]*(?:\.\d+)?\s*(?:万元|万|元)?\s*(?:[(（].*[)）])?\s*$")
-
-
 def _amount_like(f: Field) -> bool:
-    return isinstance(f.value, float) or (isinstance(f.value, str) and _AMOUNT_TEXT.match(f.value) is not None)
+    return isinstance(f.value, float) or (isinstance(f.value, str) and amount_text(f.value))
 
 
 def _labelled_amount(rd: Reader, r: int, c: int) -> Field:
